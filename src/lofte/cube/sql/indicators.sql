@@ -1,0 +1,53 @@
+-- Long indicator cells from wide_cells and inclusion data, SPEC §5 and §8: one row per cell with
+-- denominator ≥ 1. Percent = 100 × numerator / denominator at full precision; counts carry the
+-- count as numerator, denominator and value; medians and quartiles have no numerator.
+
+CREATE OR REPLACE TEMP TABLE cells AS
+SELECT 'svf_andel_inom_ledtid' AS indicator, region_basis, region, region_level, pathway,
+       treatment, period, period_type, CAST(n_within AS BIGINT) AS numerator,
+       CAST(n_target AS BIGINT) AS denominator, 100.0 * n_within / n_target AS value
+FROM wide_cells WHERE n_target > 0
+UNION ALL
+SELECT 'svf_andel_inom_28_dagar', region_basis, region, region_level, pathway, treatment,
+       period, period_type, n_within_28, n_treated, 100.0 * n_within_28 / n_treated
+FROM wide_cells WHERE n_treated > 0
+UNION ALL
+SELECT 'svf_ledtid_median', region_basis, region, region_level, pathway, treatment,
+       period, period_type, NULL, n_national, lead_median
+FROM wide_cells WHERE n_national > 0
+UNION ALL
+SELECT 'svf_ledtid_p25', region_basis, region, region_level, pathway, treatment,
+       period, period_type, NULL, n_national, lead_p25
+FROM wide_cells WHERE n_national > 0
+UNION ALL
+SELECT 'svf_ledtid_p75', region_basis, region, region_level, pathway, treatment,
+       period, period_type, NULL, n_national, lead_p75
+FROM wide_cells WHERE n_national > 0
+UNION ALL
+SELECT 'svf_andel_mdk', region_basis, region, region_level, pathway, treatment,
+       period, period_type, n_mdk, n_mdk_base, 100.0 * n_mdk / n_mdk_base
+FROM wide_cells WHERE n_mdk_base > 0
+UNION ALL
+SELECT 'svf_antal_avslutade', region_basis, region, region_level, pathway, treatment,
+       period, period_type, n_closed, n_closed, CAST(n_closed AS DOUBLE)
+FROM wide_cells WHERE n_closed > 0
+UNION ALL
+SELECT 'svf_median_start_till_besok', region_basis, region, region_level, pathway, treatment,
+       period, period_type, NULL, n_visit, med_visit
+FROM wide_cells WHERE n_visit > 0
+UNION ALL
+SELECT 'svf_median_besok_till_diagnos', region_basis, region, region_level, pathway, treatment,
+       period, period_type, NULL, n_diagnosis, med_diagnosis
+FROM wide_cells WHERE n_diagnosis > 0
+UNION ALL
+SELECT 'svf_median_diagnos_till_behandling', region_basis, region, region_level, pathway,
+       treatment, period, period_type, NULL, n_treatment, med_treatment
+FROM wide_cells WHERE n_treatment > 0
+UNION ALL
+SELECT 'svf_inklusion', 'bostad', r.region, r.region_level, r.pathway, 'alla', r.period,
+       r.period_type, COALESCE(n.n_included, 0), r.new_cases,
+       100.0 * COALESCE(n.n_included, 0) / r.new_cases
+FROM register_cells AS r
+LEFT JOIN inclusion_numerators AS n
+  ON n.region = r.region AND n.period = r.period AND n.pathway = r.pathway
+WHERE r.new_cases > 0;
