@@ -97,7 +97,7 @@ def compute(
     con = svf_engine.connect(threads=threads)
     say("assemble")
     svf_engine.assemble(con, events, cutoffs, catalog)
-    span = con.execute("SELECT MIN(end_date), MAX(end_date) FROM instances").fetchone()
+    span = con.execute("SELECT MIN(end_date), MAX(end_date) FROM instances").fetchall()[0]
     first, last = span if span and span[0] is not None else (dt.date(2015, 1, 1),) * 2
     con.register("period_map", period_map(first, last))
     con.register("region_map", region_map(catalog))
@@ -107,18 +107,18 @@ def compute(
     say("cells")
     con.execute(svf_engine.sql("lofte.cube", "cells.sql"))
     con.execute(svf_engine.sql("lofte.cube", "indicators.sql"))
-    cells = con.execute(
+    cells = con.sql(
         f"SELECT * FROM cells ORDER BY {', '.join(CUBE_SORT)}"
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     say("suppression")
     cube = finish_cells(cells, catalog)
-    instances = con.execute(
+    instances = con.sql(
         "SELECT * FROM instances ORDER BY patient, pathway, instance_no"
-    ).fetch_arrow_table()
-    flags = con.execute(
+    ).to_arrow_table()
+    flags = con.sql(
         "SELECT delivery_id, line, pathway, suffix, event_date, flag FROM event_flags "
         "ORDER BY delivery_id, line, flag"
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     con.close()
     return EngineResult(instances=instances, event_flags=flags, cube=cube)
 

@@ -177,9 +177,33 @@ def build_instances(
     """Pathway instances of the given events, one row each, sorted by patient and pathway."""
     con = connect()
     assemble(con, events, cutoffs, catalog)
-    return con.execute(
-        "SELECT * FROM instances ORDER BY patient, pathway, instance_no"
-    ).fetch_arrow_table()
+    return _instances(con)
+
+
+def instances_and_flags(
+    events: pa.Table | Iterable[Path] | None,
+    cutoffs: Mapping[str, dt.date] | None = None,
+    catalog: Catalog | None = None,
+) -> tuple[pa.Table, pa.Table]:
+    """Both outputs of one assembly run: (instances, event flags)."""
+    con = connect()
+    assemble(con, events, cutoffs, catalog)
+    return _instances(con), _flags(con)
+
+
+def _instances(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    return con.sql("SELECT * FROM instances ORDER BY patient, pathway, instance_no").to_arrow_table()
+
+
+def _flags(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    return con.sql(
+        """
+        SELECT CAST(line AS INTEGER) AS line, delivery_id, flag,
+               pathway || ' ' || CAST(suffix AS VARCHAR) || ' ' || CAST(event_date AS VARCHAR)
+                   AS detail
+        FROM event_flags ORDER BY delivery_id, line, flag
+        """
+    ).to_arrow_table()
 
 
 def flag_events(events: pa.Table, catalog: Catalog | None = None) -> pa.Table:
@@ -191,11 +215,4 @@ def flag_events(events: pa.Table, catalog: Catalog | None = None) -> pa.Table:
     """
     con = connect()
     assemble(con, events, None, catalog)
-    return con.execute(
-        """
-        SELECT CAST(line AS INTEGER) AS line, delivery_id, flag,
-               pathway || ' ' || CAST(suffix AS VARCHAR) || ' ' || CAST(event_date AS VARCHAR)
-                   AS detail
-        FROM event_flags ORDER BY delivery_id, line, flag
-        """
-    ).fetch_arrow_table()
+    return _flags(con)

@@ -1,0 +1,41 @@
+# The two set-up commands of the README:  `make demo`  and  `make test`.
+# Everything is installed from the lock file (uv.lock) into .venv; uv itself into .tools.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV := .tools/bin/uv
+VENV_BIN := .venv/bin
+PYTEST_ARGS ?=
+
+.PHONY: install demo demo-quick test lint bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
+
+install: $(UV)
+	$(UV) sync --frozen --quiet --python $(PYTHON)
+
+## Install, generate the synthetic national data set, import, compute and write the outputs.
+demo: install
+	$(VENV_BIN)/lofte demo
+
+demo-quick: install
+	$(VENV_BIN)/lofte demo --quick
+
+## Install and run every test (lint, types, architecture contracts, pytest).
+test: install
+	$(VENV_BIN)/ruff check src tests bench
+	$(VENV_BIN)/ruff format --check src tests bench
+	$(VENV_BIN)/mypy
+	$(VENV_BIN)/lint-imports
+	$(VENV_BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(VENV_BIN)/ruff check src tests bench
+	$(VENV_BIN)/ruff format src tests bench
+
+bench: install
+	$(VENV_BIN)/python bench/run.py
+
+clean:
+	rm -rf .venv .tools var .pytest_cache .ruff_cache .mypy_cache .hypothesis

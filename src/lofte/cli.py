@@ -1,0 +1,167 @@
+"""The ``lofte`` command (SPEC §12). Thin: every command calls a service function.
+
+Exit status: 0 success; 1 bad input (message on stderr, nothing changed); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from lofte import config
+
+app = typer.Typer(
+    name="lofte",
+    help="Löfte – uppföljning av cancerlöftena (RCC). Alla data under LOFTE_HOME (standard ./var).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+import_app = typer.Typer(help="Importera leveranser och aggregat.", no_args_is_help=True)
+export_app = typer.Typer(help="Exportera indikatorkuben.", no_args_is_help=True)
+catalog_app = typer.Typer(help="Visa katalogerna (regioner, vårdförlopp, indikatorer).")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(catalog_app, name="catalog")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a user-facing message on stderr and return the exit for bad input (status 1)."""
+    err.print(f"[bold red]Fel:[/] {message}", highlight=False)
+    return typer.Exit(code=1)
+
+
+def _django() -> None:
+    from lofte.django_setup import setup
+
+    setup()
+
+
+def _stage_progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+STAGES_SV = {
+    "assemble": "Bygger vårdförlopp",
+    "cells": "Beräknar indikatorer",
+    "suppression": "Röjandekontroll",
+    "write": "Sparar kuben",
+}
+
+
+def run_compute() -> None:
+    """Rebuild instances and cube with a stage bar; prints a one-line summary."""
+    _django()
+    from lofte.cube import service
+
+    with _stage_progress() as bar:
+        task = bar.add_task("Beräknar", total=len(STAGES_SV))
+
+        def step(stage: str) -> None:
+            bar.update(task, description=STAGES_SV.get(stage, stage), advance=1)
+
+        run = service.compute(progress=step)
+    out.print(
+        f"Beräknat: {run.instances} vårdförlopp, {run.cells} celler → "
+        f"{config.home() / run.cube_path}"
+    )
+
+
+@app.command()
+def compute() -> None:
+    """Bygg om vårdförlopp och indikatorkub från aktiva leveranser."""
+    run_compute()
+
+
+@export_app.command("cube")
+def export_cube(
+    out_file: Annotated[Path, typer.Option("--out", help="Fil att skriva")],
+    public: Annotated[bool, typer.Option("--public", help="Publik fil: undertryckta celler tomma")] = False,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, parquet eller xlsx (standard: filändelsen)")
+    ] = None,
+) -> None:
+    """Skriv indikatorkuben (SPEC §8)."""
+    _django()
+    from lofte.cube import export, service
+
+    if fmt is not None and fmt.lower() not in export.FORMATS:
+        raise fail(f"okänt format '{fmt}' – välj csv, parquet eller xlsx")
+    try:
+        cube = service.read_cube()
+    except FileNotFoundError:
+        raise fail("det finns ingen kub ännu – kör 'lofte compute' först") from None
+    rows = export.write(cube, out_file, public=public, fmt=fmt)
+    kind = "publik" if public else "intern (innehåller undertryckta värden – lämna inte ut)"
+    out.print(f"Skrev {rows} celler ({kind}) till {out_file}")
+
+
+@catalog_app.command("show")
+def catalog_show(
+    what: Annotated[str, typer.Argument(help="pathways, indicators eller regions")],
+    fmt: Annotated[str, typer.Option("--format", help="json eller table")] = "table",
+) -> None:
+    """Visa katalogen som gäller."""
+    from lofte.catalog import CatalogError, load
+
+    if what not in ("pathways", "indicators", "regions"):
+        err.print(f"Okänd katalog '{what}': välj pathways, indicators eller regions")
+        raise typer.Exit(code=2)
+    try:
+        data = load().as_json(what)
+    except CatalogError as exc:
+        raise fail(str(exc)) from None
+    if fmt == "json":
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt != "table":
+        err.print("--format måste vara json eller table")
+        raise typer.Exit(code=2)
+    from rich.table import Table
+
+    table = Table(title=what)
+    keys = [k for k in data[0] if not isinstance(data[0][k], list | dict)] if data else []
+    for k in keys:
+        table.add_column(k)
+    for row in data:
+        table.add_row(*["" if row[k] is None else str(row[k]) for k in keys])
+    out.print(table)
+
+
+def _mount_optional() -> None:
+    """Commands that live with their packages."""
+    from lofte.svf import cli as svf_cli
+
+    svf_cli.mount(app, import_app)
+
+
+_mount_optional()
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

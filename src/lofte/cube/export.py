@@ -1,0 +1,106 @@
+"""Writing the cube to files (SPEC §8): CSV, Parquet and XLSX, internal or public.
+
+The public file is the only one that may leave the RCC: suppressed cells keep their keys and the
+``suppressed`` flag but lose numerator, denominator, value and ``meets_target``.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from lofte.cube.engine import CUBE_COLUMNS
+
+FORMATS = ("csv", "parquet", "xlsx")
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header row
+
+
+def public_view(cube: pa.Table) -> pa.Table:
+    """The cube with every suppressed cell blanked (SPEC §7)."""
+    hidden = cube.column("suppressed")
+    out = cube
+    for name in ("numerator", "denominator", "value", "meets_target", "ci_low", "ci_high"):
+        if name not in out.column_names:
+            continue
+        col = out.column(name)
+        blank = pa.nulls(len(col), col.type)
+        out = out.set_column(out.column_names.index(name), name, pc.if_else(hidden, blank, col))
+    return out
+
+
+def export_table(cube: pa.Table, public: bool) -> pa.Table:
+    """The SPEC §8 columns, with the public blanking applied when asked."""
+    table = public_view(cube) if public else cube
+    table = table.select(list(CUBE_COLUMNS))
+    # Aggregate indicators have no region basis: an empty string, not a missing key.
+    basis = pc.fill_null(table.column("region_basis"), "")
+    return table.set_column(table.column_names.index("region_basis"), "region_basis", basis)
+
+
+def write(cube: pa.Table, out: Path, public: bool, fmt: str | None = None) -> int:
+    """Write the cube to ``out`` in ``fmt`` (default from the suffix); returns the row count."""
+    fmt = (fmt or out.suffix.lstrip(".") or "csv").lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"okänt format: {fmt} (välj {', '.join(FORMATS)})")
+    table = export_table(cube, public)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    if fmt == "parquet":
+        pq.write_table(table, tmp, compression="zstd")
+    elif fmt == "csv":
+        _write_csv(table, tmp)
+    else:
+        _write_xlsx(table, tmp)
+    tmp.replace(out)
+    return table.num_rows
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return value
+
+
+def _rows(table: pa.Table):  # type: ignore[no-untyped-def]
+    for batch in table.to_batches(max_chunksize=100_000):
+        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+        for row in zip(*columns, strict=True):
+            yield [_cell(v) for v in row]
+
+
+def _write_csv(table: pa.Table, path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(table.column_names)
+        for row in _rows(table):
+            writer.writerow([repr(v) if isinstance(v, float) else v for v in row])
+
+
+def _write_xlsx(table: pa.Table, path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    sheet = None
+    written = XLSX_MAX_ROWS
+    part = 0
+    for row in _rows(table):
+        if written >= XLSX_MAX_ROWS:  # a national cube can exceed one sheet
+            part += 1
+            sheet = wb.create_sheet("kub" if part == 1 else f"kub_{part}")
+            sheet.append(table.column_names)
+            written = 0
+        assert sheet is not None
+        sheet.append(row)
+        written += 1
+    if sheet is None:
+        wb.create_sheet("kub").append(table.column_names)
+    wb.save(path)

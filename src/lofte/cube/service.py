@@ -1,0 +1,83 @@
+"""The cube as the rest of Löfte sees it: rebuild from active data, read, and where files live.
+
+Views and the command line call these functions; none of them writes SQL of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.db.models import Max
+from django.utils import timezone
+
+from lofte import config
+from lofte.cube import engine
+from lofte.cube.engine import Progress
+from lofte.cube.models import ComputeRun, RegisterCount
+from lofte.svf.models import Delivery
+
+
+def cube_path() -> Path:
+    return config.subdir("cube") / "cube.parquet"
+
+
+def instances_path() -> Path:
+    return config.subdir("engine") / "instances.parquet"
+
+
+def event_flags_path() -> Path:
+    return config.subdir("engine") / "event_flags.parquet"
+
+
+def active_inputs() -> tuple[list[Path], dict[str, dt.date], list[int]]:
+    """Event files, cut-offs per region and ids of the active deliveries."""
+    active = Delivery.objects.filter(status=Delivery.Status.ACTIVE).order_by("id")
+    home = config.home()
+    files = [home / d.events_path for d in active if d.events_path]
+    cutoffs = {
+        row["region"]: row["cutoff"]
+        for row in active.values("region").annotate(cutoff=Max("window_to"))
+        if row["cutoff"] is not None
+    }
+    return files, cutoffs, [d.pk for d in active]
+
+
+def register_rows() -> list[tuple[str, str, str, int]]:
+    return list(RegisterCount.objects.values_list("region", "period", "pathway", "new_cases"))
+
+
+def compute(progress: Progress | None = None) -> ComputeRun:
+    """Rebuild instances and the cube from the active deliveries and the register (SPEC §12)."""
+    run = ComputeRun.objects.create()
+    files, cutoffs, ids = active_inputs()
+    result = engine.compute(files, cutoffs, register_rows(), progress=progress)
+    if progress:
+        progress("write")
+    _write_atomic(result.instances, instances_path())
+    _write_atomic(result.event_flags, event_flags_path())
+    _write_atomic(result.cube, cube_path())
+    run.deliveries = ids
+    run.instances = result.instances.num_rows
+    run.cells = result.cube.num_rows
+    run.cube_path = str(cube_path().relative_to(config.home()))
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _write_atomic(table: pa.Table, path: Path) -> None:
+    """Write next to the target and rename, so readers never see half a file."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    pq.write_table(table, tmp, compression="zstd", row_group_size=256_000)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def read_cube() -> pa.Table:
+    """The stored internal cube (raises FileNotFoundError before the first compute)."""
+    return pq.read_table(cube_path())
