@@ -3,13 +3,19 @@
 -- count as numerator, denominator and value; medians and quartiles have no numerator.
 
 CREATE OR REPLACE TEMP TABLE cells AS
+SELECT
+    indicator, region_basis, region, region_level, pathway, treatment, period, period_type,
+    CAST(numerator AS BIGINT) AS numerator,
+    CAST(denominator AS BIGINT) AS denominator,
+    CAST(value AS DOUBLE) AS value
+FROM (
 SELECT 'svf_andel_inom_ledtid' AS indicator, region_basis, region, region_level, pathway,
-       treatment, period, period_type, CAST(n_within AS BIGINT) AS numerator,
-       CAST(n_target AS BIGINT) AS denominator, 100.0 * n_within / n_target AS value
+       treatment, period, period_type, n_within AS numerator,
+       n_target AS denominator, CAST(100 * n_within AS DOUBLE) / n_target AS value
 FROM wide_cells WHERE n_target > 0
 UNION ALL
 SELECT 'svf_andel_inom_28_dagar', region_basis, region, region_level, pathway, treatment,
-       period, period_type, n_within_28, n_treated, 100.0 * n_within_28 / n_treated
+       period, period_type, n_within_28, n_treated, CAST(100 * n_within_28 AS DOUBLE) / n_treated
 FROM wide_cells WHERE n_treated > 0
 UNION ALL
 SELECT 'svf_ledtid_median', region_basis, region, region_level, pathway, treatment,
@@ -25,7 +31,7 @@ SELECT 'svf_ledtid_p75', region_basis, region, region_level, pathway, treatment,
 FROM wide_cells WHERE n_national > 0
 UNION ALL
 SELECT 'svf_andel_mdk', region_basis, region, region_level, pathway, treatment,
-       period, period_type, n_mdk, n_mdk_base, 100.0 * n_mdk / n_mdk_base
+       period, period_type, n_mdk, n_mdk_base, CAST(100 * n_mdk AS DOUBLE) / n_mdk_base
 FROM wide_cells WHERE n_mdk_base > 0
 UNION ALL
 SELECT 'svf_antal_avslutade', region_basis, region, region_level, pathway, treatment,
@@ -46,8 +52,9 @@ FROM wide_cells WHERE n_treatment > 0
 UNION ALL
 SELECT 'svf_inklusion', 'bostad', r.region, r.region_level, r.pathway, 'alla', r.period,
        r.period_type, COALESCE(n.n_included, 0), r.new_cases,
-       100.0 * COALESCE(n.n_included, 0) / r.new_cases
+       CAST(100 * COALESCE(n.n_included, 0) AS DOUBLE) / r.new_cases
 FROM register_cells AS r
 LEFT JOIN inclusion_numerators AS n
   ON n.region = r.region AND n.period = r.period AND n.pathway = r.pathway
-WHERE r.new_cases > 0;
+WHERE r.new_cases > 0
+) AS long_cells;
