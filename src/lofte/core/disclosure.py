@@ -8,7 +8,9 @@ Rule (SPEC §7, /work/shared/spec/SPEC.md "7. Disclosure control"):
   aggregate indicator imported as a value only, already published by its source) has nothing
   this rule can test and is not suppressed by it.
 - **Secondary**: counts add up along the geography (SE → healthcare regions → counties), the
-  treatments (``alla`` → types) and the pathways (``alla`` → pathways). In every such additive
+  treatments (``alla`` → types) and the pathways (``alla`` → pathways) — and, in Löfte's cube,
+  along the periods too (year → halves → quarters → months), since a month could otherwise be
+  recovered from its quarter. In every such additive
   group (a parent and its children) a single suppressed cell could be recovered by subtraction,
   so each group must hold no suppressed cell or at least two. Complementary cells are chosen by
   the smallest denominator, repeatedly, until no group has exactly one.

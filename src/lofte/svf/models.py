@@ -37,6 +37,11 @@ class Delivery(models.Model):
     created_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    #: Set by the import service on the instance it returns (not stored): ``imported``,
+    #: ``rejected`` or ``unchanged``, and a one-line Swedish summary for the user.
+    outcome: str = ""
+    message: str = ""
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["region", "status"])]
