@@ -90,6 +90,110 @@ def compute() -> None:
     run_compute()
 
 
+@import_app.command("register")
+def import_register(
+    file: Annotated[Path, typer.Argument(help="CSV: region,period,pathway,new_cases")],
+) -> None:
+    """Importera cancerregistrets nya fall (nämnare för inklusion)."""
+    _django()
+    from lofte.cube.register_import import RegisterFileError
+    from lofte.cube.register_import import import_register as run
+
+    if not file.is_file():
+        raise fail(f"filen {file} finns inte")
+    try:
+        batch = run(file, user=_user())
+    except RegisterFileError as exc:
+        raise fail(str(exc)) from None
+    out.print(f"Importerade {batch.rows} registerceller från {file.name}. Kör 'lofte compute'.")
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except OSError:
+        return ""
+
+
+@app.command()
+def demo(
+    quick: Annotated[bool, typer.Option("--quick", help="Litet dataset (för tester)")] = False,
+) -> None:
+    """Generera syntetiska data för hela landet, importera, beräkna och exportera."""
+    _django()
+    from lofte.cube import export, service
+    from lofte.cube.register_import import import_register as run_register
+    from lofte.demo import NOTICE, generate
+    from lofte.svf.deliveries import DeliveryError, import_delivery
+
+    home = config.home()
+    out.print(f"[bold]{NOTICE}[/]")
+    with _stage_progress() as bar:
+        task = bar.add_task("Genererar syntetiska leveranser", total=None)
+        manifest = generate(home / "demo", quick=quick)
+        bar.update(task, total=1, completed=1)
+    out.print(
+        f"Genererade {manifest.instances} vårdförlopp ({manifest.events} händelser) i "
+        f"{len(manifest.deliveries)} leveransfiler, {manifest.period_from}–{manifest.period_to}."
+    )
+    rejected: list[str] = []
+    rows_total = sum(d.rows for d in manifest.deliveries)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f} rader"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Importerar leveranser", total=rows_total)
+        done_before = 0
+        for item in manifest.deliveries:
+            bar.update(task, description=f"Importerar {item.path.name}")
+
+            def step(done: int, total: int, base: int = done_before, rows: int = item.rows) -> None:
+                bar.update(task, completed=base + (rows * done // total if total else 0))
+
+            try:
+                delivery = import_delivery(
+                    item.path,
+                    item.region,
+                    item.window_from,
+                    item.window_to,
+                    user="demo",
+                    progress=step,
+                    today=manifest.today,
+                )
+            except DeliveryError as exc:
+                raise fail(f"demoleveransen {item.path.name} kunde inte importeras: {exc}") from None
+            if delivery.status == "rejected":
+                if item.expected_valid:
+                    raise fail(f"demoleveransen {item.path.name} avvisades oväntat")
+                rejected.append(f"{item.path.name} (leverans {delivery.pk}, {delivery.error_count} fel)")
+            done_before += item.rows
+            bar.update(task, completed=done_before)
+    run_register(manifest.register_path, user="demo")
+    run_compute()
+    exports = config.subdir("export")
+    public = exports / "kub_publik.csv"
+    internal = exports / "kub_intern.parquet"
+    cube = service.read_cube()
+    export.write(cube, public, public=True)
+    export.write(cube, internal, public=False)
+    out.print()
+    out.print(f"[bold green]Klart.[/] {NOTICE}")
+    for name in rejected:
+        out.print(f"Avvisad som väntat (kodningsfel): {name} – se 'lofte deliveries show ID'")
+    out.print(f"  Databas:          {home / 'lofte.sqlite3'}")
+    out.print(f"  Leveransfiler:    {manifest.out_dir}")
+    out.print(f"  Händelselager:    {home / 'events'}")
+    out.print(f"  Kuben (intern):   {service.cube_path()}")
+    out.print(f"  Publik kub (CSV): {public}")
+    out.print(f"  Intern export:    {internal}")
+
+
 @export_app.command("cube")
 def export_cube(
     out_file: Annotated[Path, typer.Option("--out", help="Fil att skriva")],

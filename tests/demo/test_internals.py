@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 import numpy as np
@@ -76,9 +75,7 @@ def test_default_today_is_the_current_date_and_progress_is_reported(tmp_path):
 
 
 @pytest.mark.slow
-def test_full_scale_is_generated_and_written_in_well_under_a_minute(tmp_path):
-    started = time.perf_counter()
+def test_full_scale_has_swedish_volume(tmp_path):
+    # Speed is measured by bench/run.py, never by a timed test.
     manifest = generate(tmp_path, today=TODAY)
-    elapsed = time.perf_counter() - started
     assert 480_000 <= manifest.instances <= 560_000
-    assert elapsed < 45, f"{elapsed:.1f} s"

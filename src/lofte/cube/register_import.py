@@ -20,7 +20,7 @@ from django.db import transaction
 from lofte.catalog import Catalog, load
 from lofte.core import periods
 from lofte.cube.models import RegisterCount, RegisterImport
-from lofte.svf.reader import decode_csv_bytes, detect_delimiter
+from lofte.svf.reader import DeliveryFileError, decode_text, detect_delimiter
 
 REQUIRED = ("region", "period", "new_cases")
 MAX_REPORTED = 50
@@ -50,10 +50,10 @@ def parse(path: Path, catalog: Catalog | None = None) -> list[tuple[str, str, st
     catalog = catalog or load()
     data = path.read_bytes()
     try:
-        text = decode_csv_bytes(data)
-    except ValueError as exc:
+        text, _ = decode_text(data)
+    except DeliveryFileError as exc:
         raise RegisterFileError(f"{path.name}: {exc}") from None
-    lines = text.splitlines()
+    lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise RegisterFileError(f"{path.name}: filen är tom (ingen rubrikrad)")
     reader = csv.reader(io.StringIO(text), delimiter=detect_delimiter(lines[0]))

@@ -146,11 +146,12 @@ def register_events(
         con.register("events_arrow", EVENT_SCHEMA.empty_table())
         con.execute("CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM events_arrow")
         return
+    # A view cannot take prepared parameters; the paths are our own, quoted as SQL literals.
+    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
     con.execute(
         "CREATE OR REPLACE TEMP VIEW events AS SELECT delivery_id, line, patient, pathway, "
         "CAST(suffix AS SMALLINT) AS suffix, event_date, reporting_region, residence_region, unit "
-        "FROM read_parquet(?)",
-        [files],
+        f"FROM read_parquet([{listed}])"
     )
 
 

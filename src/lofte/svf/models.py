@@ -47,4 +47,5 @@ class Delivery(models.Model):
         indexes = [models.Index(fields=["region", "status"])]
 
     def __str__(self) -> str:
-        return f"Leverans {self.pk} ({self.region}, {self.window_from}–{self.window_to}, {self.status})"
+        window = f"{self.window_from}–{self.window_to}"
+        return f"Leverans {self.pk} ({self.region}, {window}, {self.status})"

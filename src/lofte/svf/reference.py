@@ -33,9 +33,9 @@ class Instance:
     patient: str
     pathway: str
     instance_no: int
-    start: dict[str, Any]
-    members: list[dict[str, Any]] = field(default_factory=list)
-    end: dict[str, Any] | None = None
+    start: Mapping[str, Any]
+    members: list[Mapping[str, Any]] = field(default_factory=list)
+    end: Mapping[str, Any] | None = None
 
 
 def _order_key(event: Mapping[str, Any], end_set: frozenset[int]) -> tuple:

@@ -1,0 +1,530 @@
+"""Import an SVF delivery (SPEC §3): read, validate, pseudonymise, store, register.
+
+:func:`import_delivery` is the one service the command line and the web desk call. Its outcomes:
+
+- **rejected** – any row error: a ``Delivery`` with status ``rejected`` and its validation report
+  is recorded, nothing of the file is stored. Returned, not raised (the CLI exits 1).
+- **unchanged** – the file is identical (SHA-256) to an active delivery of the region: that
+  delivery is returned and nothing changes.
+- **imported** – a new active delivery; active deliveries of the region whose window the new
+  window covers are superseded by it.
+- :class:`DeliveryRefused` is raised when the new window partially overlaps an active delivery's
+  window; nothing is stored.
+
+The returned ``Delivery`` carries ``outcome`` (``imported``, ``rejected``, ``unchanged``) and a
+Swedish one-line ``message``.
+
+Ordering and durability: the delivery row is inserted inside a transaction (its primary key is
+the ``delivery_id`` written into every event row), then the event file is written to a temporary
+name, fsynced and renamed into place, and only then is the row pointed at the file and the
+transaction committed. Until the commit nobody else sees the row; if anything fails after the file
+was written, the file is removed again.
+
+The raw personnummer exists only in memory between reading and pseudonymisation. Unexpected errors
+in that stretch are re-raised as :class:`DeliveryError` naming only the exception type and the
+code location, because library messages may quote the offending row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.db import transaction
+from django.utils import timezone
+
+from lofte import config
+from lofte.svf import store
+from lofte.svf.models import Delivery
+from lofte.svf.reader import DeliveryFile, DeliveryFileError, read_delivery, sha256_of
+from lofte.svf.validate import MAX_ISSUES, Issue, ValidationResult, validate
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+T = TypeVar("T")
+
+#: Steps reported through ``progress(done, PROGRESS_STEPS)``.
+PROGRESS_STEPS = 6
+
+
+class DeliveryError(Exception):
+    """The delivery cannot be imported; the Swedish message says why. Nothing was stored."""
+
+
+class DeliveryRefused(DeliveryError):
+    """The delivery's window partially overlaps an active delivery of the same region."""
+
+
+def import_delivery(
+    path: str | Path,
+    region: str,
+    window_from: dt.date | None = None,
+    window_to: dt.date | None = None,
+    user: str = "",
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> Delivery:
+    """Import one SVF delivery file from county ``region`` (see the module docstring).
+
+    ``window_from``/``window_to`` are the coverage window (default: the first and last event
+    date); events outside a given window are errors. ``progress(done, total)`` is called as the
+    import advances. Raises ``ValueError`` for an unknown region, an inverted window or one that
+    ends in the future, and
+    :class:`DeliveryError` (or :class:`DeliveryRefused`) when the delivery cannot be imported.
+    """
+    from lofte.catalog import load
+
+    path = Path(path)
+    today = today or timezone.localdate()
+    report = _progress(progress)
+    catalog = load()
+    if region not in {str(r.code) for r in catalog.counties()}:
+        raise ValueError(f"okänd region {region!r}: ange regionens länskod, t.ex. 05")
+    if window_from and window_to and window_from > window_to:
+        raise ValueError(
+            f"periodens början {window_from.isoformat()} är efter dess slut {window_to.isoformat()}"
+        )
+    if window_to and window_to > today:
+        # The window says the delivery is complete up to its end, which cannot be in the future
+        # (ongoing pathways are measured up to it).
+        raise ValueError(
+            f"periodens slut {window_to.isoformat()} är efter dagens datum {today.isoformat()}"
+        )
+    if not path.is_file():
+        raise DeliveryError(f"filen {path.name} finns inte")
+
+    sha = sha256_of(path)
+    same = _identical_active(region, sha, window_from, window_to)
+    if same is not None:
+        report(PROGRESS_STEPS)
+        same.outcome = "unchanged"
+        same.message = (
+            f"{path.name} är identisk med aktiv leverans {same.pk} – ingenting har ändrats."
+        )
+        return same
+
+    try:
+        delivery_file = _guarded("läsning", read_delivery, path)
+    except DeliveryFileError as exc:
+        issue = Issue(None, None, None, str(exc), "file")
+        return _reject(path.name, sha, region, window_from, window_to, user, [issue], 1, {}, 0)
+    report(1)
+
+    result: ValidationResult = _guarded(
+        "validering",
+        validate,
+        delivery_file,
+        region,
+        catalog=catalog,
+        today=today,
+        window_from=window_from,
+        window_to=window_to,
+    )
+    report(2)
+    file_meta = delivery_file.metadata()
+    if result.ok and result.rows == 0 and not (window_from and window_to):
+        empty = Issue(
+            None,
+            None,
+            None,
+            "leveransen innehåller inga händelser; ange leveransens period för att leverera en "
+            "tom period",
+            "empty",
+        )
+        result.errors, result.error_count = [empty], 1
+    if not result.ok:
+        report(PROGRESS_STEPS)
+        return _reject(
+            delivery_file.name,
+            sha,
+            region,
+            window_from or result.min_date,
+            window_to or result.max_date,
+            user,
+            result.errors,
+            result.error_count,
+            file_meta,
+            result.rows,
+        )
+
+    first = window_from or result.min_date
+    last = window_to or result.max_date
+    assert first is not None and last is not None
+    _covered_or_refuse(region, first, last)
+
+    assert result.events is not None
+    events, duplicates = _guarded("pseudonymisering", _prepare_events, result.events)
+    result.events = None
+    report(3)
+    flags = _guarded("kvalitetskontroll", _flag_warnings, events, catalog)
+    report(4)
+
+    warnings = _ignored_column_warnings(delivery_file) + duplicates + flags
+    warnings.sort(key=lambda issue: issue.line or 0)
+    delivery = _store(
+        events,
+        region=region,
+        window=(first, last),
+        file_name=delivery_file.name,
+        sha=sha,
+        user=user,
+        rows_read=result.rows,
+        duplicates=len(duplicates),
+        warnings=warnings,
+        file_meta=file_meta,
+        window_given=(window_from is not None, window_to is not None),
+        progress=report,
+    )
+    report(PROGRESS_STEPS)
+    logger.info(
+        "SVF-leverans %s från region %s: %d rader lagrade, %d varningar",
+        delivery.pk,
+        region,
+        delivery.rows_stored,
+        delivery.warning_count,
+    )
+    return delivery
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _progress(progress: Progress | None) -> Callable[[int], None]:
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(done, PROGRESS_STEPS)
+
+    return report
+
+
+def _guarded(step: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``func``; replace an unexpected exception by one that cannot quote a row.
+
+    The original exception is dropped (not chained): messages from pyarrow and friends may
+    contain the row being processed, personnummer included.
+    """
+    try:
+        return func(*args, **kwargs)
+    except (DeliveryError, DeliveryFileError):
+        raise
+    except Exception as exc:
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{type(exc).__name__} i {Path(frame.filename).name}:{frame.lineno}"
+    logger.error("SVF-import: internt fel vid %s (%s)", step, where)
+    raise DeliveryError(f"internt fel vid {step} ({where}); ingenting har lagrats")
+
+
+def _identical_active(
+    region: str, sha: str, window_from: dt.date | None, window_to: dt.date | None
+) -> Delivery | None:
+    candidate = (
+        Delivery.objects.filter(region=region, sha256=sha, status=Delivery.Status.ACTIVE)
+        .order_by("-id")
+        .first()
+    )
+    if candidate is None:
+        return None
+    if window_from not in (None, candidate.window_from):
+        return None
+    if window_to not in (None, candidate.window_to):
+        return None
+    return candidate
+
+
+def _covered_or_refuse(
+    region: str, first: dt.date, last: dt.date, *, lock: bool = False
+) -> list[Delivery]:
+    """Active deliveries of ``region`` that the window ``first``–``last`` covers.
+
+    Raises :class:`DeliveryRefused` if one overlaps the window only partly.
+    """
+    active = Delivery.objects.filter(region=region, status=Delivery.Status.ACTIVE).order_by("id")
+    if lock:
+        active = active.select_for_update()
+    covered: list[Delivery] = []
+    for other in active:
+        if other.window_from is None or other.window_to is None:
+            continue
+        if other.window_to < first or other.window_from > last:
+            continue  # disjoint: both stay active
+        if first <= other.window_from and other.window_to <= last:
+            covered.append(other)
+            continue
+        raise DeliveryRefused(
+            f"Leveransens period {first.isoformat()}–{last.isoformat()} överlappar delvis aktiv "
+            f"leverans {other.pk} ({other.window_from.isoformat()}–"
+            f"{other.window_to.isoformat()}) från region {region}. En ny leverans ersätter bara "
+            "leveranser vars hela period den omfattar; leverera hela perioden "
+            f"{min(first, other.window_from).isoformat()}–{max(last, other.window_to).isoformat()}"
+            " eller en period som inte överlappar. Ingenting har lagrats."
+        )
+    return covered
+
+
+def _ranks(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Each row's position in the sorted distinct values of ``column`` (nulls first, as -1).
+
+    Sorting and comparing small integers is much cheaper than sorting strings.
+    """
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = pc.dictionary_encode(column)
+    distinct = len(encoded.dictionary)
+    # One slot more than there are distinct values, for null.
+    rank_of = np.full(distinct + 1, -1, dtype=np.int64)
+    rank_of[pc.sort_indices(encoded.dictionary).to_numpy()] = np.arange(distinct)
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, pa.scalar(distinct, indices.type))
+    return rank_of[indices.to_numpy()]
+
+
+def _pack(keys: list[np.ndarray]) -> list[np.ndarray]:
+    """Fold integer sort keys (most significant first) into as few int64 words as fit.
+
+    Mixed-radix packing keeps the lexicographic order and equality of the keys, and sorting two
+    words is much faster than sorting seven keys.
+    """
+    words: list[np.ndarray] = []
+    current: np.ndarray | None = None
+    span = 1
+    for key in keys:
+        low = int(key.min()) if key.size else 0
+        width = int(key.max()) - low + 1 if key.size else 1
+        shifted = key.astype(np.int64) - low
+        if current is not None and span * width < 2**62:
+            current = current * width + shifted
+            span *= width
+        else:
+            if current is not None:
+                words.append(current)
+            current, span = shifted, width
+    if current is not None:
+        words.append(current)
+    return words
+
+
+def _prepare_events(events: pa.Table) -> tuple[pa.Table, list[Issue]]:
+    """Pseudonymise, sort by patient, pathway, date and drop exact duplicate rows.
+
+    Returns the events in the event-store schema (``delivery_id`` still 0) and one warning per
+    dropped row, naming the line it duplicates.
+    """
+    from lofte.core.pseudonym import pseudonymise_many
+
+    numbers = pc.dictionary_encode(events.column("personnummer").combine_chunks())
+    pseudonyms = pa.array(
+        pseudonymise_many(numbers.dictionary.to_pylist(), config.pseudonym_key()),
+        type=pa.string(),
+    )
+    patient_index = numbers.indices.to_numpy()
+    del numbers
+    # Rank of each row's pseudonym, from the ranks of the distinct pseudonyms.
+    rank_of = np.empty(len(pseudonyms), dtype=np.int64)
+    rank_of[pc.sort_indices(pseudonyms).to_numpy()] = np.arange(len(pseudonyms))
+    patient_rank = rank_of[patient_index] if len(pseudonyms) else rank_of
+    table = events.drop_columns(["personnummer"])
+
+    # One integer key per event column, most significant last (numpy.lexsort), then the line so
+    # that the first occurrence of a duplicate comes first and is the one kept.
+    keys = [
+        patient_rank,
+        _ranks(table.column("pathway")),
+        table.column("event_date").cast(pa.int32()).to_numpy(),
+        table.column("suffix").to_numpy(),
+        _ranks(table.column("reporting_region")),
+        _ranks(table.column("residence_region")),
+        _ranks(table.column("unit")),
+    ]
+    words = _pack(keys)
+    lines = table.column("line").to_numpy()
+    order = np.lexsort([lines, *reversed(words)])
+    rows = order.size
+    same_as_previous = np.ones(max(rows - 1, 0), dtype=bool)
+    for word in words:
+        ordered = word[order]
+        same_as_previous &= ordered[1:] == ordered[:-1]
+    duplicate = np.concatenate(([False], same_as_previous)) if rows else np.zeros(0, bool)
+
+    warnings: list[Issue] = []
+    if duplicate.any():
+        ordered_lines = lines[order]
+        run_start = np.maximum.accumulate(np.where(duplicate, 0, np.arange(rows)))
+        for pos in np.flatnonzero(duplicate).tolist():
+            warnings.append(
+                Issue(
+                    int(ordered_lines[pos]),
+                    None,
+                    None,
+                    f"dubblettrad, identisk med rad {int(ordered_lines[run_start[pos]])} – "
+                    "borttagen",
+                    "duplicate_row",
+                )
+            )
+        warnings.sort(key=lambda issue: issue.line or 0)
+        order = order[~duplicate]
+
+    # The pseudonyms are long strings: take them once, in their final order, from the distinct
+    # values rather than reordering a full column.
+    table = table.take(pa.array(order)).append_column(
+        "patient", pseudonyms.take(pa.array(patient_index[order]))
+    )
+    table = table.append_column("delivery_id", pa.array(np.zeros(table.num_rows, np.int64)))
+    return table.select(store.EVENT_SCHEMA.names).cast(store.EVENT_SCHEMA), warnings
+
+
+def _flag_warnings(events: pa.Table, catalog: Any) -> list[Issue]:
+    """The engine's quality warnings (SPEC §4) over the delivery's own events."""
+    from lofte.svf.engine import FLAG_LABELS_SV, flag_events
+
+    flags = flag_events(events, catalog)
+    warnings = []
+    for row in flags.select(["line", "flag", "detail"]).to_pylist():
+        reason = FLAG_LABELS_SV.get(row["flag"], row["flag"])
+        if row["detail"]:
+            reason = f"{reason}: {row['detail']}"
+        warnings.append(Issue(row["line"], None, None, reason, row["flag"]))
+    return warnings
+
+
+def _ignored_column_warnings(delivery_file: DeliveryFile) -> list[Issue]:
+    return [
+        Issue(delivery_file.header_line, name, None, "okänd kolumn – ignoreras", "ignored_column")
+        for name in delivery_file.ignored_columns
+    ]
+
+
+def _issues_report(
+    issues: list[Issue], total: int, file_name: str
+) -> tuple[list[dict[str, Any]], bool]:
+    kept = issues[:MAX_ISSUES]
+    return [issue.as_dict(file_name) for issue in kept], total > len(kept)
+
+
+def _reject(
+    file_name: str,
+    sha: str,
+    region: str,
+    window_from: dt.date | None,
+    window_to: dt.date | None,
+    user: str,
+    errors: list[Issue],
+    error_count: int,
+    file_meta: dict[str, Any],
+    rows: int,
+) -> Delivery:
+    """Record a rejected delivery with its report; nothing of the file is stored."""
+    stored, truncated = _issues_report(errors, error_count, file_name)
+    delivery = Delivery.objects.create(
+        region=region,
+        window_from=window_from,
+        window_to=window_to,
+        file_name=file_name[:255],
+        sha256=sha,
+        status=Delivery.Status.REJECTED,
+        rows_read=rows,
+        error_count=error_count,
+        report={
+            "file": file_meta or {"name": file_name, "sha256": sha},
+            "errors": stored,
+            "error_count": error_count,
+            "warnings": [],
+            "warning_count": 0,
+            "truncated": truncated,
+        },
+        created_by=user[:150],
+    )
+    delivery.outcome = "rejected"
+    delivery.message = (
+        f"{file_name} avvisades: {error_count} fel. Ingenting ur leveransen har lagrats."
+    )
+    logger.info("SVF-leverans %s från region %s avvisad: %d fel", delivery.pk, region, error_count)
+    return delivery
+
+
+def _register(delivery: Delivery, events_file: Path, covered: list[Delivery]) -> None:
+    """Point the delivery at its event file and supersede the deliveries it covers."""
+    delivery.events_path = store.relative_path(events_file)
+    delivery.save(update_fields=["events_path"])
+    if covered:
+        Delivery.objects.filter(pk__in=[d.pk for d in covered]).update(
+            status=Delivery.Status.SUPERSEDED, superseded_by=delivery
+        )
+
+
+def _store(
+    events: pa.Table,
+    *,
+    region: str,
+    window: tuple[dt.date, dt.date],
+    file_name: str,
+    sha: str,
+    user: str,
+    rows_read: int,
+    duplicates: int,
+    warnings: list[Issue],
+    file_meta: dict[str, Any],
+    window_given: tuple[bool, bool],
+    progress: Callable[[int], None],
+) -> Delivery:
+    """Write the event file and register it, atomically as seen from the database."""
+    stored_warnings, truncated = _issues_report(warnings, len(warnings), file_name)
+    written: Path | None = None
+    try:
+        with transaction.atomic():
+            # Checked again under the transaction: another import may have committed meanwhile.
+            covered = _covered_or_refuse(region, *window, lock=True)
+            delivery = Delivery.objects.create(
+                region=region,
+                window_from=window[0],
+                window_to=window[1],
+                file_name=file_name[:255],
+                sha256=sha,
+                status=Delivery.Status.ACTIVE,
+                rows_read=rows_read,
+                rows_stored=events.num_rows,
+                duplicates_dropped=duplicates,
+                warning_count=len(warnings),
+                report={
+                    "file": file_meta,
+                    "window": {
+                        "from": window[0].isoformat(),
+                        "to": window[1].isoformat(),
+                        "from_given": window_given[0],
+                        "to_given": window_given[1],
+                    },
+                    "errors": [],
+                    "error_count": 0,
+                    "warnings": stored_warnings,
+                    "warning_count": len(warnings),
+                    "truncated": truncated,
+                    "superseded": [d.pk for d in covered],
+                },
+                created_by=user[:150],
+            )
+            ids = pa.array(np.full(events.num_rows, delivery.pk, dtype=np.int64))
+            events = events.set_column(0, "delivery_id", ids)
+            written = store.write_events(events, store.file_name(delivery.pk, sha))
+            progress(5)
+            _register(delivery, written, covered)
+    except BaseException:
+        if written is not None:
+            store.remove_events(written)
+        raise
+    delivery.outcome = "imported"
+    replaced = ", ".join(str(d.pk) for d in covered)
+    delivery.message = (
+        f"Leverans {delivery.pk} från region {region} importerad: {delivery.rows_stored} "
+        f"händelser, period {window[0].isoformat()}–{window[1].isoformat()}, "
+        f"{delivery.warning_count} varningar."
+        + (f" Ersätter leverans {replaced}." if covered else "")
+    )
+    return delivery

@@ -1,0 +1,576 @@
+"""Read an SVF delivery file (SPEC §3) into a table of strings, one reader per format.
+
+The readers only read: every value comes back as a trimmed string (``""`` where empty), so that
+leading zeros (county ``05``, dates ``20240301``) survive and validation (``validate.py``) sees
+exactly what the region delivered. Every row keeps the physical line number it had in the file
+(header = line 1 when the file starts with it), which is what the validation report and the event
+store point back to.
+
+- CSV: UTF-8 with or without BOM, otherwise Windows-1252 (decided by a strict UTF-8 decode);
+  delimiter ``;``, ``,`` or tab, decided from the header line; parsed with ``pyarrow.csv``. Blank
+  lines and quoted values that span lines are accounted for in the line numbers.
+- XLSX: the first sheet, read with openpyxl in read-only mode; the line is the sheet row number.
+- Parquet: the line is the row index + 2, as if the file had a header line.
+
+Column names are case-insensitive and trimmed; the Swedish names are canonical and the English
+ones (and a few spellings users write) are aliases. Unknown columns are reported and ignored.
+
+Nothing here ever puts a cell value into an exception message: parser errors from the libraries
+(which quote the offending row, personnummer included) are replaced by a Swedish message without
+the value.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+#: Canonical column names in the order the specification lists them.
+COLUMNS: tuple[str, ...] = (
+    "personnummer",
+    "kva",
+    "datum",
+    "rapporterande_region",
+    "lan",
+    "enhet",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = ("personnummer", "kva", "datum", "rapporterande_region")
+
+# Header spelling (lower-cased, trimmed, spaces and hyphens as underscores) -> canonical name.
+_ALIASES: dict[str, str] = {
+    "personnummer": "personnummer",
+    "pnr": "personnummer",
+    "kva": "kva",
+    "kvå": "kva",
+    "kva_code": "kva",
+    "kva_kod": "kva",
+    "kvå_kod": "kva",
+    "datum": "datum",
+    "date": "datum",
+    "rapporterande_region": "rapporterande_region",
+    "reporting_region": "rapporterande_region",
+    "lan": "lan",
+    "län": "lan",
+    "residence_region": "lan",
+    "enhet": "enhet",
+    "unit": "enhet",
+}
+
+LINE_COLUMN = "line"
+
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+_ZIP_MAGIC = b"PK\x03\x04"
+_PARQUET_MAGIC = b"PAR1"
+_UTF8_BOM = codecs.BOM_UTF8
+
+
+class DeliveryFileError(Exception):
+    """The file cannot be read as a delivery at all (format, encoding, header).
+
+    The message is Swedish and never contains a cell value.
+    """
+
+
+@dataclass
+class DeliveryFile:
+    """What was read from one delivery file.
+
+    ``table`` has one string column (non-null, trimmed) per canonical column present in the file,
+    plus ``line`` (int32): the row's line number in the file. ``bad_rows`` lists CSV records whose
+    number of fields differs from the header: ``(line, fields, expected)``; they are not in
+    ``table``.
+    """
+
+    name: str
+    format: str
+    sha256: str
+    size: int
+    header_line: int
+    columns: dict[str, str]
+    ignored_columns: list[str]
+    table: pa.Table = field(repr=False)
+    encoding: str | None = None
+    delimiter: str | None = None
+    bad_rows: list[tuple[int, int, int]] = field(default_factory=list)
+
+    @property
+    def num_rows(self) -> int:
+        """Data rows read, including rows with a wrong number of fields."""
+        return self.table.num_rows + len(self.bad_rows)
+
+    @property
+    def missing_columns(self) -> list[str]:
+        return [c for c in REQUIRED_COLUMNS if c not in self.columns]
+
+    def metadata(self) -> dict[str, Any]:
+        """JSON-ready description of the file for the validation report."""
+        return {
+            "name": self.name,
+            "format": self.format,
+            "sha256": self.sha256,
+            "size": self.size,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "header_line": self.header_line,
+            "columns": dict(self.columns),
+            "ignored_columns": list(self.ignored_columns),
+            "rows": self.num_rows,
+        }
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 hex digest of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_delivery(path: str | Path) -> DeliveryFile:
+    """Read a delivery file of any supported format (decided by its content, not its name)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise DeliveryFileError(f"filen kan inte läsas ({exc.strerror or 'okänt fel'})") from None
+    if head.startswith(_PARQUET_MAGIC):
+        return read_parquet(path)
+    if head.startswith(_ZIP_MAGIC):
+        return read_xlsx(path)
+    if head.startswith(_XLS_MAGIC):
+        raise DeliveryFileError(
+            "filen är i det gamla Excel-formatet (.xls), som inte stöds; spara den som .xlsx"
+        )
+    return read_csv(path)
+
+
+# --------------------------------------------------------------------------------------------
+# Header handling, shared by the formats
+
+
+def canonical_name(header: str) -> str | None:
+    """The canonical column name for a header cell, or None when it is not a delivery column."""
+    key = re.sub(r"[\s\-]+", "_", header.strip().lower())
+    return _ALIASES.get(key)
+
+
+def _map_header(names: Sequence[str]) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    """Positions of the canonical columns, their original spelling, and the ignored headers."""
+    positions: dict[str, int] = {}
+    original: dict[str, str] = {}
+    ignored: list[str] = []
+    for pos, raw in enumerate(names):
+        name = (raw or "").strip()
+        if not name:
+            continue  # e.g. a trailing delimiter on every line
+        canonical = canonical_name(name)
+        if canonical is None:
+            ignored.append(name)
+            continue
+        if canonical in positions:
+            raise DeliveryFileError(
+                f"kolumnen {canonical} förekommer två gånger i rubrikraden "
+                f"({original[canonical]!r} och {name!r})"
+            )
+        positions[canonical] = pos
+        original[canonical] = name
+    return positions, original, ignored
+
+
+def _finish(
+    columns: dict[str, pa.Array | pa.ChunkedArray],
+    lines: pa.Array | np.ndarray,
+) -> pa.Table:
+    """Assemble the canonical table: trimmed non-null strings in canonical order plus ``line``."""
+    arrays: list[pa.Array | pa.ChunkedArray] = []
+    names: list[str] = []
+    for name in COLUMNS:
+        if name in columns:
+            col = columns[name]
+            col = pc.fill_null(col.cast(pa.string()), "")
+            arrays.append(pc.utf8_trim_whitespace(col))
+            names.append(name)
+    arrays.append(pa.array(lines, type=pa.int32()))
+    names.append(LINE_COLUMN)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+
+
+def _decode(data: bytes) -> tuple[bytes, str, str]:
+    """UTF-8 bytes without BOM, the encoding name for the report, and the decoded text head."""
+    if data.startswith(_UTF8_BOM):
+        body = data[len(_UTF8_BOM) :]
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DeliveryFileError(
+                "filen börjar med en UTF-8-markering (BOM) men är inte giltig UTF-8"
+            ) from None
+        return body, "utf-8-sig", text
+    try:
+        text = data.decode("utf-8")
+        return data, "utf-8", text
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise DeliveryFileError("filen är varken UTF-8 eller Windows-1252") from None
+    return text.encode("utf-8"), "windows-1252", text
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and its encoding, by the delivery rules (BOM, UTF-8, Windows-1252).
+
+    Shared with the other CSV imports (register, aggregates) so that every file Löfte reads is
+    decoded the same way. Raises :class:`DeliveryFileError`.
+    """
+    _, encoding, text = _decode(data)
+    return text, encoding
+
+
+def detect_delimiter(header_line: str) -> str:
+    """The delimiter used in the header line: the most frequent of ``;``, tab and ``,``."""
+    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
+    best = max(counts.values())
+    if best == 0:
+        return ";"
+    # On a tie the order above decides (';' is what Swedish Excel writes).
+    return next(d for d in (";", "\t", ",") if counts[d] == best)
+
+
+def _record_lines(data: bytes) -> np.ndarray:
+    """Line numbers (1-based) of the non-empty CSV records in ``data``, header included.
+
+    A record starts on a physical line whose preceding line break lies outside quotes (an even
+    number of ``"`` before it, since an escaped quote ``""`` does not change the parity). Line
+    breaks are LF, CRLF and a lone CR, as pyarrow reads them. Empty records are skipped, as
+    pyarrow skips empty lines.
+    """
+    buf = np.frombuffer(data, dtype=np.uint8)
+    size = buf.size
+    lf = np.flatnonzero(buf == 10)
+    cr = np.flatnonzero(buf == 13)
+    if cr.size:
+        following = cr + 1
+        lone = cr[(following >= size) | (buf[np.minimum(following, size - 1)] != 10)]
+        breaks = np.union1d(lf, lone) if lone.size else lf
+    else:
+        breaks = lf
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [size]))
+    if starts[-1] >= size:  # the file ends with a line break: no final line
+        starts, ends = starts[:-1], ends[:-1]
+    # Content end excludes the CR of a CRLF.
+    crlf = (ends > starts) & (ends < size)
+    crlf[crlf] = buf[ends[crlf] - 1] == 13
+    content_len = ends - starts - crlf
+    is_record_start = np.ones(starts.size, dtype=bool)
+    quotes = np.flatnonzero(buf == 34)
+    if quotes.size:
+        # A line starts a record if the quotes before it (all lines up to its start) are balanced.
+        quotes_before = np.searchsorted(quotes, starts)
+        is_record_start = quotes_before % 2 == 0
+    keep = is_record_start & (content_len > 0)
+    return np.flatnonzero(keep).astype(np.int64) + 1
+
+
+def _first_line(text: str) -> str:
+    """The first non-empty physical line (the header, which decides the delimiter)."""
+    start = 0
+    while start < len(text):
+        end = len(text)
+        for brk in ("\n", "\r"):
+            found = text.find(brk, start)
+            if found != -1:
+                end = min(end, found)
+        if end > start:
+            return text[start:end]
+        start = end + 1
+    raise DeliveryFileError("filen är tom (ingen rubrikrad)")
+
+
+def read_csv(path: str | Path) -> DeliveryFile:
+    """Read a CSV delivery (see the module docstring)."""
+    path = Path(path)
+    raw = path.read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    data, encoding, text = _decode(raw)
+    del raw
+    first = _first_line(text)
+    delimiter = detect_delimiter(first)
+    header = next(csv.reader([first], delimiter=delimiter))
+    positions, original, ignored = _map_header(header)
+    width = len(header)
+
+    try:
+        table, invalid = _parse_csv(data, delimiter, width, quoted='"' in text)
+    except pa.ArrowInvalid:
+        table, invalid = None, []
+    lines = _record_lines(data)
+    if table is not None and lines.size == table.num_rows + len(invalid):
+        keep = np.ones(lines.size, dtype=bool)
+        bad_rows = []
+        for number, actual in invalid:
+            keep[number - 1] = False
+            bad_rows.append((int(lines[number - 1]), actual, width))
+        record_lines = lines[keep]
+        if table.num_rows == 0:
+            raise DeliveryFileError("filen är tom (ingen rubrikrad)")
+        header_line = int(record_lines[0])
+        cells = {name: table.column(pos).slice(1) for name, pos in positions.items()}
+        data_lines = record_lines[1:]
+        if any(line < header_line for line, _, _ in bad_rows):
+            raise DeliveryFileError("rubrikraden kunde inte tolkas")
+    else:
+        # The fast path disagrees with itself (unusual quoting): let Python's csv module decide,
+        # which tracks physical lines exactly.
+        header_line, parsed, data_lines, bad_rows = _parse_csv_python(text, delimiter, width)
+        cells = {name: parsed[pos] for name, pos in positions.items()}
+
+    return DeliveryFile(
+        name=path.name,
+        format="csv",
+        sha256=sha,
+        size=path.stat().st_size,
+        header_line=header_line,
+        columns=original,
+        ignored_columns=ignored,
+        table=_finish(cells, data_lines),
+        encoding=encoding,
+        delimiter=delimiter,
+        bad_rows=sorted(bad_rows),
+    )
+
+
+def _parse_csv(
+    data: bytes, delimiter: str, width: int, *, quoted: bool
+) -> tuple[pa.Table, list[tuple[int, int]]]:
+    """Parse with pyarrow, header as a data row; also return (record number, fields) of rows
+    with the wrong number of fields (record numbers count from 1, header included)."""
+    names = [f"c{i}" for i in range(width)]
+
+    def attempt(threads: bool) -> tuple[pa.Table, list[tuple[int | None, int]]]:
+        invalid: list[tuple[int | None, int]] = []
+
+        def on_invalid(row: Any) -> str:
+            invalid.append((row.number, row.actual_columns))
+            return "skip"
+
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=threads),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                newlines_in_values=quoted,
+                ignore_empty_lines=True,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        return table, invalid
+
+    table, invalid = attempt(threads=True)
+    if any(number is None for number, _ in invalid):
+        # Only the single-threaded parser knows the record number of an invalid row.
+        table, invalid = attempt(threads=False)
+    return table, [(int(number or 0), actual) for number, actual in invalid]
+
+
+def _parse_csv_python(
+    text: str, delimiter: str, width: int
+) -> tuple[int, list[pa.Array], np.ndarray, list[tuple[int, int, int]]]:
+    """Slow exact path with the csv module: header line, columns, data lines, bad rows."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    columns: list[list[str]] = [[] for _ in range(width)]
+    lines: list[int] = []
+    bad_rows: list[tuple[int, int, int]] = []
+    header_line = 0
+    previous_end = 0
+    try:
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if not record or record == [""]:
+                continue
+            if not header_line:
+                header_line = start
+                continue
+            if len(record) != width:
+                bad_rows.append((start, len(record), width))
+                continue
+            for column, value in zip(columns, record, strict=True):
+                column.append(value)
+            lines.append(start)
+    except csv.Error:
+        raise DeliveryFileError(
+            f"filen kunde inte tolkas som CSV efter rad {previous_end}"
+        ) from None
+    if not header_line:
+        raise DeliveryFileError("filen är tom (ingen rubrikrad)")
+    arrays = [pa.array(col, type=pa.string()) for col in columns]
+    return header_line, arrays, np.asarray(lines, dtype=np.int64), bad_rows
+
+
+# --------------------------------------------------------------------------------------------
+# XLSX
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text a user sees in it (dates as ISO dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal | int):
+        return str(value)
+    return str(value)
+
+
+def read_xlsx(path: str | Path) -> DeliveryFile:
+    """Read the first sheet of an XLSX delivery (see the module docstring)."""
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    # A file object, so that the name's extension does not matter (a .csv may be an Excel file).
+    handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except Exception:
+        handle.close()
+        raise DeliveryFileError("filen kunde inte läsas som en Excel-fil (.xlsx)") from None
+    try:
+        if not workbook.worksheets:
+            raise DeliveryFileError("Excel-filen saknar blad")
+        sheet = workbook.worksheets[0]
+        # The stored dimensions are often wrong (written by other tools): read what is there.
+        sheet.reset_dimensions()
+        rows: Iterable[tuple[Any, ...]] = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
+        header: list[str] | None = None
+        header_line = 0
+        positions: dict[str, int] = {}
+        original: dict[str, str] = {}
+        ignored: list[str] = []
+        cells: dict[str, list[str]] = {}
+        lines: list[int] = []
+        for number, row in enumerate(rows, start=1):
+            texts = [_cell_text(v) for v in row]
+            if not any(t.strip() for t in texts):
+                continue
+            if header is None:
+                header = texts
+                header_line = number
+                positions, original, ignored = _map_header(header)
+                cells = {name: [] for name in positions}
+                continue
+            for name, pos in positions.items():
+                cells[name].append(texts[pos] if pos < len(texts) else "")
+            lines.append(number)
+    except DeliveryFileError:
+        raise
+    except Exception:
+        raise DeliveryFileError("Excel-filen kunde inte läsas") from None
+    finally:
+        workbook.close()
+        handle.close()
+    if header is None:
+        raise DeliveryFileError("filen är tom (ingen rubrikrad)")
+    arrays = {name: pa.array(values, type=pa.string()) for name, values in cells.items()}
+    return DeliveryFile(
+        name=path.name,
+        format="xlsx",
+        sha256=sha256_of(path),
+        size=path.stat().st_size,
+        header_line=header_line,
+        columns=original,
+        ignored_columns=ignored,
+        table=_finish(arrays, np.asarray(lines, dtype=np.int64)),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Parquet
+
+
+def _as_strings(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A Parquet column as strings, the way a user would have written the values."""
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        column = column.cast(kind.value_type)
+        kind = column.type
+    if pa.types.is_timestamp(kind):
+        column = column.cast(pa.date32(), safe=False)
+    elif pa.types.is_floating(kind):
+        values = column.drop_null()
+        integral = len(values) == 0 or pc.all(pc.equal(pc.floor(values), values)).as_py()
+        if integral:
+            column = column.cast(pa.int64(), safe=False)
+    elif pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        try:
+            return column.cast(pa.string())
+        except pa.ArrowInvalid:
+            raise DeliveryFileError("en kolumn i Parquet-filen är inte text (UTF-8)") from None
+    elif pa.types.is_boolean(kind):
+        column = column.cast(pa.int8())
+    try:
+        return column.cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        raise DeliveryFileError(f"kolumntypen {kind} i Parquet-filen stöds inte") from None
+
+
+def read_parquet(path: str | Path) -> DeliveryFile:
+    """Read a Parquet delivery (see the module docstring)."""
+    path = Path(path)
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError):
+        raise DeliveryFileError("filen kunde inte läsas som Parquet") from None
+    positions, original, ignored = _map_header(table.column_names)
+    columns = {name: _as_strings(table.column(pos)) for name, pos in positions.items()}
+    lines = np.arange(table.num_rows, dtype=np.int64) + 2
+    return DeliveryFile(
+        name=path.name,
+        format="parquet",
+        sha256=sha256_of(path),
+        size=path.stat().st_size,
+        header_line=1,
+        columns=original,
+        ignored_columns=ignored,
+        table=_finish(dict(columns), lines),
+    )
