@@ -167,11 +167,15 @@ def demo(
                     today=manifest.today,
                 )
             except DeliveryError as exc:
-                raise fail(f"demoleveransen {item.path.name} kunde inte importeras: {exc}") from None
+                raise fail(
+                    f"demoleveransen {item.path.name} kunde inte importeras: {exc}"
+                ) from None
             if delivery.status == "rejected":
                 if item.expected_valid:
                     raise fail(f"demoleveransen {item.path.name} avvisades oväntat")
-                rejected.append(f"{item.path.name} (leverans {delivery.pk}, {delivery.error_count} fel)")
+                rejected.append(
+                    f"{item.path.name} (leverans {delivery.pk}, {delivery.error_count} fel)"
+                )
             done_before += item.rows
             bar.update(task, completed=done_before)
     run_register(manifest.register_path, user="demo")
@@ -197,7 +201,9 @@ def demo(
 @export_app.command("cube")
 def export_cube(
     out_file: Annotated[Path, typer.Option("--out", help="Fil att skriva")],
-    public: Annotated[bool, typer.Option("--public", help="Publik fil: undertryckta celler tomma")] = False,
+    public: Annotated[
+        bool, typer.Option("--public", help="Publik fil: undertryckta celler tomma")
+    ] = False,
     fmt: Annotated[
         str | None, typer.Option("--format", help="csv, parquet eller xlsx (standard: filändelsen)")
     ] = None,

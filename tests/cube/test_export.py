@@ -26,8 +26,16 @@ def cube():
     events = []
     for i in range(400):
         county = rng.choices(COUNTIES, weights=[30, 20, 15, 6, 3, 25, 2, 40, 1])[0]
-        pathway, end = rng.choice([("brost", 50), ("brost", 52), ("prostata", 54), ("aos", 78),
-                                   ("kolorektal", 50), ("brost", 70)])
+        pathway, end = rng.choice(
+            [
+                ("brost", 50),
+                ("brost", 52),
+                ("prostata", 54),
+                ("aos", 78),
+                ("kolorektal", 50),
+                ("brost", 70),
+            ]
+        )
         start = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(700))
         end_day = start + dt.timedelta(days=rng.randrange(5, 60))
         p = f"p{i}"
@@ -107,9 +115,13 @@ def test_formats_carry_the_same_public_rows(cube, tmp_path):
 
 def test_percent_values_and_targets(cube):
     rows = [
-        r for r in cube.to_pylist()
-        if r["indicator"] == "svf_andel_inom_ledtid" and r["region"] == "SE"
-        and r["pathway"] == "alla" and r["treatment"] == "alla" and r["period_type"] == "year"
+        r
+        for r in cube.to_pylist()
+        if r["indicator"] == "svf_andel_inom_ledtid"
+        and r["region"] == "SE"
+        and r["pathway"] == "alla"
+        and r["treatment"] == "alla"
+        and r["period_type"] == "year"
     ]
     assert rows
     for r in rows:

@@ -1,4 +1,4 @@
-"""Register aggregates as inclusion denominators: coverage decides which cells exist (SPEC §5/§6)."""
+"""Register aggregates as inclusion denominators: coverage decides which cells exist."""
 
 from __future__ import annotations
 

@@ -74,9 +74,12 @@ def test_vectorised_secondary_equals_reference(cells):
     # and the result is safe: no group with exactly one suppressed cell and another one shown
     unsafe = [g for g in disclosure.unsafe_groups(cells, slow, groups) if len(g) > 1]
     assert unsafe == []
-    assert suppression.unsafe_group_count(
-        table, fast, np.ones(len(keys), dtype=bool), parents, period_parent
-    ) == 0
+    assert (
+        suppression.unsafe_group_count(
+            table, fast, np.ones(len(keys), dtype=bool), parents, period_parent
+        )
+        == 0
+    )
 
 
 def test_single_small_county_pulls_its_smallest_sibling():

@@ -20,8 +20,34 @@ from lofte.svf import engine, reference
 
 from .engine_helpers import table
 
-SUFFIXES = [5, 10, 10, 10, 22, 25, 25, 35, 35, 40, 40, 44, 50, 52, 54, 58, 59, 60,
-            70, 72, 73, 74, 76, 78, 90, 91]
+SUFFIXES = [
+    5,
+    10,
+    10,
+    10,
+    22,
+    25,
+    25,
+    35,
+    35,
+    40,
+    40,
+    44,
+    50,
+    52,
+    54,
+    58,
+    59,
+    60,
+    70,
+    72,
+    73,
+    74,
+    76,
+    78,
+    90,
+    91,
+]
 PATHWAYS = ["brost", "kolorektal", "aos", "prostata", "melanom"]
 REGIONS = ["05", "06", "08", "07", "01"]
 START = dt.date(2023, 11, 1)
@@ -61,8 +87,11 @@ def test_instances_and_flags_agree(raw, cut):
     fast = fast_table.to_pylist()
     slow, slow_flags = reference.assemble(events, catalog, cut)
     assert len(fast) == len(slow)
-    for f, s in zip(fast, sorted(slow, key=lambda r: (r["patient"], r["pathway"], r["instance_no"])),
-                    strict=True):
+    for f, s in zip(
+        fast,
+        sorted(slow, key=lambda r: (r["patient"], r["pathway"], r["instance_no"])),
+        strict=True,
+    ):
         for key, value in s.items():
             assert _same(f[key], value), (key, f, s)
     fast_flags = sorted(
@@ -89,8 +118,14 @@ def test_cells_agree(raw, reg):
     catalog = load()
     result = cube_engine.compute(table(events), {}, reg, catalog)
     fast = {
-        (r["indicator"], r["region_basis"], r["region"], r["pathway"], r["treatment"], r["period"]):
-        (r["numerator"], r["denominator"], r["value"])
+        (
+            r["indicator"],
+            r["region_basis"],
+            r["region"],
+            r["pathway"],
+            r["treatment"],
+            r["period"],
+        ): (r["numerator"], r["denominator"], r["value"])
         for r in result.cube.to_pylist()
     }
     instances, _ = reference.assemble(events, catalog)

@@ -194,8 +194,16 @@ def test_rule_11_residence_falls_back_to_the_start_region():
 
 
 def test_rule_13_treatment_dimension():
-    suffix_to_treatment = {50: "kirurgi", 52: "lakemedel", 54: "stralning", 58: "palliativ",
-                           59: "annan", 60: "expektans", 70: "avslut", 76: "avslut"}
+    suffix_to_treatment = {
+        50: "kirurgi",
+        52: "lakemedel",
+        54: "stralning",
+        58: "palliativ",
+        59: "annan",
+        60: "expektans",
+        70: "avslut",
+        76: "avslut",
+    }
     events = []
     for i, s in enumerate(suffix_to_treatment):
         events += [ev(f"p{i}", "brost:10", "2024-01-01"), ev(f"p{i}", f"brost:{s}", "2024-01-15")]

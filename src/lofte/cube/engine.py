@@ -9,12 +9,10 @@ the results under ``LOFTE_HOME``.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -107,9 +105,7 @@ def compute(
     say("cells")
     con.execute(svf_engine.sql("lofte.cube", "cells.sql"))
     con.execute(svf_engine.sql("lofte.cube", "indicators.sql"))
-    cells = con.sql(
-        f"SELECT * FROM cells ORDER BY {', '.join(CUBE_SORT)}"
-    ).to_arrow_table()
+    cells = con.sql(f"SELECT * FROM cells ORDER BY {', '.join(CUBE_SORT)}").to_arrow_table()
     say("suppression")
     cube = finish_cells(cells, catalog)
     instances = con.sql(
@@ -125,83 +121,64 @@ def compute(
 
 def finish_cells(cells: pa.Table, catalog: Catalog) -> pa.Table:
     """Add uncertainty, targets and disclosure control to raw cells (one place for all sources)."""
-    n = cells.num_rows
-    indicators = cells.column("indicator").to_pylist()
-    units = {code: ind.unit for code, ind in catalog.indicators.items()}
-    unit = np.array([units.get(i, "") for i in indicators], dtype=object)
-    num = cells.column("numerator").to_numpy(zero_copy_only=False)
-    den = cells.column("denominator").to_numpy(zero_copy_only=False).astype(np.float64)
-    value = cells.column("value").to_numpy(zero_copy_only=False).astype(np.float64)
-
-    # 95 % Wilson interval for shares (SPEC §5), vectorised; see lofte.core.stats.wilson.
-    is_share = (unit == "percent") & ~np.isnan(num.astype(np.float64))
-    z = 1.959963984540054
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = num.astype(np.float64) / den
-        centre = (p + z * z / (2 * den)) / (1 + z * z / den)
-        half = z * np.sqrt(p * (1 - p) / den + z * z / (4 * den * den)) / (1 + z * z / den)
-    ci_low = np.where(is_share, 100 * (centre - half), np.nan)
-    ci_high = np.where(is_share, 100 * (centre + half), np.nan)
-
-    # Targets: the most specific of catalogue default and overrides (SPEC §2).
-    regions = cells.column("region").to_pylist()
-    period_labels = cells.column("period").to_pylist()
-    target_low = np.full(n, np.nan)
-    target_high = np.full(n, np.nan)
-    meets = np.full(n, np.nan)
-    cache: dict[tuple[str, str, str], tuple[float, float]] = {}
-    for i, (ind, reg, per) in enumerate(zip(indicators, regions, period_labels, strict=True)):
-        key = (ind, reg, per)
-        if key not in cache:
-            cache[key] = _target(catalog, ind, reg, per)
-        target_low[i], target_high[i] = cache[key]
-    direction = np.array(
-        [catalog.indicators[i].direction if i in catalog.indicators else "" for i in indicators],
-        dtype=object,
+    con = svf_engine.connect()
+    con.register("raw_cells", cells)
+    con.register("indicator_info", indicator_info(catalog))
+    keys = con.execute("SELECT DISTINCT indicator, region, period FROM raw_cells").fetchall()
+    rows = [(ind, reg, per, *_target(catalog, ind, reg, per)) for ind, reg, per in keys]
+    con.register(
+        "cell_targets",
+        pa.table(
+            {
+                "indicator": pa.array([r[0] for r in rows], pa.string()),
+                "region": pa.array([r[1] for r in rows], pa.string()),
+                "period": pa.array([r[2] for r in rows], pa.string()),
+                "target": pa.array([r[3] for r in rows], pa.float64()),
+                "target_high": pa.array([r[4] for r in rows], pa.float64()),
+            }
+        ),
     )
-    has_target = ~np.isnan(target_low) & ~np.isnan(value)
-    higher = direction == "higher_better"
-    meets = np.where(
-        has_target,
-        np.where(higher, value >= target_low, value <= target_low).astype(np.float64),
-        np.nan,
-    )
-
-    # Disclosure control (SPEC §7).
-    min_cell = {code: ind.min_cell for code, ind in catalog.indicators.items()}
-    suppressed = suppression.primary_mask(cells, min_cell)
-    additive = np.isin(unit, ["percent", "count"])
+    con.execute(svf_engine.sql("lofte.cube", "finish.sql"))
+    table = con.sql("SELECT * FROM finished").to_arrow_table()
+    con.close()
+    # Secondary suppression over the additive indicators (SPEC §7).
     suppressed = suppression.secondary_mask(
-        cells, suppressed, additive, region_parents(catalog), period_parents(cells)
+        table,
+        table.column("suppressed").to_numpy(zero_copy_only=False),
+        table.column("additive").to_numpy(zero_copy_only=False),
+        region_parents(catalog),
+        period_parents(table),
+    )
+    table = table.drop_columns(["additive"])
+    index = table.column_names.index("suppressed")
+    return table.set_column(index, "suppressed", pa.array(suppressed, pa.bool_()))
+
+
+def indicator_info(catalog: Catalog) -> pa.Table:
+    """Unit, direction and minimum cell size per indicator, for the SQL joins."""
+    inds = list(catalog.indicators.values())
+    return pa.table(
+        {
+            "indicator": pa.array([i.code for i in inds], pa.string()),
+            "unit": pa.array([i.unit for i in inds], pa.string()),
+            "direction": pa.array([i.direction for i in inds], pa.string()),
+            "min_cell": pa.array([i.min_cell for i in inds], pa.int64()),
+        }
     )
 
-    def f64(a: np.ndarray) -> pa.Array:
-        return pa.array(a, pa.float64(), from_pandas=True)
 
-    out = cells.append_column("ci_low", f64(ci_low))
-    out = out.append_column("ci_high", f64(ci_high))
-    out = out.append_column("suppressed", pa.array(suppressed, pa.bool_()))
-    out = out.append_column("target", f64(target_low))
-    out = out.append_column("target_high", f64(target_high))
-    out = out.append_column(
-        "meets_target", pa.array([None if math.isnan(m) else bool(m) for m in meets], pa.bool_())
-    )
-    return out
-
-
-def _target(catalog: Catalog, indicator: str, region: str, period: str) -> tuple[float, float]:
-    target = catalog.target_for(indicator, region, period) if indicator in catalog.indicators else None
+def _target(
+    catalog: Catalog, indicator: str, region: str, period: str
+) -> tuple[float | None, float | None]:
+    """(target, high target): a single value, or the low/high pair as NKBC states them."""
+    if indicator not in catalog.indicators:
+        return (None, None)
+    target = catalog.target_for(indicator, region, period)
     if target is None:
-        return (math.nan, math.nan)
-    low = getattr(target, "low", None)
-    high = getattr(target, "high", None)
-    value = getattr(target, "value", None)
-    if value is not None:
-        return (float(value), math.nan)
-    return (
-        float(low) if low is not None else math.nan,
-        float(high) if high is not None else math.nan,
-    )
+        return (None, None)
+    if target.value is not None:
+        return (float(target.value), None)
+    return (target.low, target.high)
 
 
 def region_parents(catalog: Catalog) -> dict[str, str]:

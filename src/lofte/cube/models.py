@@ -29,7 +29,9 @@ class RegisterCount(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["region", "period", "pathway"], name="uniq_register_cell")
+            models.UniqueConstraint(
+                fields=["region", "period", "pathway"], name="uniq_register_cell"
+            )
         ]
 
 

@@ -85,8 +85,10 @@ def parse(path: Path, catalog: Catalog | None = None) -> list[tuple[str, str, st
             if kind not in ("month", "year"):
                 errors.append(RowError(line_no, "period", period, "ange månad eller år"))
         except ValueError:
-            errors.append(RowError(line_no, "period", period, "ogiltig period (YYYY-MM eller YYYY)"))
-        if "pathway" in value and value["pathway"]:
+            errors.append(
+                RowError(line_no, "period", period, "ogiltig period (YYYY-MM eller YYYY)")
+            )
+        if value.get("pathway"):
             pathway = value["pathway"]
             if pathway not in catalog.pathways:
                 errors.append(RowError(line_no, "pathway", pathway, "okänt vårdförlopp"))
@@ -103,7 +105,9 @@ def parse(path: Path, catalog: Catalog | None = None) -> list[tuple[str, str, st
             rows[(region, period, pathway)] += int(count)
     if errors:
         shown = "\n".join(e.message(path.name) for e in errors[:MAX_REPORTED])
-        more = f"\n… och {len(errors) - MAX_REPORTED} fel till" if len(errors) > MAX_REPORTED else ""
+        more = (
+            f"\n… och {len(errors) - MAX_REPORTED} fel till" if len(errors) > MAX_REPORTED else ""
+        )
         raise RegisterFileError(
             f"{path.name} avvisades: {len(errors)} fel, inget importerades.\n{shown}{more}", errors
         )
@@ -126,8 +130,11 @@ def import_register(path: Path, user: str = "") -> RegisterImport:
         for region, period, pathway, n in rows:
             cell = existing.get((region, period, pathway))
             if cell is None:
-                new.append(RegisterCount(region=region, period=period, pathway=pathway,
-                                         new_cases=n, source=batch))
+                new.append(
+                    RegisterCount(
+                        region=region, period=period, pathway=pathway, new_cases=n, source=batch
+                    )
+                )
             else:
                 cell.new_cases, cell.source = n, batch
                 changed.append(cell)

@@ -28,19 +28,27 @@ KEY_COLUMNS = ("indicator", "region_basis", "region", "pathway", "treatment", "p
 
 def primary_mask(cells: pa.Table, min_cell: Mapping[str, int], default_min: int = 5) -> np.ndarray:
     """Cells whose denominator (or count) is below the indicator's minimum cell size."""
-    indicators = cells.column("indicator").to_pylist()
-    limits = np.array([min_cell.get(i, default_min) for i in indicators], dtype=np.int64)
+    codes = pa.array(list(min_cell), pa.string())
+    limits = pa.array(list(min_cell.values()), pa.int64())
+    index = pc.index_in(cells.column("indicator"), value_set=codes)
+    limit = pc.fill_null(pc.take(limits, index), default_min).to_numpy(zero_copy_only=False)
     den = cells.column("denominator").to_numpy(zero_copy_only=False)
-    return np.asarray(den < limits)
+    return np.asarray(den < limit)
 
 
 def _factorize(parts: list[pa.Array | pa.ChunkedArray]) -> np.ndarray:
-    """Integer group ids for rows with equal values in all ``parts`` (strings)."""
-    joined = pc.binary_join_element_wise(*parts, "\x1f")
-    encoded = pc.dictionary_encode(joined)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    """Integer group ids for rows with equal values in all ``parts`` (strings).
+
+    Each column is dictionary-encoded on its own and the codes are combined arithmetically into
+    one int64 per row (the dimensions are small: tens of regions, hundreds of periods), which
+    is far cheaper than joining strings for millions of cells.
+    """
+    combined = np.zeros(len(parts[0]), dtype=np.int64)
+    for part in parts:
+        encoded = pc.dictionary_encode(_flat(part))
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        combined = combined * (len(encoded.dictionary) + 1) + codes
+    return np.unique(combined, return_inverse=True)[1].astype(np.int64)
 
 
 def group_memberships(
@@ -54,12 +62,8 @@ def group_memberships(
     number of groups).
     """
     col = {name: _flat(cells.column(name)) for name in KEY_COLUMNS}
-    regions = col["region"].to_pylist()
-    periods_ = col["period"].to_pylist()
-    parent_region = pa.array([region_parent.get(r, "") for r in regions], pa.string())
-    parent_period = pa.array([period_parent.get(p, "") for p in periods_], pa.string())
-    has_region_parent = np.array([r in region_parent for r in regions], dtype=bool)
-    has_period_parent = np.array([p in period_parent for p in periods_], dtype=bool)
+    parent_region, has_region_parent = _lookup(col["region"], region_parent)
+    parent_period, has_period_parent = _lookup(col["period"], period_parent)
 
     n = cells.num_rows
     cells_idx = np.arange(n, dtype=np.int64)
@@ -74,10 +78,18 @@ def group_memberships(
         offset += int(ids.max(initial=-1)) + 1
 
     for base, parent, own, has_parent in (
-        (["indicator", "region_basis", "pathway", "treatment", "period"], parent_region,
-         col["region"], has_region_parent),
-        (["indicator", "region_basis", "region", "pathway", "treatment"], parent_period,
-         col["period"], has_period_parent),
+        (
+            ["indicator", "region_basis", "pathway", "treatment", "period"],
+            parent_region,
+            col["region"],
+            has_region_parent,
+        ),
+        (
+            ["indicator", "region_basis", "region", "pathway", "treatment"],
+            parent_period,
+            col["period"],
+            has_period_parent,
+        ),
     ):
         # Parent and child memberships share one id space, so that "the group of parent P" is
         # the same group whether reached from P itself or from one of its children.
@@ -89,6 +101,16 @@ def group_memberships(
     for flat_dim in ("treatment", "pathway"):
         add(_factorize([col[k] for k in KEY_COLUMNS if k != flat_dim]), cells_idx)
     return np.concatenate(member_cell), np.concatenate(member_group), offset
+
+
+def _lookup(values: pa.Array, mapping: Mapping[str, str]) -> tuple[pa.Array, np.ndarray]:
+    """Vectorised ``mapping.get(v, "")`` and whether ``v`` is a key, for a string column."""
+    keys = pa.array(list(mapping), pa.string())
+    targets = pa.array(list(mapping.values()), pa.string())
+    index = pc.index_in(values, value_set=keys)
+    found = pc.is_valid(index).to_numpy(zero_copy_only=False)
+    mapped = pc.fill_null(pc.take(targets, index), "")
+    return _flat(mapped), np.asarray(found, dtype=bool)
 
 
 def _flat(a: pa.Array | pa.ChunkedArray) -> pa.Array:

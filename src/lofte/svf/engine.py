@@ -74,12 +74,17 @@ def catalog_relations(catalog: Catalog) -> dict[str, pa.Table]:
                 )
 
     def table(rows: Sequence[tuple], schema: pa.Schema) -> pa.Table:
-        return pa.Table.from_pylist([dict(zip(schema.names, r, strict=True)) for r in rows], schema)
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+        return pa.table(
+            [pa.array(list(c), f.type) for c, f in zip(columns, schema, strict=True)], schema=schema
+        )
 
     return {
         "end_suffixes": table(
             end_rows,
-            pa.schema([("pathway", pa.string()), ("suffix", pa.int16()), ("is_national", pa.bool_())]),
+            pa.schema(
+                [("pathway", pa.string()), ("suffix", pa.int16()), ("is_national", pa.bool_())]
+            ),
         ),
         "pathway_info": table(
             info_rows,
@@ -122,7 +127,9 @@ def cutoff_table(cutoffs: Mapping[str, dt.date]) -> pa.Table:
     )
 
 
-def connect(threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    threads: int | None = None, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection for one engine run."""
     con = duckdb.connect(":memory:")
     if threads:
@@ -138,7 +145,9 @@ def register_events(
 ) -> None:
     """Expose events as the relation ``events``: an Arrow table, or the event-store files."""
     if isinstance(events, pa.Table):
-        con.register("events_arrow", events.cast(EVENT_SCHEMA) if events.schema != EVENT_SCHEMA else events)
+        con.register(
+            "events_arrow", events.cast(EVENT_SCHEMA) if events.schema != EVENT_SCHEMA else events
+        )
         con.execute("CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM events_arrow")
         return
     files = [str(p) for p in (events or [])]
@@ -193,7 +202,9 @@ def instances_and_flags(
 
 
 def _instances(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    return con.sql("SELECT * FROM instances ORDER BY patient, pathway, instance_no").to_arrow_table()
+    return con.sql(
+        "SELECT * FROM instances ORDER BY patient, pathway, instance_no"
+    ).to_arrow_table()
 
 
 def _flags(con: duckdb.DuckDBPyConnection) -> pa.Table:

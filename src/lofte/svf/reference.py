@@ -215,7 +215,10 @@ def cells(
         share("svf_andel_inom_ledtid", key, with_target, [i for i in with_target if i["within"]])
         treated = [i for i in insts if i["end_suffix"] in TREATED_SUFFIXES]
         share(
-            "svf_andel_inom_28_dagar", key, treated, [i for i in treated if i["lead_time_days"] <= 28]
+            "svf_andel_inom_28_dagar",
+            key,
+            treated,
+            [i for i in treated if i["lead_time_days"] <= 28],
         )
         leads = [i["lead_time_days"] for i in national]
         middle("svf_ledtid_median", key, leads, 0.5)
@@ -229,7 +232,9 @@ def cells(
         diagnoses = [
             (i["first_diagnosis"] - i["first_visit"]).days
             for i in national
-            if i["first_visit"] and i["first_diagnosis"] and i["first_diagnosis"] >= i["first_visit"]
+            if i["first_visit"]
+            and i["first_diagnosis"]
+            and i["first_diagnosis"] >= i["first_visit"]
         ]
         middle("svf_median_besok_till_diagnos", key, diagnoses, 0.5)
         treatments = [

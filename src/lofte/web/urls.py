@@ -1,7 +1,7 @@
 """URL configuration. The public results site and the desk arrive with their apps."""
 
-from django.urls import path
 from django.http import HttpResponse
+from django.urls import path
 
 
 def health(request):  # type: ignore[no-untyped-def]

@@ -5,48 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ComputeRun',
+            name="ComputeRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(null=True)),
-                ('deliveries', models.JSONField(default=list)),
-                ('instances', models.PositiveIntegerField(default=0)),
-                ('cells', models.PositiveIntegerField(default=0)),
-                ('cube_path', models.CharField(blank=True, max_length=500)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(null=True)),
+                ("deliveries", models.JSONField(default=list)),
+                ("instances", models.PositiveIntegerField(default=0)),
+                ("cells", models.PositiveIntegerField(default=0)),
+                ("cube_path", models.CharField(blank=True, max_length=500)),
             ],
         ),
         migrations.CreateModel(
-            name='RegisterImport',
+            name="RegisterImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255)),
-                ('sha256', models.CharField(max_length=64)),
-                ('rows', models.PositiveIntegerField(default=0)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255)),
+                ("sha256", models.CharField(max_length=64)),
+                ("rows", models.PositiveIntegerField(default=0)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='RegisterCount',
+            name="RegisterCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region', models.CharField(max_length=2)),
-                ('period', models.CharField(max_length=7)),
-                ('pathway', models.CharField(max_length=40)),
-                ('new_cases', models.PositiveIntegerField()),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='counts', to='cube.registerimport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region", models.CharField(max_length=2)),
+                ("period", models.CharField(max_length=7)),
+                ("pathway", models.CharField(max_length=40)),
+                ("new_cases", models.PositiveIntegerField()),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="counts",
+                        to="cube.registerimport",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('region', 'period', 'pathway'), name='uniq_register_cell')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region", "period", "pathway"), name="uniq_register_cell"
+                    )
+                ],
             },
         ),
     ]

@@ -5,37 +5,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies: list[tuple[str, str]] = [
-    ]
+    dependencies: list[tuple[str, str]] = []
 
     operations = [
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region', models.CharField(help_text='County code of the delivering region', max_length=2)),
-                ('window_from', models.DateField(null=True)),
-                ('window_to', models.DateField(null=True)),
-                ('file_name', models.CharField(max_length=255)),
-                ('sha256', models.CharField(db_index=True, max_length=64)),
-                ('status', models.CharField(choices=[('active', 'aktiv'), ('superseded', 'ersatt'), ('rejected', 'avvisad')], max_length=12)),
-                ('rows_read', models.PositiveIntegerField(default=0)),
-                ('rows_stored', models.PositiveIntegerField(default=0)),
-                ('duplicates_dropped', models.PositiveIntegerField(default=0)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('warning_count', models.PositiveIntegerField(default=0)),
-                ('events_path', models.CharField(blank=True, help_text='Relative to LOFTE_HOME', max_length=500)),
-                ('report', models.JSONField(default=dict)),
-                ('created_by', models.CharField(blank=True, max_length=150)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supersedes', to='svf.delivery')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        help_text="County code of the delivering region", max_length=2
+                    ),
+                ),
+                ("window_from", models.DateField(null=True)),
+                ("window_to", models.DateField(null=True)),
+                ("file_name", models.CharField(max_length=255)),
+                ("sha256", models.CharField(db_index=True, max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "aktiv"),
+                            ("superseded", "ersatt"),
+                            ("rejected", "avvisad"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("rows_read", models.PositiveIntegerField(default=0)),
+                ("rows_stored", models.PositiveIntegerField(default=0)),
+                ("duplicates_dropped", models.PositiveIntegerField(default=0)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("warning_count", models.PositiveIntegerField(default=0)),
+                (
+                    "events_path",
+                    models.CharField(
+                        blank=True, help_text="Relative to LOFTE_HOME", max_length=500
+                    ),
+                ),
+                ("report", models.JSONField(default=dict)),
+                ("created_by", models.CharField(blank=True, max_length=150)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="supersedes",
+                        to="svf.delivery",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['region', 'status'], name='svf_deliver_region_1d9702_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["region", "status"], name="svf_deliver_region_1d9702_idx")
+                ],
             },
         ),
     ]
