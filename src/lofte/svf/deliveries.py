@@ -164,7 +164,7 @@ def import_delivery(
     events, duplicates = _guarded("pseudonymisering", _prepare_events, result.events)
     result.events = None
     report(3)
-    flags = _guarded("kvalitetskontroll", _flag_warnings, events, catalog)
+    flags = _guarded("kvalitetskontroll", _flag_warnings, events, catalog, region)
     report(4)
 
     warnings = _ignored_column_warnings(delivery_file) + duplicates + flags
@@ -381,11 +381,17 @@ def _prepare_events(events: pa.Table) -> tuple[pa.Table, list[Issue]]:
     return table.select(store.EVENT_SCHEMA.names).cast(store.EVENT_SCHEMA), warnings
 
 
-def _flag_warnings(events: pa.Table, catalog: Any) -> list[Issue]:
-    """The engine's quality warnings (SPEC §4) over the delivery's own events."""
+def _flag_warnings(events: pa.Table, catalog: Any, region: str) -> list[Issue]:
+    """The engine's quality warnings (SPEC §4) on the delivery's own events.
+
+    Other regions' active deliveries take part as context, so that a patient transferred from
+    another region (who has a start there) is not reported as an orphan here.
+    """
     from lofte.svf.engine import FLAG_LABELS_SV, flag_events
 
-    flags = flag_events(events, catalog)
+    others = Delivery.objects.filter(status=Delivery.Status.ACTIVE).exclude(region=region)
+    context = [config.home() / d.events_path for d in others if d.events_path]
+    flags = flag_events(events, catalog, context=[p for p in context if p.exists()])
     warnings = []
     for row in flags.select(["line", "flag", "detail"]).to_pylist():
         reason = FLAG_LABELS_SV.get(row["flag"], row["flag"])

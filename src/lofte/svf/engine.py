@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lofte.catalog import Catalog, load
 
@@ -218,13 +219,36 @@ def _flags(con: duckdb.DuckDBPyConnection) -> pa.Table:
     ).to_arrow_table()
 
 
-def flag_events(events: pa.Table, catalog: Catalog | None = None) -> pa.Table:
+def flag_events(
+    events: pa.Table, catalog: Catalog | None = None, context: Iterable[Path] = ()
+) -> pa.Table:
     """Warnings of SPEC §3/§4 for a set of events: ``line``, ``delivery_id``, ``flag``, ``detail``.
 
     Flags: ``duplicate_start``, ``orphan``, ``after_end`` and ``end_before_start`` (an unmatched
     end followed later by a start of the same pathway: *slut före start*). ``detail`` names the
     pathway, suffix and date, never the patient.
+
+    ``context`` are event-store files of other regions' active deliveries: their events of the
+    same patients and pathways take part in the assembly (a patient transferred from another
+    region is no orphan), but only flags on ``events`` themselves are returned.
     """
     con = connect()
+    files = [str(p) for p in context]
+    if files:
+        con.register("own_events", events.cast(EVENT_SCHEMA))
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        combined = con.sql(
+            "SELECT * FROM own_events UNION ALL "
+            f"SELECT c.* FROM read_parquet([{listed}]) AS c "
+            "WHERE EXISTS (SELECT 1 FROM own_events AS o "
+            "WHERE o.patient = c.patient AND o.pathway = c.pathway)"
+        ).to_arrow_table()
+        own_ids = set(pc.unique(events.column("delivery_id")).to_pylist())
+        assemble(con, combined, None, catalog)
+        flags = _flags(con)
+        keep = pc.is_in(
+            flags.column("delivery_id"), value_set=pa.array(sorted(own_ids), pa.int64())
+        )
+        return flags.filter(keep)
     assemble(con, events, None, catalog)
     return _flags(con)
