@@ -181,8 +181,8 @@ def demo(
     run_register(manifest.register_path, user="demo")
     run_compute()
     exports = config.subdir("export")
-    public = exports / "kub_publik.csv"
-    internal = exports / "kub_intern.parquet"
+    public = exports / "SYNTETISK_kub_publik.csv"
+    internal = exports / "SYNTETISK_kub_intern.parquet"
     cube = service.read_cube()
     export.write(cube, public, public=True)
     export.write(cube, internal, public=False)
