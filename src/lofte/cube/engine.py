@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -37,7 +38,6 @@ CUBE_COLUMNS = (
     "meets_target",
 )
 
-CUBE_SORT = ("indicator", "region_basis", "region", "pathway", "treatment", "period")
 
 Progress = Callable[[str], None]
 
@@ -105,9 +105,11 @@ def compute(
     say("cells")
     con.execute(svf_engine.sql("lofte.cube", "cells.sql"))
     con.execute(svf_engine.sql("lofte.cube", "indicators.sql"))
-    cells = con.sql(f"SELECT * FROM cells ORDER BY {', '.join(CUBE_SORT)}").to_arrow_table()
+    # The intermediate tables are large at national scale; free them before the next step.
+    con.execute("DROP TABLE facts; DROP TABLE wide_cells; DROP TABLE wide_quantiles")
+    con.execute("DROP TABLE wide_all; DROP TABLE sequenced; DROP TABLE groups")
     say("suppression")
-    cube = finish_cells(cells, catalog)
+    cube = finish_cells(con, "cells", catalog)
     instances = con.sql(
         "SELECT * FROM instances ORDER BY patient, pathway, instance_no"
     ).to_arrow_table()
@@ -119,10 +121,12 @@ def compute(
     return EngineResult(instances=instances, event_flags=flags, cube=cube)
 
 
-def finish_cells(cells: pa.Table, catalog: Catalog) -> pa.Table:
-    """Add uncertainty, targets and disclosure control to raw cells (one place for all sources)."""
-    con = svf_engine.connect()
-    con.register("raw_cells", cells)
+def finish_cells(con: duckdb.DuckDBPyConnection, relation: str, catalog: Catalog) -> pa.Table:
+    """Add uncertainty, targets and disclosure control to raw cells (one place for all sources).
+
+    ``relation`` names the raw cells in ``con`` (columns of ``cells`` in indicators.sql).
+    """
+    con.execute(f"CREATE OR REPLACE TEMP VIEW raw_cells AS SELECT * FROM {relation}")
     con.register("indicator_info", indicator_info(catalog))
     keys = con.execute("SELECT DISTINCT indicator, region, period FROM raw_cells").fetchall()
     rows = [(ind, reg, per, *_target(catalog, ind, reg, per)) for ind, reg, per in keys]
@@ -140,7 +144,7 @@ def finish_cells(cells: pa.Table, catalog: Catalog) -> pa.Table:
     )
     con.execute(svf_engine.sql("lofte.cube", "finish.sql"))
     table = con.sql("SELECT * FROM finished").to_arrow_table()
-    con.close()
+    con.execute("DROP TABLE finished")
     # Secondary suppression over the additive indicators (SPEC §7).
     suppressed = suppression.secondary_mask(
         table,
