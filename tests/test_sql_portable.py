@@ -11,6 +11,7 @@ from sqlglot.errors import ErrorLevel
 
 SQL_FILES = [
     ("lofte.svf", "assemble.sql"),
+    ("lofte.svf", "instances.sql"),
     ("lofte.cube", "cells.sql"),
     ("lofte.cube", "indicators.sql"),
 ]

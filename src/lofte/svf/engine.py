@@ -170,14 +170,21 @@ def assemble(
     events: pa.Table | Iterable[Path] | None,
     cutoffs: Mapping[str, dt.date] | None = None,
     catalog: Catalog | None = None,
+    instances: bool = True,
 ) -> None:
-    """Run SPEC §4 on ``events``; leaves the temp tables ``instances`` and ``event_flags``."""
+    """Run SPEC §4 on ``events``; leaves the temp tables ``event_flags`` and ``instances``.
+
+    With ``instances=False`` only the ordering and the warnings are computed (the import's
+    quality check needs no more).
+    """
     catalog = catalog or load()
     for name, table in catalog_relations(catalog).items():
         con.register(name, table)
     con.register("cutoffs", cutoff_table(cutoffs or {}))
     register_events(con, events)
     con.execute(sql("lofte.svf", "assemble.sql"))
+    if instances:
+        con.execute(sql("lofte.svf", "instances.sql"))
 
 
 def build_instances(
@@ -244,11 +251,11 @@ def flag_events(
             "WHERE o.patient = c.patient AND o.pathway = c.pathway)"
         ).to_arrow_table()
         own_ids = set(pc.unique(events.column("delivery_id")).to_pylist())
-        assemble(con, combined, None, catalog)
+        assemble(con, combined, None, catalog, instances=False)
         flags = _flags(con)
         keep = pc.is_in(
             flags.column("delivery_id"), value_set=pa.array(sorted(own_ids), pa.int64())
         )
         return flags.filter(keep)
-    assemble(con, events, None, catalog)
+    assemble(con, events, None, catalog, instances=False)
     return _flags(con)
