@@ -117,6 +117,15 @@ def _flat(a: pa.Array | pa.ChunkedArray) -> pa.Array:
     return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
 
 
+def _sorted_codes(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Integer codes whose order is the strings' order (code point order, as Python compares)."""
+    encoded = pc.dictionary_encode(_flat(column))
+    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    rank_of_code = np.empty(len(order), dtype=np.int64)
+    rank_of_code[order] = np.arange(len(order))
+    return rank_of_code[encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
+
+
 def secondary_mask(
     cells: pa.Table,
     suppressed: np.ndarray,
@@ -124,7 +133,12 @@ def secondary_mask(
     region_parent: Mapping[str, str],
     period_parent: Mapping[str, str],
 ) -> np.ndarray:
-    """Extend ``suppressed`` until no additive group has exactly one suppressed cell."""
+    """Extend ``suppressed`` until no additive group has exactly one suppressed cell.
+
+    Same rounds as :func:`lofte.core.disclosure.secondary`. Only the first round looks at every
+    group; later rounds re-check just the groups that received a pick in the round before
+    (no other group's count can have changed).
+    """
     suppressed = suppressed.copy()
     idx = np.flatnonzero(additive)
     if idx.size == 0 or not suppressed[idx].any():
@@ -132,31 +146,53 @@ def secondary_mask(
     sub = cells.take(pa.array(idx))
     den = sub.column("denominator").to_numpy(zero_copy_only=False).astype(np.int64)
     # Rank by (denominator, key): the complementary cell is the smallest, ties by key order.
-    order = pc.sort_indices(
-        sub.append_column("_den", pa.array(den)),
-        sort_keys=[("_den", "ascending"), *[(k, "ascending") for k in KEY_COLUMNS]],
-    ).to_numpy()
+    keys = [_sorted_codes(sub.column(k)) for k in reversed(KEY_COLUMNS)]
+    order = np.lexsort((*keys, den))
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
 
     member_cell, member_group, n_groups = group_memberships(sub, region_parent, period_parent)
-    # Membership rows sorted by (group, rank) once: the first unsuppressed row of a group is then
-    # its complementary candidate.
-    sort = np.lexsort((rank[member_cell], member_group))
+    # Membership rows sorted by (group, rank): a group's rows are one contiguous block whose first
+    # unsuppressed row is its complementary candidate.
+    sort = np.argsort(member_group * len(idx) + rank[member_cell])
     member_cell, member_group = member_cell[sort], member_group[sort]
+    block_start = np.searchsorted(member_group, np.arange(n_groups))
+    block_end = np.append(block_start[1:], len(member_group))
+    # The groups of each cell, for updating counts after a pick.
+    by_cell = np.argsort(member_cell, kind="stable")
+    cell_start = np.searchsorted(member_cell[by_cell], np.arange(len(idx)))
+    cell_end = np.append(cell_start[1:], len(by_cell))
 
     state = suppressed[idx]
-    while True:
-        counts = np.bincount(member_group, weights=state[member_cell], minlength=n_groups)
-        single = counts == 1
-        candidates = single[member_group] & ~state[member_cell]
-        if not candidates.any():
+    counts = np.bincount(member_group, weights=state[member_cell], minlength=n_groups)
+    to_check = np.arange(n_groups)
+    while to_check.size:
+        single = to_check[counts[to_check] == 1]
+        if single.size == 0:
             break
-        groups = member_group[candidates]
-        first = np.unique(groups, return_index=True)[1]
-        state[member_cell[candidates][first]] = True
+        rows = _ranges(block_start[single], block_end[single])
+        open_rows = rows[~state[member_cell[rows]]]
+        if open_rows.size == 0:
+            break
+        # The first open row of each group (rows are in (group, rank) order).
+        first = np.unique(member_group[open_rows], return_index=True)[1]
+        picks = np.unique(member_cell[open_rows[first]])
+        state[picks] = True
+        touched = member_group[by_cell[_ranges(cell_start[picks], cell_end[picks])]]
+        np.add.at(counts, touched, 1)
+        to_check = np.unique(touched)
     suppressed[idx] = state
     return suppressed
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The concatenation of ``arange(s, e)`` for every pair, vectorised."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+    return np.arange(total, dtype=np.int64) + offsets
 
 
 def unsafe_group_count(
