@@ -13,6 +13,7 @@ SQL_FILES = [
     ("lofte.svf", "assemble.sql"),
     ("lofte.svf", "instances.sql"),
     ("lofte.cube", "cells.sql"),
+    ("lofte.cube", "quantiles.sql"),
     ("lofte.cube", "indicators.sql"),
 ]
 

@@ -104,6 +104,14 @@ def compute(
     con.register("pathway_info", svf_engine.catalog_relations(catalog)["pathway_info"])
     say("cells")
     con.execute(svf_engine.sql("lofte.cube", "cells.sql"))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE wide_quantiles (region_basis VARCHAR, period VARCHAR, "
+        "region VARCHAR, pathway VARCHAR, treatment VARCHAR, lead_p25 DOUBLE, "
+        "lead_median DOUBLE, lead_p75 DOUBLE, med_visit DOUBLE, med_diagnosis DOUBLE, "
+        "med_treatment DOUBLE)"
+    )
+    for kind in periods.KINDS:
+        con.execute(svf_engine.sql("lofte.cube", "quantiles.sql"), {"period_type": kind})
     con.execute(svf_engine.sql("lofte.cube", "indicators.sql"))
     # The intermediate tables are large at national scale; free them before the next step.
     con.execute("DROP TABLE facts; DROP TABLE wide_cells; DROP TABLE wide_quantiles")

@@ -8,6 +8,7 @@ implemented slowly and plainly in :mod:`lofte.svf.reference`; property tests req
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -131,12 +132,20 @@ def cutoff_table(cutoffs: Mapping[str, dt.date]) -> pa.Table:
 def connect(
     threads: int | None = None, memory_limit: str | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection for one engine run."""
+    """An in-memory DuckDB connection for one engine run.
+
+    ``memory_limit`` (or ``LOFTE_DUCKDB_MEMORY_LIMIT``, e.g. ``3GB``) caps DuckDB's memory; above
+    it DuckDB spills to ``LOFTE_HOME/tmp``.
+    """
     con = duckdb.connect(":memory:")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
+    memory_limit = memory_limit or os.environ.get("LOFTE_DUCKDB_MEMORY_LIMIT")
     if memory_limit:
+        from lofte import config
+
         con.execute("SET memory_limit = ?", [memory_limit])
+        con.execute("SET temp_directory = ?", [str(config.subdir("tmp"))])
     con.execute("SET preserve_insertion_order = false")
     return con
 

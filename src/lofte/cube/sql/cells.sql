@@ -79,39 +79,6 @@ GROUP BY GROUPING SETS (
     (region_basis, period, period_type)
 );
 
--- Quantiles are holistic (they need every value, not a sum), so they run over the national ends
--- only, in a statement of their own; the additive sums above stay cheap.
-CREATE OR REPLACE TEMP TABLE wide_quantiles AS
-SELECT
-    region_basis,
-    period,
-    COALESCE(county, healthcare_region, 'SE') AS region,
-    COALESCE(pathway, 'alla') AS pathway,
-    COALESCE(treatment, 'alla') AS treatment,
-    QUANTILE_CONT(lead_time_days, 0.25) AS lead_p25,
-    QUANTILE_CONT(lead_time_days, 0.5) AS lead_median,
-    QUANTILE_CONT(lead_time_days, 0.75) AS lead_p75,
-    QUANTILE_CONT(start_to_visit, 0.5) AS med_visit,
-    QUANTILE_CONT(visit_to_diagnosis, 0.5) AS med_diagnosis,
-    QUANTILE_CONT(diagnosis_to_treatment, 0.5) AS med_treatment
-FROM facts
-WHERE national_end
-GROUP BY GROUPING SETS (
-    (region_basis, period, period_type, county, healthcare_region, pathway, treatment),
-    (region_basis, period, period_type, county, healthcare_region, pathway),
-    (region_basis, period, period_type, county, healthcare_region, treatment),
-    (region_basis, period, period_type, county, healthcare_region),
-    (region_basis, period, period_type, healthcare_region, pathway, treatment),
-    (region_basis, period, period_type, healthcare_region, pathway),
-    (region_basis, period, period_type, healthcare_region, treatment),
-    (region_basis, period, period_type, healthcare_region),
-    (region_basis, period, period_type, pathway, treatment),
-    (region_basis, period, period_type, pathway),
-    (region_basis, period, period_type, treatment),
-    (region_basis, period, period_type)
-);
-
-
 -- svf_inklusion numerators: residence basis, all treatments, national ends, only pathways that
 -- the register reports (the register aggregate has no treatment and no symptom pathways).
 CREATE OR REPLACE TEMP TABLE inclusion_numerators AS
