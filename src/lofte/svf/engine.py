@@ -19,9 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lofte.catalog import Catalog, load
-
-#: Exit suffixes that end a pathway without counting in waiting times (SPEC §2, §4 rule 5).
-EXIT_SUFFIXES: tuple[int, ...] = (70, 72, 73, 74, 76, 78)
+from lofte.catalog.model import EXIT_SUFFIXES
 
 #: Flags of :func:`flag_events`, with their Swedish wording for quality reports.
 FLAG_LABELS_SV: dict[str, str] = {
