@@ -56,6 +56,10 @@ def test_deliveries_to_public_cube(lofte_home, tmp_path):
         assert result.exit_code == (0 if item.expected_valid else 1), result.output
     result = runner.invoke(app, ["import", "register", str(manifest.register_path)])
     assert result.exit_code == 0, result.output
+    from lofte.cube.aggregates import example_path
+
+    result = runner.invoke(app, ["import", "indicators", str(example_path())])
+    assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["compute"])
     assert result.exit_code == 0, result.output
     outputs.append(result.output)
@@ -75,11 +79,15 @@ def test_deliveries_to_public_cube(lofte_home, tmp_path):
     assert closing <= SYDOST | {"sydost", "SE"}  # only the regions that delivered
     indicators = {r["indicator"] for r in rows}
     assert {"svf_andel_inom_ledtid", "svf_inklusion", "svf_ledtid_median"} <= indicators
+    screening = [r for r in rows if r["indicator"] == "screening_cervix_tackning"]
+    assert {(r["region"], r["period"], r["value"]) for r in screening} >= {("05", "2023", "75.0")}
     for pub, intern in zip(rows, inner, strict=True):
         assert pub["suppressed"] == intern["suppressed"]
         if pub["suppressed"] == "1":
             assert pub["numerator"] == pub["denominator"] == pub["value"] == ""
             assert intern["denominator"] != "" and int(intern["denominator"]) >= 1
+        elif pub["region_basis"] == "":  # an imported aggregate value, published by its source
+            assert pub["value"] == intern["value"] != ""
         else:
             assert int(pub["denominator"]) >= 5 and pub["value"] == intern["value"]
 

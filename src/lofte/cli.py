@@ -108,6 +108,24 @@ def import_register(
     out.print(f"Importerade {batch.rows} registerceller från {file.name}. Kör 'lofte compute'.")
 
 
+@import_app.command("indicators")
+def import_indicators(
+    file: Annotated[Path, typer.Argument(help="CSV: indicator,region,period,numerator,…")],
+) -> None:
+    """Importera aggregerade indikatorer (palliativregistret, screening, patientenkät …)."""
+    _django()
+    from lofte.cube.aggregates import AggregateFileError
+    from lofte.cube.aggregates import import_indicators as run
+
+    if not file.is_file():
+        raise fail(f"filen {file} finns inte")
+    try:
+        batch = run(file, user=_user())
+    except AggregateFileError as exc:
+        raise fail(str(exc)) from None
+    out.print(f"Importerade {file.name}: {batch.rows} värden. Kör 'lofte compute'.")
+
+
 def _user() -> str:
     import getpass
 
@@ -179,6 +197,10 @@ def demo(
             done_before += item.rows
             bar.update(task, completed=done_before)
     run_register(manifest.register_path, user="demo")
+    from lofte.cube.aggregates import example_path, import_indicators
+
+    # The figures quoted in the seed documents (sourced, not synthetic).
+    import_indicators(example_path(), user="demo")
     run_compute()
     exports = config.subdir("export")
     public = exports / "SYNTETISK_kub_publik.csv"

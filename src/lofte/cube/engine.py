@@ -86,10 +86,15 @@ def compute(
     cutoffs: Mapping[str, dt.date] | None = None,
     register_rows: Iterable[tuple[str, str, str, int]] = (),
     catalog: Catalog | None = None,
+    extra_cells: pa.Table | None = None,
     progress: Progress | None = None,
     threads: int | None = None,
 ) -> EngineResult:
-    """Assemble instances and compute the suppressed-flagged cube."""
+    """Assemble instances and compute the suppressed-flagged cube.
+
+    ``extra_cells`` are raw cells from elsewhere (the imported aggregate indicators, SPEC §6) in
+    the schema of the ``cells`` relation; they get targets, intervals and suppression with the rest.
+    """
     catalog = catalog or load()
     say = progress or (lambda _msg: None)
     con = svf_engine.connect(threads=threads)
@@ -116,6 +121,9 @@ def compute(
     # The intermediate tables are large at national scale; free them before the next step.
     con.execute("DROP TABLE facts; DROP TABLE wide_cells; DROP TABLE wide_quantiles")
     con.execute("DROP TABLE wide_all; DROP TABLE sequenced; DROP TABLE groups")
+    if extra_cells is not None and extra_cells.num_rows:
+        con.register("extra_cells", extra_cells)
+        con.execute("INSERT INTO cells SELECT * FROM extra_cells")
     say("suppression")
     cube = finish_cells(con, "cells", catalog)
     instances = con.sql(

@@ -44,3 +44,47 @@ class ComputeRun(models.Model):
     instances = models.PositiveIntegerField(default=0)
     cells = models.PositiveIntegerField(default=0)
     cube_path = models.CharField(max_length=500, blank=True)
+
+
+class AggregateImport(models.Model):
+    """One imported file of aggregate indicator values (SPEC §6)."""
+
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0)
+    replaced = models.PositiveIntegerField(default=0)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class AggregateValue(models.Model):
+    """One imported value of an aggregate indicator, current or kept as history.
+
+    A re-import of the same (indicator, region, period, source) marks the earlier row
+    ``current=False`` and records which import replaced it; rows are never deleted.
+    """
+
+    indicator = models.CharField(max_length=80)
+    region = models.CharField(max_length=40)
+    period = models.CharField(max_length=7)
+    source = models.CharField(max_length=500)
+    numerator = models.BigIntegerField(null=True)
+    denominator = models.BigIntegerField(null=True)
+    value = models.FloatField()
+    note = models.TextField(blank=True)
+    line = models.PositiveIntegerField()
+    batch = models.ForeignKey(AggregateImport, on_delete=models.PROTECT, related_name="values")
+    current = models.BooleanField(default=True)
+    replaced_by = models.ForeignKey(
+        AggregateImport, on_delete=models.PROTECT, null=True, related_name="replaced_values"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "region", "period", "source"],
+                condition=models.Q(current=True),
+                name="uniq_current_aggregate",
+            )
+        ]
+        indexes = [models.Index(fields=["indicator", "region", "period"])]

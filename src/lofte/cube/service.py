@@ -54,7 +54,11 @@ def compute(progress: Progress | None = None) -> ComputeRun:
     """Rebuild instances and the cube from the active deliveries and the register (SPEC §12)."""
     run = ComputeRun.objects.create()
     files, cutoffs, ids = active_inputs()
-    result = engine.compute(files, cutoffs, register_rows(), progress=progress)
+    from lofte.cube.aggregates import aggregate_cells
+
+    result = engine.compute(
+        files, cutoffs, register_rows(), progress=progress, extra_cells=aggregate_cells()
+    )
     if progress:
         progress("write")
     _write_atomic(result.instances, instances_path())

@@ -33,8 +33,9 @@ SELECT
                + 1.959963984540054 * SQRT(p * (1 - p) / n + 3.841458820694124 / (4 * n * n)))
             / (1 + 3.841458820694124 / n)
     END AS ci_high,
-    denominator < min_cell AS suppressed,
-    unit IN ('percent', 'count') AS additive,
+    -- A value imported without counts (already published by its source) has nothing to test.
+    COALESCE(denominator < min_cell, FALSE) AS suppressed,
+    unit IN ('percent', 'count') AND denominator IS NOT NULL AS additive,
     target,
     target_high,
     CASE
