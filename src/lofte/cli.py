@@ -5,11 +5,11 @@ Exit status: 0 success; 1 bad input (message on stderr, nothing changed); 2 usag
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -30,6 +30,8 @@ catalog_app = typer.Typer(help="Visa katalogerna (regioner, vårdförlopp, indik
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(catalog_app, name="catalog")
+
+T = TypeVar("T")
 
 out = Console()
 err = Console(stderr=True)
@@ -90,21 +92,25 @@ def compute() -> None:
     run_compute()
 
 
+def _import_file(file: Path, run: Callable[..., T], error: type[Exception]) -> T:
+    """Run one validated file import; its rejection becomes a Swedish message and exit 1."""
+    if not file.is_file():
+        raise fail(f"filen {file} finns inte")
+    try:
+        return run(file, user=_user())
+    except error as exc:
+        raise fail(str(exc)) from None
+
+
 @import_app.command("register")
 def import_register(
     file: Annotated[Path, typer.Argument(help="CSV: region,period,pathway,new_cases")],
 ) -> None:
     """Importera cancerregistrets nya fall (nämnare för inklusion)."""
     _django()
-    from lofte.cube.register_import import RegisterFileError
-    from lofte.cube.register_import import import_register as run
+    from lofte.cube import register_import
 
-    if not file.is_file():
-        raise fail(f"filen {file} finns inte")
-    try:
-        batch = run(file, user=_user())
-    except RegisterFileError as exc:
-        raise fail(str(exc)) from None
+    batch = _import_file(file, register_import.import_register, register_import.RegisterFileError)
     out.print(f"Importerade {batch.rows} registerceller från {file.name}. Kör 'lofte compute'.")
 
 
@@ -114,15 +120,9 @@ def import_indicators(
 ) -> None:
     """Importera aggregerade indikatorer (palliativregistret, screening, patientenkät …)."""
     _django()
-    from lofte.cube.aggregates import AggregateFileError
-    from lofte.cube.aggregates import import_indicators as run
+    from lofte.cube import aggregates
 
-    if not file.is_file():
-        raise fail(f"filen {file} finns inte")
-    try:
-        batch = run(file, user=_user())
-    except AggregateFileError as exc:
-        raise fail(str(exc)) from None
+    batch = _import_file(file, aggregates.import_indicators, aggregates.AggregateFileError)
     out.print(f"Importerade {file.name}: {batch.rows} värden. Kör 'lofte compute'.")
 
 
@@ -285,10 +285,6 @@ def _mount_optional() -> None:
 
 
 _mount_optional()
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def main() -> None:

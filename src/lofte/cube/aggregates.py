@@ -15,9 +15,7 @@ child has counts and the parent has no imported value of its own, ready for
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -31,7 +29,7 @@ from lofte.catalog import Catalog, Indicator, load
 from lofte.core import periods
 from lofte.cube.models import AggregateImport, AggregateValue
 from lofte.cube.register_import import RowError
-from lofte.svf.reader import DeliveryFileError, decode_text, detect_delimiter
+from lofte.svf.reader import DeliveryFileError, read_csv_table
 
 COLUMNS = ("indicator", "region", "period", "numerator", "denominator", "value", "source", "note")
 REQUIRED = COLUMNS[:-1]
@@ -265,14 +263,9 @@ def parse(path: Path, catalog: Catalog | None = None) -> list[AggregateRow]:
     except OSError as exc:
         raise AggregateFileError(f"{name}: filen kan inte läsas ({exc.strerror})") from None
     try:
-        text, _ = decode_text(data)
+        header, reader = read_csv_table(data)
     except DeliveryFileError as exc:
         raise AggregateFileError(f"{name}: {exc}") from None
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise AggregateFileError(f"{name}: filen är tom (ingen rubrikrad)")
-    reader = csv.reader(io.StringIO(text), delimiter=detect_delimiter(lines[0]))
-    header = [h.strip().lower() for h in next(reader)]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise AggregateFileError(

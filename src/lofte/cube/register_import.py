@@ -8,9 +8,7 @@ is changed. A valid file replaces the counts of the (region, period, pathway) ce
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +18,7 @@ from django.db import transaction
 from lofte.catalog import Catalog, load
 from lofte.core import periods
 from lofte.cube.models import RegisterCount, RegisterImport
-from lofte.svf.reader import DeliveryFileError, decode_text, detect_delimiter
+from lofte.svf.reader import DeliveryFileError, read_csv_table
 
 REQUIRED = ("region", "period", "new_cases")
 MAX_REPORTED = 50
@@ -48,16 +46,10 @@ class RegisterFileError(ValueError):
 def parse(path: Path, catalog: Catalog | None = None) -> list[tuple[str, str, str, int]]:
     """Validated (county, period, pathway, new_cases) rows; raises RegisterFileError."""
     catalog = catalog or load()
-    data = path.read_bytes()
     try:
-        text, _ = decode_text(data)
+        header, reader = read_csv_table(path.read_bytes())
     except DeliveryFileError as exc:
         raise RegisterFileError(f"{path.name}: {exc}") from None
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        raise RegisterFileError(f"{path.name}: filen är tom (ingen rubrikrad)")
-    reader = csv.reader(io.StringIO(text), delimiter=detect_delimiter(lines[0]))
-    header = [h.strip().lower() for h in next(reader)]
     missing = [c for c in REQUIRED if c not in header]
     if "pathway" not in header and "icd10" not in header:
         missing.append("pathway (eller icd10)")
@@ -70,7 +62,8 @@ def parse(path: Path, catalog: Catalog | None = None) -> list[tuple[str, str, st
     counties = {r.code for r in catalog.counties()}
     rows: dict[tuple[str, str, str], int] = defaultdict(int)
     errors: list[RowError] = []
-    for line_no, record in enumerate(reader, start=2):
+    for record in reader:
+        line_no = reader.line_num
         if not any(v.strip() for v in record):
             continue
         if len(record) != len(header):

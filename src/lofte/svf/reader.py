@@ -242,11 +242,28 @@ def _decode(data: bytes) -> tuple[bytes, str, str]:
 def decode_text(data: bytes) -> tuple[str, str]:
     """The text of a CSV file and its encoding, by the delivery rules (BOM, UTF-8, Windows-1252).
 
-    Shared with the other CSV imports (register, aggregates) so that every file Löfte reads is
-    decoded the same way. Raises :class:`DeliveryFileError`.
+    Raises :class:`DeliveryFileError`.
     """
     _, encoding, text = _decode(data)
     return text, encoding
+
+
+def read_csv_table(data: bytes) -> tuple[list[str], Any]:
+    """(lower-cased header, csv reader positioned after it) for the small CSV imports.
+
+    Shared by the register and aggregate imports so that every CSV file Löfte reads is decoded
+    and split the same way as a delivery. ``reader.line_num`` is the physical line of the last
+    record read (quoted line breaks included). Raises :class:`DeliveryFileError`.
+    """
+    text, _ = decode_text(data)
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise DeliveryFileError("filen är tom (ingen rubrikrad)")
+    reader = csv.reader(io.StringIO(text), delimiter=detect_delimiter(lines[0]))
+    header: list[str] = []
+    while not header:
+        header = [h.strip().lower() for h in next(reader)]
+    return header, reader
 
 
 def detect_delimiter(header_line: str) -> str:
