@@ -24,6 +24,7 @@ demo-quick: install
 
 ## Install and run every test (lint, types, architecture contracts, pytest).
 test: install
+	.ci/system-deps
 	$(VENV_BIN)/ruff check src tests bench
 	$(VENV_BIN)/ruff format --check src tests bench
 	$(VENV_BIN)/mypy

@@ -1,7 +1,7 @@
-"""URL configuration. The public results site and the desk arrive with their apps."""
+"""URL configuration. Each app brings its own ``urls`` module; they are included here."""
 
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import include, path
 
 
 def health(request):  # type: ignore[no-untyped-def]
@@ -9,4 +9,7 @@ def health(request):  # type: ignore[no-untyped-def]
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("healthz", health, name="health")]
+urlpatterns = [
+    path("healthz", health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,9 @@
+"""The Django project's own app: base template, shared static files (vendored JS)."""
+
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "lofte.web"
+    label = "lofte_web"
+    verbose_name = "Löfte web"
