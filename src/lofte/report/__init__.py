@@ -1,1 +1,0 @@
-"""The semi-annual results report on the six promises (SPEC §9)."""
