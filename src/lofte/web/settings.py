@@ -3,6 +3,12 @@
 - ``LOFTE_HOME``: state directory (SQLite database, event store, keys); default ``./var``.
 - ``DATABASE_URL``: use this database (e.g. PostgreSQL) instead of SQLite in ``LOFTE_HOME``.
 - ``DJANGO_SECRET_KEY``, ``DJANGO_DEBUG``, ``DJANGO_ALLOWED_HOSTS``: the usual production knobs.
+- ``DJANGO_CSRF_TRUSTED_ORIGINS`` (e.g. ``https://lofte.rcc.example``), ``DJANGO_HSTS_SECONDS``
+  (default one year when not debugging), ``DJANGO_SECURE_SSL_REDIRECT=1``,
+  ``DJANGO_BEHIND_TLS_PROXY=1`` (trust ``X-Forwarded-Proto``): see README, "Accounts, desk and
+  serving".
+- ``LOFTE_TASKS_BACKEND``: the django-tasks backend (default the database backend, whose worker
+  ``lofte serve`` starts).
 """
 
 from __future__ import annotations
@@ -33,10 +39,16 @@ INSTALLED_APPS = [
     "lofte.web",
     "lofte.svf",
     "lofte.cube",
+    "django_tasks",
+    "django_tasks_db",
+    "lofte.web.accounts",
+    "lofte.web.audit",
+    "lofte.web.desk",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,10 +89,38 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = config.home() / "static"
+STATIC_ROOT = config.subdir("static")
 
 SESSION_COOKIE_SECURE = not DEBUG and os.environ.get("LOFTE_INSECURE_COOKIES") != "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Accounts, desk, background tasks, production (README: "Accounts, desk and serving") ----
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_HTTPONLY = True
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("LOFTE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DJANGO_HSTS_SUBDOMAINS", "0") == "1"
+    SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "0") == "1"
+    if os.environ.get("DJANGO_BEHIND_TLS_PROXY", "0") == "1":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

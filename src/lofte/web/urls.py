@@ -12,4 +12,7 @@ def health(request):  # type: ignore[no-untyped-def]
 urlpatterns = [
     path("healthz", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/", include("lofte.web.accounts.urls")),
+    path("granskningslogg/", include("lofte.web.audit.urls")),
+    path("skrivbord/", include("lofte.web.desk.urls")),
 ]

@@ -1,0 +1,9 @@
+"""Accounts: roles (Django groups), region/pathway scope, login and user administration."""
+
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "lofte.web.accounts"
+    label = "accounts"
+    verbose_name = "Konton och roller"

@@ -1,0 +1,89 @@
+"""Roles (SPEC §1) as Django groups, and who may see which region.
+
+A role is a Django group of the same name, created by a data migration. What a user may see of
+patient-level data is decided here and only here: views and services ask :func:`regions_of` or
+:func:`require_region` and never look at groups themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+VIEWER = "viewer"
+SVF_COORDINATOR = "svf_coordinator"
+PROCESS_LEADER = "process_leader"
+RCC_STATISTICIAN = "rcc_statistician"
+RCC_ADMIN = "rcc_admin"
+APPLICANT = "applicant"
+ASSESSOR = "assessor"
+DECISION_MAKER = "decision_maker"
+
+#: Every role, with its Swedish label, in the order the admin pages list them.
+ROLES: dict[str, object] = {
+    VIEWER: _("Läsare (personal)"),
+    SVF_COORDINATOR: _("SVF-samordnare"),
+    PROCESS_LEADER: _("Processledare"),
+    RCC_STATISTICIAN: _("Statistiker (RCC)"),
+    RCC_ADMIN: _("Administratör (RCC)"),
+    APPLICANT: _("Sökande (stimulansmedel)"),
+    ASSESSOR: _("Bedömare"),
+    DECISION_MAKER: _("Beslutsfattare"),
+}
+
+#: Roles that see every region (RCC staff).
+NATIONAL_ROLES = frozenset({RCC_ADMIN, RCC_STATISTICIAN})
+#: Roles that work at the coordinators' desk for the regions in their scope.
+DESK_ROLES = frozenset({SVF_COORDINATOR, RCC_ADMIN, RCC_STATISTICIAN})
+
+
+def roles_of(user: object) -> set[str]:
+    """The role names of an active, authenticated user (empty for anyone else)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return set()
+    cached = getattr(user, "_lofte_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        user._lofte_roles = cached  # type: ignore[attr-defined]
+    return set(cached)
+
+
+def has_role(user: object, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def all_counties() -> list[str]:
+    from lofte.catalog import load
+
+    return [str(region.code) for region in load().counties()]
+
+
+def regions_of(user: object) -> list[str]:
+    """County codes whose patient-level data and unsuppressed figures the user may see.
+
+    RCC staff see every county; a coordinator only the counties of her scope; anyone else none.
+    """
+    roles = roles_of(user)
+    if roles & NATIONAL_ROLES:
+        return all_counties()
+    if SVF_COORDINATOR not in roles and PROCESS_LEADER not in roles:
+        return []
+    scope = getattr(user, "scope", None)
+    if scope is None:
+        return []
+    known = set(all_counties())
+    return sorted(code for code in scope.regions if code in known)
+
+
+def require_region(user: object, region: str) -> str:
+    """``region`` if the user may see it; otherwise :class:`PermissionDenied` (HTTP 403)."""
+    if region not in regions_of(user):
+        raise PermissionDenied(f"ingen behörighet för region {region}")
+    return region
+
+
+def require_role(user: object, roles: Iterable[str]) -> None:
+    if not has_role(user, *roles):
+        raise PermissionDenied("ingen behörighet")

@@ -1,0 +1,24 @@
+"""``{% staff_nav %}``: the staff menu, showing only what the user's roles allow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from lofte.web.accounts.roles import DESK_ROLES, RCC_ADMIN, SVF_COORDINATOR, roles_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("accounts/_staff_nav.html", takes_context=True)
+def staff_nav(context: dict[str, Any]) -> dict[str, Any]:
+    request = context["request"]
+    roles = roles_of(request.user)
+    return {
+        "request": request,
+        "user": request.user,
+        "desk": bool(roles & DESK_ROLES),
+        "admin": RCC_ADMIN in roles,
+        "audit": bool(roles & {RCC_ADMIN, SVF_COORDINATOR}),
+    }

@@ -1,0 +1,1 @@
+"""The audit log. Record events with :func:`lofte.web.audit.service.record`."""

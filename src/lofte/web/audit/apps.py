@@ -1,0 +1,12 @@
+"""The audit log: who did what, when, to which region (logins, deliveries, list views, exports)."""
+
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "lofte.web.audit"
+    label = "audit"
+    verbose_name = "Granskningslogg"
+
+    def ready(self) -> None:
+        from lofte.web.audit import signals  # noqa: F401

@@ -1,0 +1,49 @@
+"""One row per audited event. Rows are only ever added (the viewer has no edit or delete)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Inloggning")
+        LOGOUT = "logout", _("Utloggning")
+        LOGIN_FAILED = "login_failed", _("Misslyckad inloggning")
+        DELIVERY_UPLOADED = "delivery_uploaded", _("Leverans uppladdad")
+        DELIVERY_IMPORTED = "delivery_imported", _("Leverans importerad")
+        DELIVERY_REJECTED = "delivery_rejected", _("Leverans avvisad")
+        DELIVERY_REFUSED = "delivery_refused", _("Leverans vägrad (överlapp)")
+        DELIVERY_VIEWED = "delivery_viewed", _("Valideringsrapport visad")
+        LIST_VIEWED = "list_viewed", _("Patientlista visad")
+        LIST_EXPORTED = "list_exported", _("Patientlista exporterad")
+        FIGURES_VIEWED = "figures_viewed", _("Interna siffror visade")
+        COMPUTE = "compute", _("Beräkning")
+        REPORT = "report", _("Rapport")
+        USER_CREATED = "user_created", _("Användare skapad")
+        USER_CHANGED = "user_changed", _("Användare ändrad")
+        CATALOG_CHANGED = "catalog_changed", _("Katalog ändrad")
+        TARGET_CHANGED = "target_changed", _("Målnivå ändrad")
+        ACCESS_DENIED = "access_denied", _("Åtkomst nekad")
+
+    at = models.DateTimeField(_("tid"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    #: Kept even if the user is deleted later; for failed logins, the name that was tried.
+    username = models.CharField(_("användare"), max_length=150, blank=True, db_index=True)
+    action = models.CharField(_("händelse"), max_length=32, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("objekttyp"), max_length=64, blank=True)
+    object_id = models.CharField(_("objekt"), max_length=64, blank=True)
+    region = models.CharField(_("region"), max_length=8, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("granskningshändelse")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action}"

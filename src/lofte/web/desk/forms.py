@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MAX_UPLOAD_BYTES = 2 * 1024**3
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Leveransfil (CSV, XLSX eller Parquet)"), allow_empty_file=False)
+    window_from = forms.DateField(
+        label=_("Period från (valfritt)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    window_to = forms.DateField(
+        label=_("Period till (valfritt)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Filen är för stor."))
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("window_from"), data.get("window_to")
+        if first and last and first > last:
+            self.add_error("window_to", _("Periodens slut är före dess början."))
+        return data
+
+
+class ReportForm(forms.Form):
+    healthcare_region = forms.ChoiceField(label=_("Sjukvårdsregion"), choices=())
+    period = forms.RegexField(
+        label=_("Period (t.ex. 2025H1)"), regex=r"^\d{4}(H[12])?$", max_length=6
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from lofte.catalog import load
+
+        self.fields["healthcare_region"].choices = [  # type: ignore[attr-defined]
+            (r.code, r.name) for r in load().healthcare_regions()
+        ]

@@ -1,0 +1,394 @@
+"""The coordinators' desk (SPEC §1, §3): deliveries, reports, own-region lists and figures.
+
+Region scope is enforced by :mod:`lofte.web.accounts.roles` (views) and again by the services
+(lists, figures): a region outside the user's scope is HTTP 403, a delivery or job of another
+region is HTTP 404. Every view and export of a patient list is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import get_valid_filename
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lofte import config
+from lofte.svf.models import Delivery
+from lofte.web import tasks
+from lofte.web.accounts.roles import (
+    DESK_ROLES,
+    NATIONAL_ROLES,
+    has_role,
+    regions_of,
+    require_region,
+    require_role,
+)
+from lofte.web.audit.models import AuditEvent
+from lofte.web.audit.service import record
+from lofte.web.desk import services
+from lofte.web.desk.forms import ReportForm, UploadForm
+from lofte.web.desk.models import Job
+
+LIST_PAGE_SIZE = 100
+
+
+def _desk_user(request: HttpRequest) -> None:
+    require_role(request.user, DESK_ROLES)
+
+
+def _region_name(code: str) -> str:
+    from lofte.catalog import load
+
+    return load().region(code).name
+
+
+def _region(request: HttpRequest, region: str) -> str:
+    _desk_user(request)
+    try:
+        return require_region(request.user, region)
+    except PermissionDenied:
+        record(
+            AuditEvent.Action.ACCESS_DENIED,
+            request=request,
+            region=region[:8],
+            details={"path": request.path[:200]},
+        )
+        raise
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _desk_user(request)
+    regions = regions_of(request.user)
+    if len(regions) == 1:
+        return redirect("desk:region", region=regions[0])
+    from lofte.catalog import load
+
+    catalog = load()
+    return render(
+        request,
+        "desk/index.html",
+        {
+            "regions": [(code, catalog.region(code).name) for code in regions],
+            "national": has_role(request.user, *NATIONAL_ROLES),
+        },
+    )
+
+
+@login_required
+def region_home(request: HttpRequest, region: str) -> HttpResponse:
+    region = _region(request, region)
+    return render(
+        request,
+        "desk/region.html",
+        {
+            "region": region,
+            "region_name": _region_name(region),
+            "form": UploadForm(),
+            "deliveries": Delivery.objects.filter(region=region)[:5],
+            "jobs": Job.objects.filter(region=region, kind=Job.Kind.IMPORT)[:5],
+            "lists": services.LISTS.values(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, region: str) -> HttpResponse:
+    region = _region(request, region)
+    form = UploadForm(request.POST, request.FILES)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        return render(
+            request,
+            "desk/region.html",
+            {
+                "region": region,
+                "region_name": _region_name(region),
+                "form": form,
+                "deliveries": Delivery.objects.filter(region=region)[:5],
+                "jobs": Job.objects.filter(region=region, kind=Job.Kind.IMPORT)[:5],
+                "lists": services.LISTS.values(),
+            },
+            status=400,
+        )
+    upload_file = form.cleaned_data["file"]
+    name = get_valid_filename(Path(upload_file.name).name) or "leverans"
+    folder = config.subdir("uploads") / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    target = folder / name
+    with open(target, "wb") as fh:
+        for chunk in upload_file.chunks():
+            fh.write(chunk)
+    job = Job.objects.create(
+        kind=Job.Kind.IMPORT,
+        user=request.user,
+        region=region,
+        upload_path=target.relative_to(config.home()).as_posix(),
+        file_name=name[:255],
+        window_from=form.cleaned_data["window_from"],
+        window_to=form.cleaned_data["window_to"],
+    )
+    record(
+        AuditEvent.Action.DELIVERY_UPLOADED,
+        request=request,
+        obj=job,
+        region=region,
+        details={"file": name, "bytes": upload_file.size},
+    )
+    tasks.enqueue(job)
+    url = reverse("desk:job", args=[job.pk])
+    if wants_json:
+        return JsonResponse({"job": job.pk, "url": url}, status=202)
+    return redirect(url)
+
+
+def _job_for(request: HttpRequest, pk: int) -> Job:
+    _desk_user(request)
+    job = get_object_or_404(Job, pk=pk)
+    national = has_role(request.user, *NATIONAL_ROLES)
+    if not national and (job.region not in regions_of(request.user) or not job.region):
+        raise Http404()
+    return job
+
+
+def _job_json(job: Job) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": job.pk,
+        "kind": job.kind,
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "step": job.step,
+        "message": job.message,
+        "finished": job.finished,
+        "next": None,
+    }
+    if job.status == Job.Status.DONE and job.delivery_id:
+        data["next"] = reverse("desk:delivery", args=[job.delivery_id])
+    elif job.status == Job.Status.CONFIRM or job.finished:
+        data["next"] = reverse("desk:job", args=[job.pk])
+    return data
+
+
+@login_required
+def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(request, pk)
+    return render(request, "desk/job.html", {"job": job, "status": _job_json(job)})
+
+
+@login_required
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    return JsonResponse(_job_json(_job_for(request, pk)))
+
+
+@login_required
+@require_POST
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for(request, pk)
+    if job.status != Job.Status.CONFIRM:
+        return redirect("desk:job", pk=job.pk)
+    if request.POST.get("answer") == "yes":
+        Job.objects.filter(pk=job.pk).update(confirmed=True, status=Job.Status.QUEUED, message="")
+        job.refresh_from_db()
+        tasks.enqueue(job)
+    else:
+        tasks.discard_upload(job)
+        messages.info(request, _("Uppladdningen är avbruten; ingenting har importerats."))
+    return redirect("desk:job", pk=job.pk)
+
+
+@login_required
+def delivery_history(request: HttpRequest, region: str) -> HttpResponse:
+    region = _region(request, region)
+    page = Paginator(Delivery.objects.filter(region=region), 50).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "desk/history.html",
+        {"region": region, "region_name": _region_name(region), "page": page},
+    )
+
+
+@login_required
+def delivery_report(request: HttpRequest, pk: int) -> HttpResponse:
+    _desk_user(request)
+    delivery = get_object_or_404(Delivery, pk=pk)
+    if delivery.region not in regions_of(request.user):
+        raise Http404()
+    report = delivery.report or {}
+    record(AuditEvent.Action.DELIVERY_VIEWED, request=request, obj=delivery, region=delivery.region)
+    return render(
+        request,
+        "desk/delivery.html",
+        {
+            "delivery": delivery,
+            "region_name": _region_name(delivery.region),
+            "errors": report.get("errors", []),
+            "warnings": report.get("warnings", []),
+            "hidden_errors": max(delivery.error_count - len(report.get("errors", [])), 0),
+            "hidden_warnings": max(delivery.warning_count - len(report.get("warnings", [])), 0),
+            "superseded": report.get("superseded", []),
+        },
+    )
+
+
+def _list(request: HttpRequest, region: str, slug: str) -> tuple[Any, list[dict[str, Any]]]:
+    region = _region(request, region)
+    kind = services.LISTS.get(slug)
+    if kind is None:
+        raise Http404()
+    try:
+        rows = services.patient_list(request.user, region, slug)
+    except services.NotComputed:
+        return kind, []
+    return kind, rows
+
+
+def _columns(kind: Any) -> list[tuple[str, str]]:
+    english = (get_language() or "sv").startswith("en")
+    return [(c.key, c.label_en if english else c.label_sv) for c in kind.columns]
+
+
+@login_required
+def patient_list(request: HttpRequest, region: str, slug: str) -> HttpResponse:
+    kind, rows = _list(request, region, slug)
+    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("sida"))
+    record(
+        AuditEvent.Action.LIST_VIEWED,
+        request=request,
+        region=region,
+        object_type="list",
+        object_id=slug,
+        details={"rows": len(rows), "page": page.number},
+    )
+    columns = _columns(kind)
+    return render(
+        request,
+        "desk/list.html",
+        {
+            "region": region,
+            "region_name": _region_name(region),
+            "kind": kind,
+            "title": kind.title_en if (get_language() or "").startswith("en") else kind.title_sv,
+            "columns": columns,
+            "page": page,
+            "table": [[services.cell(row.get(key)) for key, _ in columns] for row in page],
+            "computed": services.cube_service.instances_path().exists(),
+        },
+    )
+
+
+@login_required
+def patient_list_csv(request: HttpRequest, region: str, slug: str) -> HttpResponse:
+    kind, rows = _list(request, region, slug)
+    record(
+        AuditEvent.Action.LIST_EXPORTED,
+        request=request,
+        region=region,
+        object_type="list",
+        object_id=slug,
+        details={"rows": len(rows), "format": "csv"},
+    )
+    columns = _columns(kind)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}_{region}.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([label for _, label in columns])
+    for row in rows:
+        writer.writerow([services.cell(row.get(key)) for key, _ in columns])
+    return response
+
+
+@login_required
+def figures(request: HttpRequest, region: str) -> HttpResponse:
+    region = _region(request, region)
+    from lofte.catalog import load
+
+    catalog = load()
+    pathway = request.GET.get("forlopp", "alla")
+    if pathway != "alla" and pathway not in catalog.pathways:
+        pathway = "alla"
+    period_type = request.GET.get("period", "half")
+    if period_type not in services.PERIOD_TYPES:
+        period_type = "half"
+    basis = request.GET.get("bas", "avslutande")
+    if basis not in services.BASES:
+        basis = "avslutande"
+    try:
+        data = services.internal_figures(
+            request.user, region, pathway=pathway, period_type=period_type, basis=basis
+        )
+    except services.NotComputed:
+        data = None
+    record(
+        AuditEvent.Action.FIGURES_VIEWED,
+        request=request,
+        region=region,
+        details={"pathway": pathway, "period_type": period_type, "basis": basis},
+    )
+    return render(
+        request,
+        "desk/figures.html",
+        {
+            "region": region,
+            "region_name": _region_name(region),
+            "data": data,
+            "pathway": pathway,
+            "pathways": [(p.id, p.name_sv) for p in catalog.pathways.values()],
+            "period_type": period_type,
+            "period_types": services.PERIOD_TYPES,
+            "basis": basis,
+            "bases": services.BASES,
+        },
+    )
+
+
+@login_required
+def operations(request: HttpRequest) -> HttpResponse:
+    """Compute and report jobs, for RCC staff."""
+    require_role(request.user, NATIONAL_ROLES)
+    report_form = ReportForm(request.POST or None)
+    if request.method == "POST":
+        what = request.POST.get("what")
+        if what == "compute":
+            job = Job.objects.create(kind=Job.Kind.COMPUTE, user=request.user)
+        elif what == "report" and report_form.is_valid():
+            job = Job.objects.create(
+                kind=Job.Kind.REPORT,
+                user=request.user,
+                params={
+                    "healthcare_region": report_form.cleaned_data["healthcare_region"],
+                    "period": report_form.cleaned_data["period"],
+                },
+            )
+        else:
+            job = None
+        if job is not None:
+            tasks.enqueue(job)
+            return redirect("desk:job", pk=job.pk)
+    return render(
+        request,
+        "desk/operations.html",
+        {
+            "report_form": report_form,
+            "reports_available": tasks.report_writer() is not None,
+            "jobs": Job.objects.exclude(kind=Job.Kind.IMPORT)[:20],
+        },
+    )
