@@ -12,7 +12,6 @@ is kept.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
@@ -146,7 +145,8 @@ def run_import(job_id: int) -> str:
                     status=Job.Status.CONFIRM,
                     supersedes=covered,
                     step="",
-                    message=f"Leveransen ersätter aktiv leverans {ids}. Bekräfta för att importera.",
+                    message=f"Leveransen ersätter aktiv leverans {ids}. Bekräfta för att "
+                    "importera.",
                 )
                 return Job.Status.CONFIRM
 

@@ -1,6 +1,6 @@
 """``lofte users``: create and list accounts from the command line (the first admin, scripts).
 
-    lofte users create --username NAME --role rcc_admin [--role …] [--region 05 …] [--password-stdin]
+    lofte users create --username NAME --role ROLE [--role …] [--region 05 …] [--password-stdin]
     lofte users list
 
 Without ``--password-stdin`` the password is asked for (hidden). The creation is audited.

@@ -10,7 +10,7 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Händelse"),
         required=False,
-        choices=[("", _("Alla"))] + list(AuditEvent.Action.choices),
+        choices=[("", _("Alla")), *AuditEvent.Action.choices],
     )
     user = forms.CharField(label=_("Användare"), required=False, max_length=150)
     region = forms.CharField(label=_("Region"), required=False, max_length=8)
