@@ -152,3 +152,14 @@ def test_cli_creates_the_first_admin(db):
         input="Forsta-adminens-losen-9\n",
     )
     assert bad.exit_code == 1 and "okänd länskod" in bad.output
+
+
+def test_pages_are_available_in_english(client, coordinator):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert "Log in" in html and "Logga in" not in html
+    client.force_login(coordinator)
+    html = client.get(reverse("desk:region", args=["05"])).content.decode()
+    assert "Upload an SVF delivery" in html and "Delivery history" in html

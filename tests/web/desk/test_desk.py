@@ -116,6 +116,8 @@ def test_supersede_waits_for_confirmation(
     assert Delivery.objects.filter(status="active").count() == 1
     page = client.get(reverse("desk:job", args=[second.pk])).content.decode()
     assert "Ersätt och importera" in page and "bra.csv" in page
+    desk = client.get(reverse("desk:region", args=[HOME_REGION])).content.decode()
+    assert reverse("desk:job", args=[second.pk]) in desk  # the open upload is findable
 
     with capture(execute=True):
         client.post(reverse("desk:job_confirm", args=[second.pk]), {"answer": "yes"})

@@ -55,9 +55,9 @@ class UserForm(forms.Form):
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.editing = editing
-        self.fields["roles"].choices = [(k, str(v)) for k, v in ROLES.items()]  # type: ignore[attr-defined]
-        self.fields["regions"].choices = _region_choices()  # type: ignore[attr-defined]
-        self.fields["pathways"].choices = _pathway_choices()  # type: ignore[attr-defined]
+        self.fields["roles"].choices = [(k, str(v)) for k, v in ROLES.items()]
+        self.fields["regions"].choices = _region_choices()
+        self.fields["pathways"].choices = _pathway_choices()
         if editing:
             self.fields["username"].disabled = True
         else:

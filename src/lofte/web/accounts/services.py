@@ -61,7 +61,8 @@ def save_user(
     elif create:
         user.set_unusable_password()
     user.save()
-    user.groups.set(Group.objects.filter(name__in=roles))
+    # The migration creates the groups; get_or_create also covers a flushed database.
+    user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
     Scope.objects.update_or_create(user=user, defaults={"regions": regions, "pathways": pathways})
     return user
 

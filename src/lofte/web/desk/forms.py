@@ -45,6 +45,6 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         from lofte.catalog import load
 
-        self.fields["healthcare_region"].choices = [  # type: ignore[attr-defined]
+        self.fields["healthcare_region"].choices = [
             (r.code, r.name) for r in load().healthcare_regions()
         ]

@@ -87,6 +87,15 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _open_jobs(region: str) -> Any:
+    """Uploads of the region that are queued, running, awaiting confirmation or failed."""
+    return Job.objects.filter(
+        region=region,
+        kind=Job.Kind.IMPORT,
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.CONFIRM, Job.Status.FAILED],
+    )[:10]
+
+
 @login_required
 def region_home(request: HttpRequest, region: str) -> HttpResponse:
     region = _region(request, region)
@@ -98,7 +107,7 @@ def region_home(request: HttpRequest, region: str) -> HttpResponse:
             "region_name": _region_name(region),
             "form": UploadForm(),
             "deliveries": Delivery.objects.filter(region=region)[:5],
-            "jobs": Job.objects.filter(region=region, kind=Job.Kind.IMPORT)[:5],
+            "jobs": _open_jobs(region),
             "lists": services.LISTS.values(),
         },
     )
@@ -121,7 +130,7 @@ def upload(request: HttpRequest, region: str) -> HttpResponse:
                 "region_name": _region_name(region),
                 "form": form,
                 "deliveries": Delivery.objects.filter(region=region)[:5],
-                "jobs": Job.objects.filter(region=region, kind=Job.Kind.IMPORT)[:5],
+                "jobs": _open_jobs(region),
                 "lists": services.LISTS.values(),
             },
             status=400,
