@@ -179,7 +179,8 @@ def run_import(job_id: int) -> str:
         action = {
             "imported": AuditEvent.Action.DELIVERY_IMPORTED,
             "rejected": AuditEvent.Action.DELIVERY_REJECTED,
-        }.get(delivery.outcome, AuditEvent.Action.DELIVERY_IMPORTED)
+            "unchanged": AuditEvent.Action.DELIVERY_UNCHANGED,
+        }[delivery.outcome]
         record(
             action,
             user=user,

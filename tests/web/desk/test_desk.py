@@ -330,3 +330,33 @@ def test_compute_and_report_jobs_for_rcc_staff(
         assert report.status == Job.Status.FAILED and "Rapportmodulen" in report.message
     else:
         assert report.status in (Job.Status.DONE, Job.Status.FAILED)
+
+
+def test_pathway_scope_limits_the_lists(client, computed, coordinator):
+    from lofte.web.accounts.services import save_user
+
+    save_user("anna", roles=["svf_coordinator"], regions=[HOME_REGION], pathways=["lunga"])
+    client.force_login(coordinator)
+    for slug in ("utanfor-ledtid", "pagaende-over-malet", "kodningsproblem"):
+        response = client.get(reverse("desk:list", args=[HOME_REGION, slug]))
+        assert response.context["page"].paginator.count == 0
+    save_user("anna", roles=["svf_coordinator"], regions=[HOME_REGION], pathways=["brost"])
+    response = client.get(reverse("desk:list", args=[HOME_REGION, "utanfor-ledtid"]))
+    assert response.context["page"].paginator.count == 1
+    assert "Bröstcancer" in response.content.decode()
+
+
+def test_identical_file_changes_nothing_and_says_so(
+    client, coordinator, tmp_path, make_personnummer, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    capture = django_capture_on_commit_callbacks
+    path = good_file(tmp_path, make_personnummer)
+    first = run_upload(client, capture, path, **WINDOW)
+    again = run_upload(client, capture, path, **WINDOW)
+    again.refresh_from_db()
+    assert again.status == Job.Status.DONE and again.delivery_id == first.delivery_id
+    assert Delivery.objects.count() == 1
+    response = client.get(reverse("desk:job", args=[again.pk]), follow=True)
+    assert "ingenting har ändrats" in response.content.decode()
+    assert AuditEvent.objects.filter(action="delivery_unchanged").count() == 1

@@ -77,6 +77,16 @@ def regions_of(user: object) -> list[str]:
     return sorted(code for code in scope.regions if code in known)
 
 
+def pathways_of(user: object) -> set[str] | None:
+    """The pathway ids a coordinator's scope limits her to, or None for every pathway."""
+    if roles_of(user) & NATIONAL_ROLES:
+        return None
+    scope = getattr(user, "scope", None)
+    if scope is None or not scope.pathways:
+        return None
+    return set(scope.pathways)
+
+
 def require_region(user: object, region: str) -> str:
     """``region`` if the user may see it; otherwise :class:`PermissionDenied` (HTTP 403)."""
     if region not in regions_of(user):

@@ -15,6 +15,7 @@ class AuditEvent(models.Model):
         DELIVERY_UPLOADED = "delivery_uploaded", _("Leverans uppladdad")
         DELIVERY_IMPORTED = "delivery_imported", _("Leverans importerad")
         DELIVERY_REJECTED = "delivery_rejected", _("Leverans avvisad")
+        DELIVERY_UNCHANGED = "delivery_unchanged", _("Leverans oförändrad (identisk fil)")
         DELIVERY_REFUSED = "delivery_refused", _("Leverans vägrad (överlapp)")
         DELIVERY_VIEWED = "delivery_viewed", _("Valideringsrapport visad")
         LIST_VIEWED = "list_viewed", _("Patientlista visad")

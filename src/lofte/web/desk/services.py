@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from lofte import config
 from lofte.cube import service as cube_service
 from lofte.svf.models import Delivery
-from lofte.web.accounts.roles import require_region
+from lofte.web.accounts.roles import pathways_of, require_region
 
 #: Characters of the pseudonym shown (64 hex characters are stored).
 PSEUDONYM_CHARS = 12
@@ -167,7 +167,7 @@ def outside_lead_time(user: Any, region: str) -> list[dict[str, Any]]:
         "ORDER BY end_date DESC, pathway, patient",
         [_instances_file(), region],
     )
-    return _finish(rows)
+    return _finish(rows, user)
 
 
 def ongoing_past_target(user: Any, region: str) -> list[dict[str, Any]]:
@@ -188,7 +188,7 @@ def ongoing_past_target(user: Any, region: str) -> list[dict[str, Any]]:
         [_instances_file(), region, _instances_file(), region],
         lead=_longest_targets(load()),
     )
-    return _finish(rows)
+    return _finish(rows, user)
 
 
 def coding_problems(user: Any, region: str) -> list[dict[str, Any]]:
@@ -218,13 +218,37 @@ def coding_problems(user: Any, region: str) -> list[dict[str, Any]]:
         prefix = catalog.pathway(row["pathway"]).kva_prefix or ""
         row["kva"] = f"{prefix}{row.pop('suffix'):02d}"
         row["problem"] = FLAG_LABELS.get(row.pop("flag"), "okänt")
-    return _finish(rows)
+    return _finish(rows, user)
 
 
-def _finish(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+TREATMENT_LABELS = {
+    "kirurgi": "kirurgi",
+    "lakemedel": "läkemedel",
+    "stralning": "strålning",
+    "palliativ": "palliativ",
+    "annan": "annan behandling",
+    "expektans": "exspektans",
+    "ingen_atgard": "ingen ytterligare åtgärd",
+    "avslutande_samtal": "avslutande samtal",
+    "avslut": "avslut",
+}
+
+
+def _finish(rows: list[dict[str, Any]], user: Any) -> list[dict[str, Any]]:
+    """Keep the rows of the user's pathways; short pseudonyms, names and file names."""
+    from lofte.catalog import load
+
+    catalog = load()
+    allowed = pathways_of(user)
+    if allowed is not None:
+        rows = [r for r in rows if r["pathway"] in allowed]
     names = _file_names({r["delivery_id"] for r in rows if r.get("delivery_id") is not None})
     for row in rows:
         row["pseudonym"] = _short(row.pop("patient"))
+        if row.get("pathway") in catalog.pathways:
+            row["pathway"] = catalog.pathways[row["pathway"]].name_sv
+        if row.get("treatment") is not None:
+            row["treatment"] = TREATMENT_LABELS.get(row["treatment"], row["treatment"])
         row["file_name"] = names.get(row["delivery_id"], "")
         row.pop("end_delivery_id", None)
     return rows

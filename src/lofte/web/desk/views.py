@@ -201,6 +201,8 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     if job.status == Job.Status.DONE and job.delivery_id:
         # A finished import's result is its validation report.
+        if job.message:
+            messages.info(request, job.message)
         return redirect("desk:delivery", pk=job.delivery_id)
     return render(request, "desk/job.html", {"job": job, "status": _job_json(job)})
 
