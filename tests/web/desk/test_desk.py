@@ -251,7 +251,7 @@ def test_internal_figures_are_unsuppressed_and_own_region(client, computed):
         assert (
             f"({c['numerator'] if c['numerator'] is not None else '–'}/{c['denominator']})" in row
         )
-    assert "*" in row
+        assert f">{round(c['value'])}* <small>" in row  # a count, marked as publicly blanked
     assert AuditEvent.objects.filter(action="figures_viewed", region="05").exists()
 
 

@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+from django.utils.translation import gettext_lazy as _
 
 from lofte import config
 from lofte.cube import service as cube_service
@@ -276,8 +277,10 @@ def cell(value: Any) -> str:
 
 # --- internal figures ---------------------------------------------------------------------
 
-PERIOD_TYPES = ("half", "year", "quarter", "month")
-BASES = ("avslutande", "bostad")
+#: Period types of the cube, with their Swedish labels.
+PERIOD_TYPES = {"half": _("halvår"), "year": _("år"), "quarter": _("kvartal"), "month": _("månad")}
+#: Region bases: the region that closed the pathway, or the patient's home region.
+BASES = {"avslutande": _("avslutande region"), "bostad": _("hemregion (länstillhörighet)")}
 
 
 def internal_figures(
@@ -331,10 +334,13 @@ def internal_figures(
             continue
         code = c["indicator"]
         try:
-            name = catalog.indicator(code).name_sv
+            indicator = catalog.indicator(code)
+            name, unit = indicator.name_sv, indicator.unit
         except KeyError:
-            name = code
-        row = by_indicator.setdefault(code, {"indicator": code, "name": name, "cells": {}})
+            name, unit = code, ""
+        row = by_indicator.setdefault(
+            code, {"indicator": code, "name": name, "unit": unit, "cells": {}}
+        )
         row["cells"][c["period"]] = c
     rows = sorted(by_indicator.values(), key=lambda r: r["indicator"])
     for row in rows:

@@ -367,9 +367,9 @@ def figures(request: HttpRequest, region: str) -> HttpResponse:
             "pathway": pathway,
             "pathways": [(p.id, p.name_sv) for p in catalog.pathways.values()],
             "period_type": period_type,
-            "period_types": services.PERIOD_TYPES,
+            "period_types": services.PERIOD_TYPES.items(),
             "basis": basis,
-            "bases": services.BASES,
+            "bases": services.BASES.items(),
         },
     )
 
