@@ -117,3 +117,30 @@ def test_coordinator_delivers_bad_then_good_and_is_denied_other_region(
     ]
     text = page.text_content("#audit-events")
     assert "Leverans avvisad" in text and "Patientlista visad" in text
+
+
+def test_upload_progress_is_polled_until_the_worker_has_run(
+    live_server, page, settings, tmp_path, make_personnummer
+):
+    """With the database backend the job waits in the queue; the page shows it and polls, and
+    when the worker has run the import the page moves on to the validation report by itself."""
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    make_user("anna", ["svf_coordinator"], ["05"])
+    base = live_server.url
+    login(page, base, "anna")
+    page.goto(f"{base}/skrivbord/05/")
+    page.set_input_files("#id_file", str(good_file(tmp_path, make_personnummer)))
+    page.fill("#id_window_from", "2024-01-01")
+    page.fill("#id_window_to", "2024-12-31")
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/skrivbord/jobb/\d+/$"))
+    assert page.get_attribute("#job-status", "data-status") == "queued"
+    assert page.get_attribute("#job-progress", "value") == "0"
+
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+    page.wait_for_url(re.compile(r".*/skrivbord/leveranser/\d+/$"))
+    assert page.get_attribute("#delivery-status", "data-status") == "active"
+    assert "Leverans 1 från region 05 importerad" in page.text_content(".messages")

@@ -66,8 +66,11 @@ def test_bad_delivery_is_rejected_with_located_errors_and_nothing_stored(
 
     # The job page sends the browser on to the report, which locates every error.
     status = client.get(reverse("desk:job_status", args=[job.pk])).json()
-    assert status["next"] == reverse("desk:delivery", args=[delivery.pk])
-    page = client.get(status["next"]).content.decode()
+    assert status["next"] == reverse("desk:job", args=[job.pk])
+    assert status["delivery"] == reverse("desk:delivery", args=[delivery.pk])
+    response = client.get(status["next"], follow=True)
+    assert response.redirect_chain == [(status["delivery"], 302)]
+    page = response.content.decode()
     assert "Leveransen avvisades" in page
     errors = delivery.report["errors"]
     assert {(e["line"], e["column"]) for e in errors} == {(3, "personnummer"), (4, "kva")}

@@ -45,4 +45,5 @@ def test_upload_is_queued_then_run_by_the_database_worker(
     assert job.status == Job.Status.DONE and job.done == job.total == 6
     assert job.delivery.status == Delivery.Status.ACTIVE and job.delivery.rows_stored == 9
     status = client.get(reverse("desk:job_status", args=[job.pk])).json()
-    assert status["percent"] == 100 and status["next"].endswith(f"/leveranser/{job.delivery_id}/")
+    assert status["percent"] == 100 and status["finished"]
+    assert status["delivery"].endswith(f"/leveranser/{job.delivery_id}/")

@@ -187,11 +187,12 @@ def _job_json(job: Job) -> dict[str, Any]:
         "step": job.step,
         "message": job.message,
         "finished": job.finished,
+        "delivery": reverse("desk:delivery", args=[job.delivery_id]) if job.delivery_id else None,
+        # Where the polling page goes once the job needs the user or is over: the job page,
+        # which shows the outcome (or, for a finished import, sends on to its report).
         "next": None,
     }
-    if job.status == Job.Status.DONE and job.delivery_id:
-        data["next"] = reverse("desk:delivery", args=[job.delivery_id])
-    elif job.status == Job.Status.CONFIRM or job.finished:
+    if job.status == Job.Status.CONFIRM or job.finished:
         data["next"] = reverse("desk:job", args=[job.pk])
     return data
 
