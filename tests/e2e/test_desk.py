@@ -143,4 +143,5 @@ def test_upload_progress_is_polled_until_the_worker_has_run(
 
     page.wait_for_url(re.compile(r".*/skrivbord/leveranser/\d+/$"))
     assert page.get_attribute("#delivery-status", "data-status") == "active"
-    assert "Leverans 1 från region 05 importerad" in page.text_content(".messages")
+    message = page.text_content(".messages") or ""
+    assert re.search(r"Leverans \d+ från region 05 importerad: 9 händelser", message)
