@@ -87,3 +87,44 @@ def test_serve_starts_web_and_worker_and_stops_both(tmp_path):
     assert proc.returncode == 0, output
     assert "Löfte körs på" in output
     assert _processes_with(home) == []
+
+
+def _settings_in(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
+    import json
+
+    code = (
+        "import json, lofte.web.settings as s; print(json.dumps({k: getattr(s, k, None) for k in "
+        "['DEBUG', 'ALLOWED_HOSTS', 'CSRF_TRUSTED_ORIGINS', 'SESSION_COOKIE_SECURE', "
+        "'CSRF_COOKIE_SECURE', 'SECURE_HSTS_SECONDS', 'SECURE_SSL_REDIRECT', "
+        "'SECURE_PROXY_SSL_HEADER', 'TASKS', 'MIDDLEWARE']}))"
+    )
+    full = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    full.update(env, LOFTE_HOME=str(tmp_path / "home"))
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=full, capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(out.stdout))
+
+
+def test_production_settings_come_from_the_environment(tmp_path):
+    prod = _settings_in(
+        {
+            "DJANGO_ALLOWED_HOSTS": "lofte.rcc.example, intern.rcc.example",
+            "DJANGO_CSRF_TRUSTED_ORIGINS": "https://lofte.rcc.example",
+            "DJANGO_BEHIND_TLS_PROXY": "1",
+            "DJANGO_SECURE_SSL_REDIRECT": "1",
+        },
+        tmp_path,
+    )
+    assert prod["DEBUG"] is False
+    assert prod["ALLOWED_HOSTS"] == ["lofte.rcc.example", "intern.rcc.example"]
+    assert prod["CSRF_TRUSTED_ORIGINS"] == ["https://lofte.rcc.example"]
+    assert prod["SESSION_COOKIE_SECURE"] is True and prod["CSRF_COOKIE_SECURE"] is True
+    assert prod["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600 and prod["SECURE_SSL_REDIRECT"] is True
+    assert prod["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert prod["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in prod["MIDDLEWARE"]
+
+    dev = _settings_in({"DJANGO_DEBUG": "1"}, tmp_path)
+    assert dev["DEBUG"] is True and dev["SESSION_COOKIE_SECURE"] is False
+    assert dev["SECURE_HSTS_SECONDS"] is None and dev["SECURE_PROXY_SSL_HEADER"] is None
