@@ -237,6 +237,9 @@ def run_compute(job_id: int) -> str:
         _update(job_id, done=len(seen), step=COMPUTE_LABELS.get(name, name))
 
     try:
+        from lofte.web.audit.catalog import record_changes
+
+        record_changes(user=job.user)
         run = service.compute(progress=stage)
     except Exception as exc:
         _internal_error(job, "beräkning", exc)

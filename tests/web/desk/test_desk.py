@@ -320,6 +320,8 @@ def test_compute_and_report_jobs_for_rcc_staff(
     assert job.status == Job.Status.DONE and job.done == job.total == 4
     assert cube_service.read_cube().num_rows == before
     assert AuditEvent.objects.filter(action="compute", username="stina").exists()
+    # The compute run logs the catalogue in force (the first time: as the baseline).
+    assert AuditEvent.objects.filter(action="catalog_changed", username="stina").count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
