@@ -365,3 +365,34 @@ def test_identical_file_changes_nothing_and_says_so(
     response = client.get(reverse("desk:job", args=[again.pk]), follow=True)
     assert "ingenting har ändrats" in response.content.decode()
     assert AuditEvent.objects.filter(action="delivery_unchanged").count() == 1
+
+
+def test_process_leader_sees_figures_of_own_region_and_pathways_only(client, computed):
+    from tests.web.accounts.fixtures import make_user
+
+    from lofte.web.accounts.services import save_user
+
+    make_user("pia", ["process_leader"], [HOME_REGION])
+    leader = save_user("pia", roles=["process_leader"], regions=[HOME_REGION], pathways=["brost"])
+    client.force_login(leader)
+    assert client.get(reverse("desk:home")).url == reverse("desk:figures", args=[HOME_REGION])
+    response = client.get(reverse("desk:figures", args=[HOME_REGION]))
+    assert response.status_code == 200 and response.context["pathway"] == "brost"
+    assert response.context["data"]["rows"]  # breast-cancer cells of the county
+    # Another pathway falls back to her own; the service itself refuses it.
+    assert (
+        client.get(reverse("desk:figures", args=[HOME_REGION]), {"forlopp": "lunga"}).context[
+            "pathway"
+        ]
+        == "brost"
+    )
+    from django.core.exceptions import PermissionDenied
+
+    from lofte.web.desk import services
+
+    with pytest.raises(PermissionDenied):
+        services.internal_figures(leader, HOME_REGION, pathway="alla")
+    # No patient lists, no uploads, no other county.
+    assert client.get(reverse("desk:list", args=[HOME_REGION, "utanfor-ledtid"])).status_code == 403
+    assert client.get(reverse("desk:region", args=[HOME_REGION])).status_code == 403
+    assert client.get(reverse("desk:figures", args=[OTHER_REGION])).status_code == 403

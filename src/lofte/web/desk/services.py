@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from lofte import config
@@ -299,6 +300,9 @@ def internal_figures(
     a public output would blank). Raises :class:`NotComputed` before the first compute.
     """
     require_region(user, region)
+    allowed = pathways_of(user)
+    if allowed is not None and pathway not in allowed:
+        raise PermissionDenied(f"ingen behörighet för vårdförloppet {pathway}")
     path = cube_service.cube_path()
     if not path.exists():
         raise NotComputed()

@@ -30,7 +30,9 @@ from lofte.web import tasks
 from lofte.web.accounts.roles import (
     DESK_ROLES,
     NATIONAL_ROLES,
+    PROCESS_LEADER,
     has_role,
+    pathways_of,
     regions_of,
     require_region,
     require_role,
@@ -42,6 +44,8 @@ from lofte.web.desk.forms import ReportForm, UploadForm
 from lofte.web.desk.models import Job
 
 LIST_PAGE_SIZE = 100
+#: Who may see a region's internal, unsuppressed figures.
+FIGURES_ROLES = DESK_ROLES | {PROCESS_LEADER}
 
 
 def _desk_user(request: HttpRequest) -> None:
@@ -54,8 +58,8 @@ def _region_name(code: str) -> str:
     return load().region(code).name
 
 
-def _region(request: HttpRequest, region: str) -> str:
-    _desk_user(request)
+def _region(request: HttpRequest, region: str, roles: Any = DESK_ROLES) -> str:
+    require_role(request.user, roles)
     try:
         return require_region(request.user, region)
     except PermissionDenied:
@@ -70,10 +74,11 @@ def _region(request: HttpRequest, region: str) -> str:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    _desk_user(request)
+    require_role(request.user, FIGURES_ROLES)
     regions = regions_of(request.user)
+    desk = has_role(request.user, *DESK_ROLES)
     if len(regions) == 1:
-        return redirect("desk:region", region=regions[0])
+        return redirect("desk:region" if desk else "desk:figures", region=regions[0])
     from lofte.catalog import load
 
     catalog = load()
@@ -83,6 +88,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "regions": [(code, catalog.region(code).name) for code in regions],
             "national": has_role(request.user, *NATIONAL_ROLES),
+            "desk": desk,
         },
     )
 
@@ -333,13 +339,17 @@ def patient_list_csv(request: HttpRequest, region: str, slug: str) -> HttpRespon
 
 @login_required
 def figures(request: HttpRequest, region: str) -> HttpResponse:
-    region = _region(request, region)
+    """Unsuppressed figures of the region: coordinators, RCC staff and process leaders (SPEC §1),
+    a process leader scoped to pathways only for those."""
+    region = _region(request, region, FIGURES_ROLES)
     from lofte.catalog import load
 
     catalog = load()
-    pathway = request.GET.get("forlopp", "alla")
-    if pathway != "alla" and pathway not in catalog.pathways:
-        pathway = "alla"
+    allowed = pathways_of(request.user)
+    choices = [p for p in catalog.pathways.values() if allowed is None or p.id in allowed]
+    pathway = request.GET.get("forlopp", "alla" if allowed is None else choices[0].id)
+    if not any(p.id == pathway for p in choices) and not (allowed is None and pathway == "alla"):
+        pathway = "alla" if allowed is None else choices[0].id
     period_type = request.GET.get("period", "half")
     if period_type not in services.PERIOD_TYPES:
         period_type = "half"
@@ -366,7 +376,9 @@ def figures(request: HttpRequest, region: str) -> HttpResponse:
             "region_name": _region_name(region),
             "data": data,
             "pathway": pathway,
-            "pathways": [(p.id, p.name_sv) for p in catalog.pathways.values()],
+            "pathways": [(p.id, p.name_sv) for p in choices],
+            "all_pathways": allowed is None,
+            "desk": has_role(request.user, *DESK_ROLES),
             "period_type": period_type,
             "period_types": services.PERIOD_TYPES.items(),
             "basis": basis,

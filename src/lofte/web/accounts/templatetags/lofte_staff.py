@@ -6,7 +6,13 @@ from typing import Any
 
 from django import template
 
-from lofte.web.accounts.roles import DESK_ROLES, RCC_ADMIN, SVF_COORDINATOR, roles_of
+from lofte.web.accounts.roles import (
+    DESK_ROLES,
+    PROCESS_LEADER,
+    RCC_ADMIN,
+    SVF_COORDINATOR,
+    roles_of,
+)
 
 register = template.Library()
 
@@ -18,7 +24,7 @@ def staff_nav(context: dict[str, Any]) -> dict[str, Any]:
     return {
         "request": request,
         "user": request.user,
-        "desk": bool(roles & DESK_ROLES),
+        "desk": bool(roles & (DESK_ROLES | {PROCESS_LEADER})),
         "admin": RCC_ADMIN in roles,
         "audit": bool(roles & {RCC_ADMIN, SVF_COORDINATOR}),
     }
