@@ -368,9 +368,8 @@ def test_identical_file_changes_nothing_and_says_so(
 
 
 def test_process_leader_sees_figures_of_own_region_and_pathways_only(client, computed):
-    from tests.web.accounts.fixtures import make_user
-
     from lofte.web.accounts.services import save_user
+    from tests.web.accounts.fixtures import make_user
 
     make_user("pia", ["process_leader"], [HOME_REGION])
     leader = save_user("pia", roles=["process_leader"], regions=[HOME_REGION], pathways=["brost"])
