@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "lofte.web",
     "lofte.svf",
     "lofte.cube",
+    "lofte.web.results",
 ]
 
 MIDDLEWARE = [

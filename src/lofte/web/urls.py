@@ -12,4 +12,6 @@ def health(request):  # type: ignore[no-untyped-def]
 urlpatterns = [
     path("healthz", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("lofte.web.results.api_urls")),
+    path("", include("lofte.web.results.urls")),
 ]
