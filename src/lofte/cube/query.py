@@ -23,7 +23,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from lofte.cube import service
 from lofte.cube.export import public_view
 
 # The columns a public cell has, in this order (the API documents the same list).
@@ -195,6 +194,8 @@ def _dims(table: pa.Table, groups: dict[tuple[str, str, str, str, str], tuple[in
 def _current() -> _Loaded:
     """The loaded public cube, reloaded when the file changed."""
     global _loaded
+    from lofte.cube import service  # service imports Django models; query must not need them
+
     key = _file_key(service.cube_path())
     loaded = _loaded
     if loaded is not None and loaded.key == key:
