@@ -251,7 +251,13 @@ def tile_map(tiles: list[dict[str, Any]], unit: str, description: str) -> dict[s
     }
     spec["layer"] = [
         {
-            "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2, "tooltip": True},
+            "mark": {
+                "type": "rect",
+                "stroke": "white",
+                "strokeWidth": 2,
+                "tooltip": True,
+                "invalid": None,  # suppressed counties stay on the map, grey
+            },
             "encoding": {
                 "color": {
                     "condition": {

@@ -10,6 +10,12 @@
     if (!source) return;
     var spec = JSON.parse(source.textContent);
     window.vegaEmbed(target, spec, { renderer: "svg", actions: false }).then(function () {
+      // One accessible picture with the chart's description; the table next to it has the data.
+      var svg = target.querySelector("svg");
+      if (svg) {
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-label", spec.description || "");
+      }
       target.setAttribute("data-rendered", "true");
     }).catch(function (err) {
       target.setAttribute("data-error", String(err));
