@@ -12,7 +12,9 @@ Views call these functions; none of them writes SQL or reads the cube file thems
 
 from __future__ import annotations
 
+import os
 import threading
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,12 +193,24 @@ def _dims(table: pa.Table, groups: dict[tuple[str, str, str, str, str], tuple[in
     }
 
 
+_paths: dict[tuple[str | None, str], Path] = {}
+
+
+def _cube_path() -> Path:
+    """:func:`lofte.cube.service.cube_path`, remembered per LOFTE_HOME (it resolves and mkdirs)."""
+    marker = (os.environ.get("LOFTE_HOME"), os.getcwd())
+    path = _paths.get(marker)
+    if path is None:
+        from lofte.cube import service  # service imports Django models; query must not need them
+
+        path = _paths[marker] = service.cube_path()
+    return path
+
+
 def _current() -> _Loaded:
     """The loaded public cube, reloaded when the file changed."""
     global _loaded
-    from lofte.cube import service  # service imports Django models; query must not need them
-
-    key = _file_key(service.cube_path())
+    key = _file_key(_cube_path())
     loaded = _loaded
     if loaded is not None and loaded.key == key:
         return loaded
@@ -225,8 +239,8 @@ def available() -> bool:
 
 def version() -> str:
     """A short identifier of the cube file version (for ETags and caches)."""
-    _path, mtime, size = _current().key
-    return f"{mtime:x}-{size:x}"
+    path, mtime, size = _current().key
+    return f"{zlib.crc32(path.encode()):08x}-{mtime:x}-{size:x}"
 
 
 def dims(indicator: str) -> IndicatorDims | None:

@@ -7,9 +7,12 @@ blanked public view. The OpenAPI 3.1 description (``openapi.json``) is written b
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -21,6 +24,7 @@ from lofte.web.results.openapi import document
 
 DEFAULT_LIMIT = 1000
 CACHE = "public, max-age=60"
+CACHE_SECONDS = 600
 
 
 def _json(data: Any, status: int = 200) -> JsonResponse:
@@ -40,7 +44,7 @@ def _list(request: HttpRequest, name: str) -> list[str] | None:
 
 
 @require_GET
-def cube(request: HttpRequest) -> JsonResponse:
+def cube(request: HttpRequest) -> HttpResponse:
     """Public cells; every filter optional; paginated by ``limit`` and ``offset``."""
     cat = load()
     get = request.GET
@@ -80,10 +84,29 @@ def cube(request: HttpRequest) -> JsonResponse:
         period_to=get.get("period_to") or None,
     )
     try:
-        table = query.select(filters)
         version = query.version()
     except query.CubeMissing:
         return _error("no cube has been computed yet", status=404)
+    # A page depends only on the cube file, the host and the query: cache its bytes under those.
+    key = "lofte-api-cube:" + hashlib.sha256(
+        f"{version}|{request.get_host()}|{request.get_full_path()}".encode()
+    ).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(_cube_page(request, filters, version, limit, offset), ensure_ascii=False)
+        cache.set(key, body, CACHE_SECONDS)
+    response = HttpResponse(body, content_type="application/json")
+    response["Cache-Control"] = CACHE
+    response["Access-Control-Allow-Origin"] = "*"
+    response["ETag"] = f'"{version}"'
+    return response
+
+
+def _cube_page(
+    request: HttpRequest, filters: query.Filters, version: str, limit: int, offset: int
+) -> dict[str, Any]:
+    get = request.GET
+    table = query.select(filters)
     total = table.num_rows
     rows = table.slice(offset, limit).to_pylist()
 
@@ -102,9 +125,7 @@ def cube(request: HttpRequest) -> JsonResponse:
         "previous": page(max(0, offset - limit)) if offset > 0 else None,
         "results": rows,
     }
-    response = _json(data)
-    response["ETag"] = f'"{version}"'
-    return response
+    return data
 
 
 def _promises() -> list[dict[str, Any]]:

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from lofte.catalog import Catalog
 from lofte.catalog.model import NATION, Indicator
@@ -39,41 +40,46 @@ def pathway_name(cat: Catalog, pathway: str) -> str:
     return p.name_en if lang() == "en" else p.name_sv
 
 
+TREATMENTS = {
+    "alla": _lazy("Alla behandlingar"),
+    "kirurgi": _lazy("Kirurgi"),
+    "lakemedel": _lazy("Läkemedel"),
+    "stralning": _lazy("Strålning"),
+    "palliativ": _lazy("Palliativ behandling"),
+    "annan": _lazy("Annan behandling"),
+    "expektans": _lazy("Exspektans"),
+    "ingen_atgard": _lazy("Ingen åtgärd"),
+    "avslutande_samtal": _lazy("Avslutande samtal"),
+    "avslut": _lazy("Avslut utan behandling"),
+}
+BASES = {
+    "bostad": _lazy("Patientens hemregion"),
+    "avslutande": _lazy("Region som avslutade förloppet"),
+    "": _lazy("Ingen (inrapporterat värde)"),
+}
+PERIOD_TYPES = {
+    "year": pgettext_lazy("period type", "År"),
+    "half": pgettext_lazy("period type", "Halvår"),
+    "quarter": pgettext_lazy("period type", "Kvartal"),
+    "month": pgettext_lazy("period type", "Månad"),
+}
+LEVELS = {"county": _lazy("Regioner (län)"), "healthcare_region": _lazy("Sjukvårdsregioner")}
+
+
 def treatment_name(code: str) -> str:
-    names = {
-        "alla": _("Alla behandlingar"),
-        "kirurgi": _("Kirurgi"),
-        "lakemedel": _("Läkemedel"),
-        "stralning": _("Strålning"),
-        "palliativ": _("Palliativ behandling"),
-        "annan": _("Annan behandling"),
-        "expektans": _("Exspektans"),
-        "ingen_atgard": _("Ingen åtgärd"),
-        "avslutande_samtal": _("Avslutande samtal"),
-        "avslut": _("Avslut utan behandling"),
-    }
-    return names.get(code, code)
+    return str(TREATMENTS.get(code, code))
 
 
 def basis_name(code: str) -> str:
-    return {
-        "bostad": _("Patientens hemregion"),
-        "avslutande": _("Region som avslutade förloppet"),
-        "": _("Ingen (inrapporterat värde)"),
-    }.get(code, code)
+    return str(BASES.get(code, code))
 
 
 def ptype_name(code: str) -> str:
-    return {
-        "year": pgettext("period type", "År"),
-        "half": pgettext("period type", "Halvår"),
-        "quarter": pgettext("period type", "Kvartal"),
-        "month": pgettext("period type", "Månad"),
-    }.get(code, code)
+    return str(PERIOD_TYPES.get(code, code))
 
 
 def level_name(code: str) -> str:
-    return {"county": _("Regioner (län)"), "healthcare_region": _("Sjukvårdsregioner")}[code]
+    return str(LEVELS[code])
 
 
 def unit_suffix(unit: str) -> str:

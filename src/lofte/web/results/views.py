@@ -4,11 +4,15 @@ choices all live in the URL, table downloads, and the latest reports. Public dat
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from typing import Any
 
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -27,6 +31,7 @@ from lofte.web.results.selection import (
     parse,
 )
 
+CACHE_SECONDS = 600
 DOWNLOAD_COLUMNS = (
     "indicator",
     "region",
@@ -120,10 +125,35 @@ def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
 
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
+    """The results page. Its body depends only on the selection, the language, the cube file,
+    the reports and the host, so it is cached per process under a key made of exactly those."""
     cat, sel = _selection(request)
-    context: dict[str, Any] = {"reports": _latest_reports(sel), "view_names": _view_names()}
+    reports = _latest_reports(sel)
     if sel is None:
-        return render(request, "results/empty.html", context)
+        return render(request, "results/empty.html", {"reports": reports})
+    signature = repr([(r["region"], r["period"], [f["name"] for f in r["files"]]) for r in reports])
+    digest = hashlib.sha256(
+        "|".join(
+            [query.version(), fmt.lang(), request.get_host(), signature, sel.query_string()]
+        ).encode()
+    ).hexdigest()
+    key = f"lofte-results:{digest}"
+    cached = cache.get(key)
+    if cached is None:
+        context = _page_context(request, cat, sel, reports)
+        cached = {
+            "body": render_to_string("results/_results_body.html", context, request=request),
+            "has_chart": context["chart_spec"] is not None,
+            "page_title": f"{context['ind_name']} – {context['active_view_name']}",
+        }
+        cache.set(key, cached, CACHE_SECONDS)
+    return render(request, "results/results.html", {**cached, "body": mark_safe(cached["body"])})
+
+
+def _page_context(
+    request: HttpRequest, cat: Catalog, sel: Selection, reports: list[dict[str, Any]]
+) -> dict[str, Any]:
+    context: dict[str, Any] = {"reports": reports, "view_names": _view_names()}
     ind = cat.indicator(sel.indicator)
     dims = query.dims(sel.indicator)
     assert dims is not None
@@ -158,7 +188,7 @@ def results(request: HttpRequest) -> HttpResponse:
             "cell": _cell_view(cell, unit),
         }
 
-    bars = [bar(code) for code in compared]
+    bars = [bar(code) for code in compared] if sel.view == "jamforelse" else []
     bars.sort(key=lambda b: (b["value"] is None, -(b["value"] or 0)))
     if ind.direction == "lower_better":
         bars.sort(key=lambda b: (b["value"] is None, b["value"] or 0))
@@ -186,39 +216,40 @@ def results(request: HttpRequest) -> HttpResponse:
                 unit,
                 description,
             )
-    trend_regions = [sel.region] if sel.region == NATION else [sel.region, NATION]
-    if sel.level == "healthcare_region" and sel.region == NATION:
-        trend_regions = [*comparison_regions(sel, cat), NATION]
     trend_rows = []
-    for code in trend_regions:
-        for period in periods:
-            cell = by_key.get((code, period))
-            value = cell["value"] if cell else None
-            trend_rows.append(
-                {
-                    "name": fmt.region_name(cat, code),
-                    "period": period,
-                    "value": value,
-                    "label": fmt.value_text(value, unit),
-                    "cell": _cell_view(cell, unit),
-                }
-            )
     if sel.view == "trend":
+        trend_regions = [sel.region] if sel.region == NATION else [sel.region, NATION]
+        if sel.level == "healthcare_region" and sel.region == NATION:
+            trend_regions = [*comparison_regions(sel, cat), NATION]
+        for code in trend_regions:
+            for period in periods:
+                cell = by_key.get((code, period))
+                value = cell["value"] if cell else None
+                trend_rows.append(
+                    {
+                        "name": fmt.region_name(cat, code),
+                        "period": period,
+                        "value": value,
+                        "label": fmt.value_text(value, unit),
+                    }
+                )
         chart_spec = charts.trend(
-            [{k: r[k] for k in ("name", "period", "value", "label")} for r in trend_rows],
+            trend_rows,
             target,
             unit,
             _("Trend: %(what)s från %(start)s till %(end)s.")
             % {"what": fmt.indicator_name(ind), "start": sel.period_from, "end": latest},
         )
-    table_rows = [
-        {
-            "name": fmt.region_name(cat, code),
-            "code": code,
-            "cells": [_cell_view(by_key.get((code, p)), unit) for p in periods],
-        }
-        for code in shown
-    ]
+    table_rows = []
+    if sel.view in ("trend", "tabell"):  # the views that show the region × period table
+        table_rows = [
+            {
+                "name": fmt.region_name(cat, code),
+                "code": code,
+                "cells": [_cell_view(by_key.get((code, p)), unit) for p in periods],
+            }
+            for code in shown
+        ]
     map_tiles = []
     if sel.view == "karta":
         county_cells = {
@@ -259,12 +290,13 @@ def results(request: HttpRequest) -> HttpResponse:
             % {"what": fmt.indicator_name(ind), "period": latest},
         )
         map_tiles.sort(key=lambda t: t["name"])
+    present = set(query.indicators())
     promises = []
     for number, promise in cat.promises.items():
         members = [
             (code, fmt.indicator_name(i))
             for code, i in cat.indicators.items()
-            if i.promise == number and query.dims(code) is not None
+            if i.promise == number and code in present
         ]
         if members:
             text = promise.text_en if fmt.lang() == "en" else promise.text_sv
@@ -272,7 +304,7 @@ def results(request: HttpRequest) -> HttpResponse:
     others = [
         (code, fmt.indicator_name(i))
         for code, i in cat.indicators.items()
-        if i.promise is None and query.dims(code) is not None
+        if i.promise is None and code in present
     ]
     if others:
         promises.append({"label": _("Övriga indikatorer"), "indicators": others})
@@ -280,7 +312,11 @@ def results(request: HttpRequest) -> HttpResponse:
         {"code": v, "name": _view_names()[v], "query": sel.query_string(view=v), "active": v == sel.view}
         for v in VIEWS
     ]
-    any_suppressed = any(c["suppressed"] for c in cells)
+    any_suppressed = (
+        any(b["suppressed"] for b in bars)
+        or any(c["suppressed"] for row in table_rows for c in row["cells"])
+        or any(t["cell"]["suppressed"] for t in map_tiles)
+    )
     context.update(
         {
             "sel": sel,
@@ -316,7 +352,6 @@ def results(request: HttpRequest) -> HttpResponse:
             "area_name": fmt.region_name(cat, sel.region),
             "latest": latest,
             "periods": periods,
-            "trend_rows": trend_rows,
             "table_rows": table_rows,
             "map_tiles": map_tiles,
             "chart_spec": chart_spec,
@@ -342,7 +377,7 @@ def results(request: HttpRequest) -> HttpResponse:
             "download_query": sel.query_string(),
         }
     )
-    return render(request, "results/results.html", context)
+    return context
 
 
 def _download_rows(request: HttpRequest) -> tuple[Selection, list[dict[str, Any]]]:
