@@ -132,7 +132,7 @@ def run_clients(port: int, paths: list[str], clients: int, duration: float) -> d
 
 
 def page_mix(home: Path) -> list[str]:
-    """Many different selections: indicator × area × pathway × view (the cube decides which exist)."""
+    """Many different selections: indicator × area × pathway × view."""
     sys.path.insert(0, str(ROOT / "src"))
     os.environ["LOFTE_HOME"] = str(home)
     from lofte.catalog import load
@@ -250,7 +250,8 @@ def main() -> None:
     print(
         f"\nloopback, {args.clients} clients, gunicorn {args.workers} workers × {args.threads} "
         f"threads, {args.duration:g} s per scenario; server ready after {ready:.1f} s; "
-        f"{os.cpu_count()} CPUs, load average {load_avg[0]:.1f}; Python {platform.python_version()}\n"
+        f"{os.cpu_count()} CPUs, load average {load_avg[0]:.1f}; "
+        f"Python {platform.python_version()}\n"
     )
     print("| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|")

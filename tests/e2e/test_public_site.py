@@ -14,7 +14,11 @@ import pytest
 
 from tests.web.results.conftest import _fresh_query_cache, built_site_home, site_home  # noqa: F401
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("site_home"),
+]
 
 
 def state(url: str) -> dict[str, str]:
@@ -27,7 +31,7 @@ def region_rows(page, testid: str) -> list[str]:
     )
 
 
-def test_browse_choose_and_switch_views(live_server, page, site_home):
+def test_browse_choose_and_switch_views(live_server, page):
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "sv"
     assert page.locator("h1").inner_text() == "Andel som startat behandling inom SVF:s ledtid"
@@ -74,20 +78,21 @@ def test_browse_choose_and_switch_views(live_server, page, site_home):
     assert "Teknisk beskrivning" in page.locator("main").inner_text()
 
 
-def test_download_the_table(live_server, page, site_home):
+def test_download_the_table(live_server, page):
     page.goto(live_server.url + "/?view=tabell&region=sydost")
     with page.expect_download() as info:
         page.locator('[data-testid="download-csv"]').click()
     download = info.value
     assert download.suggested_filename.endswith(".csv")
-    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8").read())))
+    with open(download.path(), encoding="utf-8") as fh:
+        rows = list(csv.DictReader(io.StringIO(fh.read())))
     assert {r["region"] for r in rows} == {"05", "06", "08", "sydost", "SE"}
     for row in rows:
         if row["suppressed"] == "1":
             assert row["value"] == row["numerator"] == row["denominator"] == ""
 
 
-def test_a_shared_link_opens_the_same_view(live_server, page, browser, site_home):
+def test_a_shared_link_opens_the_same_view(live_server, page, browser):
     page.goto(
         live_server.url
         + "/?indicator=svf_ledtid_median&region=syd&pathway=kolorektal&ptype=quarter&view=tabell"
@@ -115,7 +120,7 @@ def test_a_shared_link_opens_the_same_view(live_server, page, browser, site_home
         other.close()
 
 
-def test_english_and_keyboard(live_server, page, site_home):
+def test_english_and_keyboard(live_server, page):
     page.goto(live_server.url + "/?view=trend")
     # the first Tab reaches the skip link, which leads to the content
     page.keyboard.press("Tab")

@@ -52,6 +52,7 @@ GROUP_KEYS = ("indicator", "region_basis", "pathway", "treatment", "period_type"
 SORT_KEYS = (*GROUP_KEYS, "period", "region")
 MAX_LIMIT = 10_000
 
+
 class CubeMissing(LookupError):
     """No cube has been computed yet."""
 
@@ -80,11 +81,15 @@ class Filters:
         """A boolean mask of the row filters (regions, level, periods), or None for all rows."""
         masks = []
         if self.regions is not None:
-            masks.append(pc.is_in(table.column("region"), pa.array(list(self.regions), pa.string())))
+            masks.append(
+                pc.is_in(table.column("region"), pa.array(list(self.regions), pa.string()))
+            )
         if self.region_level is not None:
             masks.append(pc.equal(table.column("region_level"), self.region_level))
         if self.periods is not None:
-            masks.append(pc.is_in(table.column("period"), pa.array(list(self.periods), pa.string())))
+            masks.append(
+                pc.is_in(table.column("period"), pa.array(list(self.periods), pa.string()))
+            )
         if self.period_from is not None:
             masks.append(pc.greater_equal(table.column("period"), self.period_from))
         if self.period_to is not None:
@@ -163,7 +168,7 @@ def _load(path: Path, key: tuple[str, int, int]) -> _Loaded:
     groups: dict[tuple[str, str, str, str, str], tuple[int, int]] = {}
     for start, stop in zip(starts.tolist(), ends.tolist(), strict=True):
         k = tuple(values[r[start]] for (_, values), r in zip(ranked, group_ranks, strict=False))
-        groups[k] = (start, stop - start)  # type: ignore[index]
+        groups[k] = (start, stop - start)
     by_indicator: dict[str, list[tuple[str, str, str, str, str]]] = {}
     for k in groups:
         by_indicator.setdefault(k[0], []).append(k)
@@ -172,7 +177,9 @@ def _load(path: Path, key: tuple[str, int, int]) -> _Loaded:
     )
 
 
-def _dims(table: pa.Table, groups: dict[tuple[str, str, str, str, str], tuple[int, int]]):  # type: ignore[no-untyped-def]
+def _dims(
+    table: pa.Table, groups: dict[tuple[str, str, str, str, str], tuple[int, int]]
+) -> dict[str, IndicatorDims]:
     sets: dict[str, tuple[set[str], set[str], set[str], dict[str, set[str]]]] = {}
     period = table.column("period")
     for (indicator, basis, pathway, treatment, ptype), (start, length) in groups.items():

@@ -32,7 +32,9 @@ def synthetic_events(seed: int = 11) -> pa.Table:
     rng = np.random.default_rng(seed)
     cat = load()
     counties = [c.code for c in cat.counties()]
-    rows: dict[str, list] = {k: [] for k in ("patient", "pathway", "suffix", "event_date", "region")}
+    rows: dict[str, list] = {
+        k: [] for k in ("patient", "pathway", "suffix", "event_date", "region")
+    }
     patient = 0
     span = (LAST_DAY - FIRST_DAY).days - 90
     for index, county in enumerate(counties):

@@ -28,8 +28,10 @@ def rows_where(table: pa.Table, **equal: str | None) -> list[dict[str, Any]]:
     return (table if mask is None else table.filter(mask)).to_pylist()
 
 
-def assert_public_cell(row: dict[str, Any], internal: dict[tuple[str, ...], dict[str, Any]]) -> None:
-    """A published cell is safe: blank when suppressed, never below min_cell, never a hidden value."""
+def assert_public_cell(
+    row: dict[str, Any], internal: dict[tuple[str, ...], dict[str, Any]]
+) -> None:
+    """A published cell is safe: blank when suppressed, never below min_cell, nothing hidden."""
     min_cell = load().indicator(str(row["indicator"])).min_cell
     inner = internal[key_of(row)]
     suppressed = row["suppressed"] in (True, 1, "1", "True")

@@ -40,7 +40,9 @@ def _is(value: Any, kind: str) -> bool:
     return isinstance(value, TYPES[kind])
 
 
-def errors(value: Any, schema: dict[str, Any], document: dict[str, Any], at: str = "$") -> list[str]:
+def errors(
+    value: Any, schema: dict[str, Any], document: dict[str, Any], at: str = "$"
+) -> list[str]:
     unknown = set(schema) - KNOWN
     if unknown:
         return [f"{at}: unsupported schema keywords {sorted(unknown)}"]

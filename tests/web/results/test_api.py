@@ -50,9 +50,14 @@ def test_cube_filters_match_the_public_cube(client, site_home, public_cube):
         want = by_key[key_of(cell)]
         assert cell == {k: want[k] for k in cell}
     # repeated parameters mean the same as a comma list
-    _, again = get_json(client, "/api/v1/cube?" + "&".join(
-        [f"{k}={v}" for k, v in params.items() if k != "region"] + ["region=SE", "region=sydost"]
-    ))
+    _, again = get_json(
+        client,
+        "/api/v1/cube?"
+        + "&".join(
+            [f"{k}={v}" for k, v in params.items() if k != "region"]
+            + ["region=SE", "region=sydost"]
+        ),
+    )
     assert again["results"] == data["results"]
 
 
@@ -103,7 +108,10 @@ def test_catalogues(client, site_home):
         assert data["results"] == cat.as_json(what)
     _, data = get_json(client, "/api/v1/catalog/indicators")
     assert [i["code"] for i in data["results"]] == list(cat.indicators)
-    assert data["results"][0]["description_sv"] == cat.indicator(data["results"][0]["code"]).description_sv
+    assert (
+        data["results"][0]["description_sv"]
+        == cat.indicator(data["results"][0]["code"]).description_sv
+    )
     _, data = get_json(client, "/api/v1/catalog/promises")
     assert [p["number"] for p in data["results"]] == list(cat.promises)
     first = data["results"][0]

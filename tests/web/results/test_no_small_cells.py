@@ -71,7 +71,9 @@ def test_pages_show_a_dash_for_every_suppressed_cell(client, site_home, internal
                         found = re.search(r"n=([\d ]+)", text)
                         if found:
                             assert int(found.group(1).replace(" ", "")) >= min_cell
-        spec = re.search(r'<script id="chart-spec" type="application/json">(.*?)</script>', html, re.S)
+        spec = re.search(
+            r'<script id="chart-spec" type="application/json">(.*?)</script>', html, re.S
+        )
         if spec:
             data = json.loads(spec.group(1))
             layers = [data, *data.get("layer", [])]

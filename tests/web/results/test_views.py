@@ -77,7 +77,9 @@ def test_comparison_lists_every_county_with_the_cube_value(client, site_home, pu
     assert norm(sv_value(national, "percent")) in norm(html)
     spec = chart_spec(html)
     bars = {d["name"]: d["value"] for d in spec["data"]["values"]}
-    assert bars == {cat.region(code).name: (cells[code]["value"] if code in cells else None) for code in table}
+    assert bars == {
+        cat.region(code).name: (cells[code]["value"] if code in cells else None) for code in table
+    }
     rule = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "rule"]
     assert rule[0]["data"]["values"][0]["national"] == national
 
@@ -94,7 +96,9 @@ def test_the_url_holds_the_whole_view(client, site_home):
     html = get(client, region="syd", pathway="brost", view="trend", **{"from": "2024H2"})
     share = re.search(r'id="share-url" type="text" readonly value="([^"]+)"', html)
     assert share
-    state = {k: v[0] for k, v in parse_qs(urlparse(share.group(1).replace("&amp;", "&")).query).items()}
+    state = {
+        k: v[0] for k, v in parse_qs(urlparse(share.group(1).replace("&amp;", "&")).query).items()
+    }
     assert state["region"] == "syd" and state["pathway"] == "brost" and state["view"] == "trend"
     assert state["from"] == "2024H2" and state["to"] == "2025H1"
     # opening the shared link gives the same page
@@ -165,7 +169,9 @@ def test_table_view_and_its_downloads_agree_with_the_cube(client, site_home, pub
     for row in rows:
         cell = expected[key_of(row)]
         assert row["value"] == ("" if cell["value"] is None else repr(cell["value"]))
-        assert row["denominator"] == ("" if cell["denominator"] is None else str(cell["denominator"]))
+        assert row["denominator"] == (
+            "" if cell["denominator"] is None else str(cell["denominator"])
+        )
     response = client.get("/tabell.xlsx", params)
     sheet = load_workbook(io.BytesIO(response.content)).active
     header, *body = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -221,7 +227,11 @@ def test_funnel_plot_has_exact_binomial_limits_around_the_nation(client, site_ho
         treatment="alla",
         period="2025H1",
     )[0]["value"]
-    limits = next(layer["data"]["values"] for layer in spec["layer"] if "data" in layer and "low_95" in layer["data"]["values"][0])
+    limits = next(
+        layer["data"]["values"]
+        for layer in spec["layer"]
+        if "data" in layer and "low_95" in layer["data"]["values"][0]
+    )
     for row in limits:
         low, high = binomial_limits(row["n"], national / 100, 0.95)
         assert (row["low_95"], row["high_95"]) == (100 * low, 100 * high)

@@ -88,9 +88,12 @@ def cube(request: HttpRequest) -> HttpResponse:
     except query.CubeMissing:
         return _error("no cube has been computed yet", status=404)
     # A page depends only on the cube file, the host and the query: cache its bytes under those.
-    key = "lofte-api-cube:" + hashlib.sha256(
-        f"{version}|{request.get_host()}|{request.get_full_path()}".encode()
-    ).hexdigest()
+    key = (
+        "lofte-api-cube:"
+        + hashlib.sha256(
+            f"{version}|{request.get_host()}|{request.get_full_path()}".encode()
+        ).hexdigest()
+    )
     body = cache.get(key)
     if body is None:
         body = json.dumps(_cube_page(request, filters, version, limit, offset), ensure_ascii=False)
@@ -147,7 +150,9 @@ def _indicators() -> list[dict[str, Any]]:
     out = []
     for item in cat.as_json("indicators"):
         ind = cat.indicator(item["code"])
-        out.append({**item, "description_sv": ind.description_sv, "target_source": ind.target_source})
+        out.append(
+            {**item, "description_sv": ind.description_sv, "target_source": ind.target_source}
+        )
     return out
 
 

@@ -8,7 +8,9 @@ app_name = "api"
 
 urlpatterns = [
     path("cube", api.cube, name="cube"),
-    re_path(r"^catalog/(?P<what>pathways|indicators|regions|promises)$", api.catalog, name="catalog"),
+    re_path(
+        r"^catalog/(?P<what>pathways|indicators|regions|promises)$", api.catalog, name="catalog"
+    ),
     path("reports", api.reports, name="reports"),
     path("openapi.json", api.openapi, name="openapi"),
 ]

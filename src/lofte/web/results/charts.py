@@ -120,7 +120,12 @@ def comparison(
         layers.append(
             {
                 "data": {"values": [{"national": national, "label": _("Riket")}]},
-                "mark": {"type": "rule", "strokeDash": [6, 3], "strokeWidth": 2, "color": "#1b1b1f"},
+                "mark": {
+                    "type": "rule",
+                    "strokeDash": [6, 3],
+                    "strokeWidth": 2,
+                    "color": "#1b1b1f",
+                },
                 "encoding": {"x": {"field": "national", "type": "quantitative"}},
             }
         )

@@ -59,7 +59,7 @@ def funnel_rows(
     """Limit curves (percent) over denominators ``n_min``…``n_max`` for a Vega-Lite layer."""
     n_min = max(1, n_min)
     n_max = max(n_min + 1, n_max)
-    grid = sorted({int(round(x)) for x in np.geomspace(n_min, n_max, points)})
+    grid = sorted({round(float(x)) for x in np.geomspace(n_min, n_max, points)})
     rows: list[dict[str, float]] = []
     for n in grid:
         row: dict[str, float] = {"n": n}

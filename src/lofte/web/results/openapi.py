@@ -30,7 +30,9 @@ CELL_PROPERTIES: dict[str, Any] = {
     "period_type": {"type": "string", "enum": list(PERIOD_TYPES)},
     "numerator": _nullable("integer", description="Null when suppressed or not counted."),
     "denominator": _nullable("integer", description="Null when suppressed or not counted."),
-    "value": _nullable("number", description="Percent 0–100, days, score or count; null when suppressed."),
+    "value": _nullable(
+        "number", description="Percent 0–100, days, score or count; null when suppressed."
+    ),
     "ci_low": _nullable("number", description="95 % Wilson interval, percent."),
     "ci_high": _nullable("number", description="95 % Wilson interval, percent."),
     "suppressed": {
@@ -56,7 +58,10 @@ CUBE_PAGE = {
     "required": ["cube_version", "count", "limit", "offset", "next", "previous", "results"],
     "additionalProperties": False,
     "properties": {
-        "cube_version": {"type": "string", "description": "Changes whenever the cube is recomputed."},
+        "cube_version": {
+            "type": "string",
+            "description": "Changes whenever the cube is recomputed.",
+        },
         "count": {"type": "integer", "description": "Cells matching the filters (all pages)."},
         "limit": {"type": "integer"},
         "offset": {"type": "integer"},
@@ -214,7 +219,9 @@ def _listing(ref: str) -> dict[str, Any]:
         "type": "object",
         "required": ["results"],
         "additionalProperties": False,
-        "properties": {"results": {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}}},
+        "properties": {
+            "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}}
+        },
     }
 
 
@@ -271,7 +278,7 @@ def document(server: str) -> dict[str, Any]:
                 "get": {
                     "operationId": "cube",
                     "summary": "Public cells of the indicator cube.",
-                    "description": "Every filter is optional; lists are comma-separated or repeated.",
+                    "description": "Every filter is optional; lists: comma-separated or repeated.",
                     "parameters": [
                         _param("indicator", "Indicator code."),
                         _param("region", "Region code(s): SE, healthcare region, county."),

@@ -71,7 +71,7 @@ class Selection:
 
 
 def _pick(value: str | None, allowed: list[str] | tuple[str, ...], default: str) -> str:
-    return value if value in allowed else default
+    return value if value is not None and value in allowed else default
 
 
 def parse(params: QueryDict | dict[str, str], cat: Catalog) -> Selection | None:
@@ -87,7 +87,9 @@ def parse(params: QueryDict | dict[str, str], cat: Catalog) -> Selection | None:
     regions = [NATION, *(r.code for r in cat.healthcare_regions())]
     region = _pick(params.get("region"), regions, NATION)
     level = _pick(params.get("level"), LEVELS, "county")
-    basis = _pick(params.get("basis"), dims.bases, "bostad" if "bostad" in dims.bases else dims.bases[0])
+    basis = _pick(
+        params.get("basis"), dims.bases, "bostad" if "bostad" in dims.bases else dims.bases[0]
+    )
     pathway = _pick(params.get("pathway"), dims.pathways, dims.pathways[0])
     treatment = _pick(params.get("treatment"), dims.treatments, dims.treatments[0])
     ptypes = list(dims.periods)

@@ -240,7 +240,7 @@ def _page_context(
             _("Trend: %(what)s från %(start)s till %(end)s.")
             % {"what": fmt.indicator_name(ind), "start": sel.period_from, "end": latest},
         )
-    table_rows = []
+    table_rows: list[dict[str, Any]] = []
     if sel.view in ("trend", "tabell"):  # the views that show the region × period table
         table_rows = [
             {
@@ -284,7 +284,10 @@ def _page_context(
                 }
             )
         chart_spec = charts.tile_map(
-            [{k: t[k] for k in ("col", "row", "short", "name", "value", "label", "dark")} for t in map_tiles],
+            [
+                {k: t[k] for k in ("col", "row", "short", "name", "value", "label", "dark")}
+                for t in map_tiles
+            ],
             unit,
             _("Karta: %(what)s per region (län), %(period)s.")
             % {"what": fmt.indicator_name(ind), "period": latest},
@@ -309,9 +312,15 @@ def _page_context(
     if others:
         promises.append({"label": _("Övriga indikatorer"), "indicators": others})
     tabs = [
-        {"code": v, "name": _view_names()[v], "query": sel.query_string(view=v), "active": v == sel.view}
+        {
+            "code": v,
+            "name": _view_names()[v],
+            "query": sel.query_string(view=v),
+            "active": v == sel.view,
+        }
         for v in VIEWS
     ]
+    ind_promise = cat.promises.get(ind.promise) if ind.promise is not None else None
     any_suppressed = (
         any(b["suppressed"] for b in bars)
         or any(c["suppressed"] for row in table_rows for c in row["cells"])
@@ -322,11 +331,13 @@ def _page_context(
             "sel": sel,
             "ind": ind,
             "ind_name": fmt.indicator_name(ind),
-            "promise": cat.promises.get(ind.promise) if ind.promise else None,
+            "promise": ind_promise,
             "promise_text": (
-                (cat.promises[ind.promise].text_en if fmt.lang() == "en" else cat.promises[ind.promise].text_sv)
-                if ind.promise in cat.promises
-                else ""
+                ""
+                if ind_promise is None
+                else ind_promise.text_en
+                if fmt.lang() == "en"
+                else ind_promise.text_sv
             ),
             "title": " – ".join(title_parts),
             "promises": promises,
@@ -339,7 +350,11 @@ def _page_context(
             "ptypes": [(t, fmt.ptype_name(t)) for t in dims.periods],
             "period_choices": dims.periods[sel.ptype],
             "charts": [
-                (c, {"staplar": _("Stapeldiagram"), "tratt": _("Trattdiagram")}[c], sel.query_string(chart=c))
+                (
+                    c,
+                    {"staplar": _("Stapeldiagram"), "tratt": _("Trattdiagram")}[c],
+                    sel.query_string(chart=c),
+                )
                 for c in CHARTS
             ],
             "funnel_possible": unit == "percent",
