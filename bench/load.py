@@ -8,9 +8,10 @@ prints p50/p95/p99 latencies and throughput as a Markdown table (``--json FILE``
     .venv/bin/python bench/load.py --home /tmp/lofte-demo-home
     .venv/bin/python bench/load.py --home … --workers 2 --duration 20 --clients 20
 
-The app is preloaded in the gunicorn master and the public cube is read there once before the
-workers fork (``--no-preload-cube`` leaves each worker to read it on its first request), which is
-how a production deployment should run it. Warm-up requests are not measured.
+The app is preloaded in the gunicorn master (``--preload``) and, with ``LOFTE_PRELOAD_CUBE=1``, the
+public cube is read there once before the workers fork (``--no-preload-cube`` leaves each worker
+to read it on its first request), which is how a production deployment should run it. Warm-up
+requests are not measured.
 """
 
 from __future__ import annotations
@@ -25,30 +26,12 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-
-GUNICORN_CONFIG = """
-import os
-
-preload_app = True
-
-
-def when_ready(server):
-    # Runs in the master after the app is imported and before the workers fork, so every worker
-    # shares the loaded public cube (copy-on-write) instead of reading it on its first request.
-    if os.environ.get("LOFTE_BENCH_PRELOAD_CUBE") == "1":
-        from lofte.cube import query
-
-        started = __import__("time").perf_counter()
-        query.indicators()
-        server.log.info("public cube loaded in %.1f s", __import__("time").perf_counter() - started)
-"""
 
 
 def free_port() -> int:
@@ -193,21 +176,18 @@ def main() -> None:
         raise SystemExit(f"no cube in {home}: run `lofte demo` with LOFTE_HOME={home} first")
 
     port = free_port()
-    config = Path(tempfile.mkdtemp(prefix="lofte-bench-")) / "gunicorn.conf.py"
-    config.write_text(GUNICORN_CONFIG, encoding="utf-8")
     env = {
         **os.environ,
         "LOFTE_HOME": str(home),
         "DJANGO_SETTINGS_MODULE": "lofte.web.settings",
         "DJANGO_DEBUG": "0",
-        "LOFTE_BENCH_PRELOAD_CUBE": "0" if args.no_preload_cube else "1",
+        "LOFTE_PRELOAD_CUBE": "0" if args.no_preload_cube else "1",
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [
         str(gunicorn),
         "lofte.web.wsgi",
-        "-c",
-        str(config),
+        "--preload",
         "-b",
         f"127.0.0.1:{port}",
         "-w",

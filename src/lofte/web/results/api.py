@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from lofte.catalog import load
 from lofte.cube import query
@@ -43,7 +43,7 @@ def _list(request: HttpRequest, name: str) -> list[str] | None:
     return values or None
 
 
-@require_GET
+@require_safe
 def cube(request: HttpRequest) -> HttpResponse:
     """Public cells; every filter optional; paginated by ``limit`` and ``offset``."""
     cat = load()
@@ -156,7 +156,7 @@ def _indicators() -> list[dict[str, Any]]:
     return out
 
 
-@require_GET
+@require_safe
 def catalog(request: HttpRequest, what: str) -> JsonResponse:
     if what == "promises":
         results = _promises()
@@ -167,7 +167,7 @@ def catalog(request: HttpRequest, what: str) -> JsonResponse:
     return _json({"results": results})
 
 
-@require_GET
+@require_safe
 def reports(request: HttpRequest) -> JsonResponse:
     results = []
     for entry in store.list_reports():
@@ -195,12 +195,12 @@ def reports(request: HttpRequest) -> JsonResponse:
     return _json({"results": results})
 
 
-@require_GET
+@require_safe
 def openapi(request: HttpRequest) -> JsonResponse:
     return _json(document(request.build_absolute_uri("/api/v1")))
 
 
-@require_GET
+@require_safe
 def docs(request: HttpRequest) -> Any:
     """A human-readable page about the API (the machine-readable one is openapi.json)."""
     return render(request, "results/api.html", {"spec": document("/api/v1")})

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATION
@@ -123,7 +123,7 @@ def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def results(request: HttpRequest) -> HttpResponse:
     """The results page. Its body depends only on the selection, the language, the cube file,
     the reports and the host, so it is cached per process under a key made of exactly those."""
@@ -419,7 +419,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-@require_GET
+@require_safe
 def download(request: HttpRequest, ext: str) -> HttpResponse:
     """The table of the current selection as CSV or XLSX (public cells only)."""
     sel, rows = _download_rows(request)
@@ -448,7 +448,7 @@ def download(request: HttpRequest, ext: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def report_file(request: HttpRequest, region: str, period: str, name: str) -> FileResponse:
     """A file of a complete report, found through the report store (never a path from the URL)."""
     for entry in store.list_reports():
@@ -459,6 +459,6 @@ def report_file(request: HttpRequest, region: str, period: str, name: str) -> Fi
     raise Http404(_("Rapporten finns inte."))
 
 
-@require_GET
+@require_safe
 def reports_page(request: HttpRequest) -> HttpResponse:
     return render(request, "results/reports.html", {"reports": _latest_reports(None)})
