@@ -19,6 +19,14 @@ def lang() -> str:
     return "en" if (get_language() or "sv").startswith("en") else "sv"
 
 
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
+
+
+def sort_key(name: str) -> str:
+    """Swedish alphabetical order (å, ä, ö after z) for names in tables."""
+    return name.lower().translate(_SWEDISH_ORDER)
+
+
 def region_name(cat: Catalog, code: str) -> str:
     if code == NATION:
         return _("Riket")

@@ -292,7 +292,7 @@ def _page_context(
             _("Karta: %(what)s per region (län), %(period)s.")
             % {"what": fmt.indicator_name(ind), "period": latest},
         )
-        map_tiles.sort(key=lambda t: t["name"])
+        map_tiles.sort(key=lambda t: fmt.sort_key(t["name"]))
     present = set(query.indicators())
     promises = []
     for number, promise in cat.promises.items():
@@ -387,6 +387,7 @@ def _page_context(
                 else _("Inrapporteras som färdiga tal från ett nationellt register eller en enkät.")
             ),
             "any_suppressed": any_suppressed,
+            "no_cells": not cells,
             "min_cell": ind.min_cell,
             "share_url": request.build_absolute_uri("/?" + sel.query_string()),
             "download_query": sel.query_string(),
