@@ -139,3 +139,18 @@ def test_english_and_keyboard(live_server, page):
     assert page.locator('.tabs a[aria-current="page"]').inner_text() == "Trend"
     assert "Share starting treatment within the SVF lead time" in page.locator("h1").inner_text()
     assert page.get_by_role("link", name="Comparison").count() == 1
+
+
+def test_fits_a_phone_screen(live_server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE")
+    try:
+        phone = context.new_page()
+        phone.set_default_timeout(15_000)
+        for view in ("jamforelse", "trend", "tabell", "karta", "om"):
+            phone.goto(f"{live_server.url}/?region=sydost&view={view}")
+            if view in ("jamforelse", "trend", "karta"):
+                phone.wait_for_selector("#chart[data-rendered] svg")
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, (view, width)  # no sideways scrolling of the page itself
+    finally:
+        context.close()

@@ -279,3 +279,30 @@ def test_without_a_cube_the_site_says_so(client, tmp_path, monkeypatch):
     assert response.status_code == 200
     assert "Inga resultat är publicerade ännu." in response.content.decode()
     assert client.get("/tabell.csv").status_code == 404
+
+
+def test_a_selection_without_values_says_so(client, site_home, public_cube):
+    from lofte.cube import query
+
+    dims = query.dims("svf_andel_inom_ledtid")
+    rows = rows_where(
+        public_cube, indicator="svf_andel_inom_ledtid", region_basis="bostad", period_type="month"
+    )
+    present = {(r["pathway"], r["treatment"], r["period"]) for r in rows}
+    pathway, treatment, month = next(
+        (p, t, m)
+        for p in dims.pathways
+        for t in dims.treatments
+        for m in dims.periods["month"]
+        if (p, t, m) not in present
+    )
+    html = get(
+        client, pathway=pathway, treatment=treatment, ptype="month", to=month, **{"from": month}
+    )
+    assert "Det finns inga värden för det här urvalet." in html
+    assert "Det finns inga värden" not in get(client)
+
+
+def test_head_requests(client, site_home):
+    assert client.head("/").status_code == 200
+    assert client.head("/api/v1/catalog/regions").status_code == 200

@@ -243,8 +243,8 @@ def tile_positions() -> list[dict[str, Any]]:
 
 def tile_map(tiles: list[dict[str, Any]], unit: str, description: str) -> dict[str, Any]:
     """The 21 counties as squares coloured by value; grey where suppressed or missing."""
-    spec = _base(description, height=420)
-    spec["width"] = 320
+    spec = _base(description, height=400)
+    spec["config"] = {**spec["config"], "legend": {"orient": "bottom"}}
     spec["data"] = {"values": tiles}
     axis_off = {"axis": None}
     colour_scale: dict[str, Any] = {"scheme": "blues"}
