@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -109,6 +110,18 @@ def _latest_reports(sel: Selection | None) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _options(choices: list[tuple[str, str]], selected: str) -> str:
+    """``<option>`` elements (escaped), built in Python: the form has hundreds of them."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (code, mark_safe(" selected") if code == selected else "", name)
+            for code, name in choices
+        ),
+    )
 
 
 def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
@@ -341,14 +354,34 @@ def _page_context(
             ),
             "title": " – ".join(title_parts),
             "promises": promises,
-            "regions": [(NATION, fmt.region_name(cat, NATION))]
-            + [(r.code, r.name) for r in cat.healthcare_regions()],
-            "levels": [(code, fmt.level_name(code)) for code in LEVELS],
-            "bases": [(b, fmt.basis_name(b)) for b in dims.bases],
-            "pathways": [(p, fmt.pathway_name(cat, p)) for p in dims.pathways],
-            "treatments": [(t, fmt.treatment_name(t)) for t in dims.treatments],
-            "ptypes": [(t, fmt.ptype_name(t)) for t in dims.periods],
-            "period_choices": dims.periods[sel.ptype],
+            "options": {
+                "indicator": mark_safe(
+                    "".join(
+                        format_html(
+                            '<optgroup label="{}">{}</optgroup>',
+                            group["label"],
+                            _options(group["indicators"], sel.indicator),
+                        )
+                        for group in promises
+                    )
+                ),
+                "region": _options(
+                    [(NATION, fmt.region_name(cat, NATION))]
+                    + [(r.code, r.name) for r in cat.healthcare_regions()],
+                    sel.region,
+                ),
+                "level": _options([(code, fmt.level_name(code)) for code in LEVELS], sel.level),
+                "basis": _options([(b, fmt.basis_name(b)) for b in dims.bases], sel.basis),
+                "pathway": _options(
+                    [(p, fmt.pathway_name(cat, p)) for p in dims.pathways], sel.pathway
+                ),
+                "treatment": _options(
+                    [(t, fmt.treatment_name(t)) for t in dims.treatments], sel.treatment
+                ),
+                "ptype": _options([(t, fmt.ptype_name(t)) for t in dims.periods], sel.ptype),
+                "from": _options([(p, p) for p in dims.periods[sel.ptype]], sel.period_from),
+                "to": _options([(p, p) for p in dims.periods[sel.ptype]], sel.period_to),
+            },
             "charts": [
                 (
                     c,
