@@ -306,3 +306,38 @@ def test_a_selection_without_values_says_so(client, site_home, public_cube):
 def test_head_requests(client, site_home):
     assert client.head("/").status_code == 200
     assert client.head("/api/v1/catalog/regions").status_code == 200
+
+
+def test_cached_pages_follow_a_recomputed_cube_and_new_reports(
+    client, site_home, tmp_path, monkeypatch
+):
+    import os
+    import shutil
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    home = tmp_path / "home"
+    (home / "cube").mkdir(parents=True)
+    target = home / "cube" / "cube.parquet"
+    shutil.copy(site_home / "cube" / "cube.parquet", target)
+    monkeypatch.setenv("LOFTE_HOME", str(home))
+    before = get(client)
+    assert page_tables(before)["comparison-table"]
+    national = re.search(r'data-testid="national-value">([^<]+)<', before).group(1)
+    assert national != "–"
+    again = get(client)  # served again (from the cache); only the CSRF token differs
+    assert again.split('id="main"')[1] == before.split('id="main"')[1]
+
+    cube = pq.read_table(target)
+    pq.write_table(cube.filter(pc.not_equal(cube.column("region"), "SE")), target)
+    stat = target.stat()
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    after = get(client)
+    assert re.search(r'data-testid="national-value">([^<]+)<', after).group(1) == "–"
+
+    directory = store.report_dir("norra", "2025H2")
+    directory.mkdir(parents=True)
+    (directory / "rapport.sv.pdf").write_bytes(b"%PDF")
+    (directory / store.MODEL_FILE).write_text("{}", encoding="utf-8")
+    assert "/rapport/norra/2025H2/rapport.sv.pdf" in get(client)
