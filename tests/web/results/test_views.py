@@ -211,6 +211,12 @@ def test_about_the_indicator(client, site_home):
     assert norm(ind.description_sv) in norm(html)
     assert "Ett högre värde är bättre." in html
     assert "<code>svf_andel_mdk</code>" in html
+    english = client.get(
+        "/", {**BASE, "indicator": "svf_andel_mdk", "view": "om"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = english.content.decode()
+    assert "A higher value is better." in text and "Technical description" in text
+    assert "(The definition is available in Swedish only.)" in text
 
 
 def test_funnel_plot_has_exact_binomial_limits_around_the_nation(client, site_home, public_cube):
