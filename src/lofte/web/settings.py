@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lofte.web.accounts",
     "lofte.web.audit",
     "lofte.web.desk",
+    "lofte.web.results",
 ]
 
 MIDDLEWARE = [

@@ -15,4 +15,6 @@ urlpatterns = [
     path("konto/", include("lofte.web.accounts.urls")),
     path("granskningslogg/", include("lofte.web.audit.urls")),
     path("skrivbord/", include("lofte.web.desk.urls")),
+    path("api/v1/", include("lofte.web.results.api_urls")),
+    path("", include("lofte.web.results.urls")),
 ]

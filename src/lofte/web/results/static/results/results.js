@@ -1,0 +1,48 @@
+/* Löfte results site: draws the chart of the current view and copies the share link.
+   Everything the page says is already in the HTML; this script only adds the picture. */
+(function () {
+  "use strict";
+
+  function drawChart() {
+    var target = document.querySelector("[data-spec]");
+    if (!target || typeof window.vegaEmbed !== "function") return;
+    var source = document.getElementById(target.getAttribute("data-spec"));
+    if (!source) return;
+    var spec = JSON.parse(source.textContent);
+    window.vegaEmbed(target, spec, { renderer: "svg", actions: false }).then(function () {
+      // One accessible picture with the chart's description; the table next to it has the data.
+      var svg = target.querySelector("svg");
+      if (svg) {
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-label", spec.description || "");
+      }
+      target.setAttribute("data-rendered", "true");
+    }).catch(function (err) {
+      target.setAttribute("data-error", String(err));
+    });
+  }
+
+  function setUpCopy() {
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var input = document.getElementById(button.getAttribute("data-copy"));
+        var status = document.querySelector(".share__status");
+        input.select();
+        var done = function () { if (status) status.textContent = button.getAttribute("data-copied") || "OK"; };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(input.value).then(done, function () { document.execCommand("copy"); done(); });
+        } else {
+          document.execCommand("copy");
+          done();
+        }
+      });
+    });
+  }
+
+  function start() { drawChart(); setUpCopy(); }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

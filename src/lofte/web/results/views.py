@@ -1,0 +1,499 @@
+"""The public results site: one page whose views (comparison, trend, table, map, about) and
+choices all live in the URL, table downloads, and the latest reports. Public data only."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from typing import Any
+
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from lofte.catalog import Catalog, load
+from lofte.catalog.model import NATION
+from lofte.cube import query
+from lofte.reports import store
+from lofte.web.results import charts
+from lofte.web.results import presentation as fmt
+from lofte.web.results.selection import (
+    CHARTS,
+    LEVELS,
+    VIEWS,
+    Selection,
+    comparison_regions,
+    parse,
+)
+
+CACHE_SECONDS = 600
+DOWNLOAD_COLUMNS = (
+    "indicator",
+    "region",
+    "region_name",
+    "region_basis",
+    "pathway",
+    "treatment",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "ci_low",
+    "ci_high",
+    "suppressed",
+    "target",
+    "target_high",
+    "meets_target",
+)
+
+
+def _selection(request: HttpRequest) -> tuple[Catalog, Selection | None]:
+    cat = load()
+    try:
+        sel = parse(request.GET, cat)
+    except query.CubeMissing:
+        sel = None
+    return cat, sel
+
+
+def _shown_regions(sel: Selection, cat: Catalog) -> list[str]:
+    regions = comparison_regions(sel, cat)
+    for extra in (sel.region, NATION):
+        if extra not in regions:
+            regions.append(extra)
+    return regions
+
+
+def _view_names() -> dict[str, str]:
+    return {
+        "jamforelse": _("Jämförelse"),
+        "trend": _("Trend"),
+        "tabell": _("Tabell"),
+        "karta": _("Karta"),
+        "om": _("Om indikatorn"),
+    }
+
+
+def _latest_reports(sel: Selection | None) -> list[dict[str, Any]]:
+    """The newest complete report of each healthcare region (the selected one first)."""
+    seen: dict[str, store.ReportEntry] = {}
+    for entry in store.list_reports():
+        seen.setdefault(entry.healthcare_region, entry)
+    cat = load()
+    ordered = sorted(
+        seen.values(),
+        key=lambda e: (sel is None or e.healthcare_region != sel.region, e.healthcare_region),
+    )
+    out = []
+    for entry in ordered:
+        files = [
+            {
+                "language": language,
+                "format": fmt_,
+                "name": path.name,
+                "url": f"/rapport/{entry.healthcare_region}/{entry.period}/{path.name}",
+            }
+            for (language, fmt_), path in sorted(entry.files.items())
+        ]
+        out.append(
+            {
+                "region": entry.healthcare_region,
+                "region_name": fmt.region_name(cat, entry.healthcare_region),
+                "period": entry.period,
+                "files": files,
+            }
+        )
+    return out
+
+
+def _options(choices: list[tuple[str, str]], selected: str) -> str:
+    """``<option>`` elements (escaped), built in Python: the form has hundreds of them."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (code, mark_safe(" selected") if code == selected else "", name)
+            for code, name in choices
+        ),
+    )
+
+
+def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
+    if cell is None:
+        return {"present": False, "suppressed": False, "text": fmt.DASH, "n": fmt.DASH}
+    return {
+        "present": True,
+        "suppressed": bool(cell["suppressed"]),
+        "text": fmt.value_text(cell["value"], unit),
+        "n": fmt.number(cell["denominator"], 0) if cell["denominator"] is not None else fmt.DASH,
+        "meets_target": cell["meets_target"],
+    }
+
+
+@require_safe
+def results(request: HttpRequest) -> HttpResponse:
+    """The results page. Its body depends only on the selection, the language, the cube file,
+    the reports and the host, so it is cached per process under a key made of exactly those."""
+    cat, sel = _selection(request)
+    reports = _latest_reports(sel)
+    if sel is None:
+        return render(request, "results/empty.html", {"reports": reports})
+    signature = repr([(r["region"], r["period"], [f["name"] for f in r["files"]]) for r in reports])
+    digest = hashlib.sha256(
+        "|".join(
+            [query.version(), fmt.lang(), request.get_host(), signature, sel.query_string()]
+        ).encode()
+    ).hexdigest()
+    key = f"lofte-results:{digest}"
+    cached = cache.get(key)
+    if cached is None:
+        context = _page_context(request, cat, sel, reports)
+        cached = {
+            "body": render_to_string("results/_results_body.html", context, request=request),
+            "has_chart": context["chart_spec"] is not None,
+            "page_title": f"{context['ind_name']} – {context['active_view_name']}",
+        }
+        cache.set(key, cached, CACHE_SECONDS)
+    return render(request, "results/results.html", {**cached, "body": mark_safe(cached["body"])})
+
+
+def _page_context(
+    request: HttpRequest, cat: Catalog, sel: Selection, reports: list[dict[str, Any]]
+) -> dict[str, Any]:
+    context: dict[str, Any] = {"reports": reports, "view_names": _view_names()}
+    ind = cat.indicator(sel.indicator)
+    dims = query.dims(sel.indicator)
+    assert dims is not None
+    shown = _shown_regions(sel, cat)
+    cells = query.cells(sel.filters(regions=shown))
+    by_key = {(c["region"], c["period"]): c for c in cells}
+    periods = [p for p in dims.periods[sel.ptype] if sel.period_from <= p <= sel.period_to]
+    compared = comparison_regions(sel, cat)
+    unit = ind.unit
+    latest = sel.period_to
+    national = by_key.get((NATION, latest))
+    area = by_key.get((sel.region, latest))
+    reference = national or {}
+    target, target_high = reference.get("target"), reference.get("target_high")
+    if target is None:
+        any_cell = next((c for c in cells if c.get("target") is not None), None)
+        if any_cell:
+            target, target_high = any_cell["target"], any_cell["target_high"]
+
+    def bar(code: str) -> dict[str, Any]:
+        cell = by_key.get((code, latest))
+        value = cell["value"] if cell else None
+        return {
+            "code": code,
+            "name": fmt.region_name(cat, code),
+            "value": value,
+            "label": fmt.value_text(value, unit),
+            "n": cell["denominator"] if cell else None,
+            "highlight": code == sel.region and code != NATION,
+            "suppressed": bool(cell and cell["suppressed"]),
+            "missing": cell is None,
+            "cell": _cell_view(cell, unit),
+        }
+
+    bars = [bar(code) for code in compared] if sel.view == "jamforelse" else []
+    bars.sort(key=lambda b: (b["value"] is None, -(b["value"] or 0)))
+    if ind.direction == "lower_better":
+        bars.sort(key=lambda b: (b["value"] is None, b["value"] or 0))
+    chart_spec = None
+    title_parts = [fmt.indicator_name(ind), fmt.pathway_name(cat, sel.pathway), latest]
+    if sel.view == "jamforelse":
+        description = _("Jämförelse: %(what)s per region, %(period)s.") % {
+            "what": fmt.indicator_name(ind),
+            "period": latest,
+        }
+        if sel.chart == "tratt" and unit == "percent" and national and national["value"]:
+            chart_spec = charts.funnel(
+                [b for b in bars if b["n"]],
+                national["value"],
+                _("Trattdiagram: %(what)s mot antal, med exakta binomiala gränser.")
+                % {"what": fmt.indicator_name(ind)},
+            )
+        if chart_spec is None:
+            chart_spec = charts.comparison(
+                [{k: b[k] for k in ("name", "value", "label", "n", "highlight")} for b in bars],
+                national["value"] if national else None,
+                target,
+                target_high,
+                ind.direction,
+                unit,
+                description,
+            )
+    trend_rows = []
+    if sel.view == "trend":
+        trend_regions = [sel.region] if sel.region == NATION else [sel.region, NATION]
+        if sel.level == "healthcare_region" and sel.region == NATION:
+            trend_regions = [*comparison_regions(sel, cat), NATION]
+        for code in trend_regions:
+            for period in periods:
+                cell = by_key.get((code, period))
+                value = cell["value"] if cell else None
+                trend_rows.append(
+                    {
+                        "name": fmt.region_name(cat, code),
+                        "period": period,
+                        "value": value,
+                        "label": fmt.value_text(value, unit),
+                    }
+                )
+        chart_spec = charts.trend(
+            trend_rows,
+            target,
+            unit,
+            _("Trend: %(what)s från %(start)s till %(end)s.")
+            % {"what": fmt.indicator_name(ind), "start": sel.period_from, "end": latest},
+        )
+    table_rows: list[dict[str, Any]] = []
+    if sel.view in ("trend", "tabell"):  # the views that show the region × period table
+        table_rows = [
+            {
+                "name": fmt.region_name(cat, code),
+                "code": code,
+                "cells": [_cell_view(by_key.get((code, p)), unit) for p in periods],
+            }
+            for code in shown
+        ]
+    map_tiles = []
+    if sel.view == "karta":
+        county_cells = {
+            c["region"]: c
+            for c in query.cells(
+                query.Filters(
+                    indicator=sel.indicator,
+                    region_basis=sel.basis,
+                    pathway=sel.pathway,
+                    treatment=sel.treatment,
+                    period_type=sel.ptype,
+                    periods=[latest],
+                    region_level="county",
+                )
+            )
+        }
+        values = [c["value"] for c in county_cells.values() if c["value"] is not None]
+        mid = (max(values) + min(values)) / 2 if values else 0
+        if unit == "percent":
+            mid = 50.0
+        for tile in charts.tile_positions():
+            cell = county_cells.get(tile["code"])
+            value = cell["value"] if cell else None
+            map_tiles.append(
+                {
+                    **tile,
+                    "name": fmt.region_name(cat, tile["code"]),
+                    "value": value,
+                    "label": fmt.value_text(value, unit),
+                    "dark": value is not None and value > mid,
+                    "cell": _cell_view(cell, unit),
+                }
+            )
+        chart_spec = charts.tile_map(
+            [
+                {k: t[k] for k in ("col", "row", "short", "name", "value", "label", "dark")}
+                for t in map_tiles
+            ],
+            unit,
+            _("Karta: %(what)s per region (län), %(period)s.")
+            % {"what": fmt.indicator_name(ind), "period": latest},
+        )
+        map_tiles.sort(key=lambda t: fmt.sort_key(t["name"]))
+    present = set(query.indicators())
+    promises = []
+    for number, promise in cat.promises.items():
+        members = [
+            (code, fmt.indicator_name(i))
+            for code, i in cat.indicators.items()
+            if i.promise == number and code in present
+        ]
+        if members:
+            text = promise.text_en if fmt.lang() == "en" else promise.text_sv
+            promises.append({"label": f"{_('Löfte')} {number}: {text}", "indicators": members})
+    others = [
+        (code, fmt.indicator_name(i))
+        for code, i in cat.indicators.items()
+        if i.promise is None and code in present
+    ]
+    if others:
+        promises.append({"label": _("Övriga indikatorer"), "indicators": others})
+    tabs = [
+        {
+            "code": v,
+            "name": _view_names()[v],
+            "query": sel.query_string(view=v),
+            "active": v == sel.view,
+        }
+        for v in VIEWS
+    ]
+    ind_promise = cat.promises.get(ind.promise) if ind.promise is not None else None
+    any_suppressed = (
+        any(b["suppressed"] for b in bars)
+        or any(c["suppressed"] for row in table_rows for c in row["cells"])
+        or any(t["cell"]["suppressed"] for t in map_tiles)
+    )
+    context.update(
+        {
+            "sel": sel,
+            "ind": ind,
+            "ind_name": fmt.indicator_name(ind),
+            "promise": ind_promise,
+            "promise_text": (
+                ""
+                if ind_promise is None
+                else ind_promise.text_en
+                if fmt.lang() == "en"
+                else ind_promise.text_sv
+            ),
+            "title": " – ".join(title_parts),
+            "promises": promises,
+            "options": {
+                "indicator": mark_safe(
+                    "".join(
+                        format_html(
+                            '<optgroup label="{}">{}</optgroup>',
+                            group["label"],
+                            _options(group["indicators"], sel.indicator),
+                        )
+                        for group in promises
+                    )
+                ),
+                "region": _options(
+                    [(NATION, fmt.region_name(cat, NATION))]
+                    + [(r.code, r.name) for r in cat.healthcare_regions()],
+                    sel.region,
+                ),
+                "level": _options([(code, fmt.level_name(code)) for code in LEVELS], sel.level),
+                "basis": _options([(b, fmt.basis_name(b)) for b in dims.bases], sel.basis),
+                "pathway": _options(
+                    [(p, fmt.pathway_name(cat, p)) for p in dims.pathways], sel.pathway
+                ),
+                "treatment": _options(
+                    [(t, fmt.treatment_name(t)) for t in dims.treatments], sel.treatment
+                ),
+                "ptype": _options([(t, fmt.ptype_name(t)) for t in dims.periods], sel.ptype),
+                "from": _options([(p, p) for p in dims.periods[sel.ptype]], sel.period_from),
+                "to": _options([(p, p) for p in dims.periods[sel.ptype]], sel.period_to),
+            },
+            "charts": [
+                (
+                    c,
+                    {"staplar": _("Stapeldiagram"), "tratt": _("Trattdiagram")}[c],
+                    sel.query_string(chart=c),
+                )
+                for c in CHARTS
+            ],
+            "funnel_possible": unit == "percent",
+            "funnel_shown": sel.view == "jamforelse" and sel.chart == "tratt" and unit == "percent",
+            "tabs": tabs,
+            "active_view_name": _view_names()[sel.view],
+            "bars": bars,
+            "national": _cell_view(national, unit),
+            "area": _cell_view(area, unit),
+            "area_name": fmt.region_name(cat, sel.region),
+            "latest": latest,
+            "periods": periods,
+            "table_rows": table_rows,
+            "map_tiles": map_tiles,
+            "chart_spec": chart_spec,
+            "target_text": fmt.target_text({"target": target, "target_high": target_high}, unit),
+            "unit_name": {
+                "percent": _("procent"),
+                "days": _("dagar"),
+                "score": _("poäng"),
+                "count": _("antal"),
+            }[unit],
+            "direction_text": {
+                "higher_better": _("Ett högre värde är bättre."),
+                "lower_better": _("Ett lägre värde är bättre."),
+            }.get(ind.direction or "", _("Varken högre eller lägre värde är i sig bättre.")),
+            "source_text": (
+                _("Beräknas i Löfte från regionernas leveranser av SVF-händelser.")
+                if ind.source == "svf"
+                else _("Inrapporteras som färdiga tal från ett nationellt register eller en enkät.")
+            ),
+            "any_suppressed": any_suppressed,
+            "no_cells": not cells,
+            "description_in_swedish_only": fmt.lang() == "en",
+            "min_cell": ind.min_cell,
+            "share_url": request.build_absolute_uri("/?" + sel.query_string()),
+            "download_query": sel.query_string(),
+        }
+    )
+    return context
+
+
+def _download_rows(request: HttpRequest) -> tuple[Selection, list[dict[str, Any]]]:
+    cat, sel = _selection(request)
+    if sel is None:
+        raise Http404(_("Inga resultat är publicerade ännu."))
+    rows = query.cells(sel.filters(regions=_shown_regions(sel, cat)))
+    for row in rows:
+        row["region_name"] = fmt.region_name(cat, row["region"])
+        row["region_basis"] = row["region_basis"] or ""
+    return sel, rows
+
+
+def _file_name(sel: Selection, ext: str) -> str:
+    parts = [sel.indicator, sel.region, sel.pathway, sel.treatment, sel.period_from, sel.period_to]
+    return "lofte_" + "_".join(parts) + f".{ext}"
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+@require_safe
+def download(request: HttpRequest, ext: str) -> HttpResponse:
+    """The table of the current selection as CSV or XLSX (public cells only)."""
+    sel, rows = _download_rows(request)
+    if ext == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(DOWNLOAD_COLUMNS)
+        for row in rows:
+            writer.writerow([_cell(row[c]) for c in DOWNLOAD_COLUMNS])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        sheet = wb.create_sheet("tabell")
+        sheet.append(list(DOWNLOAD_COLUMNS))
+        for row in rows:
+            sheet.append([_cell(row[c]) for c in DOWNLOAD_COLUMNS])
+        out = io.BytesIO()
+        wb.save(out)
+        response = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(sel, ext)}"'
+    return response
+
+
+@require_safe
+def report_file(request: HttpRequest, region: str, period: str, name: str) -> FileResponse:
+    """A file of a complete report, found through the report store (never a path from the URL)."""
+    for entry in store.list_reports():
+        if entry.healthcare_region == region and entry.period == period:
+            for path in entry.files.values():
+                if path.name == name:
+                    return FileResponse(open(path, "rb"), as_attachment=not name.endswith(".html"))
+    raise Http404(_("Rapporten finns inte."))
+
+
+@require_safe
+def reports_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "results/reports.html", {"reports": _latest_reports(None)})

@@ -1,0 +1,105 @@
+"""The public cube query service: the same cells as public_view of the stored cube, filtered."""
+
+from __future__ import annotations
+
+import os
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from lofte.cube import query
+from lofte.cube.service import cube_path
+
+from .helpers import key_of, rows_where
+
+
+def test_every_public_cell_is_served_unchanged(public_cube):
+    served = query.select(query.Filters())
+    assert served.num_rows == public_cube.num_rows
+    expected = {key_of(r): r for r in public_cube.select(list(query.COLUMNS)).to_pylist()}
+    got = {key_of(r): r for r in served.to_pylist()}
+    assert got == expected
+
+
+def test_nothing_hidden_is_kept_in_memory(site_home, internal_cube):
+    table = query.select(query.Filters())
+    hidden = table.filter(table.column("suppressed"))
+    assert hidden.num_rows > 0  # the fixture has small counties
+    for name in ("numerator", "denominator", "value", "ci_low", "ci_high", "meets_target"):
+        assert hidden.column(name).null_count == hidden.num_rows, name
+    inner_hidden = internal_cube.filter(internal_cube.column("suppressed"))
+    assert pc.sum(pc.is_valid(inner_hidden.column("value"))).as_py() > 0  # the test means something
+
+
+@pytest.mark.parametrize("ptype", ["half", "year", "quarter"])
+def test_filters_select_exactly_the_matching_cells(public_cube, ptype):
+    filters = query.Filters(
+        indicator="svf_andel_inom_ledtid",
+        region_basis="bostad",
+        pathway="alla",
+        treatment="alla",
+        period_type=ptype,
+        regions=["SE", "05", "sydost"],
+        period_from="2024",
+        period_to="2025Q2",
+    )
+    got = query.cells(filters)
+    expected = [
+        r
+        for r in rows_where(
+            public_cube,
+            indicator="svf_andel_inom_ledtid",
+            region_basis="bostad",
+            pathway="alla",
+            treatment="alla",
+            period_type=ptype,
+        )
+        if r["region"] in {"SE", "05", "sydost"} and "2024" <= r["period"] <= "2025Q2"
+    ]
+    assert got
+    assert sorted(map(key_of, got)) == sorted(map(key_of, expected))
+    periods = [r["period"] for r in got if r["region"] == "SE"]
+    assert periods == sorted(periods)
+
+
+def test_partial_filters_and_pages(public_cube):
+    filters = query.Filters(indicator="svf_antal_avslutade", regions=["SE"])
+    expected = rows_where(public_cube, indicator="svf_antal_avslutade", region="SE")
+    assert query.count(filters) == len(expected) > 20
+    first = query.cells(filters, limit=10)
+    second = query.cells(filters, limit=10, offset=10)
+    everything = query.cells(filters)
+    assert first + second == everything[:20]
+    assert query.cells(filters, limit=10, offset=len(expected)) == []
+
+
+def test_dims_list_what_exists(public_cube):
+    dims = query.dims("svf_andel_inom_ledtid")
+    assert dims is not None
+    rows = rows_where(public_cube, indicator="svf_andel_inom_ledtid")
+    assert set(dims.pathways) == {r["pathway"] for r in rows}
+    assert dims.pathways[0] == "alla" and dims.treatments[0] == "alla"
+    assert set(dims.bases) == {r["region_basis"] for r in rows}
+    halves = {r["period"] for r in rows if r["period_type"] == "half"}
+    assert dims.periods["half"] == sorted(halves)
+    assert list(dims.periods) == [t for t in query.PERIOD_TYPES if t in dims.periods]
+    assert query.dims("no_such_indicator") is None
+
+
+def test_a_recomputed_cube_is_picked_up(site_home, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOFTE_HOME", str(tmp_path))
+    with pytest.raises(query.CubeMissing):
+        query.cells(query.Filters())
+    assert not query.available()
+    original = pq.read_table(site_home / "cube" / "cube.parquet")
+    target = cube_path()
+    one = original.filter(pc.equal(original.column("indicator"), "svf_antal_avslutade"))
+    pq.write_table(one, target)
+    assert query.indicators() == ["svf_antal_avslutade"]
+    version = query.version()
+    pq.write_table(original, target)
+    stat = target.stat()
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert "svf_andel_inom_ledtid" in query.indicators()
+    assert query.version() != version

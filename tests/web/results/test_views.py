@@ -1,0 +1,349 @@
+"""The public results pages: choices in the URL, the five views, downloads, reports, languages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from openpyxl import load_workbook
+
+from lofte.catalog import load
+from lofte.reports import store
+
+from .helpers import key_of, page_tables, rows_where, sv_value
+
+pytestmark = pytest.mark.django_db
+
+BASE = {
+    "indicator": "svf_andel_inom_ledtid",
+    "region": "SE",
+    "level": "county",
+    "basis": "bostad",
+    "pathway": "alla",
+    "treatment": "alla",
+    "ptype": "half",
+    "from": "2024H1",
+    "to": "2025H1",
+}
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def chart_spec(html: str) -> dict:
+    found = re.search(r'<script id="chart-spec" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "the page has no chart"
+    return json.loads(found.group(1))
+
+
+def get(client, **params):
+    response = client.get("/", {**BASE, **params})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_comparison_lists_every_county_with_the_cube_value(client, site_home, public_cube):
+    html = get(client)
+    table = page_tables(html)["comparison-table"]
+    cat = load()
+    cells = {
+        r["region"]: r
+        for r in rows_where(
+            public_cube,
+            indicator="svf_andel_inom_ledtid",
+            region_basis="bostad",
+            pathway="alla",
+            treatment="alla",
+            period="2025H1",
+        )
+    }
+    assert set(table) == {c.code for c in cat.counties()}
+    shown = []
+    for code, texts in table.items():
+        cell = cells.get(code)
+        expected = sv_value(cell["value"] if cell else None, "percent")
+        assert norm(texts[1]).rstrip("*") == norm(expected), code
+        shown.append(cell["value"] if cell else None)
+    # sorted: the best value first, suppressed ones last
+    values = [v for v in shown if v is not None]
+    assert values == sorted(values, reverse=True)
+    assert all(v is None for v in shown[len(values) :])
+    national = cells["SE"]["value"]
+    assert norm(sv_value(national, "percent")) in norm(html)
+    spec = chart_spec(html)
+    bars = {d["name"]: d["value"] for d in spec["data"]["values"]}
+    assert bars == {
+        cat.region(code).name: (cells[code]["value"] if code in cells else None) for code in table
+    }
+    rule = [layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "rule"]
+    assert rule[0]["data"]["values"][0]["national"] == national
+
+
+def test_a_healthcare_region_compares_its_own_counties(client, site_home):
+    html = get(client, region="sydost")
+    assert set(page_tables(html)["comparison-table"]) == {"05", "06", "08"}
+    html = get(client, region="sydost", level="healthcare_region")
+    regions = {r.code for r in load().healthcare_regions()}
+    assert set(page_tables(html)["comparison-table"]) == regions
+
+
+def test_the_url_holds_the_whole_view(client, site_home):
+    html = get(client, region="syd", pathway="brost", view="trend", **{"from": "2024H2"})
+    share = re.search(r'id="share-url" type="text" readonly value="([^"]+)"', html)
+    assert share
+    state = {
+        k: v[0] for k, v in parse_qs(urlparse(share.group(1).replace("&amp;", "&")).query).items()
+    }
+    assert state["region"] == "syd" and state["pathway"] == "brost" and state["view"] == "trend"
+    assert state["from"] == "2024H2" and state["to"] == "2025H1"
+    # opening the shared link gives the same page
+    again = client.get("/?" + urlparse(share.group(1).replace("&amp;", "&")).query).content.decode()
+    assert page_tables(again) == page_tables(html)
+    # every tab keeps the choices and changes only the view
+    tabs = re.findall(r'<a href="\?([^"]+)" data-view="(\w+)"', html)
+    assert {v for _, v in tabs} == {"jamforelse", "trend", "tabell", "karta", "om"}
+    for query_string, view in tabs:
+        params = {k: v[0] for k, v in parse_qs(query_string.replace("&amp;", "&")).items()}
+        assert params == {**state, "view": view}
+    assert 'data-view="trend" aria-current="page"' in html
+
+
+def test_unknown_choices_fall_back_instead_of_failing(client, site_home):
+    html = get(client, indicator="nope", region="atlantis", ptype="decade", to="1999", view="x")
+    assert "Andel som startat behandling inom SVF:s ledtid" in html
+    assert 'data-view="jamforelse" aria-current="page"' in html
+
+
+def test_trend_shows_area_and_nation_over_the_period_range(client, site_home, public_cube):
+    html = get(client, region="sydost", view="trend")
+    spec = chart_spec(html)
+    points = spec["data"]["values"]
+    periods = sorted({p["period"] for p in points})
+    assert periods == ["2024H1", "2024H2", "2025H1"]
+    cat = load()
+    for point in points:
+        code = "SE" if point["name"] == "Riket" else "sydost"
+        assert point["name"] in ("Riket", cat.region("sydost").name)
+        cell = rows_where(
+            public_cube,
+            indicator="svf_andel_inom_ledtid",
+            region=code,
+            region_basis="bostad",
+            pathway="alla",
+            treatment="alla",
+            period=point["period"],
+        )
+        assert point["value"] == (cell[0]["value"] if cell else None)
+    wide = page_tables(html)["wide-table"]
+    assert set(wide) == {"05", "06", "08", "sydost", "SE"}
+    assert all(len(cells) == 1 + len(periods) for cells in wide.values())
+
+
+def test_table_view_and_its_downloads_agree_with_the_cube(client, site_home, public_cube):
+    html = get(client, view="tabell", pathway="kolorektal")
+    assert "tabell.csv?" in html and "tabell.xlsx?" in html
+    params = {**BASE, "pathway": "kolorektal"}
+    shown = {c.code for c in load().counties()} | {"SE"}  # the counties compared, and the nation
+    expected = {
+        key_of(r): r
+        for r in rows_where(
+            public_cube,
+            indicator="svf_andel_inom_ledtid",
+            region_basis="bostad",
+            pathway="kolorektal",
+            treatment="alla",
+            period_type="half",
+        )
+        if "2024H1" <= r["period"] <= "2025H1" and r["region"] in shown
+    }
+    response = client.get("/tabell.csv", params)
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {key_of(r) for r in rows} == set(expected)
+    for row in rows:
+        cell = expected[key_of(row)]
+        assert row["value"] == ("" if cell["value"] is None else repr(cell["value"]))
+        assert row["denominator"] == (
+            "" if cell["denominator"] is None else str(cell["denominator"])
+        )
+    response = client.get("/tabell.xlsx", params)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, *body = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert len(body) == len(rows)
+    for values in body:
+        row = dict(zip(header, values, strict=True))
+        cell = expected[key_of(row)]
+        assert row["value"] == cell["value"]
+
+
+def test_map_colours_all_21_counties(client, site_home, public_cube):
+    html = get(client, view="karta")
+    spec = chart_spec(html)
+    tiles = spec["data"]["values"]
+    assert len(tiles) == 21
+    assert len({(t["col"], t["row"]) for t in tiles}) == 21  # no two counties on one tile
+    cat = load()
+    by_name = {cat.region(c.code).name: c.code for c in cat.counties()}
+    for tile in tiles:
+        cell = rows_where(
+            public_cube,
+            indicator="svf_andel_inom_ledtid",
+            region=by_name[tile["name"]],
+            region_basis="bostad",
+            pathway="alla",
+            treatment="alla",
+            period="2025H1",
+        )
+        assert tile["value"] == (cell[0]["value"] if cell else None)
+    assert len(page_tables(html)["map-table"]) == 21
+
+
+def test_about_the_indicator(client, site_home):
+    cat = load()
+    ind = cat.indicator("svf_andel_mdk")
+    html = get(client, indicator="svf_andel_mdk", view="om")
+    assert norm(ind.description_sv) in norm(html)
+    assert "Ett högre värde är bättre." in html
+    assert "<code>svf_andel_mdk</code>" in html
+    english = client.get(
+        "/", {**BASE, "indicator": "svf_andel_mdk", "view": "om"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = english.content.decode()
+    assert "A higher value is better." in text and "Technical description" in text
+    assert "(The definition is available in Swedish only.)" in text
+
+
+def test_funnel_plot_has_exact_binomial_limits_around_the_nation(client, site_home, public_cube):
+    from lofte.web.results.funnel import binomial_limits
+
+    html = get(client, chart="tratt")
+    spec = chart_spec(html)
+    national = rows_where(
+        public_cube,
+        indicator="svf_andel_inom_ledtid",
+        region="SE",
+        region_basis="bostad",
+        pathway="alla",
+        treatment="alla",
+        period="2025H1",
+    )[0]["value"]
+    limits = next(
+        layer["data"]["values"]
+        for layer in spec["layer"]
+        if "data" in layer and "low_95" in layer["data"]["values"][0]
+    )
+    for row in limits:
+        low, high = binomial_limits(row["n"], national / 100, 0.95)
+        assert (row["low_95"], row["high_95"]) == (100 * low, 100 * high)
+    points = spec["layer"][-1]["data"]["values"]
+    assert points and all(p["n"] and p["value"] is not None for p in points)
+    # a count indicator has no funnel: the bars stay
+    html = get(client, indicator="svf_antal_avslutade", chart="tratt")
+    assert "Trattdiagram" not in html or "low_95" not in html
+
+
+def test_english(client, site_home):
+    html = client.get("/", BASE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in html
+    assert "Comparison" in html and "Share starting treatment within the SVF lead time" in html
+    assert "Sweden" in html
+    html = client.get("/", BASE, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert '<html lang="sv">' in html and "Jämförelse" in html
+    # the language switch keeps the view
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/?view=trend"})
+    assert response.status_code == 302 and response["Location"] == "/?view=trend"
+    assert "Trend" in client.get("/?view=trend").content.decode()
+
+
+def test_latest_report_is_listed_and_downloadable(client, site_home):
+    html = get(client)
+    assert "Ingen rapport är publicerad ännu." in html
+    directory = store.report_dir("sydost", "2025H1")
+    directory.mkdir(parents=True)
+    (directory / "rapport.sv.html").write_text("<h1>Rapport</h1>", encoding="utf-8")
+    (directory / "rapport.en.pdf").write_bytes(b"%PDF-1.7 test")
+    (directory / store.MODEL_FILE).write_text("{}", encoding="utf-8")
+    html = get(client, region="sydost")
+    assert "/rapport/sydost/2025H1/rapport.sv.html" in html
+    assert "/rapport/sydost/2025H1/rapport.en.pdf" in html
+    response = client.get("/rapport/sydost/2025H1/rapport.en.pdf")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.7 test"
+    assert client.get("/rapport/sydost/2025H1/rapport.sv.pdf").status_code == 404
+    assert client.get("/rapport/syd/2025H1/rapport.sv.html").status_code == 404
+    assert "rapport.sv.html" in client.get("/rapporter/").content.decode()
+
+
+def test_without_a_cube_the_site_says_so(client, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOFTE_HOME", str(tmp_path))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Inga resultat är publicerade ännu." in response.content.decode()
+    assert client.get("/tabell.csv").status_code == 404
+
+
+def test_a_selection_without_values_says_so(client, site_home, public_cube):
+    from lofte.cube import query
+
+    dims = query.dims("svf_andel_inom_ledtid")
+    rows = rows_where(
+        public_cube, indicator="svf_andel_inom_ledtid", region_basis="bostad", period_type="month"
+    )
+    present = {(r["pathway"], r["treatment"], r["period"]) for r in rows}
+    pathway, treatment, month = next(
+        (p, t, m)
+        for p in dims.pathways
+        for t in dims.treatments
+        for m in dims.periods["month"]
+        if (p, t, m) not in present
+    )
+    html = get(
+        client, pathway=pathway, treatment=treatment, ptype="month", to=month, **{"from": month}
+    )
+    assert "Det finns inga värden för det här urvalet." in html
+    assert "Det finns inga värden" not in get(client)
+
+
+def test_head_requests(client, site_home):
+    assert client.head("/").status_code == 200
+    assert client.head("/api/v1/catalog/regions").status_code == 200
+
+
+def test_cached_pages_follow_a_recomputed_cube_and_new_reports(
+    client, site_home, tmp_path, monkeypatch
+):
+    import os
+    import shutil
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    home = tmp_path / "home"
+    (home / "cube").mkdir(parents=True)
+    target = home / "cube" / "cube.parquet"
+    shutil.copy(site_home / "cube" / "cube.parquet", target)
+    monkeypatch.setenv("LOFTE_HOME", str(home))
+    before = get(client)
+    assert page_tables(before)["comparison-table"]
+    national = re.search(r'data-testid="national-value">([^<]+)<', before).group(1)
+    assert national != "–"
+    again = get(client)  # served again (from the cache); only the CSRF token differs
+    assert again.split('id="main"')[1] == before.split('id="main"')[1]
+
+    cube = pq.read_table(target)
+    pq.write_table(cube.filter(pc.not_equal(cube.column("region"), "SE")), target)
+    stat = target.stat()
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    after = get(client)
+    assert re.search(r'data-testid="national-value">([^<]+)<', after).group(1) == "–"
+
+    directory = store.report_dir("norra", "2025H2")
+    directory.mkdir(parents=True)
+    (directory / "rapport.sv.pdf").write_bytes(b"%PDF")
+    (directory / store.MODEL_FILE).write_text("{}", encoding="utf-8")
+    assert "/rapport/norra/2025H2/rapport.sv.pdf" in get(client)
