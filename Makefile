@@ -15,9 +15,11 @@ $(UV):
 install: $(UV)
 	$(UV) sync --frozen --quiet --python $(PYTHON)
 
-## Install, generate the synthetic national data set, import, compute and write the outputs.
+## Install, generate the synthetic national data set, import, compute, write the outputs and the
+## report, then serve the site on http://127.0.0.1:8000/ (Ctrl-C stops it).
 demo: install
 	$(VENV_BIN)/lofte demo
+	LOFTE_INSECURE_COOKIES=1 $(VENV_BIN)/lofte serve
 
 demo-quick: install
 	$(VENV_BIN)/lofte demo --quick

@@ -37,6 +37,8 @@ def commands(host: str, port: int, workers: int) -> list[list[str]]:
             str(workers),
             "--timeout",
             "300",
+            # The master reads the public cube once (LOFTE_PRELOAD_CUBE) and the workers share it.
+            "--preload",
             "--no-control-socket",
             "--access-logfile",
             "-",
@@ -72,6 +74,7 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
 def run(host: str, port: int, workers: int) -> int:
     """Start both children and supervise them; returns the exit status."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lofte.web.settings")
+    os.environ.setdefault("LOFTE_PRELOAD_CUBE", "1")
     prepare()
     stopping = False
 
