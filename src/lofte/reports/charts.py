@@ -16,6 +16,8 @@ from lofte.reports.model import BOTTLENECK_STEPS, IndicatorSection, PromiseSecti
 from lofte.reports.narrative import period_name
 
 WIDTH = 430
+#: Measured and drawn with the same font in the SVG for the PDF (Typst finds it on the system).
+FONT = "DejaVu Sans"
 COLOURS = {"county": "#4c78a8", "healthcare_region": "#1f3d63", "nation": "#9d9d9d"}
 
 
@@ -44,9 +46,10 @@ def comparison(section: IndicatorSection, report: Report, lang: str) -> dict[str
     order = [report.regions[c.region] for c in section.cells if c.region != "SE"]
     unit_title = _axis_title(section, lang)
     base = alt.Chart(alt.Data(values=data))
+    domain = [0, 100] if section.unit == "percent" else alt.Undefined
     bars = base.mark_bar().encode(
-        y=alt.Y("region:N", sort=order, title=None),
-        x=alt.X("value:Q", title=unit_title),
+        y=alt.Y("region:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("value:Q", title=unit_title, scale=alt.Scale(domain=domain)),
         color=alt.Color(
             "level:N",
             scale=alt.Scale(
@@ -117,7 +120,7 @@ def comparison(section: IndicatorSection, report: Report, lang: str) -> dict[str
             "comparison_title", lang, period=period_name(section.period or "", lang)
         ),
     )
-    return chart.to_dict()
+    return chart.configure(font=FONT).to_dict(validate=False)
 
 
 def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any] | None:
@@ -145,7 +148,7 @@ def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any
                 "region:N",
                 sort=order,
                 title=None,
-                legend=alt.Legend(orient="bottom", columns=3),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=220, columnPadding=24),
             ),
             strokeWidth=alt.condition(
                 alt.datum.region == report.regions[report.healthcare_region],
@@ -169,7 +172,7 @@ def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any
     chart = alt.layer(*layers).properties(
         width=WIDTH, height=180, title=texts.t("trend_title", lang)
     )
-    return chart.to_dict()
+    return chart.configure(font=FONT).to_dict(validate=False)
 
 
 def bottleneck(promise: PromiseSection, report: Report, lang: str) -> dict[str, Any] | None:
@@ -193,7 +196,7 @@ def bottleneck(promise: PromiseSection, report: Report, lang: str) -> dict[str, 
     steps = [texts.t(key, lang) for _, key in BOTTLENECK_STEPS]
     base = alt.Chart(alt.Data(values=data))
     bars = base.mark_bar().encode(
-        y=alt.Y("region:N", sort=order, title=None),
+        y=alt.Y("region:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
         x=alt.X("sum(days):Q", title=texts.t("median_days", lang), stack="zero"),
         color=alt.Color(
             "step:N",
@@ -210,7 +213,7 @@ def bottleneck(promise: PromiseSection, report: Report, lang: str) -> dict[str, 
         height=28 * len(order),
         title=texts.t("bottleneck_title", lang, period=period_name(report.period, lang)),
     )
-    return chart.to_dict()
+    return chart.configure(font=FONT).to_dict(validate=False)
 
 
 def all_charts(report: Report, lang: str) -> dict[str, dict[str, Any]]:

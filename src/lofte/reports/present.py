@@ -99,7 +99,10 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
                         {
                             "text": _cell_text(cells[r], section.unit, lang),
                             "status": cells[r].status,
-                            "status_text": t(STATUS_KEYS[cells[r].status], lang),
+                            # "no target" is said once in the target column, not in every cell
+                            "status_text": ""
+                            if cells[r].status == "no_target"
+                            else t(STATUS_KEYS[cells[r].status], lang),
                         }
                         for r in region_columns
                     ],
