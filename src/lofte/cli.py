@@ -253,7 +253,9 @@ def report(
             written = write_report(healthcare_region, period, out_dir)
     except ReportError as exc:
         raise fail(str(exc)) from None
-    out.print(f"Skrev resultatredovisningen för {healthcare_region} {period} till {written.directory}:")
+    out.print(
+        f"Skrev resultatredovisningen för {healthcare_region} {period} till {written.directory}:"
+    )
     for path in written.files:
         out.print(f"  {path.name}")
 

@@ -106,7 +106,9 @@ def rows() -> list[dict[str, Any]]:
                     "svf_median_diagnos_till_behandling",
                 )
             ):
-                out.append(row(step, region, half, denominator=n, value=5.0 + 4 * k, suppressed=n < 5))
+                out.append(
+                    row(step, region, half, denominator=n, value=5.0 + 4 * k, suppressed=n < 5)
+                )
     # per pathway, healthcare region: breast with a target, prostate without one
     for half, (x, n) in ((PREVIOUS, (10, 40)), (PERIOD, (30, 40))):
         out.append(share_row("svf_andel_inom_ledtid", HR, half, x, n, 80.0, pathway="brost"))

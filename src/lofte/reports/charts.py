@@ -85,7 +85,9 @@ def comparison(section: IndicatorSection, report: Report, lang: str) -> dict[str
     if section.target_high is not None:
         rules.append(
             {
-                "what": f"{texts.t('target', lang)} {_label(section.target_high, section.unit, lang)}",
+                "what": texts.t("target", lang)
+                + " "
+                + _label(section.target_high, section.unit, lang),
                 "x": section.target_high,
                 "kind": "target_high",
             }
@@ -113,12 +115,14 @@ def comparison(section: IndicatorSection, report: Report, lang: str) -> dict[str
             )
         )
         layers.append(rule_chart)
-    chart = alt.layer(*layers).resolve_scale(color="independent").properties(
-        width=WIDTH,
-        height=28 * len(order),
-        title=texts.t(
-            "comparison_title", lang, period=period_name(section.period or "", lang)
-        ),
+    chart = (
+        alt.layer(*layers)
+        .resolve_scale(color="independent")
+        .properties(
+            width=WIDTH,
+            height=28 * len(order),
+            title=texts.t("comparison_title", lang, period=period_name(section.period or "", lang)),
+        )
     )
     return chart.configure(font=FONT).to_dict(validate=False)
 
@@ -185,7 +189,9 @@ def bottleneck(promise: PromiseSection, report: Report, lang: str) -> dict[str, 
                 {
                     "region": report.regions[row.region],
                     "step": texts.t(key, lang),
-                    "order": BOTTLENECK_STEPS.index(next(s for s in BOTTLENECK_STEPS if s[1] == key)),
+                    "order": BOTTLENECK_STEPS.index(
+                        next(s for s in BOTTLENECK_STEPS if s[1] == key)
+                    ),
                     "days": days,
                     "label": texts.number(days, "days", lang, with_unit=False),
                 }
@@ -217,7 +223,7 @@ def bottleneck(promise: PromiseSection, report: Report, lang: str) -> dict[str, 
 
 
 def all_charts(report: Report, lang: str) -> dict[str, dict[str, Any]]:
-    """Every chart of the report by a stable id (``cmp-<code>``, ``trend-<code>``, ``bottleneck``)."""
+    """Every chart of the report by id (``cmp-<code>``, ``trend-<code>``, ``bottleneck-<n>``)."""
     charts: dict[str, dict[str, Any]] = {}
     for promise in report.promises:
         for section in promise.indicators:

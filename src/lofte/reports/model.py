@@ -409,14 +409,19 @@ def indicator_section(
     previous = periods.same_period_previous_year(shown)
     for cell in section.cells:
         before = make_cell(
-            index.get(indicator.code, cell.region, previous), cell.region, previous, indicator, catalog
+            index.get(indicator.code, cell.region, previous),
+            cell.region,
+            previous,
+            indicator,
+            catalog,
         )
         p_value = compare(cell, before, indicator.unit)
         better = None
-        if cell.value is not None and before.value is not None and cell.value != before.value:
-            if indicator.direction is not None:
-                up = cell.value > before.value
-                better = up if indicator.direction == "higher_better" else not up
+        changed = cell.value is not None and before.value is not None and cell.value != before.value
+        if changed and indicator.direction is not None:
+            assert cell.value is not None and before.value is not None
+            up = cell.value > before.value
+            better = up if indicator.direction == "higher_better" else not up
         section.changes.append(
             Change(
                 region=cell.region,

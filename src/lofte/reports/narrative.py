@@ -77,7 +77,10 @@ def indicator_sentences(
         out.append(
             Sentence(
                 "n_counties_meeting",
-                {"met": {"kind": "int", "value": met}, "total": {"kind": "int", "value": len(judged)}},
+                {
+                    "met": {"kind": "int", "value": met},
+                    "total": {"kind": "int", "value": len(judged)},
+                },
             )
         )
     for change in section.changes:
@@ -131,7 +134,10 @@ def _versus_nation(hr: Cell, national: Cell, unit: str, code: str) -> list[Sente
             "n_vs_national",
             {
                 "region": _region(code),
-                "relation": {"kind": "text", "key": "rel_above" if hr.value > national.value else "rel_below"},
+                "relation": {
+                    "kind": "text",
+                    "key": "rel_above" if hr.value > national.value else "rel_below",
+                },
                 "value": _num(hr.value, unit),
                 "national": _num(national.value, unit),
             },

@@ -123,7 +123,9 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
                 "period_note": "",
                 "table": None,
                 "narrative": [render(s, regions, lang) for s in section.narrative],
-                "charts": [c for c in (f"cmp-{section.code}", f"trend-{section.code}") if c in charts],
+                "charts": [
+                    c for c in (f"cmp-{section.code}", f"trend-{section.code}") if c in charts
+                ],
                 "synthetic": False,
             }
             if section.period is None:
@@ -215,8 +217,13 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
         ],
     }
     definitions = {
-        "head": [t("indicator", lang), t("unit", lang), t("target", lang), t("description", lang),
-                 t("target_source", lang)],
+        "head": [
+            t("indicator", lang),
+            t("unit", lang),
+            t("target", lang),
+            t("description", lang),
+            t("target_source", lang),
+        ],
         "rows": [
             [
                 (s.name_sv if lang == "sv" else s.name_en) + f" ({s.code})",

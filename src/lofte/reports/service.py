@@ -45,9 +45,7 @@ def read_report_cube(regions: list[str]) -> pa.Table:
             duckdb.ColumnExpression("treatment") == duckdb.ConstantExpression("alla")
         )
         relation = relation.filter(
-            duckdb.ColumnExpression("region").isin(
-                *[duckdb.ConstantExpression(r) for r in regions]
-            )
+            duckdb.ColumnExpression("region").isin(*[duckdb.ConstantExpression(r) for r in regions])
         )
         return relation.to_arrow_table()
 

@@ -149,14 +149,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Aggregate indicators (quality registers, screening, patient survey and others)",
     ),
     "suppression_text": (
-        "Celler med färre än {min_cell} fall (nämnare) redovisas inte: de visas som \"–\" med "
-        "fotnoten \"Färre än 5 fall redovisas ej\". Medianer och kvartiler av färre än "
+        'Celler med färre än {min_cell} fall (nämnare) redovisas inte: de visas som "–" med '
+        'fotnoten "Färre än 5 fall redovisas ej". Medianer och kvartiler av färre än '
         "{min_cell} vårdförlopp visas inte heller. Där en undertryckt cell skulle kunna räknas "
         "fram ur summor (region mot sjukvårdsregion och riket, vårdförlopp mot totalen, "
         "behandling mot totalen, delperioder mot helår) undertrycks även den minsta "
         "kompletterande cellen. Rapporten visar bara undertryckta (publika) uppgifter.",
         "Cells with fewer than {min_cell} cases (denominator) are not shown: they appear as "
-        "\"–\" with the footnote \"Fewer than 5 cases not reported\". Medians and quartiles of "
+        '"–" with the footnote "Fewer than 5 cases not reported". Medians and quartiles of '
         "fewer than {min_cell} pathways are not shown either. Where a hidden cell could be "
         "recovered from totals (county against healthcare region and nation, pathway against "
         "the total, treatment against the total, sub-periods against the year), the smallest "

@@ -27,8 +27,16 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _write(wb: Workbook, used: set[str], name: str, p: dict[str, Any], title: str,
-           head: list[str], rows: list[list[str]], notes: list[str] = ()) -> None:
+def _write(
+    wb: Workbook,
+    used: set[str],
+    name: str,
+    p: dict[str, Any],
+    title: str,
+    head: list[str],
+    rows: list[list[str]],
+    notes: list[str] = (),
+) -> None:
     ws = wb.create_sheet(_sheet_name(name, used))
     ws.append([title])
     ws["A1"].font = Font(bold=True, size=12)
@@ -71,33 +79,95 @@ def render(p: dict[str, Any]) -> bytes:
         for cell in r["cells"]:
             row.append(f"{cell['text']} ({cell['status_text']})")
         summary_rows.append(row)
-    _write(wb, used, labels["summary"], p, f"{p['title']} – {p['subtitle']}",
-           summary_head + p["summary"]["columns"], summary_rows, [footnote, p["made_by"]])
+    _write(
+        wb,
+        used,
+        labels["summary"],
+        p,
+        f"{p['title']} – {p['subtitle']}",
+        summary_head + p["summary"]["columns"],
+        summary_rows,
+        [footnote, p["made_by"]],
+    )
     for pr in p["promises"]:
         for ind in pr["indicators"]:
             if ind["table"] is None:
                 continue
             notes = [*ind["narrative"], footnote]
-            _write(wb, used, ind["code"], p, f"{pr['title']}: {ind['name']}",
-                   ind["table"]["head"], ind["table"]["rows"], notes)
+            _write(
+                wb,
+                used,
+                ind["code"],
+                p,
+                f"{pr['title']}: {ind['name']}",
+                ind["table"]["head"],
+                ind["table"]["rows"],
+                notes,
+            )
         if pr["pathway_table"]:
             t = pr["pathway_table"]
-            _write(wb, used, f"{pr['title']} vårdförlopp" if p["lang"] == "sv" else
-                   f"{pr['title']} pathways", p, t["title"], t["head"], t["rows"],
-                   [t["note"], footnote])
+            _write(
+                wb,
+                used,
+                f"{pr['title']} vårdförlopp" if p["lang"] == "sv" else f"{pr['title']} pathways",
+                p,
+                t["title"],
+                t["head"],
+                t["rows"],
+                [t["note"], footnote],
+            )
         if pr["bottleneck"]:
             t = pr["bottleneck"]
-            _write(wb, used, f"{pr['title']} ledtider" if p["lang"] == "sv" else
-                   f"{pr['title']} lead times", p, t["title"], t["head"], t["rows"], [t["note"]])
+            _write(
+                wb,
+                used,
+                f"{pr['title']} ledtider" if p["lang"] == "sv" else f"{pr['title']} lead times",
+                p,
+                t["title"],
+                t["head"],
+                t["rows"],
+                [t["note"]],
+            )
     _write(wb, used, labels["gaps"], p, labels["gaps"], p["gaps"]["head"], p["gaps"]["rows"])
-    _write(wb, used, labels["annex_definitions"], p, labels["annex_definitions"],
-           p["definitions"]["head"], p["definitions"]["rows"], [p["method"]])
-    _write(wb, used, labels["annex_sources"], p, labels["annex_sources"],
-           p["sources"]["head"], p["sources"]["rows"], [labels["svf_source"]])
-    _write(wb, used, labels["annex_suppression"], p, labels["annex_suppression"], [],
-           [[p["suppression"]]])
-    _write(wb, used, labels["annex_quality"], p, labels["annex_quality"],
-           p["quality"]["head"], p["quality"]["rows"], [labels["quality_intro"]])
+    _write(
+        wb,
+        used,
+        labels["annex_definitions"],
+        p,
+        labels["annex_definitions"],
+        p["definitions"]["head"],
+        p["definitions"]["rows"],
+        [p["method"]],
+    )
+    _write(
+        wb,
+        used,
+        labels["annex_sources"],
+        p,
+        labels["annex_sources"],
+        p["sources"]["head"],
+        p["sources"]["rows"],
+        [labels["svf_source"]],
+    )
+    _write(
+        wb,
+        used,
+        labels["annex_suppression"],
+        p,
+        labels["annex_suppression"],
+        [],
+        [[p["suppression"]]],
+    )
+    _write(
+        wb,
+        used,
+        labels["annex_quality"],
+        p,
+        labels["annex_quality"],
+        p["quality"]["head"],
+        p["quality"]["rows"],
+        [labels["quality_intro"]],
+    )
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
