@@ -15,7 +15,7 @@ from lofte.reports import texts
 from lofte.reports.model import BOTTLENECK_STEPS, IndicatorSection, PromiseSection, Report
 from lofte.reports.narrative import period_name
 
-WIDTH = 430
+WIDTH = 280
 #: Measured and drawn with the same font in the SVG for the PDF (Typst finds it on the system).
 FONT = "DejaVu Sans"
 COLOURS = {"county": "#4c78a8", "healthcare_region": "#1f3d63", "nation": "#9d9d9d"}
@@ -120,7 +120,7 @@ def comparison(section: IndicatorSection, report: Report, lang: str) -> dict[str
         .resolve_scale(color="independent")
         .properties(
             width=WIDTH,
-            height=28 * len(order),
+            height=32 * len(order),
             title=texts.t("comparison_title", lang, period=period_name(section.period or "", lang)),
         )
     )
@@ -146,7 +146,7 @@ def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any
         alt.Chart(alt.Data(values=data))
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-45)),
             y=alt.Y("value:Q", title=_axis_title(section, lang), scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "region:N",
@@ -216,7 +216,7 @@ def bottleneck(promise: PromiseSection, report: Report, lang: str) -> dict[str, 
     )
     chart = bars.properties(
         width=WIDTH,
-        height=28 * len(order),
+        height=32 * len(order),
         title=texts.t("bottleneck_title", lang, period=period_name(report.period, lang)),
     )
     return chart.configure(font=FONT).to_dict(validate=False)

@@ -57,14 +57,16 @@ def indicator_sentences(
     hr = by_region.get(healthcare_region)
     unit = section.unit
     if hr is not None and hr.value is not None and hr.status in ("met", "partial", "not_met"):
+        key, target = f"n_target_{hr.status}", _target(section)
+        if section.target_high is not None and hr.status != "partial":
+            # with a low/high pair, name the one level that the sentence is about
+            key += "_high" if hr.status == "met" else "_low"
+            level = section.target_high if hr.status == "met" else section.target
+            target = {"kind": "target", "low": level, "high": None, "unit": unit}
         out.append(
             Sentence(
-                f"n_target_{hr.status}",
-                {
-                    "region": _region(healthcare_region),
-                    "value": _num(hr.value, unit),
-                    "target": _target(section),
-                },
+                key,
+                {"region": _region(healthcare_region), "value": _num(hr.value, unit), "target": target},
             )
         )
     judged = [

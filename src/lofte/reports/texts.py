@@ -220,6 +220,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{region} når inte målnivån {target} ({value}).",
         "{region} does not meet the target of {target} ({value}).",
     ),
+    "n_target_met_high": (
+        "{region} når den höga målnivån {target} ({value}).",
+        "{region} meets the high target of {target} ({value}).",
+    ),
+    "n_target_not_met_low": (
+        "{region} når inte den låga målnivån {target} ({value}).",
+        "{region} does not meet the low target of {target} ({value}).",
+    ),
     "n_counties_meeting": (
         "{met} av {total} regioner med redovisade värden når målnivån.",
         "{met} of {total} regions with reported values meet the target.",
