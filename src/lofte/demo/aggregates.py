@@ -133,6 +133,8 @@ def rows(cutoff: date, seed: int, catalog: Catalog | None = None) -> list[dict[s
             parents = [(r.code, cat.children(r.code)) for r in cat.healthcare_regions()]
             parents.append(("SE", tuple(population)))
             for parent, kids in parents:
+                if any((code, k, period) in taken for k in kids):
+                    continue  # a parent of real figures is not invented from synthetic ones
                 if indicator.unit in ("percent", "score"):
                     weight = sum(population[k] for k in kids)
                     mean = sum(values[k] * population[k] for k in kids) / weight

@@ -649,7 +649,7 @@ def build(
         period_end=parsed.end.isoformat(),
         generated=(today or dt.date.today()).isoformat(),
         synthetic=synthetic_inputs(),
-        min_cell=min(i.min_cell for i in catalog.indicators.values()),
+        min_cell=max(i.min_cell for i in catalog.indicators.values() if i.source == "svf"),
         regions={r: catalog.region(r).name for r in regions},
         counties=counties,
         promises=promises,
