@@ -79,6 +79,7 @@ class Change:
     p_value: float | None  # None: not testable (no counts, suppressed or missing)
     significant: bool
     better: bool | None  # None when there is no change or no direction
+    previous_suppressed: bool = False
 
 
 @dataclass
@@ -432,6 +433,7 @@ def indicator_section(
                 p_value=p_value,
                 significant=p_value is not None and p_value < ALPHA,
                 better=better,
+                previous_suppressed=before.suppressed,
             )
         )
     shown_counties = [c for c in section.cells if c.region in counties and c.value is not None]

@@ -66,7 +66,11 @@ def indicator_sentences(
         out.append(
             Sentence(
                 key,
-                {"region": _region(healthcare_region), "value": _num(hr.value, unit), "target": target},
+                {
+                    "region": _region(healthcare_region),
+                    "value": _num(hr.value, unit),
+                    "target": target,
+                },
             )
         )
     judged = [

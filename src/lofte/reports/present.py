@@ -25,6 +25,9 @@ STATUS_KEYS = {
 
 
 def _cell_text(cell: Cell, unit: str, lang: str) -> str:
+    """The value; "–" only for a suppressed cell, blank where there is no figure at all."""
+    if cell.value is None and not cell.suppressed:
+        return ""
     return texts.number(cell.value, unit, lang)
 
 
@@ -38,6 +41,12 @@ def _ci(cell: Cell, unit: str, lang: str) -> str:
 
 def _n(value: int | None, lang: str) -> str:
     return texts.number(None if value is None else float(value), "count", lang)
+
+
+def _count_text(cell: Cell, lang: str) -> str:
+    if cell.suppressed:
+        return "–"
+    return "" if cell.denominator is None else _n(cell.denominator, lang)
 
 
 def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any]:
@@ -56,7 +65,12 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
     statuses = []
     for cell in section.cells:
         change = changes.get(cell.region)
-        previous = texts.number(change.previous if change else None, section.unit, lang)
+        if change is not None and change.previous_suppressed:
+            previous = "–"
+        elif change is None or change.previous is None:
+            previous = ""
+        else:
+            previous = texts.number(change.previous, section.unit, lang)
         if change is None or change.p_value is None:
             significant = t("not_tested", lang)
         else:
@@ -66,7 +80,7 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
                 report.regions[cell.region],
                 _cell_text(cell, section.unit, lang),
                 _ci(cell, section.unit, lang),
-                _n(cell.denominator, lang) if section.unit == "percent" else "",
+                _count_text(cell, lang),
                 t(STATUS_KEYS[cell.status], lang),
                 previous,
                 significant,
