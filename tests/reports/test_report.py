@@ -87,7 +87,7 @@ def test_presented_tables_print_the_cube_values(report):
         )
         by_region = {r[0]: r for r in block["table"]["rows"]}
         for code in cf.REGIONS:
-            name = report.regions[code]
+            name = texts.region_names(report.regions, lang)[code]
             source = cube[("svf_andel_inom_ledtid", code, "alla", cf.PERIOD)]
             expected = (
                 "–" if source["suppressed"] else texts.number(source["value"], "percent", lang)

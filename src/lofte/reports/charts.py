@@ -33,7 +33,7 @@ def comparison(section: IndicatorSection, report: Report, lang: str) -> dict[str
     """Bars per region (counties and healthcare region), the nation and the target as lines."""
     data = [
         {
-            "region": report.regions[c.region],
+            "region": texts.region_names(report.regions, lang)[c.region],
             "value": c.value,
             "label": _label(c.value, section.unit, lang),
             "level": "healthcare_region" if c.region == report.healthcare_region else "county",
@@ -43,7 +43,11 @@ def comparison(section: IndicatorSection, report: Report, lang: str) -> dict[str
     ]
     if not data:
         return None
-    order = [report.regions[c.region] for c in section.cells if c.region != "SE"]
+    order = [
+        texts.region_names(report.regions, lang)[c.region]
+        for c in section.cells
+        if c.region != "SE"
+    ]
     unit_title = _axis_title(section, lang)
     base = alt.Chart(alt.Data(values=data))
     domain = [0, 100] if section.unit == "percent" else alt.Undefined
@@ -131,7 +135,7 @@ def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any
     """A line per region over the trend periods; the target as a rule."""
     data = [
         {
-            "region": report.regions[c.region],
+            "region": texts.region_names(report.regions, lang)[c.region],
             "period": c.period,
             "value": c.value,
             "label": _label(c.value, section.unit, lang),
@@ -141,7 +145,7 @@ def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any
     ]
     if len({d["period"] for d in data}) < 2:
         return None
-    order = list(report.regions.values())
+    order = list(texts.region_names(report.regions, lang).values())
     lines = (
         alt.Chart(alt.Data(values=data))
         .mark_line(point=True)
@@ -155,7 +159,8 @@ def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any
                 legend=alt.Legend(orient="bottom", columns=2, labelLimit=220, columnPadding=24),
             ),
             strokeWidth=alt.condition(
-                alt.datum.region == report.regions[report.healthcare_region],
+                alt.datum.region
+                == texts.region_names(report.regions, lang)[report.healthcare_region],
                 alt.value(3.5),
                 alt.value(1.5),
             ),
@@ -187,7 +192,7 @@ def bottleneck(promise: PromiseSection, report: Report, lang: str) -> dict[str, 
                 continue
             data.append(
                 {
-                    "region": report.regions[row.region],
+                    "region": texts.region_names(report.regions, lang)[row.region],
                     "step": texts.t(key, lang),
                     "order": BOTTLENECK_STEPS.index(
                         next(s for s in BOTTLENECK_STEPS if s[1] == key)
@@ -198,7 +203,7 @@ def bottleneck(promise: PromiseSection, report: Report, lang: str) -> dict[str, 
             )
     if not data:
         return None
-    order = [report.regions[r.region] for r in promise.bottleneck]
+    order = [texts.region_names(report.regions, lang)[r.region] for r in promise.bottleneck]
     steps = [texts.t(key, lang) for _, key in BOTTLENECK_STEPS]
     base = alt.Chart(alt.Data(values=data))
     bars = base.mark_bar().encode(

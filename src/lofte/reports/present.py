@@ -51,6 +51,7 @@ def _count_text(cell: Cell, lang: str) -> str:
 
 def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any]:
     t = texts.t
+    names = texts.region_names(report.regions, lang)
     changes = {c.region: c for c in section.changes}
     head = [
         t("region", lang),
@@ -77,7 +78,7 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
             significant = t("yes", lang) if change.significant else t("no", lang)
         rows.append(
             [
-                report.regions[cell.region],
+                names[cell.region],
                 _cell_text(cell, section.unit, lang),
                 _ci(cell, section.unit, lang),
                 _count_text(cell, lang),
@@ -92,7 +93,7 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
 
 def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dict[str, Any]:
     t = texts.t
-    regions = report.regions
+    regions = texts.region_names(report.regions, lang)
     hr_name = regions[report.healthcare_region]
     period_text = period_name(report.period, lang)
     region_columns = list(regions)

@@ -305,3 +305,11 @@ def points(value: float, lang: str) -> str:
     """A change in percentage points, signed, one decimal."""
     text = f"{round_half_up(value, 1):+.1f}"
     return text.replace(".", ",").replace("-", "\u2212") if lang == "sv" else text
+
+
+def region_names(regions: dict[str, str], lang: str) -> dict[str, str]:
+    """The catalogue's region names, with the nation called by its name in ``lang``."""
+    names = dict(regions)
+    if "SE" in names:
+        names["SE"] = t("national", lang)
+    return names
