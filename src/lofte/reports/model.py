@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from lofte.catalog import Catalog, Indicator, load
 from lofte.core import periods
@@ -231,25 +230,26 @@ class CubeIndex:
 
 
 def select(cube: pa.Table, regions: list[str], report_period: str, previous: str) -> CubeIndex:
-    """Only the rows the report uses: its regions, treatment ``alla``, SVF by home region."""
-    is_svf = pc.equal(cube["region_basis"], BASIS)
-    is_aggregate = pc.is_null(cube["region_basis"])
-    mask = pc.and_(
-        pc.is_in(cube["region"], pa.array(regions)),
-        pc.equal(cube["treatment"], "alla"),
-    )
-    svf_half = pc.and_kleene(is_svf, pc.equal(cube["period_type"], "half"))
-    mask = pc.and_kleene(mask, pc.or_kleene(svf_half, is_aggregate))
-    detail = pc.or_(
-        pc.equal(cube["pathway"], "alla"),
-        pc.and_(
-            pc.equal(cube["region"], regions[-2]),
-            pc.is_in(cube["period"], pa.array([report_period, previous])),
-        ),
-    )
-    mask = pc.and_kleene(mask, detail)
-    table = cube.filter(pc.fill_null(mask, False))
-    return CubeIndex(table.to_pylist())
+    """Only the rows the report uses: its regions, treatment ``alla``, SVF half-years by home
+    region, every pathway only for the healthcare region's report period and a year before.
+
+    :func:`lofte.reports.service.read_report_cube` already reads about this much; the rule is
+    applied here again so that the model is right for any cube it is given.
+    """
+    wanted, hr = set(regions), regions[-2]
+    detail = {report_period, previous}
+    rows = [
+        row
+        for row in cube.to_pylist()
+        if row["region"] in wanted
+        and row["treatment"] == "alla"
+        and (
+            (row["region_basis"] == BASIS and row["period_type"] == "half")
+            or row["region_basis"] is None
+        )
+        and (row["pathway"] == "alla" or (row["region"] == hr and row["period"] in detail))
+    ]
+    return CubeIndex(rows)
 
 
 # --- cells ------------------------------------------------------------------------------------

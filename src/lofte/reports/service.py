@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from lofte.catalog import load
 from lofte.reports import charts, html, pdf, present, store, xlsx
-from lofte.reports.model import Report, ReportError, build
+from lofte.reports.model import BASIS, Report, ReportError, build
 
 __all__ = ["ReportError", "WrittenReport", "read_report_cube", "write_report"]
 
@@ -31,23 +31,33 @@ class WrittenReport:
 
 
 def read_report_cube(regions: list[str]) -> pa.Table:
-    """The stored cube, read only for the report's regions and treatment ``alla``."""
+    """The stored cube, read only where the report looks: its regions, treatment ``alla``, SVF
+    half-years by home region (every pathway only for the healthcare region) and the aggregates.
+
+    ``regions`` are catalogue codes (counties, the healthcare region, ``SE``), the healthcare
+    region second to last.
+    """
+    import duckdb
+
     from lofte.cube.service import cube_path
 
     path = cube_path()
     if not path.is_file():
         raise ReportError("det finns ingen kub ännu – kör 'lofte compute' först")
-    import duckdb
 
+    def quoted(code: str) -> str:
+        return "'" + code.replace("'", "''") + "'"
+
+    wanted = ", ".join(quoted(r) for r in regions)
+    hr = quoted(regions[-2]) if len(regions) >= 2 else "''"
+    condition = (
+        f"treatment = 'alla' AND region IN ({wanted}) "
+        f"AND ((region_basis = '{BASIS}' AND period_type = 'half') OR region_basis IS NULL) "
+        f"AND (pathway = 'alla' OR region = {hr})"
+    )
     # DuckDB reads the Parquet file with the filter pushed down, on all cores.
     with duckdb.connect() as con:
-        relation = con.read_parquet(str(path)).filter(
-            duckdb.ColumnExpression("treatment") == duckdb.ConstantExpression("alla")
-        )
-        relation = relation.filter(
-            duckdb.ColumnExpression("region").isin(*[duckdb.ConstantExpression(r) for r in regions])
-        )
-        return relation.to_arrow_table()
+        return con.read_parquet(str(path)).filter(condition).to_arrow_table()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
