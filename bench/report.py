@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -82,8 +83,10 @@ def main() -> int:
     # .pyc files, the later runs are what a user waits for.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     times = []
+    cpu = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t = time.perf_counter()
             subprocess.run(
                 [
@@ -101,6 +104,8 @@ def main() -> int:
                 env=env,
             )
             times.append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     detail = steps(args.healthcare_region, args.period)
     load = os.getloadavg()
     result = {
@@ -109,6 +114,9 @@ def main() -> int:
         "lofte_home": home,
         "runs_s": [round(x, 2) for x in times],
         "best_s": round(min(times), 2),
+        # CPU seconds of the child: what the wall time is on an idle machine (the work is
+        # essentially single-threaded), whatever else shares the cores
+        "cpu_s": [round(x, 2) for x in cpu],
         "steps_s": {k: round(v, 2) for k, v in detail.items()},
         "cpus": os.cpu_count(),
         "load_average_1m_after": round(load[0], 2),
@@ -120,6 +128,7 @@ def main() -> int:
     print(f"lofte report {args.healthcare_region} {args.period}: runs {result['runs_s']} s")
     load_1m = result["load_average_1m_after"]
     print(f"best {result['best_s']} s (goal < 30 s); load average {load_1m}")
+    print(f"CPU time of the runs: {result['cpu_s']} s")
     for name, seconds in result["steps_s"].items():
         print(f"  {name:28} {seconds:6.2f} s")
     return 0 if min(times) < 30 else 1
