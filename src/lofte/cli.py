@@ -213,6 +213,13 @@ def demo(
     cube = service.read_cube()
     export.write(cube, public, public=True)
     export.write(cube, internal, public=False)
+    from lofte.core.periods import labels_for
+    from lofte.reports.service import write_report
+
+    half = labels_for(manifest.period_to)[1]
+    with _stage_progress() as bar:
+        bar.add_task(f"Skriver resultatredovisningen för Sydöst {half}", total=None)
+        written = write_report("sydost", half)
     out.print()
     out.print(f"[bold green]Klart.[/] {NOTICE}")
     for name in rejected:
@@ -223,13 +230,6 @@ def demo(
     out.print(f"  Kuben (intern):   {service.cube_path()}")
     out.print(f"  Publik kub (CSV): {public}")
     out.print(f"  Intern export:    {internal}")
-    from lofte.core.periods import labels_for
-    from lofte.reports.service import write_report
-
-    half = labels_for(manifest.period_to)[1]
-    with _stage_progress() as bar:
-        bar.add_task(f"Skriver resultatredovisningen för Sydöst {half}", total=None)
-        written = write_report("sydost", half)
     out.print(f"  Rapport Sydöst:   {written.directory} ({half}, sv och en: html, pdf, xlsx)")
 
 
