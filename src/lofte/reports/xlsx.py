@@ -7,6 +7,8 @@ exactly what the HTML and the PDF show; the raw, unsuppressed cube is never writ
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -15,6 +17,29 @@ from openpyxl.styles import Alignment, Font, PatternFill
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
 BANNER_FILL = PatternFill("solid", fgColor="FFF3CD")
 INVALID = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+NUMBER = re.compile(r"^(?P<n>\d[\d\u00a0]*(?:[.,]\d+)?)(?P<pct>\u00a0%)?$")
+
+
+def _cell(text: Any, lang: str) -> tuple[Any, str | None]:
+    """A printed figure as a number with its display format, so that sheets can be computed
+    with; everything else (text, "–" for suppressed) stays as printed."""
+    if not isinstance(text, str):
+        return text, None
+    match = NUMBER.match(text)
+    if match is None:
+        return text, None
+    digits = match["n"].replace("\u00a0", "")
+    if lang == "sv":
+        digits = digits.replace(",", ".")
+    elif "," in digits:
+        return text, None
+    decimals = len(digits.partition(".")[2])
+    fmt = "0" if decimals == 0 else "0." + "0" * decimals
+    if match["pct"]:
+        fmt += '" %"'
+    return (float(digits) if decimals else int(digits)), fmt
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -35,7 +60,7 @@ def _write(
     title: str,
     head: list[str],
     rows: list[list[str]],
-    notes: list[str] = (),
+    notes: Sequence[str] = (),
 ) -> None:
     ws = wb.create_sheet(_sheet_name(name, used))
     ws.append([title])
@@ -54,7 +79,11 @@ def _write(
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for row in rows:
-        ws.append(list(row))
+        ws.append([_cell(v, p["lang"])[0] for v in row])
+        for col, v in enumerate(row, start=1):
+            fmt = _cell(v, p["lang"])[1]
+            if fmt:
+                ws.cell(row=ws.max_row, column=col).number_format = fmt
     for text in notes:
         ws.append([])
         ws.append([text])
