@@ -134,6 +134,13 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
                 "name": name,
                 "description": section.description_sv if lang == "sv" else "",
                 "target": target_text(section.target, section.target_high, section.unit, lang),
+                "target_note": (
+                    t("status_no_target", lang) + "."
+                    if section.target is None
+                    else f"{t('target', lang)}: "
+                    + target_text(section.target, section.target_high, section.unit, lang)
+                    + "."
+                ),
                 "no_data": "",
                 "period_note": "",
                 "table": None,
