@@ -201,6 +201,11 @@ def demo(
 
     # The figures quoted in the seed documents (sourced, not synthetic).
     import_indicators(example_path(), user="demo")
+    # Invented values for the other regions and years, labelled synthetic, through the same path.
+    from lofte.demo import aggregates as demo_aggregates
+
+    synthetic = demo_aggregates.write(manifest.out_dir, manifest.period_to, manifest.seed)
+    import_indicators(synthetic, user="demo")
     run_compute()
     exports = config.subdir("export")
     public = exports / "SYNTETISK_kub_publik.csv"
@@ -208,6 +213,13 @@ def demo(
     cube = service.read_cube()
     export.write(cube, public, public=True)
     export.write(cube, internal, public=False)
+    from lofte.core.periods import labels_for
+    from lofte.reports.service import write_report
+
+    half = labels_for(manifest.period_to)[1]
+    with _stage_progress() as bar:
+        bar.add_task(f"Skriver resultatredovisningen för Sydöst {half}", total=None)
+        written = write_report("sydost", half)
     out.print()
     out.print(f"[bold green]Klart.[/] {NOTICE}")
     for name in rejected:
@@ -218,6 +230,34 @@ def demo(
     out.print(f"  Kuben (intern):   {service.cube_path()}")
     out.print(f"  Publik kub (CSV): {public}")
     out.print(f"  Intern export:    {internal}")
+    out.print(f"  Rapport Sydöst:   {written.directory} ({half}, sv och en: html, pdf, xlsx)")
+
+
+@app.command()
+def report(
+    healthcare_region: Annotated[
+        str, typer.Option("--healthcare-region", help="Sjukvårdsregion, t.ex. sydost")
+    ],
+    period: Annotated[str, typer.Option("--period", help="Halvår, t.ex. 2025H1")],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Katalog (standard: LOFTE_HOME/reports/…)")
+    ] = None,
+) -> None:
+    """Skriv resultatredovisningen (HTML, PDF, XLSX på svenska och engelska)."""
+    _django()
+    from lofte.reports.service import ReportError, write_report
+
+    try:
+        with _stage_progress() as bar:
+            bar.add_task(f"Skriver resultatredovisningen {healthcare_region} {period}", total=None)
+            written = write_report(healthcare_region, period, out_dir)
+    except ReportError as exc:
+        raise fail(str(exc)) from None
+    out.print(
+        f"Skrev resultatredovisningen för {healthcare_region} {period} till {written.directory}:"
+    )
+    for path in written.files:
+        out.print(f"  {path.name}")
 
 
 @export_app.command("cube")

@@ -1,0 +1,667 @@
+"""The report model (SPEC §9): every figure the report shows, taken from the cube.
+
+:func:`build` reads the stored indicator cube, the catalogue and the import history and returns a
+:class:`Report`, a tree of plain dataclasses that the HTML, PDF and XLSX renderings all print
+from (and that is written as ``model.json``). It is the only place numbers come from; the
+renderings format, they never compute. Suppressed cells enter the model without their numbers
+(``value``, ``numerator`` and ``denominator`` are None), so nothing downstream can show them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from lofte.catalog import Catalog, Indicator, load
+from lofte.core import periods
+from lofte.core.stats import two_proportion_test
+
+#: Significance level of a change or a difference (SPEC §5).
+ALPHA = 0.05
+#: How many half-years the trend charts cover.
+TREND_HALVES = 8
+#: SVF indicators are reported by the patient's home region.
+BASIS = "bostad"
+#: Indicators shown in their own tables or charts rather than as a section of their own.
+DETAIL_INDICATORS = (
+    "svf_ledtid_p25",
+    "svf_ledtid_p75",
+    "svf_antal_avslutade",
+    "svf_median_start_till_besok",
+    "svf_median_besok_till_diagnos",
+    "svf_median_diagnos_till_behandling",
+)
+#: The *ingående ledtider* in the order of the pathway.
+BOTTLENECK_STEPS = (
+    ("svf_median_start_till_besok", "step_start_visit"),
+    ("svf_median_besok_till_diagnos", "step_visit_diagnosis"),
+    ("svf_median_diagnos_till_behandling", "step_diagnosis_treatment"),
+)
+SYNTHETIC_MARKERS = ("syntet", "synthetic")
+
+
+class ReportError(ValueError):
+    """The report cannot be made (user-facing Swedish message; exit status 1)."""
+
+
+@dataclass
+class Cell:
+    """One figure of the report. A suppressed or missing cell carries no numbers."""
+
+    region: str
+    period: str
+    value: float | None
+    numerator: int | None
+    denominator: int | None
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool
+    target: float | None
+    target_high: float | None
+    status: str  # met | partial | not_met | no_target | suppressed | missing
+
+
+@dataclass
+class Change:
+    """A region's value against the same period a year earlier."""
+
+    region: str
+    period: str
+    previous_period: str
+    value: float | None
+    previous: float | None
+    p_value: float | None  # None: not testable (no counts, suppressed or missing)
+    significant: bool
+    better: bool | None  # None when there is no change or no direction
+    previous_suppressed: bool = False
+
+
+@dataclass
+class Sentence:
+    """A narrative sentence as a text key and its typed parameters (rendered per language)."""
+
+    key: str
+    params: dict[str, Any]
+
+
+@dataclass
+class IndicatorSection:
+    code: str
+    name_sv: str
+    name_en: str
+    description_sv: str
+    unit: str
+    direction: str | None
+    source: str
+    target: float | None
+    target_high: float | None
+    target_source: str
+    period: str | None  # the period shown (None: no figures at all)
+    cells: list[Cell]  # counties, healthcare region, nation (in that order)
+    trend: list[Cell]
+    changes: list[Change]
+    difference_p: float | None  # highest against lowest county, when testable
+    narrative: list[Sentence] = field(default_factory=list)
+
+
+@dataclass
+class PathwayRow:
+    pathway: str
+    name_sv: str
+    name_en: str
+    n: int | None
+    share: float | None
+    share_suppressed: bool
+    has_lead_time: bool
+    median: float | None
+    previous_share: float | None
+    change_pp: float | None
+    p_value: float | None
+    significant: bool
+
+
+@dataclass
+class BottleneckRow:
+    region: str
+    steps: list[float | None]  # median days per step of BOTTLENECK_STEPS
+
+
+@dataclass
+class PromiseSection:
+    number: int
+    text_sv: str
+    text_en: str
+    indicators: list[IndicatorSection]
+    pathway_table: list[PathwayRow] = field(default_factory=list)
+    bottleneck: list[BottleneckRow] = field(default_factory=list)
+    bottleneck_narrative: list[Sentence] = field(default_factory=list)
+
+
+@dataclass
+class Gap:
+    indicator: str
+    name_sv: str
+    name_en: str
+    promise: int | None
+    region: str
+    period: str
+    value: float | None
+    unit: str
+    target: float | None
+    target_high: float | None
+    status: str
+    action_plan: str | None = None  # reference of a linked action plan; none exist yet
+
+
+@dataclass
+class SourceEntry:
+    indicator: str
+    source: str
+    periods: list[str]
+    imported: str  # ISO date of the latest import
+    synthetic: bool
+
+
+@dataclass
+class QualityRow:
+    region: str
+    active: int
+    rejected: int
+    data_to: str | None
+    rows: int
+    warnings: int
+    errors: int
+    last_delivered: str | None
+
+
+@dataclass
+class Report:
+    healthcare_region: str
+    period: str
+    period_start: str
+    period_end: str
+    generated: str
+    synthetic: bool
+    min_cell: int
+    regions: dict[str, str]  # code → name, in report order: counties, healthcare region, nation
+    counties: list[str]
+    promises: list[PromiseSection]
+    gaps: list[Gap]
+    sources: list[SourceEntry]
+    quality: list[QualityRow]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def sections(self) -> list[IndicatorSection]:
+        return [s for p in self.promises for s in p.indicators]
+
+
+# --- reading the cube -------------------------------------------------------------------------
+
+
+def _clean(x: Any) -> Any:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    return x
+
+
+class CubeIndex:
+    """The cube rows a report needs, by (indicator, region, pathway, period)."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        self.periods: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            key = (row["indicator"], row["region"], row["pathway"], row["period"])
+            self.rows[key] = row
+            if row["pathway"] == "alla":
+                self.periods[row["indicator"]].add(row["period"])
+
+    def get(
+        self, indicator: str, region: str, period: str, pathway: str = "alla"
+    ) -> dict[str, Any] | None:
+        return self.rows.get((indicator, region, pathway, period))
+
+
+def select(cube: pa.Table, regions: list[str], report_period: str, previous: str) -> CubeIndex:
+    """Only the rows the report uses: its regions, treatment ``alla``, SVF half-years by home
+    region, every pathway only for the healthcare region's report period and a year before.
+
+    :func:`lofte.reports.service.read_report_cube` already reads about this much; the rule is
+    applied here again so that the model is right for any cube it is given.
+    """
+    wanted, hr = set(regions), regions[-2]
+    detail = {report_period, previous}
+    rows = [
+        row
+        for row in cube.to_pylist()
+        if row["region"] in wanted
+        and row["treatment"] == "alla"
+        and (
+            (row["region_basis"] == BASIS and row["period_type"] == "half")
+            or row["region_basis"] is None
+        )
+        and (row["pathway"] == "alla" or (row["region"] == hr and row["period"] in detail))
+    ]
+    return CubeIndex(rows)
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+def classify(
+    value: float | None,
+    suppressed: bool,
+    target: float | None,
+    target_high: float | None,
+    direction: str | None,
+) -> str:
+    """Traffic light of one figure against its target (low/high pairs give *partial*)."""
+    if suppressed:
+        return "suppressed"
+    if value is None:
+        return "missing"
+    if target is None or direction is None:
+        return "no_target"
+    sign = 1.0 if direction == "higher_better" else -1.0
+    low = target
+    high = target_high if target_high is not None else target
+    if sign * value >= sign * high:
+        return "met"
+    if sign * value >= sign * low:
+        return "partial"
+    return "not_met"
+
+
+def make_cell(
+    row: dict[str, Any] | None, region: str, period: str, indicator: Indicator, catalog: Catalog
+) -> Cell:
+    if row is None:
+        target = catalog.target_for(indicator.code, region, period)
+        low = None if target is None else (target.value if target.value is not None else target.low)
+        high = None if target is None or target.value is not None else target.high
+        return Cell(region, period, None, None, None, None, None, False, low, high, "missing")
+    suppressed = bool(row["suppressed"])
+    target_low, target_high = _clean(row["target"]), _clean(row["target_high"])
+    if suppressed:
+        value = numerator = denominator = ci_low = ci_high = None
+    else:
+        value = _clean(row["value"])
+        numerator = _clean(row["numerator"])
+        denominator = _clean(row["denominator"])
+        ci_low, ci_high = _clean(row.get("ci_low")), _clean(row.get("ci_high"))
+    status = classify(value, suppressed, target_low, target_high, indicator.direction)
+    return Cell(
+        region,
+        period,
+        value,
+        numerator,
+        denominator,
+        ci_low,
+        ci_high,
+        suppressed,
+        target_low,
+        target_high,
+        status,
+    )
+
+
+def testable(cell: Cell) -> bool:
+    """A share with counts that a two-proportion test can take (inclusion may exceed 100 %)."""
+    return (
+        not cell.suppressed
+        and cell.numerator is not None
+        and cell.denominator is not None
+        and 0 <= cell.numerator <= cell.denominator
+        and cell.denominator > 0
+    )
+
+
+def compare(a: Cell, b: Cell, unit: str) -> float | None:
+    """p-value of a against b for shares with counts; None when that cannot be tested."""
+    if unit != "percent" or not (testable(a) and testable(b)):
+        return None
+    assert a.numerator is not None and a.denominator is not None
+    assert b.numerator is not None and b.denominator is not None
+    return two_proportion_test(a.numerator, a.denominator, b.numerator, b.denominator)
+
+
+def _end(label: str) -> dt.date:
+    return periods.parse(label).end
+
+
+def shown_period(
+    index: CubeIndex, indicator: Indicator, regions: list[str], report_period: str
+) -> str | None:
+    """The report period for SVF; for aggregates the latest period up to it with figures."""
+    if indicator.source == "svf":
+        return report_period
+    end = _end(report_period)
+    candidates = [
+        p
+        for p in index.periods.get(indicator.code, ())
+        if _end(p) <= end and any(index.get(indicator.code, r, p) for r in regions)
+    ]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda p: (_end(p), -len(p)))
+
+
+def trend_periods(index: CubeIndex, indicator: Indicator, shown: str, report_period: str) -> list:
+    if indicator.source == "svf":
+        return periods.range_of(periods.shift(report_period, -(TREND_HALVES - 1)), report_period)
+    first_end = _end(periods.shift(report_period, -TREND_HALVES))
+    kind = periods.parse(shown).kind
+    chosen = [
+        p
+        for p in index.periods.get(indicator.code, ())
+        if periods.parse(p).kind == kind and first_end < _end(p) <= _end(shown)
+    ]
+    return sorted(chosen, key=_end)
+
+
+def indicator_section(
+    index: CubeIndex,
+    indicator: Indicator,
+    regions: list[str],
+    counties: list[str],
+    report_period: str,
+    catalog: Catalog,
+) -> IndicatorSection:
+    shown = shown_period(index, indicator, regions, report_period)
+    hr = regions[-2]
+    target = catalog.target_for(indicator.code, hr, report_period)
+    t_low = None if target is None else (target.value if target.value is not None else target.low)
+    t_high = None if target is None or target.value is not None else target.high
+    section = IndicatorSection(
+        code=indicator.code,
+        name_sv=indicator.name_sv,
+        name_en=indicator.name_en,
+        description_sv=indicator.description_sv,
+        unit=indicator.unit,
+        direction=indicator.direction,
+        source=indicator.source,
+        target=t_low,
+        target_high=t_high,
+        target_source=indicator.target_source,
+        period=shown,
+        cells=[],
+        trend=[],
+        changes=[],
+        difference_p=None,
+    )
+    if shown is None:
+        return section
+    section.cells = [
+        make_cell(index.get(indicator.code, r, shown), r, shown, indicator, catalog)
+        for r in regions
+    ]
+    for p in trend_periods(index, indicator, shown, report_period):
+        for r in regions:
+            row = index.get(indicator.code, r, p)
+            if row is not None:
+                section.trend.append(make_cell(row, r, p, indicator, catalog))
+    previous = periods.same_period_previous_year(shown)
+    for cell in section.cells:
+        before = make_cell(
+            index.get(indicator.code, cell.region, previous),
+            cell.region,
+            previous,
+            indicator,
+            catalog,
+        )
+        p_value = compare(cell, before, indicator.unit)
+        better = None
+        changed = cell.value is not None and before.value is not None and cell.value != before.value
+        if changed and indicator.direction is not None:
+            assert cell.value is not None and before.value is not None
+            up = cell.value > before.value
+            better = up if indicator.direction == "higher_better" else not up
+        section.changes.append(
+            Change(
+                region=cell.region,
+                period=shown,
+                previous_period=previous,
+                value=cell.value,
+                previous=before.value,
+                p_value=p_value,
+                significant=p_value is not None and p_value < ALPHA,
+                better=better,
+                previous_suppressed=before.suppressed,
+            )
+        )
+    shown_counties = [c for c in section.cells if c.region in counties and c.value is not None]
+    if len(shown_counties) >= 2:
+        high = max(shown_counties, key=lambda c: c.value or 0.0)
+        low = min(shown_counties, key=lambda c: c.value or 0.0)
+        section.difference_p = compare(high, low, indicator.unit)
+    return section
+
+
+def pathway_table(
+    index: CubeIndex, hr: str, report_period: str, catalog: Catalog
+) -> list[PathwayRow]:
+    previous = periods.same_period_previous_year(report_period)
+    share_ind = catalog.indicator("svf_andel_inom_ledtid")
+    rows: list[PathwayRow] = []
+    for pathway in catalog.pathways.values():
+        median = index.get("svf_ledtid_median", hr, report_period, pathway.id)
+        share = index.get("svf_andel_inom_ledtid", hr, report_period, pathway.id)
+        if median is None and share is None:
+            continue
+        before = index.get("svf_andel_inom_ledtid", hr, previous, pathway.id)
+        now = make_cell(share, hr, report_period, share_ind, catalog) if share else None
+        then = make_cell(before, hr, previous, share_ind, catalog) if before else None
+        p_value = compare(now, then, "percent") if now and then else None
+        change = None
+        if now and then and now.value is not None and then.value is not None:
+            change = now.value - then.value
+        median_hidden = median is None or bool(median["suppressed"])
+        rows.append(
+            PathwayRow(
+                pathway=pathway.id,
+                name_sv=pathway.name_sv,
+                name_en=pathway.name_en,
+                n=None if median_hidden or median is None else _clean(median["denominator"]),
+                share=None if now is None else now.value,
+                share_suppressed=bool(now and now.suppressed),
+                has_lead_time=share is not None,
+                median=None if median_hidden or median is None else _clean(median["value"]),
+                previous_share=None if then is None else then.value,
+                change_pp=change,
+                p_value=p_value,
+                significant=p_value is not None and p_value < ALPHA,
+            )
+        )
+    return rows
+
+
+def bottleneck(index: CubeIndex, regions: list[str], report_period: str) -> list[BottleneckRow]:
+    out = []
+    for r in regions:
+        steps: list[float | None] = []
+        for code, _ in BOTTLENECK_STEPS:
+            row = index.get(code, r, report_period)
+            hidden = row is None or bool(row["suppressed"])
+            steps.append(None if hidden or row is None else _clean(row["value"]))
+        out.append(BottleneckRow(r, steps))
+    return out
+
+
+# --- the operational database: sources and data quality ----------------------------------------
+
+
+def _is_synthetic(text: str) -> bool:
+    lowered = text.lower()
+    return any(m in lowered for m in SYNTHETIC_MARKERS)
+
+
+def sources(codes: set[str], regions: list[str]) -> list[SourceEntry]:
+    from lofte.cube.models import AggregateValue
+
+    found: dict[tuple[str, str], tuple[set[str], dt.datetime]] = {}
+    values = AggregateValue.objects.filter(
+        current=True, indicator__in=codes, region__in=regions
+    ).select_related("batch")
+    for v in values:
+        key = (v.indicator, v.source)
+        seen, latest = found.get(key, (set(), v.batch.created_at))
+        seen.add(v.period)
+        found[key] = (seen, max(latest, v.batch.created_at))
+    return [
+        SourceEntry(
+            indicator=ind,
+            source=src,
+            periods=sorted(ps, key=lambda p: (_end(p), p)),
+            imported=latest.date().isoformat(),
+            synthetic=_is_synthetic(src),
+        )
+        for (ind, src), (ps, latest) in sorted(found.items())
+    ]
+
+
+def quality(counties: list[str]) -> list[QualityRow]:
+    from lofte.svf.models import Delivery
+
+    rows = []
+    for code in counties:
+        deliveries = list(Delivery.objects.filter(region=code))
+        active = [d for d in deliveries if d.status == Delivery.Status.ACTIVE]
+        rejected = [d for d in deliveries if d.status == Delivery.Status.REJECTED]
+        windows = [d.window_to for d in active if d.window_to is not None]
+        delivered = [d.created_at for d in deliveries]
+        rows.append(
+            QualityRow(
+                region=code,
+                active=len(active),
+                rejected=len(rejected),
+                data_to=max(windows).isoformat() if windows else None,
+                rows=sum(d.rows_stored for d in active),
+                warnings=sum(d.warning_count for d in active),
+                errors=sum(d.error_count for d in rejected),
+                last_delivered=max(delivered).date().isoformat() if delivered else None,
+            )
+        )
+    return rows
+
+
+def synthetic_inputs() -> bool:
+    """Whether any active delivery or current aggregate value is synthetic (the demo's)."""
+    from lofte.cube.models import AggregateValue
+    from lofte.svf.models import Delivery
+
+    if Delivery.objects.filter(
+        status=Delivery.Status.ACTIVE, file_name__startswith="SYNTETISK_"
+    ).exists():
+        return True
+    return any(
+        _is_synthetic(s)
+        for s in AggregateValue.objects.filter(current=True).values_list("source", flat=True)
+    )
+
+
+# --- the whole report -------------------------------------------------------------------------
+
+
+def check_arguments(healthcare_region: str, period: str, catalog: Catalog) -> None:
+    region = catalog.regions.get(healthcare_region)
+    if region is None or region.level != "healthcare_region":
+        codes = ", ".join(r.code for r in catalog.healthcare_regions())
+        raise ReportError(f"okänd sjukvårdsregion '{healthcare_region}' – välj en av: {codes}")
+    try:
+        parsed = periods.parse(period)
+    except ValueError:
+        raise ReportError(f"ogiltig period '{period}' – ange ett halvår, t.ex. 2025H1") from None
+    if parsed.kind != "half":
+        raise ReportError(f"perioden '{period}' är inget halvår – ange t.ex. 2025H1 eller 2025H2")
+
+
+def build(
+    healthcare_region: str,
+    period: str,
+    cube: pa.Table,
+    catalog: Catalog | None = None,
+    today: dt.date | None = None,
+) -> Report:
+    """The report model of a healthcare region and half-year from the (internal) cube."""
+    catalog = catalog or load()
+    check_arguments(healthcare_region, period, catalog)
+    counties = sorted(catalog.children(healthcare_region))
+    regions = [*counties, healthcare_region, "SE"]
+    previous = periods.same_period_previous_year(period)
+    index = select(cube, regions, period, previous)
+    if not any(index.get(code, healthcare_region, period) for code in index.periods):
+        raise ReportError(
+            f"kuben har inga SVF-uppgifter för {healthcare_region} {period} – har data för "
+            "perioden importerats och 'lofte compute' körts?"
+        )
+    from lofte.reports import narrative
+
+    promises: list[PromiseSection] = []
+    for number, promise in sorted(catalog.promises.items()):
+        indicators = [
+            i
+            for i in catalog.indicators.values()
+            if i.promise == number and i.code not in DETAIL_INDICATORS
+        ]
+        section = PromiseSection(number, promise.text_sv, promise.text_en, [])
+        for indicator in indicators:
+            s = indicator_section(index, indicator, regions, counties, period, catalog)
+            s.narrative = narrative.indicator_sentences(s, counties, healthcare_region)
+            section.indicators.append(s)
+        if any(i.source == "svf" for i in indicators) and number == _lead_time_promise(catalog):
+            section.pathway_table = pathway_table(index, healthcare_region, period, catalog)
+            section.bottleneck = bottleneck(index, regions, period)
+            section.bottleneck_narrative = narrative.bottleneck_sentences(
+                section.bottleneck, healthcare_region
+            )
+        promises.append(section)
+
+    gaps = [
+        Gap(
+            indicator=s.code,
+            name_sv=s.name_sv,
+            name_en=s.name_en,
+            promise=catalog.indicator(s.code).promise,
+            region=c.region,
+            period=c.period,
+            value=c.value,
+            unit=s.unit,
+            target=c.target,
+            target_high=c.target_high,
+            status=c.status,
+        )
+        for p in promises
+        for s in p.indicators
+        for c in s.cells
+        if c.region != "SE" and c.status in ("not_met", "partial")
+    ]
+    codes = {s.code for p in promises for s in p.indicators if s.source == "aggregate"}
+    parsed = periods.parse(period)
+    return Report(
+        healthcare_region=healthcare_region,
+        period=period,
+        period_start=parsed.start.isoformat(),
+        period_end=parsed.end.isoformat(),
+        generated=(today or dt.date.today()).isoformat(),
+        synthetic=synthetic_inputs(),
+        min_cell=max(i.min_cell for i in catalog.indicators.values() if i.source == "svf"),
+        regions={r: catalog.region(r).name for r in regions},
+        counties=counties,
+        promises=promises,
+        gaps=gaps,
+        sources=sources(codes, regions),
+        quality=quality(counties),
+    )
+
+
+def _lead_time_promise(catalog: Catalog) -> int | None:
+    """The promise that the SVF lead-time indicator belongs to (1 in Sydöst's set)."""
+    indicator = catalog.indicators.get("svf_andel_inom_ledtid")
+    return None if indicator is None else indicator.promise

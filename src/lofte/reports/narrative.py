@@ -1,0 +1,217 @@
+"""Narrative sentences by rules that say only what the figures support (SPEC §9).
+
+Each rule looks at the report model and either produces a :class:`~lofte.reports.model.Sentence`
+or stays silent:
+
+- *target*: the healthcare region's value against its target (a fact, no test needed);
+- *counties meeting*: how many of the regions with a shown value meet the target;
+- *change*: a region's value against the same period a year earlier, **only** when a
+  two-proportion test (:func:`lofte.core.stats.two_proportion_test`) gives p < 0.05; medians,
+  scores and values without counts cannot be tested and get no sentence;
+- *range*: highest and lowest region, only when their difference is significant;
+- *national*: the healthcare region above or below the nation, only when significant;
+- *bottleneck*: the longest *ingående ledtid* of the healthcare region (a fact).
+
+A suppressed or missing cell never enters a sentence. Sentences carry typed parameters (region
+codes, values with units, periods) and are worded in Swedish or English by :func:`render`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lofte.reports import texts
+from lofte.reports.model import (
+    ALPHA,
+    BOTTLENECK_STEPS,
+    BottleneckRow,
+    Cell,
+    IndicatorSection,
+    Sentence,
+    compare,
+)
+
+
+def _region(code: str) -> dict[str, Any]:
+    return {"kind": "region", "code": code}
+
+
+def _num(value: float | None, unit: str) -> dict[str, Any]:
+    return {"kind": "num", "value": value, "unit": unit}
+
+
+def _target(section: IndicatorSection) -> dict[str, Any]:
+    return {
+        "kind": "target",
+        "low": section.target,
+        "high": section.target_high,
+        "unit": section.unit,
+    }
+
+
+def indicator_sentences(
+    section: IndicatorSection, counties: list[str], healthcare_region: str
+) -> list[Sentence]:
+    out: list[Sentence] = []
+    by_region = {c.region: c for c in section.cells}
+    hr = by_region.get(healthcare_region)
+    unit = section.unit
+    if hr is not None and hr.value is not None and hr.status in ("met", "partial", "not_met"):
+        key, target = f"n_target_{hr.status}", _target(section)
+        if section.target_high is not None and hr.status != "partial":
+            # with a low/high pair, name the one level that the sentence is about
+            key += "_high" if hr.status == "met" else "_low"
+            level = section.target_high if hr.status == "met" else section.target
+            target = {"kind": "target", "low": level, "high": None, "unit": unit}
+        out.append(
+            Sentence(
+                key,
+                {
+                    "region": _region(healthcare_region),
+                    "value": _num(hr.value, unit),
+                    "target": target,
+                },
+            )
+        )
+    judged = [
+        by_region[c]
+        for c in counties
+        if c in by_region and by_region[c].status in ("met", "partial", "not_met")
+    ]
+    if len(judged) >= 2:
+        met = sum(1 for c in judged if c.status == "met")
+        out.append(
+            Sentence(
+                "n_counties_meeting",
+                {
+                    "met": {"kind": "int", "value": met},
+                    "total": {"kind": "int", "value": len(judged)},
+                },
+            )
+        )
+    for change in section.changes:
+        if change.region == "SE":
+            continue  # the nation is the yardstick, not the subject
+        if not change.significant or change.better is None or change.p_value is None:
+            continue
+        if change.p_value >= ALPHA:  # belt and braces: the rule is the test, not the flag
+            continue
+        out.append(
+            Sentence(
+                "n_change_better" if change.better else "n_change_worse",
+                {
+                    "region": _region(change.region),
+                    "previous": {"kind": "period", "label": change.previous_period},
+                    "before": _num(change.previous, unit),
+                    "after": _num(change.value, unit),
+                    "p": {"kind": "p", "value": change.p_value},
+                },
+            )
+        )
+    shown = [by_region[c] for c in counties if c in by_region and by_region[c].value is not None]
+    if len(shown) >= 2 and section.difference_p is not None and section.difference_p < ALPHA:
+        high = max(shown, key=lambda c: c.value or 0.0)
+        low = min(shown, key=lambda c: c.value or 0.0)
+        out.append(
+            Sentence(
+                "n_range_significant",
+                {
+                    "high": _region(high.region),
+                    "high_value": _num(high.value, unit),
+                    "low": _region(low.region),
+                    "low_value": _num(low.value, unit),
+                },
+            )
+        )
+    national = by_region.get("SE")
+    if hr is not None and national is not None:
+        out.extend(_versus_nation(hr, national, unit, healthcare_region))
+    return out
+
+
+def _versus_nation(hr: Cell, national: Cell, unit: str, code: str) -> list[Sentence]:
+    p_value = compare(hr, national, unit)
+    if p_value is None or p_value >= ALPHA or hr.value is None or national.value is None:
+        return []
+    if hr.value == national.value:
+        return []
+    return [
+        Sentence(
+            "n_vs_national",
+            {
+                "region": _region(code),
+                "relation": {
+                    "kind": "text",
+                    "key": "rel_above" if hr.value > national.value else "rel_below",
+                },
+                "value": _num(hr.value, unit),
+                "national": _num(national.value, unit),
+            },
+        )
+    ]
+
+
+def bottleneck_sentences(rows: list[BottleneckRow], healthcare_region: str) -> list[Sentence]:
+    for row in rows:
+        if row.region != healthcare_region:
+            continue
+        known = [(v, i) for i, v in enumerate(row.steps) if v is not None]
+        if len(known) < len(BOTTLENECK_STEPS):
+            return []
+        days, step = max(known)
+        return [
+            Sentence(
+                "n_bottleneck",
+                {
+                    "region": _region(healthcare_region),
+                    "step": {"kind": "text", "key": BOTTLENECK_STEPS[step][1], "lower": True},
+                    "days": {"kind": "num", "value": days, "unit": "count"},
+                },
+            )
+        ]
+    return []
+
+
+def target_text(low: float | None, high: float | None, unit: str, lang: str) -> str:
+    if low is None:
+        return texts.t("no_target", lang)
+    if high is None:
+        return texts.number(low, unit, lang)
+    return texts.t(
+        "target_low_high",
+        lang,
+        low=texts.number(low, unit, lang),
+        high=texts.number(high, unit, lang),
+    )
+
+
+def period_name(label: str, lang: str) -> str:
+    """``2025H1`` → *första halvåret 2025* / *first half of 2025*; other kinds as they are."""
+    if len(label) == 6 and label[4] == "H":
+        year, half = label[:4], label[5]
+        if lang == "sv":
+            return f"{'första' if half == '1' else 'andra'} halvåret {year}"
+        return f"{'first' if half == '1' else 'second'} half of {year}"
+    return label
+
+
+def render(sentence: Sentence, regions: dict[str, str], lang: str) -> str:
+    values: dict[str, str] = {}
+    for name, param in sentence.params.items():
+        kind = param["kind"]
+        if kind == "region":
+            values[name] = regions.get(param["code"], param["code"])
+        elif kind == "num":
+            values[name] = texts.number(param["value"], param["unit"], lang)
+        elif kind == "target":
+            values[name] = target_text(param["low"], param["high"], param["unit"], lang)
+        elif kind == "period":
+            values[name] = period_name(param["label"], lang)
+        elif kind == "int":
+            values[name] = str(param["value"])
+        elif kind == "text":
+            text = texts.t(param["key"], lang)
+            values[name] = text.lower() if param.get("lower") else text
+        elif kind == "p":
+            values[name] = f"{param['value']:.3f}"
+    return texts.t(sentence.key, lang, **values)

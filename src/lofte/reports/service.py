@@ -1,0 +1,107 @@
+"""Writing the results report (SPEC §9): the one function the CLI, the demo and the site call.
+
+``write_report(hr, period)`` builds the model from the stored cube and writes the HTML, PDF and
+XLSX renderings in Swedish and English, then ``model.json`` last (a report is complete when that
+file exists, see :mod:`lofte.reports.store`). Files are written next to their final names and
+renamed, so a reader never sees half a file; a failure before the model is built writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from lofte.catalog import load
+from lofte.reports import charts, html, pdf, present, store, xlsx
+from lofte.reports.model import BASIS, Report, ReportError, build
+
+__all__ = ["ReportError", "WrittenReport", "read_report_cube", "write_report"]
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    directory: Path
+    files: list[Path]
+    report: Report
+
+
+def read_report_cube(regions: list[str]) -> pa.Table:
+    """The stored cube, read only where the report looks: its regions, treatment ``alla``, SVF
+    half-years by home region (every pathway only for the healthcare region) and the aggregates.
+
+    ``regions`` are catalogue codes (counties, the healthcare region, ``SE``), the healthcare
+    region second to last.
+    """
+    import duckdb
+
+    from lofte.cube.service import cube_path
+
+    path = cube_path()
+    if not path.is_file():
+        raise ReportError("det finns ingen kub ännu – kör 'lofte compute' först")
+
+    def quoted(code: str) -> str:
+        return "'" + code.replace("'", "''") + "'"
+
+    wanted = ", ".join(quoted(r) for r in regions)
+    hr = quoted(regions[-2]) if len(regions) >= 2 else "''"
+    condition = (
+        f"treatment = 'alla' AND region IN ({wanted}) "
+        f"AND ((region_basis = '{BASIS}' AND period_type = 'half') OR region_basis IS NULL) "
+        f"AND (pathway = 'alla' OR region = {hr})"
+    )
+    # DuckDB reads the Parquet file with the filter pushed down, on all cores.
+    with duckdb.connect() as con:
+        return con.read_parquet(str(path)).filter(condition).to_arrow_table()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def write_report(
+    healthcare_region: str,
+    period: str,
+    out: Path | None = None,
+    *,
+    languages: tuple[str, ...] = store.LANGUAGES,
+    today: dt.date | None = None,
+) -> WrittenReport:
+    """Build and write the report; ``out`` defaults to the report store (``LOFTE_HOME/reports``)."""
+    catalog = load()
+    if healthcare_region in catalog.regions:
+        regions = [*catalog.children(healthcare_region), healthcare_region, "SE"]
+    else:
+        regions = ["SE"]
+    from lofte.reports.model import check_arguments
+
+    check_arguments(healthcare_region, period, catalog)
+    cube = read_report_cube(regions)
+    report = build(healthcare_region, period, cube, catalog, today=today)
+    renderings: dict[str, bytes] = {}
+    for lang in languages:
+        chart_specs = charts.all_charts(report, lang)
+        presented = present.present(report, lang, chart_specs)
+        renderings[store.file_name(lang, "html")] = html.render(presented, chart_specs).encode()
+        renderings[store.file_name(lang, "pdf")] = pdf.render(presented, chart_specs)
+        renderings[store.file_name(lang, "xlsx")] = xlsx.render(presented)
+    directory = Path(out) if out is not None else store.report_dir(healthcare_region, period)
+    directory.mkdir(parents=True, exist_ok=True)
+    model_path = directory / store.MODEL_FILE
+    if model_path.exists():
+        model_path.unlink()  # the report is incomplete until its new model is in place
+    files = []
+    for name, data in renderings.items():
+        _write_atomic(directory / name, data)
+        files.append(directory / name)
+    model_json = json.dumps(report.to_json(), ensure_ascii=False, indent=1).encode()
+    _write_atomic(model_path, model_json)
+    files.append(model_path)
+    return WrittenReport(directory, files, report)

@@ -1,0 +1,315 @@
+"""The report's words in Swedish (first) and English: one table, looked up by key.
+
+Numbers never live here: templates and the narrative rules take them from the report model and
+format them with :func:`number`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from lofte.core.stats import round_half_up
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "title": (
+        "Löften till patienter med cancer – samlad resultatredovisning",
+        "Promises to patients with cancer – consolidated results report",
+    ),
+    "subtitle": ("{region}, {period}", "{region}, {period}"),
+    "made_by": (
+        "Framtagen av Löfte {date} ur indikatorkuben. Alla siffror i rapporten kommer ur "
+        "samma rapportmodell.",
+        "Produced by Löfte on {date} from the indicator cube. Every figure in the report comes "
+        "from the same report model.",
+    ),
+    "synthetic_banner": (
+        "SYNTETISKA DATA – inga verkliga patienter eller uppgifter. Rapporten visar hur en "
+        "resultatredovisning ser ut; siffrorna är påhittade.",
+        "SYNTHETIC DATA – no real patients or figures. The report shows what a results report "
+        "looks like; the figures are invented.",
+    ),
+    "intro": (
+        "Sjukvårdsregionen har gett sex löften till patienter och invånare. Den här "
+        "redovisningen följer upp löftena med de indikatorer som mäter dem: för varje indikator "
+        "visas regionernas resultat mot målnivån och riket, utvecklingen över tid och var det "
+        "finns avvikelser som behöver åtgärdas. Texten säger bara det som siffrorna stöder: "
+        "en förändring kommenteras endast när den är statistiskt säkerställd.",
+        "The healthcare region has made six promises to patients and residents. This report "
+        "follows them up with the indicators that measure them: for each indicator it shows the "
+        "regions' results against the target and the nation, the development over time and "
+        "where gaps need action. The text says only what the figures support: a change is "
+        "commented on only when it is statistically significant.",
+    ),
+    "contents": ("Innehåll", "Contents"),
+    "summary": ("Sammanfattning", "Summary"),
+    "summary_intro": (
+        "Måluppfyllelse per löfte och region för rapportperioden (senaste tillgängliga period "
+        "för indikatorer som rapporteras per år).",
+        "Target attainment per promise and region for the report period (latest available "
+        "period for indicators reported per year).",
+    ),
+    "promise": ("Löfte {n}", "Promise {n}"),
+    "indicator": ("Indikator", "Indicator"),
+    "region": ("Region", "Region"),
+    "period": ("Period", "Period"),
+    "value": ("Värde", "Value"),
+    "target": ("Målnivå", "Target"),
+    "target_low_high": ("{low} (låg) {high} (hög)", "{low} (low) {high} (high)"),
+    "no_target": ("ingen målnivå", "no target"),
+    "status": ("Måluppfyllelse", "Attainment"),
+    "status_met": ("Uppfyllt", "Met"),
+    "status_partial": ("Delvis uppfyllt", "Partly met"),
+    "status_not_met": ("Ej uppfyllt", "Not met"),
+    "status_no_target": ("Ingen målnivå", "No target"),
+    "status_suppressed": ("Färre än 5 fall", "Fewer than 5 cases"),
+    "status_missing": ("Uppgift saknas", "No data"),
+    "national": ("Riket", "Sweden"),
+    "no_data_indicator": (
+        "Det finns inga uppgifter för indikatorn i {region} till och med {period}.",
+        "There are no figures for the indicator in {region} up to {period}.",
+    ),
+    "period_note": (
+        "Senaste period med uppgifter: {period}.",
+        "Latest period with figures: {period}.",
+    ),
+    "comparison_title": ("Jämförelse mellan regionerna, {period}", "Regions compared, {period}"),
+    "trend_title": ("Utveckling över tid", "Development over time"),
+    "table_fallback": ("Tabell", "Table"),
+    "ci": ("95 % KI", "95 % CI"),
+    "n": ("Antal", "n"),
+    "previous": ("Samma period året före", "Same period a year earlier"),
+    "change": ("Förändring", "Change"),
+    "significance": ("Statistiskt säkerställd", "Significant"),
+    "yes": ("ja", "yes"),
+    "no": ("nej", "no"),
+    "not_tested": ("ej testbar", "not testable"),
+    "pathway_table": (
+        "Per vårdförlopp, {region} {period}",
+        "Per care pathway, {region} {period}",
+    ),
+    "pathway": ("Vårdförlopp", "Care pathway"),
+    "n_closed": ("Antal (n)", "Number (n)"),
+    "share_within": ("Andel inom ledtid", "Share within lead time"),
+    "median_days": ("Median, dagar", "Median, days"),
+    "change_pp": ("Förändring (procentenheter)", "Change (percentage points)"),
+    "no_lead_time": ("ingen ledtid", "no lead time"),
+    "pathway_table_note": (
+        "n = avslutade vårdförlopp med nationell slutpunkt. Förändringen jämför andelen inom "
+        "ledtid med samma period året före; * = statistiskt säkerställd (p < 0,05).",
+        "n = pathways closed at a national end point. The change compares the share within the "
+        "lead time with the same period a year earlier; * = significant (p < 0.05).",
+    ),
+    "bottleneck_title": (
+        "Ingående ledtider: var tiden går åt, {period}",
+        "Lead-time components: where the time goes, {period}",
+    ),
+    "bottleneck_note": (
+        "Median i dagar för varje delsträcka: välgrundad misstanke → första besök, första besök "
+        "→ besked om diagnos, besked → start av behandling. Medianerna summerar inte exakt till "
+        "den totala ledtidens median.",
+        "Median days of each step: well-founded suspicion → first visit, first visit → "
+        "diagnosis given, diagnosis → start of treatment. The medians do not add up exactly to "
+        "the median of the total lead time.",
+    ),
+    "step_start_visit": ("Misstanke → besök", "Suspicion → visit"),
+    "step_visit_diagnosis": ("Besök → diagnos", "Visit → diagnosis"),
+    "step_diagnosis_treatment": ("Diagnos → behandling", "Diagnosis → treatment"),
+    "days": ("dagar", "days"),
+    "gaps": ("Avvikelser mot målnivå", "Gaps against target"),
+    "gaps_intro": (
+        "Indikatorer under målnivån i sjukvårdsregionen och dess regioner. Varje avvikelse ska "
+        "ha en åtgärd i en handlingsplan.",
+        "Indicators below target in the healthcare region and its regions. Every gap needs an "
+        "action in an action plan.",
+    ),
+    "gaps_none": ("Inga indikatorer under målnivån.", "No indicator is below target."),
+    "action_plan": ("Handlingsplan", "Action plan"),
+    "no_action_plan": ("Ingen handlingsplan ännu", "No action plan yet"),
+    "narrative": ("Kommentar", "Commentary"),
+    "annex": ("Bilagor", "Annexes"),
+    "annex_definitions": ("Bilaga 1. Definitioner", "Annex 1. Definitions"),
+    "annex_sources": ("Bilaga 2. Datakällor och uttagsdatum", "Annex 2. Sources and extract dates"),
+    "annex_suppression": ("Bilaga 3. Röjandekontroll", "Annex 3. Disclosure control"),
+    "annex_quality": ("Bilaga 4. Datakvalitet per region", "Annex 4. Data quality per region"),
+    "annex_method": ("Statistisk metod", "Statistical method"),
+    "unit": ("Enhet", "Unit"),
+    "description": ("Beskrivning", "Description"),
+    "target_source": ("Källa för målnivå", "Source of the target"),
+    "source": ("Källa", "Source"),
+    "imported": ("Importerad", "Imported"),
+    "periods": ("Perioder", "Periods"),
+    "svf_source": (
+        "SVF-leveranser (händelser per vårdförlopp) från regionerna; senaste aktiva leverans "
+        "per region nedan.",
+        "SVF deliveries (events per pathway) from the regions; latest active delivery per "
+        "region below.",
+    ),
+    "aggregate_source": (
+        "Aggregerade indikatorer (kvalitetsregister, screening, patientenkät m.fl.)",
+        "Aggregate indicators (quality registers, screening, patient survey and others)",
+    ),
+    "suppression_text": (
+        'Celler med färre än {min_cell} fall (nämnare) redovisas inte: de visas som "–" med '
+        'fotnoten "Färre än 5 fall redovisas ej". Medianer och kvartiler av färre än '
+        "{min_cell} vårdförlopp visas inte heller. Där en undertryckt cell skulle kunna räknas "
+        "fram ur summor (region mot sjukvårdsregion och riket, vårdförlopp mot totalen, "
+        "behandling mot totalen, delperioder mot helår) undertrycks även den minsta "
+        "kompletterande cellen. Rapporten visar bara undertryckta (publika) uppgifter.",
+        "Cells with fewer than {min_cell} cases (denominator) are not shown: they appear as "
+        '"–" with the footnote "Fewer than 5 cases not reported". Medians and quartiles of '
+        "fewer than {min_cell} pathways are not shown either. Where a hidden cell could be "
+        "recovered from totals (county against healthcare region and nation, pathway against "
+        "the total, treatment against the total, sub-periods against the year), the smallest "
+        "complementary cell is hidden too. The report shows only disclosure-controlled "
+        "(public) figures.",
+    ),
+    "suppressed_footnote": (
+        "– = Färre än 5 fall redovisas ej.",
+        "– = Fewer than 5 cases not reported.",
+    ),
+    "method_text": (
+        "Andelar = 100 × täljare / nämnare, avrundade till en decimal först vid presentation. "
+        "Varje andel har ett 95 % konfidensintervall enligt Wilson. En förändring mellan två "
+        "perioder, eller en skillnad mellan två regioner, kallas statistiskt säkerställd när ett "
+        "tvåsidigt z-test av två andelar (poolad varians) ger p < 0,05. Medianer av ett jämnt "
+        "antal är medelvärdet av de två mittersta värdena. Förändringar i medianer, poäng och "
+        "värden utan täljare och nämnare kan inte testas och kommenteras därför inte. SVF-"
+        "indikatorerna redovisas efter patientens hemregion (bostadsregion) och efter det "
+        "halvår då vårdförloppet avslutades.",
+        "Shares = 100 × numerator / denominator, rounded to one decimal only when presented. "
+        "Every share has a 95 % Wilson confidence interval. A change between two periods, or a "
+        "difference between two regions, is called significant when a two-sided pooled "
+        "two-proportion z-test gives p < 0.05. The median of an even count is the mean of the "
+        "two middle values. Changes in medians, scores and values without numerator and "
+        "denominator cannot be tested and are therefore not commented on. The SVF indicators "
+        "are reported by the patient's home region and by the half-year in which the pathway "
+        "was closed.",
+    ),
+    "quality_intro": (
+        "SVF-leveranser per region: aktiva och avvisade leveranser, senaste leveransfönster, "
+        "lagrade rader och varningar vid kontrollen (t.ex. dubbletter, händelser utan start, "
+        "slut före start).",
+        "SVF deliveries per region: active and rejected deliveries, latest delivery window, "
+        "stored rows and warnings from the checks (e.g. duplicates, events without a start, "
+        "end before start).",
+    ),
+    "q_active": ("Aktiva leveranser", "Active deliveries"),
+    "q_rejected": ("Avvisade leveranser", "Rejected deliveries"),
+    "q_window": ("Data till och med", "Data up to"),
+    "q_rows": ("Lagrade rader", "Stored rows"),
+    "q_warnings": ("Varningar", "Warnings"),
+    "q_errors": ("Fel i avvisade leveranser", "Errors in rejected deliveries"),
+    "q_delivered": ("Senast levererad", "Last delivered"),
+    "page": ("Sida", "Page"),
+    "unit_percent": ("procent", "percent"),
+    "unit_days": ("dagar", "days"),
+    "unit_score": ("poäng", "score"),
+    "unit_count": ("antal", "count"),
+    "synthetic_source": ("syntetiska", "synthetic"),
+    "language_other": ("In English", "På svenska"),
+    # narrative sentences
+    "n_target_met": (
+        "{region} når målnivån {target} ({value}).",
+        "{region} meets the target of {target} ({value}).",
+    ),
+    "n_target_partial": (
+        "{region} ligger mellan den låga och den höga målnivån ({value}; målnivåer {target}).",
+        "{region} lies between the low and the high target ({value}; targets {target}).",
+    ),
+    "n_target_not_met": (
+        "{region} når inte målnivån {target} ({value}).",
+        "{region} does not meet the target of {target} ({value}).",
+    ),
+    "n_target_met_high": (
+        "{region} når den höga målnivån {target} ({value}).",
+        "{region} meets the high target of {target} ({value}).",
+    ),
+    "n_target_not_met_low": (
+        "{region} når inte den låga målnivån {target} ({value}).",
+        "{region} does not meet the low target of {target} ({value}).",
+    ),
+    "n_counties_meeting": (
+        "{met} av {total} regioner med redovisade värden når målnivån.",
+        "{met} of {total} regions with reported values meet the target.",
+    ),
+    "n_change_better": (
+        "För {region} ses en positiv utveckling jämfört med {previous} (från {before} till "
+        "{after}); förändringen är statistiskt säkerställd.",
+        "{region} shows a positive development compared with {previous} (from {before} to "
+        "{after}); the change is significant.",
+    ),
+    "n_change_worse": (
+        "För {region} ses en negativ utveckling jämfört med {previous} (från {before} till "
+        "{after}); förändringen är statistiskt säkerställd.",
+        "{region} shows a negative development compared with {previous} (from {before} to "
+        "{after}); the change is significant.",
+    ),
+    "n_range_significant": (
+        "Bland regionerna är värdet högst i {high} ({high_value}) och lägst i {low} "
+        "({low_value}); skillnaden är statistiskt säkerställd.",
+        "Among the regions the value is highest in {high} ({high_value}) and lowest in {low} "
+        "({low_value}); the difference is significant.",
+    ),
+    "n_vs_national": (
+        "{region} ligger {relation} riket ({value} mot {national}); skillnaden är statistiskt "
+        "säkerställd.",
+        "{region} is {relation} the nation ({value} against {national}); the difference is "
+        "significant.",
+    ),
+    "rel_above": ("över", "above"),
+    "rel_below": ("under", "below"),
+    "n_bottleneck": (
+        "Den längsta delsträckan i {region} är {step} (median {days} dagar).",
+        "The longest step in {region} is {step} (median {days} days).",
+    ),
+    "n_nothing": (
+        "Underlaget räcker inte för några slutsatser om förändring eller skillnader.",
+        "The figures do not support any conclusion about change or differences.",
+    ),
+}
+
+
+def t(key: str, lang: str, **params: object) -> str:
+    """The text of ``key`` in ``lang`` (``sv`` or ``en``), with ``params`` filled in."""
+    sv, en = TEXTS[key]
+    text = sv if lang == "sv" else en
+    return text.format(**params) if params else text
+
+
+def number(value: float | None, unit: str, lang: str, *, with_unit: bool = True) -> str:
+    """A figure as the report prints it: one decimal for percent and score, whole days/counts.
+
+    ``None`` prints as "–" (suppressed or missing): a figure is never invented.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit in ("percent", "score"):
+        text = f"{round_half_up(value, 1):.1f}"
+    elif unit == "days":
+        rounded = round_half_up(value, 1)
+        text = f"{rounded:.0f}" if float(rounded).is_integer() else f"{rounded:.1f}"
+    else:
+        text = f"{round_half_up(value, 0):,.0f}".replace(",", "\u00a0")
+    if lang == "sv":
+        text = text.replace(".", ",")
+    if not with_unit:
+        return text
+    if unit == "percent":
+        return f"{text}\u00a0%"
+    if unit == "days":
+        return f"{text}\u00a0{t('days', lang)}"
+    return text
+
+
+def points(value: float, lang: str) -> str:
+    """A change in percentage points, signed, one decimal."""
+    text = f"{round_half_up(value, 1):+.1f}"
+    return text.replace(".", ",").replace("-", "\u2212") if lang == "sv" else text
+
+
+def region_names(regions: dict[str, str], lang: str) -> dict[str, str]:
+    """The catalogue's region names, with the nation called by its name in ``lang``."""
+    names = dict(regions)
+    if "SE" in names:
+        names["SE"] = t("national", lang)
+    return names

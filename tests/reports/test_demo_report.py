@@ -1,0 +1,130 @@
+"""The report on engine output: the quick demo world for Sydöst, through the CLI, end to end.
+
+Every figure of the model is checked against the stored cube cell it came from, every
+suppressed cell must print as "–" in the HTML and the workbook, and a sentence about change
+must have a significant two-proportion test behind it, recomputed here from the cube's counts.
+"""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from lofte import django_setup
+from lofte.cli import app
+from lofte.core.stats import two_proportion_test
+from lofte.cube.aggregates import example_path
+from lofte.cube.service import cube_path
+from lofte.demo import aggregates as demo_aggregates
+from lofte.demo import generate
+from lofte.reports import store
+from lofte.reports.model import BASIS
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("lofte_home")]
+
+SYDOST = {"05", "06", "08"}
+
+
+@pytest.fixture(autouse=True)
+def django_is_set_up(monkeypatch):
+    monkeypatch.setattr(django_setup, "_ready", True)
+
+
+def book_names(entry):
+    return load_workbook(entry.path("sv", "xlsx")).sheetnames
+
+
+def test_sydost_report_from_the_engine(lofte_home, tmp_path):
+    runner = CliRunner()
+    manifest = generate(tmp_path / "demo", quick=True)
+    for item in manifest.deliveries:
+        if item.region not in SYDOST or not item.expected_valid:
+            continue
+        args = ["import", "svf", str(item.path), "--region", item.region]
+        if item.window_from:
+            args += ["--from", item.window_from.isoformat(), "--to", item.window_to.isoformat()]
+        assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, ["import", "register", str(manifest.register_path)]).exit_code == 0
+    assert runner.invoke(app, ["import", "indicators", str(example_path())]).exit_code == 0
+    synthetic = demo_aggregates.write(tmp_path, manifest.period_to, manifest.seed)
+    assert runner.invoke(app, ["import", "indicators", str(synthetic)]).exit_code == 0
+    assert runner.invoke(app, ["compute"]).exit_code == 0
+    period = f"{manifest.period_to.year}H{1 if manifest.period_to.month <= 6 else 2}"
+    result = runner.invoke(app, ["report", "--healthcare-region", "sydost", "--period", period])
+    assert result.exit_code == 0, result.output
+
+    entry = store.list_reports()[0]
+    import json
+
+    model = json.loads((entry.directory / store.MODEL_FILE).read_text(encoding="utf-8"))
+    assert model["synthetic"] is True
+    cube = {}
+    for r in pq.read_table(cube_path()).to_pylist():
+        if r["treatment"] == "alla" and r["region_basis"] in (BASIS, None):
+            cube[(r["indicator"], r["region"], r["pathway"], r["period"])] = r
+    checked = suppressed = 0
+    for promise in model["promises"]:
+        for s in promise["indicators"]:
+            for cell in s["cells"] + s["trend"]:
+                source = cube.get((s["code"], cell["region"], "alla", cell["period"]))
+                if source is None:
+                    assert cell["value"] is None
+                elif source["suppressed"]:
+                    assert cell["value"] is cell["numerator"] is cell["denominator"] is None
+                    suppressed += 1
+                else:
+                    assert cell["value"] == source["value"]
+                    assert cell["denominator"] == source["denominator"]
+                    checked += 1
+            for change in s["changes"]:
+                about = [
+                    n
+                    for n in s["narrative"]
+                    if n["key"].startswith("n_change_")
+                    and n["params"]["region"]["code"] == change["region"]
+                ]
+                if not about:
+                    continue
+                now = cube[(s["code"], change["region"], "alla", change["period"])]
+                then = cube[(s["code"], change["region"], "alla", change["previous_period"])]
+                assert not now["suppressed"] and not then["suppressed"]
+                p = two_proportion_test(
+                    now["numerator"], now["denominator"], then["numerator"], then["denominator"]
+                )
+                assert p < 0.05
+        for row in promise["pathway_table"]:
+            source = cube.get(("svf_andel_inom_ledtid", "sydost", row["pathway"], period))
+            if source is not None and source["suppressed"]:
+                assert row["share"] is None
+                suppressed += 1
+            elif source is not None:
+                assert row["share"] == source["value"]
+    assert checked > 100 and suppressed > 0
+
+    # the workbook prints "–" where the model has a suppressed cell
+    sheet = next(n for n in book_names(entry) if "vårdförlopp" in n)
+    by_name = {
+        r[0]: r
+        for r in load_workbook(entry.path("sv", "xlsx"))[sheet].iter_rows(values_only=True)
+        if r
+    }
+    for promise in model["promises"]:
+        for row in promise["pathway_table"]:
+            if row["share_suppressed"]:
+                assert by_name[row["name_sv"]][2] == "–"
+    book = load_workbook(entry.path("sv", "xlsx"))
+    names = model["regions"]
+    for promise in model["promises"]:
+        for s in promise["indicators"]:
+            if s["code"] not in book.sheetnames:
+                continue
+            rows = book[s["code"]].iter_rows(values_only=True)
+            printed = {r[0]: r[1] for r in rows if r and r[0] in names.values()}
+            for cell in s["cells"]:
+                if cell["suppressed"]:
+                    assert printed[names[cell["region"]]] == "–"
+    page = entry.path("sv", "html").read_text(encoding="utf-8")
+    assert "SYNTETISKA DATA" in page
+    assert "Ingen handlingsplan ännu" in page or not model["gaps"]
