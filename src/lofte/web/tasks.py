@@ -256,32 +256,20 @@ def run_compute(job_id: int) -> str:
     return Job.Status.DONE
 
 
-def report_writer() -> Any:
-    """``lofte.reports.service.write_report`` if the reports package provides it, else None."""
-    try:
-        from lofte.reports import service
-    except ImportError:
-        return None
-    return getattr(service, "write_report", None)
-
-
 @task()
 def run_report(job_id: int) -> str:
     """Write the results report of a healthcare region and period (SPEC §9)."""
+    from lofte.reports.service import ReportError, write_report
+
     job = Job.objects.select_related("user").get(pk=job_id)
-    writer = report_writer()
-    if writer is None:
-        _update(
-            job_id,
-            status=Job.Status.FAILED,
-            message="Rapportmodulen (lofte.reports.service.write_report) finns inte i denna "
-            "installation ännu.",
-        )
-        return Job.Status.FAILED
     region, period = job.params.get("healthcare_region", ""), job.params.get("period", "")
     _update(job_id, status=Job.Status.RUNNING, done=0, total=1, step="Skriver rapporten")
     try:
-        written = writer(region, period, out=None)
+        written = write_report(region, period, out=None)
+    except ReportError as exc:
+        # Bad request (no cube, no data for the period, unknown region): say why, in Swedish.
+        _update(job_id, status=Job.Status.FAILED, message=f"Rapporten kunde inte skrivas: {exc}")
+        return Job.Status.FAILED
     except Exception as exc:
         _internal_error(job, "rapport", exc)
         return Job.Status.FAILED
