@@ -170,6 +170,10 @@ def demo(
         done_before = 0
         for item in manifest.deliveries:
             bar.update(task, description=f"Importerar {item.path.name}")
+            if _already_imported(item.path, item.region):
+                # A second demo in the same LOFTE_HOME: the generator wrote the same bytes.
+                done_before += item.rows
+                continue
 
             def step(done: int, total: int, base: int = done_before, rows: int = item.rows) -> None:
                 bar.update(task, completed=base + (rows * done // total if total else 0))
@@ -231,6 +235,36 @@ def demo(
     out.print(f"  Publik kub (CSV): {public}")
     out.print(f"  Intern export:    {internal}")
     out.print(f"  Rapport Sydöst:   {written.directory} ({half}, sv och en: html, pdf, xlsx)")
+    _demo_accounts()
+
+
+def _already_imported(path: Path, region: str) -> bool:
+    """The same file was imported before (active or since superseded): nothing to do."""
+    from lofte.svf.models import Delivery
+    from lofte.svf.reader import sha256_of
+
+    return (
+        Delivery.objects.filter(region=region, sha256=sha256_of(path))
+        .exclude(status=Delivery.Status.REJECTED)
+        .exists()
+    )
+
+
+def _demo_accounts() -> None:
+    """Demo log-ins for the desk, audit log and user administration (synthetic installation)."""
+    import os
+
+    from lofte import config
+    from lofte.web.accounts.services import create_demo_accounts
+
+    accounts = create_demo_accounts()
+    path = config.subdir("secret") / "demo-konton.txt"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.writelines(f"{user}\t{role}\t{password}\n" for user, role, password in accounts)
+    out.print(f"  Demokonton (nya lösenord vid varje demo, sparade i {path}):")
+    for user, role, password in accounts:
+        out.print(f"    {user:<30} {role:<18} {password}")
 
 
 @app.command()

@@ -77,3 +77,30 @@ def describe(user: Any) -> dict[str, Any]:
         "pathways": list(scope.pathways) if scope else [],
         "active": user.is_active,
     }
+
+
+#: The demo's accounts: (username, role, counties). Passwords are made fresh for each demo.
+DEMO_ACCOUNTS = (
+    ("demo-admin", "rcc_admin", ()),
+    ("demo-statistiker", "rcc_statistician", ()),
+    ("demo-samordnare-ostergotland", "svf_coordinator", ("05",)),
+    ("demo-samordnare-kalmar", "svf_coordinator", ("08",)),
+)
+
+
+def create_demo_accounts() -> list[tuple[str, str, str]]:
+    """Create (or reset) the demo's accounts with new random passwords.
+
+    Returns (username, role, password). The caller shows them once and keeps them only in a
+    mode-0600 file under ``LOFTE_HOME/secret``; they are never written to the repository.
+    """
+    import secrets
+
+    user_model = get_user_model()
+    out = []
+    for username, role, regions in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(12)
+        exists = user_model.objects.filter(username=username).exists()
+        save_user(username, roles=[role], regions=regions, password=password, create=not exists)
+        out.append((username, role, password))
+    return out
