@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from lofte.catalog import Catalog, load
 from lofte.core import periods
-from lofte.cube import register, suppression
+from lofte.cube import quantiles, register, suppression
 from lofte.svf import engine as svf_engine
 
 #: Public columns of the cube file, SPEC §8.
@@ -109,17 +109,17 @@ def compute(
     con.register("pathway_info", svf_engine.catalog_relations(catalog)["pathway_info"])
     say("cells")
     con.execute(svf_engine.sql("lofte.cube", "cells.sql"))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE wide_quantiles (region_basis VARCHAR, period VARCHAR, "
-        "region VARCHAR, pathway VARCHAR, treatment VARCHAR, lead_p25 DOUBLE, "
-        "lead_median DOUBLE, lead_p75 DOUBLE, med_visit DOUBLE, med_diagnosis DOUBLE, "
-        "med_treatment DOUBLE)"
-    )
-    for kind in periods.KINDS:
-        con.execute(svf_engine.sql("lofte.cube", "quantiles.sql"), {"period_type": kind})
+    con.execute(svf_engine.sql("lofte.cube", "quantiles.sql"))
+    quantile_facts = con.sql("SELECT * FROM quantile_facts").to_arrow_table()
+    con.execute("DROP TABLE quantile_facts")
+    wide_quantiles = quantiles.wide_quantiles(quantile_facts, county_parents(catalog))
+    del quantile_facts
+    con.register("wide_quantiles", wide_quantiles)
     con.execute(svf_engine.sql("lofte.cube", "indicators.sql"))
     # The intermediate tables are large at national scale; free them before the next step.
-    con.execute("DROP TABLE facts; DROP TABLE wide_cells; DROP TABLE wide_quantiles")
+    con.execute("DROP TABLE facts; DROP TABLE wide_cells")
+    con.unregister("wide_quantiles")
+    del wide_quantiles
     con.execute("DROP TABLE wide_all; DROP TABLE sequenced; DROP TABLE groups")
     if extra_cells is not None and extra_cells.num_rows:
         con.register("extra_cells", extra_cells)
@@ -199,6 +199,11 @@ def _target(
     if target.value is not None:
         return (float(target.value), None)
     return (target.low, target.high)
+
+
+def county_parents(catalog: Catalog) -> dict[str, str]:
+    """Each county's healthcare region (the ``region_map`` relation as a mapping)."""
+    return {c.code: p for c in catalog.counties() if (p := catalog.parent(c.code)) is not None}
 
 
 def region_parents(catalog: Catalog) -> dict[str, str]:
