@@ -158,17 +158,22 @@ def finish_cells(con: duckdb.DuckDBPyConnection, relation: str, catalog: Catalog
             }
         ),
     )
-    con.execute(svf_engine.sql("lofte.cube", "finish.sql"))
-    table = con.sql("SELECT * FROM finished").to_arrow_table()
-    con.execute("DROP TABLE finished")
-    # Secondary suppression over the additive indicators (SPEC §7).
-    suppressed = suppression.secondary_mask(
-        table,
+    table = con.sql(svf_engine.sql("lofte.cube", "finish.sql")).to_arrow_table()
+    con.execute("DROP VIEW raw_cells")
+    con.unregister("cell_targets")
+    # Sort by the cube's key and apply the secondary suppression (SPEC §7) on integer codes of
+    # the key columns, computed once for both.
+    codes = suppression.KeyCodes.of(table, region_parents(catalog), period_parents(table))
+    order = codes.sort_order()
+    table = table.take(pa.array(order))
+    codes = codes.take(order)
+    suppressed = suppression.secondary_from_codes(
+        codes,
+        table.column("denominator").to_numpy(zero_copy_only=False),
         table.column("suppressed").to_numpy(zero_copy_only=False),
         table.column("additive").to_numpy(zero_copy_only=False),
-        region_parents(catalog),
-        period_parents(table),
     )
+    del codes
     table = table.drop_columns(["additive"])
     index = table.column_names.index("suppressed")
     return table.set_column(index, "suppressed", pa.array(suppressed, pa.bool_()))
