@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -165,8 +166,8 @@ def finish_cells(con: duckdb.DuckDBPyConnection, relation: str, catalog: Catalog
     # the key columns, computed once for both.
     codes = suppression.KeyCodes.of(table, region_parents(catalog), period_parents(table))
     order = codes.sort_order()
-    table = table.take(pa.array(order))
     codes = codes.take(order)
+    table = _sorted_table(table, order, codes)
     suppressed = suppression.secondary_from_codes(
         codes,
         table.column("denominator").to_numpy(zero_copy_only=False),
@@ -177,6 +178,25 @@ def finish_cells(con: duckdb.DuckDBPyConnection, relation: str, catalog: Catalog
     table = table.drop_columns(["additive"])
     index = table.column_names.index("suppressed")
     return table.set_column(index, "suppressed", pa.array(suppressed, pa.bool_()))
+
+
+def _sorted_table(table: pa.Table, order: np.ndarray, codes: suppression.KeyCodes) -> pa.Table:
+    """``table.take(order)``, cheaper: gathering millions of strings is slow, so the key columns
+    come back from their codes and the other string columns through a dictionary."""
+    rows = pa.array(order)
+    columns = []
+    for name in table.column_names:
+        column = table.column(name)
+        if name in suppression.KEY_COLUMNS:
+            columns.append(codes.column(name))
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            encoded = pc.dictionary_encode(column.combine_chunks())
+            columns.append(
+                pc.take(encoded.dictionary, pc.take(encoded.indices, rows)).cast(column.type)
+            )
+        else:
+            columns.append(pc.take(column, rows))
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def indicator_info(catalog: Catalog) -> pa.Table:

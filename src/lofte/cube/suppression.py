@@ -50,10 +50,13 @@ class KeyCodes:
         codes: dict[str, np.ndarray],
         sizes: dict[str, int],
         parent: dict[str, tuple[np.ndarray, np.ndarray]],
+        names: dict[str, list[str]],
     ) -> None:
         self.codes = codes
         self.sizes = sizes
         self.parent = parent
+        #: The strings of each column in code order.
+        self.names = names
 
     @classmethod
     def of(
@@ -62,9 +65,11 @@ class KeyCodes:
         codes: dict[str, np.ndarray] = {}
         sizes: dict[str, int] = {}
         parents: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        all_names: dict[str, list[str]] = {}
         for name in KEY_COLUMNS:
             mapping = {"region": region_parent, "period": period_parent}.get(name)
             column_codes, names = _sorted_codes(cells.column(name))
+            all_names[name] = names
             sizes[name] = len(names)
             if mapping is not None:
                 extra = sorted({mapping[v] for v in names if v in mapping} - set(names))
@@ -77,13 +82,18 @@ class KeyCodes:
                 parents[name] = (np.where(has, parent, 0)[column_codes], has[column_codes])
                 sizes[name] = len(everything)
             codes[name] = column_codes
-        return cls(codes, sizes, parents)
+        return cls(codes, sizes, parents, all_names)
+
+    def column(self, name: str) -> pa.Array:
+        """The strings of key column ``name`` rebuilt from the codes (in the codes' row order)."""
+        return pc.take(pa.array(self.names[name], pa.string()), pa.array(self.codes[name]))
 
     def take(self, rows: np.ndarray) -> KeyCodes:
         return KeyCodes(
             {k: v[rows] for k, v in self.codes.items()},
             self.sizes,
             {k: (p[rows], h[rows]) for k, (p, h) in self.parent.items()},
+            self.names,
         )
 
     def __len__(self) -> int:
