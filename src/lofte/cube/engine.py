@@ -101,6 +101,8 @@ def compute(
     con = svf_engine.connect(threads=threads)
     say("assemble")
     svf_engine.assemble(con, events, cutoffs, catalog)
+    # The assembly's intermediate tables are large at national scale and not needed any more.
+    con.execute("DROP TABLE sequenced; DROP TABLE groups")
     span = con.execute("SELECT MIN(end_date), MAX(end_date) FROM instances").fetchall()[0]
     first, last = span if span and span[0] is not None else (dt.date(2015, 1, 1),) * 2
     con.register("period_map", period_map(first, last))
@@ -112,21 +114,20 @@ def compute(
     con.execute(svf_engine.sql("lofte.cube", "cells.sql"))
     con.execute(svf_engine.sql("lofte.cube", "quantiles.sql"))
     quantile_facts = con.sql("SELECT * FROM quantile_facts").to_arrow_table()
-    con.execute("DROP TABLE quantile_facts")
+    con.execute("DROP TABLE quantile_facts; DROP TABLE facts")
     wide_quantiles = quantiles.wide_quantiles(quantile_facts, county_parents(catalog))
     del quantile_facts
     con.register("wide_quantiles", wide_quantiles)
     con.execute(svf_engine.sql("lofte.cube", "indicators.sql"))
     # The intermediate tables are large at national scale; free them before the next step.
-    con.execute("DROP TABLE facts; DROP TABLE wide_cells")
+    con.execute("DROP TABLE wide_cells")
     con.unregister("wide_quantiles")
     del wide_quantiles
-    con.execute("DROP TABLE wide_all; DROP TABLE sequenced; DROP TABLE groups")
+    con.execute("DROP TABLE wide_all")
     if extra_cells is not None and extra_cells.num_rows:
         con.register("extra_cells", extra_cells)
         con.execute("INSERT INTO cells SELECT * FROM extra_cells")
     say("suppression")
-    cube = finish_cells(con, "cells", catalog)
     instances = con.sql(
         "SELECT * FROM instances ORDER BY patient, pathway, instance_no"
     ).to_arrow_table()
@@ -134,14 +135,19 @@ def compute(
         "SELECT delivery_id, line, pathway, suffix, event_date, flag FROM event_flags "
         "ORDER BY delivery_id, line, flag"
     ).to_arrow_table()
+    con.execute("DROP TABLE instances; DROP TABLE event_flags; DROP TABLE inclusion_numerators")
+    cube = finish_cells(con, "cells", catalog, drop_relation=True)
     con.close()
     return EngineResult(instances=instances, event_flags=flags, cube=cube)
 
 
-def finish_cells(con: duckdb.DuckDBPyConnection, relation: str, catalog: Catalog) -> pa.Table:
+def finish_cells(
+    con: duckdb.DuckDBPyConnection, relation: str, catalog: Catalog, drop_relation: bool = False
+) -> pa.Table:
     """Add uncertainty, targets and disclosure control to raw cells (one place for all sources).
 
-    ``relation`` names the raw cells in ``con`` (columns of ``cells`` in indicators.sql).
+    ``relation`` names the raw cells in ``con`` (columns of ``cells`` in indicators.sql); with
+    ``drop_relation`` it is dropped as soon as it has been read, to free its memory.
     """
     con.execute(f"CREATE OR REPLACE TEMP VIEW raw_cells AS SELECT * FROM {relation}")
     con.register("indicator_info", indicator_info(catalog))
@@ -161,6 +167,8 @@ def finish_cells(con: duckdb.DuckDBPyConnection, relation: str, catalog: Catalog
     )
     table = con.sql(svf_engine.sql("lofte.cube", "finish.sql")).to_arrow_table()
     con.execute("DROP VIEW raw_cells")
+    if drop_relation:
+        con.execute(f"DROP TABLE {relation}")
     con.unregister("cell_targets")
     # Sort by the cube's key and apply the secondary suppression (SPEC §7) on integer codes of
     # the key columns, computed once for both.

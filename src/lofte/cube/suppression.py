@@ -262,19 +262,21 @@ def secondary_from_codes(
     packed = member_group * n + rank[member_cell]
     del member_cell
     packed.sort()
-    member_group = packed // n
-    member_cell = order[packed - member_group * n]
-    del packed
+    group_of_row = packed // n
+    member_cell = order[packed - group_of_row * n].astype(np.int32)
+    # int32 halves the memory of the tens of millions of memberships (ids stay below 2**31).
+    member_group = group_of_row.astype(np.int32)
+    del packed, group_of_row
     group_size = np.bincount(member_group, minlength=n_groups)
     block_end = np.cumsum(group_size)
     block_start = block_end - group_size
     # The groups of each cell, for updating counts after a pick.
-    by_cell = member_cell * n_groups + member_group
+    by_cell = member_cell.astype(np.int64) * n_groups + member_group
     by_cell.sort()
     cell_size = np.bincount(member_cell, minlength=n)
     cell_end = np.cumsum(cell_size)
     cell_start = cell_end - cell_size
-    cell_group = by_cell % n_groups
+    cell_group = (by_cell % n_groups).astype(np.int32)
     del by_cell
 
     state = suppressed[idx]
