@@ -175,26 +175,40 @@ def finish_cells(
     codes = suppression.KeyCodes.of(table, region_parents(catalog), period_parents(table))
     order = codes.sort_order()
     codes = codes.take(order)
-    table = _sorted_table(table, order, codes)
-    suppressed = suppression.secondary_from_codes(
-        codes,
-        table.column("denominator").to_numpy(zero_copy_only=False),
-        table.column("suppressed").to_numpy(zero_copy_only=False),
-        table.column("additive").to_numpy(zero_copy_only=False),
-    )
+    schema = table.schema
+    # The sorted copy is built column by column, letting go of each unsorted column as it goes.
+    unsorted = dict(zip(table.column_names, table.columns, strict=True))
+    del table
+    table = _sorted_table(unsorted, schema, order, codes)
+    del order
+    suppressed = table.column("suppressed").to_numpy(zero_copy_only=False).copy()
+    additive = np.flatnonzero(table.column("additive").to_numpy(zero_copy_only=False))
+    additive_codes = codes.take(additive)
     del codes
+    suppressed[additive] = suppression.secondary_of_additive(
+        additive_codes,
+        table.column("denominator").to_numpy(zero_copy_only=False)[additive],
+        suppressed[additive],
+    )
+    del additive_codes
     table = table.drop_columns(["additive"])
     index = table.column_names.index("suppressed")
     return table.set_column(index, "suppressed", pa.array(suppressed, pa.bool_()))
 
 
-def _sorted_table(table: pa.Table, order: np.ndarray, codes: suppression.KeyCodes) -> pa.Table:
-    """``table.take(order)``, cheaper: gathering millions of strings is slow, so the key columns
-    come back from their codes and the other string columns through a dictionary."""
+def _sorted_table(
+    unsorted: dict[str, pa.ChunkedArray],
+    schema: pa.Schema,
+    order: np.ndarray,
+    codes: suppression.KeyCodes,
+) -> pa.Table:
+    """The columns of ``unsorted`` (emptied on the way) taken in ``order``, cheaper than
+    ``take``: gathering millions of strings is slow, so the key columns come back from their
+    codes and the other string columns through a dictionary."""
     rows = pa.array(order)
     columns = []
-    for name in table.column_names:
-        column = table.column(name)
+    for name in schema.names:
+        column = unsorted.pop(name)
         if name in suppression.KEY_COLUMNS:
             columns.append(codes.column(name))
         elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
@@ -204,7 +218,7 @@ def _sorted_table(table: pa.Table, order: np.ndarray, codes: suppression.KeyCode
             )
         else:
             columns.append(pc.take(column, rows))
-    return pa.Table.from_arrays(columns, schema=table.schema)
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def indicator_info(catalog: Catalog) -> pa.Table:

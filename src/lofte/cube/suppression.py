@@ -76,7 +76,7 @@ class KeyCodes:
                 everything = {v: i for i, v in enumerate([*names, *extra])}
                 parent = np.array(
                     [everything.get(mapping[v], -1) if v in mapping else -1 for v in names],
-                    dtype=np.int64,
+                    dtype=np.int32,
                 )
                 has = parent >= 0
                 parents[name] = (np.where(has, parent, 0)[column_codes], has[column_codes])
@@ -107,7 +107,7 @@ class KeyCodes:
             space *= self.sizes[name]
             if space >= 2**62:
                 return None
-            combined = combined * self.sizes[name] + self.codes[name]
+            combined = combined * self.sizes[name] + self.codes[name].astype(np.int64)
         return combined
 
     def sort_order(self) -> np.ndarray:
@@ -125,7 +125,7 @@ class KeyCodes:
         combined = np.zeros(len(last_codes), dtype=np.int64)
         for name in [*columns, last]:
             codes = last_codes if name == last else self.codes[name]
-            combined = combined * self.sizes[name] + codes
+            combined = combined * self.sizes[name] + codes.astype(np.int64)
         return combined
 
 
@@ -197,7 +197,8 @@ def _sorted_codes(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[
     order = np.argsort(np.array(names, dtype=object), kind="stable")
     rank_of_code = np.empty(len(order), dtype=np.int64)
     rank_of_code[order] = np.arange(len(order))
-    codes = rank_of_code[encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
+    rank_of_code = rank_of_code.astype(np.int32)
+    codes = rank_of_code[encoded.indices.to_numpy(zero_copy_only=False)]
     return codes, [names[i] for i in order]
 
 
@@ -235,9 +236,23 @@ def secondary_from_codes(
     idx = np.flatnonzero(additive)
     if idx.size == 0 or not suppressed[idx].any():
         return suppressed
-    n = int(idx.size)
-    den = np.asarray(denominator)[idx].astype(np.int64)
-    codes = all_codes.take(idx)
+    suppressed[idx] = secondary_of_additive(
+        all_codes.take(idx), np.asarray(denominator)[idx], suppressed[idx]
+    )
+    return suppressed
+
+
+def secondary_of_additive(
+    codes: KeyCodes, denominator: np.ndarray, suppressed: np.ndarray
+) -> np.ndarray:
+    """The secondary suppression of cells that are all additive: the new suppressed flags.
+
+    ``codes``, ``denominator`` and ``suppressed`` describe the same cells in the same order.
+    """
+    n = len(codes)
+    den = np.asarray(denominator).astype(np.int64)
+    if n == 0 or not suppressed.any():
+        return suppressed.copy()
     # Rank by (denominator, key): the complementary cell is the smallest, ties by key order.
     key = codes.key_order()
     low = int(den.min())
@@ -279,7 +294,7 @@ def secondary_from_codes(
     cell_group = (by_cell % n_groups).astype(np.int32)
     del by_cell
 
-    state = suppressed[idx]
+    state = suppressed.copy()
     counts = np.bincount(member_group, weights=state[member_cell], minlength=n_groups)
     to_check = np.arange(n_groups)
     while to_check.size:
@@ -301,8 +316,7 @@ def secondary_from_codes(
             counts += np.bincount(touched, minlength=n_groups)
         else:
             np.add.at(counts, touched, 1)
-    suppressed[idx] = state
-    return suppressed
+    return state
 
 
 def _distinct(values: np.ndarray, bound: int) -> np.ndarray:
