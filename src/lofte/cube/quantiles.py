@@ -18,8 +18,8 @@ from counts instead, exactly:
 
 The result has the columns of the former ``wide_quantiles`` relation: one row per group with at
 least one national-end fact, a NULL quantile where the measure has no value in that group (as
-``QUANTILE_CONT`` ignores NULLs). The engine's property tests compare it with the reference
-engine's ``statistics.quantile`` cell by cell.
+``QUANTILE_CONT`` ignores NULLs). The engine's property tests compare the cells with the
+reference engine (``lofte.core.stats.quantile``) exactly.
 """
 
 from __future__ import annotations
