@@ -132,3 +132,23 @@ def test_single_small_county_pulls_its_smallest_sibling():
     )
     shown = {k[2] for k, h in zip(keys, hidden, strict=True) if h}
     assert shown == {"05", "06"}
+
+
+def test_key_codes_keep_nulls_and_sort_them_last():
+    """Imported aggregate values may lack key parts; they must survive the sort unchanged."""
+    table = pa.table(
+        {
+            "indicator": ["b", "a", "a", "a"],
+            "region_basis": [None, "bostad", None, "avslutande"],
+            "region": ["05", "SE", "05", "06"],
+            "pathway": ["alla"] * 4,
+            "treatment": ["alla"] * 4,
+            "period": ["2024"] * 4,
+        }
+    )
+    codes = suppression.KeyCodes.of(table, {"05": "sydost"}, {})
+    order = codes.sort_order()
+    ordered = codes.take(order)
+    assert ordered.column("region_basis").to_pylist() == ["avslutande", "bostad", None, None]
+    assert ordered.column("indicator").to_pylist() == ["a", "a", "a", "b"]
+    assert ordered.column("region").to_pylist() == ["06", "SE", "05", "05"]

@@ -50,7 +50,7 @@ class KeyCodes:
         codes: dict[str, np.ndarray],
         sizes: dict[str, int],
         parent: dict[str, tuple[np.ndarray, np.ndarray]],
-        names: dict[str, list[str]],
+        names: dict[str, list[str | None]],
     ) -> None:
         self.codes = codes
         self.sizes = sizes
@@ -65,7 +65,7 @@ class KeyCodes:
         codes: dict[str, np.ndarray] = {}
         sizes: dict[str, int] = {}
         parents: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        all_names: dict[str, list[str]] = {}
+        all_names: dict[str, list[str | None]] = {}
         for name in KEY_COLUMNS:
             mapping = {"region": region_parent, "period": period_parent}.get(name)
             column_codes, names = _sorted_codes(cells.column(name))
@@ -135,9 +135,10 @@ def _dense_ids(keys: np.ndarray) -> tuple[np.ndarray, int]:
         return keys.astype(np.int64), 0
     top = int(keys.max()) + 1
     if top <= 2**26:
-        present = np.bincount(keys, minlength=top) > 0
-        lookup = np.cumsum(present) - 1
-        return lookup[keys], int(present.sum())
+        present = np.zeros(top, dtype=bool)
+        present[keys] = True
+        lookup = np.cumsum(present, dtype=np.int32) - 1
+        return lookup[keys].astype(np.int64), int(lookup[-1]) + 1
     distinct = np.unique(keys)
     return np.searchsorted(distinct, keys), int(distinct.size)
 
@@ -189,17 +190,22 @@ def _flat(a: pa.Array | pa.ChunkedArray) -> pa.Array:
     return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
 
 
-def _sorted_codes(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+def _sorted_codes(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[str | None]]:
     """Integer codes whose order is the strings' order (code point order, as Python compares),
-    and the strings in that order."""
+    and the strings in that order. A null (an imported aggregate value may lack a key part) gets
+    the last code, as ``ORDER BY`` puts nulls last."""
     encoded = pc.dictionary_encode(_flat(column))
-    names = encoded.dictionary.to_pylist()
+    names: list[str | None] = encoded.dictionary.to_pylist()
     order = np.argsort(np.array(names, dtype=object), kind="stable")
-    rank_of_code = np.empty(len(order), dtype=np.int64)
+    rank_of_code = np.empty(len(order) + 1, dtype=np.int32)
     rank_of_code[order] = np.arange(len(order))
-    rank_of_code = rank_of_code.astype(np.int32)
-    codes = rank_of_code[encoded.indices.to_numpy(zero_copy_only=False)]
-    return codes, [names[i] for i in order]
+    rank_of_code[len(order)] = len(order)
+    indices = pc.fill_null(encoded.indices, len(order)).to_numpy(zero_copy_only=False)
+    codes = rank_of_code[indices]
+    sorted_names = [names[i] for i in order]
+    if encoded.indices.null_count:
+        sorted_names.append(None)
+    return codes, sorted_names
 
 
 def secondary_mask(
