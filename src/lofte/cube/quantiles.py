@@ -157,34 +157,41 @@ def wide_quantiles(facts: pa.Table, county_parent: Mapping[str, str]) -> pa.Tabl
     treatment_labels = np.array([*treatment_names, "alla"], dtype=object)
     n_r, n_p, n_t = len(region_names), len(pathway_names) + 1, len(treatment_names) + 1
 
-    measures = {}
+    measures: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
     for _, source, _ in QUANTILES:
         if source not in measures:
-            measures[source] = _values(facts.column(source))
+            values, valid = _values(facts.column(source))
+            if valid.all():
+                measures[source] = (values, None)  # no need to filter
+            else:
+                measures[source] = (values[valid], valid)
 
     month_labels = [periods.labels_for(dt.date(int(m[:4]), int(m[5:7]), 1)) for m in month_names]
-    parts: list[pa.Table] = []
-    for kind_index, _kind in enumerate(("year", "half", "quarter", "month")):
+    n_b = len(basis_names)
+
+    def one_kind(kind_index: int) -> list[pa.Table]:
         labels = sorted({ls[kind_index] for ls in month_labels})
         label_code = {label: i for i, label in enumerate(labels)}
         period_of_month = np.array([label_code[ls[kind_index]] for ls in month_labels], np.int64)
-        period = period_of_month[month]
         n_per = len(labels)
-        base = basis * n_per + period
+        base = basis * n_per + period_of_month[month]
+        out = []
         for region in region_by_level:
             for pw in pathway_options:
                 for tr in treatment_options:
                     key = ((base * n_r + region) * n_p + pw) * n_t + tr
-                    present, group = _compact(key, 2 * n_per * n_r * n_p * n_t)
+                    present, group = _compact(key, n_b * n_per * n_r * n_p * n_t)
                     columns: dict[str, np.ndarray] = {}
                     for source, (values, valid) in measures.items():
                         wanted = [(name, q) for name, s, q in QUANTILES if s == source]
-                        results = order_statistics(
-                            group[valid], values[valid], len(present), [q for _, q in wanted]
-                        )
+                        levels = [q for _, q in wanted]
+                        if valid is None:
+                            results = order_statistics(group, values, len(present), levels)
+                        else:
+                            results = order_statistics(group[valid], values, len(present), levels)
                         for (name, _), result in zip(wanted, results, strict=True):
                             columns[name] = result
-                    parts.append(
+                    out.append(
                         _decode(
                             present,
                             columns,
@@ -196,6 +203,11 @@ def wide_quantiles(facts: pa.Table, county_parent: Mapping[str, str]) -> pa.Tabl
                             treatment_labels,
                         )
                     )
+        return out
+
+    # (Two threads over the period types gained nothing measurable: most of the work holds the
+    # GIL.)
+    parts = [table for kind_index in range(4) for table in one_kind(kind_index)]
     return pa.concat_tables(parts)
 
 
