@@ -185,6 +185,8 @@ def table(results: dict) -> str:
         f"{'compute peak memory':<36}{gib(com['peak_rss_bytes']):>18}   "
         f"≤ 4 GiB    {verdict(results['goals']['compute_peak_bytes'])}"
     )
+    if "cpu_seconds" in com:
+        lines.append(f"{'  CPU time, all threads (s)':<36}{com['cpu_seconds']:>18.1f}")
     for step, seconds in com["steps"].items():
         lines.append(f"{'  ' + step:<36}{seconds:>18.1f}")
     peer = results.get("peer")

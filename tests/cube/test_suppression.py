@@ -82,6 +82,40 @@ def test_vectorised_secondary_equals_reference(cells):
     )
 
 
+@settings(max_examples=100, deadline=None)
+@given(cubes, st.randoms(use_true_random=False))
+def test_row_order_and_non_additive_rows_do_not_matter(cells, rnd):
+    """The engine's cells come sorted by key; any other order (and rows outside the additive
+    set) must give the same suppression as the sorted additive cells alone."""
+    catalog = load()
+    parents = region_parents(catalog)
+    keys, table = as_table(cells)
+    period_parent = {p: periods.parent(p) for p in PERIODS if periods.parent(p)}
+    expected = suppression.secondary_mask(
+        table, suppression.primary_mask(table, {}), np.ones(len(keys), bool), parents, period_parent
+    )
+    # Non-additive copies under another indicator, then everything shuffled.
+    extra = [("svf_ledtid_median", *k[1:]) for k in keys]
+    all_keys = keys + extra
+    dens = [cells[k] for k in keys] + [cells[k] for k in keys]
+    perm = list(range(len(all_keys)))
+    rnd.shuffle(perm)
+    cols = list(zip(*[all_keys[i] for i in perm], strict=True))
+    data = {n: pa.array(c, pa.string()) for n, c in zip(suppression.KEY_COLUMNS, cols, strict=True)}
+    data["denominator"] = pa.array([dens[i] for i in perm], pa.int64())
+    shuffled = pa.table(data)
+    additive = np.array([i < len(keys) for i in perm])
+    got = suppression.secondary_mask(
+        shuffled, suppression.primary_mask(shuffled, {}), additive, parents, period_parent
+    )
+    want = {k for k, hidden in zip(keys, expected, strict=True) if hidden}
+    assert {all_keys[i] for i, h in zip(perm, got, strict=True) if h and i < len(keys)} == want
+    # non-additive cells keep their primary suppression only
+    for i, h in zip(perm, got, strict=True):
+        if i >= len(keys):
+            assert h == (dens[i] < 5)
+
+
 def test_single_small_county_pulls_its_smallest_sibling():
     catalog = load()
     cells = {
@@ -98,3 +132,23 @@ def test_single_small_county_pulls_its_smallest_sibling():
     )
     shown = {k[2] for k, h in zip(keys, hidden, strict=True) if h}
     assert shown == {"05", "06"}
+
+
+def test_key_codes_keep_nulls_and_sort_them_last():
+    """Imported aggregate values may lack key parts; they must survive the sort unchanged."""
+    table = pa.table(
+        {
+            "indicator": ["b", "a", "a", "a"],
+            "region_basis": [None, "bostad", None, "avslutande"],
+            "region": ["05", "SE", "05", "06"],
+            "pathway": ["alla"] * 4,
+            "treatment": ["alla"] * 4,
+            "period": ["2024"] * 4,
+        }
+    )
+    codes = suppression.KeyCodes.of(table, {"05": "sydost"}, {})
+    order = codes.sort_order()
+    ordered = codes.take(order)
+    assert ordered.column("region_basis").to_pylist() == ["avslutande", "bostad", None, None]
+    assert ordered.column("indicator").to_pylist() == ["a", "a", "a", "b"]
+    assert ordered.column("region").to_pylist() == ["06", "SE", "05", "05"]

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from lofte.catalog import Catalog, load
 from lofte.core import periods
-from lofte.cube import register, suppression
+from lofte.cube import quantiles, register, suppression
 from lofte.svf import engine as svf_engine
 
 #: Public columns of the cube file, SPEC §8.
@@ -100,6 +101,8 @@ def compute(
     con = svf_engine.connect(threads=threads)
     say("assemble")
     svf_engine.assemble(con, events, cutoffs, catalog)
+    # The assembly's intermediate tables are large at national scale and not needed any more.
+    con.execute("DROP TABLE sequenced; DROP TABLE groups")
     span = con.execute("SELECT MIN(end_date), MAX(end_date) FROM instances").fetchall()[0]
     first, last = span if span and span[0] is not None else (dt.date(2015, 1, 1),) * 2
     con.register("period_map", period_map(first, last))
@@ -109,23 +112,22 @@ def compute(
     con.register("pathway_info", svf_engine.catalog_relations(catalog)["pathway_info"])
     say("cells")
     con.execute(svf_engine.sql("lofte.cube", "cells.sql"))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE wide_quantiles (region_basis VARCHAR, period VARCHAR, "
-        "region VARCHAR, pathway VARCHAR, treatment VARCHAR, lead_p25 DOUBLE, "
-        "lead_median DOUBLE, lead_p75 DOUBLE, med_visit DOUBLE, med_diagnosis DOUBLE, "
-        "med_treatment DOUBLE)"
-    )
-    for kind in periods.KINDS:
-        con.execute(svf_engine.sql("lofte.cube", "quantiles.sql"), {"period_type": kind})
+    con.execute(svf_engine.sql("lofte.cube", "quantiles.sql"))
+    quantile_facts = con.sql("SELECT * FROM quantile_facts").to_arrow_table()
+    con.execute("DROP TABLE quantile_facts; DROP TABLE facts")
+    wide_quantiles = quantiles.wide_quantiles(quantile_facts, county_parents(catalog))
+    del quantile_facts
+    con.register("wide_quantiles", wide_quantiles)
     con.execute(svf_engine.sql("lofte.cube", "indicators.sql"))
     # The intermediate tables are large at national scale; free them before the next step.
-    con.execute("DROP TABLE facts; DROP TABLE wide_cells; DROP TABLE wide_quantiles")
-    con.execute("DROP TABLE wide_all; DROP TABLE sequenced; DROP TABLE groups")
+    con.execute("DROP TABLE wide_cells")
+    con.unregister("wide_quantiles")
+    del wide_quantiles
+    con.execute("DROP TABLE wide_all")
     if extra_cells is not None and extra_cells.num_rows:
         con.register("extra_cells", extra_cells)
         con.execute("INSERT INTO cells SELECT * FROM extra_cells")
     say("suppression")
-    cube = finish_cells(con, "cells", catalog)
     instances = con.sql(
         "SELECT * FROM instances ORDER BY patient, pathway, instance_no"
     ).to_arrow_table()
@@ -133,14 +135,19 @@ def compute(
         "SELECT delivery_id, line, pathway, suffix, event_date, flag FROM event_flags "
         "ORDER BY delivery_id, line, flag"
     ).to_arrow_table()
+    con.execute("DROP TABLE instances; DROP TABLE event_flags; DROP TABLE inclusion_numerators")
+    cube = finish_cells(con, "cells", catalog, drop_relation=True)
     con.close()
     return EngineResult(instances=instances, event_flags=flags, cube=cube)
 
 
-def finish_cells(con: duckdb.DuckDBPyConnection, relation: str, catalog: Catalog) -> pa.Table:
+def finish_cells(
+    con: duckdb.DuckDBPyConnection, relation: str, catalog: Catalog, drop_relation: bool = False
+) -> pa.Table:
     """Add uncertainty, targets and disclosure control to raw cells (one place for all sources).
 
-    ``relation`` names the raw cells in ``con`` (columns of ``cells`` in indicators.sql).
+    ``relation`` names the raw cells in ``con`` (columns of ``cells`` in indicators.sql); with
+    ``drop_relation`` it is dropped as soon as it has been read, to free its memory.
     """
     con.execute(f"CREATE OR REPLACE TEMP VIEW raw_cells AS SELECT * FROM {relation}")
     con.register("indicator_info", indicator_info(catalog))
@@ -158,20 +165,60 @@ def finish_cells(con: duckdb.DuckDBPyConnection, relation: str, catalog: Catalog
             }
         ),
     )
-    con.execute(svf_engine.sql("lofte.cube", "finish.sql"))
-    table = con.sql("SELECT * FROM finished").to_arrow_table()
-    con.execute("DROP TABLE finished")
-    # Secondary suppression over the additive indicators (SPEC §7).
-    suppressed = suppression.secondary_mask(
-        table,
-        table.column("suppressed").to_numpy(zero_copy_only=False),
-        table.column("additive").to_numpy(zero_copy_only=False),
-        region_parents(catalog),
-        period_parents(table),
+    table = con.sql(svf_engine.sql("lofte.cube", "finish.sql")).to_arrow_table()
+    con.execute("DROP VIEW raw_cells")
+    if drop_relation:
+        con.execute(f"DROP TABLE {relation}")
+    con.unregister("cell_targets")
+    # Sort by the cube's key and apply the secondary suppression (SPEC §7) on integer codes of
+    # the key columns, computed once for both.
+    codes = suppression.KeyCodes.of(table, region_parents(catalog), period_parents(table))
+    order = codes.sort_order()
+    codes = codes.take(order)
+    schema = table.schema
+    # The sorted copy is built column by column, letting go of each unsorted column as it goes.
+    unsorted = dict(zip(table.column_names, table.columns, strict=True))
+    del table
+    table = _sorted_table(unsorted, schema, order, codes)
+    del order
+    suppressed = table.column("suppressed").to_numpy(zero_copy_only=False).copy()
+    additive = np.flatnonzero(table.column("additive").to_numpy(zero_copy_only=False))
+    additive_codes = codes.take(additive)
+    del codes
+    suppressed[additive] = suppression.secondary_of_additive(
+        additive_codes,
+        table.column("denominator").to_numpy(zero_copy_only=False)[additive],
+        suppressed[additive],
     )
+    del additive_codes
     table = table.drop_columns(["additive"])
     index = table.column_names.index("suppressed")
     return table.set_column(index, "suppressed", pa.array(suppressed, pa.bool_()))
+
+
+def _sorted_table(
+    unsorted: dict[str, pa.ChunkedArray],
+    schema: pa.Schema,
+    order: np.ndarray,
+    codes: suppression.KeyCodes,
+) -> pa.Table:
+    """The columns of ``unsorted`` (emptied on the way) taken in ``order``, cheaper than
+    ``take``: gathering millions of strings is slow, so the key columns come back from their
+    codes and the other string columns through a dictionary."""
+    rows = pa.array(order)
+    columns = []
+    for name in schema.names:
+        column = unsorted.pop(name)
+        if name in suppression.KEY_COLUMNS:
+            columns.append(codes.column(name))
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            encoded = pc.dictionary_encode(column.combine_chunks())
+            columns.append(
+                pc.take(encoded.dictionary, pc.take(encoded.indices, rows)).cast(column.type)
+            )
+        else:
+            columns.append(pc.take(column, rows))
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def indicator_info(catalog: Catalog) -> pa.Table:
@@ -199,6 +246,11 @@ def _target(
     if target.value is not None:
         return (float(target.value), None)
     return (target.low, target.high)
+
+
+def county_parents(catalog: Catalog) -> dict[str, str]:
+    """Each county's healthcare region (the ``region_map`` relation as a mapping)."""
+    return {c.code: p for c in catalog.counties() if (p := catalog.parent(c.code)) is not None}
 
 
 def region_parents(catalog: Catalog) -> dict[str, str]:

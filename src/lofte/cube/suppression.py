@@ -36,24 +36,114 @@ def primary_mask(cells: pa.Table, min_cell: Mapping[str, int], default_min: int 
     return np.asarray(den < limit)
 
 
-def _factorize(parts: list[pa.Array | pa.ChunkedArray]) -> np.ndarray:
-    """Integer group ids for rows with equal values in all ``parts`` (strings).
+class KeyCodes:
+    """Integer codes of the cells' key columns, computed once per finish.
 
-    Each column is dictionary-encoded on its own and the codes are combined arithmetically into
-    one int64 per row (the dimensions are small: tens of regions, hundreds of periods), which
-    is far cheaper than joining strings for millions of cells.
+    Each column's codes follow the strings' order (code point order, as Python compares), so
+    that one mixed-radix number per cell orders the cells by key. Region and period codes also
+    cover the parents that the mappings name, so that a child's parent has a code even where the
+    parent has no cell (only equality matters for those).
     """
-    combined = np.zeros(len(parts[0]), dtype=np.int64)
-    for part in parts:
-        encoded = pc.dictionary_encode(_flat(part))
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        combined = combined * (len(encoded.dictionary) + 1) + codes
-    return np.unique(combined, return_inverse=True)[1].astype(np.int64)
+
+    def __init__(
+        self,
+        codes: dict[str, np.ndarray],
+        sizes: dict[str, int],
+        parent: dict[str, tuple[np.ndarray, np.ndarray]],
+        names: dict[str, list[str | None]],
+    ) -> None:
+        self.codes = codes
+        self.sizes = sizes
+        self.parent = parent
+        #: The strings of each column in code order.
+        self.names = names
+
+    @classmethod
+    def of(
+        cls, cells: pa.Table, region_parent: Mapping[str, str], period_parent: Mapping[str, str]
+    ) -> KeyCodes:
+        codes: dict[str, np.ndarray] = {}
+        sizes: dict[str, int] = {}
+        parents: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        all_names: dict[str, list[str | None]] = {}
+        for name in KEY_COLUMNS:
+            mapping = {"region": region_parent, "period": period_parent}.get(name)
+            column_codes, names = _sorted_codes(cells.column(name))
+            all_names[name] = names
+            sizes[name] = len(names)
+            if mapping is not None:
+                extra = sorted({mapping[v] for v in names if v in mapping} - set(names))
+                everything = {v: i for i, v in enumerate([*names, *extra])}
+                parent = np.array(
+                    [everything.get(mapping[v], -1) if v in mapping else -1 for v in names],
+                    dtype=np.int32,
+                )
+                has = parent >= 0
+                parents[name] = (np.where(has, parent, 0)[column_codes], has[column_codes])
+                sizes[name] = len(everything)
+            codes[name] = column_codes
+        return cls(codes, sizes, parents, all_names)
+
+    def column(self, name: str) -> pa.Array:
+        """The strings of key column ``name`` rebuilt from the codes (in the codes' row order)."""
+        return pc.take(pa.array(self.names[name], pa.string()), pa.array(self.codes[name]))
+
+    def take(self, rows: np.ndarray) -> KeyCodes:
+        return KeyCodes(
+            {k: v[rows] for k, v in self.codes.items()},
+            self.sizes,
+            {k: (p[rows], h[rows]) for k, (p, h) in self.parent.items()},
+            self.names,
+        )
+
+    def __len__(self) -> int:
+        return len(self.codes[KEY_COLUMNS[0]])
+
+    def key_order(self) -> np.ndarray | None:
+        """One int64 per cell ordering the cells like their key tuples, or None on overflow."""
+        combined = np.zeros(len(self), dtype=np.int64)
+        space = 1
+        for name in KEY_COLUMNS:
+            space *= self.sizes[name]
+            if space >= 2**62:
+                return None
+            combined = combined * self.sizes[name] + self.codes[name].astype(np.int64)
+        return combined
+
+    def sort_order(self) -> np.ndarray:
+        """The row order that sorts the cells by key (keys are unique)."""
+        n = len(self)
+        key = self.key_order()
+        if key is None:
+            return np.lexsort([self.codes[k] for k in reversed(KEY_COLUMNS)])
+        if n and int(key.max()) < 2**62 // n:
+            return np.sort(key * n + np.arange(n, dtype=np.int64)) % n
+        return np.argsort(key, kind="stable")
+
+    def group_ids(self, columns: list[str], last: str, last_codes: np.ndarray) -> np.ndarray:
+        """A key over ``columns`` (each cell's own codes) followed by ``last_codes``."""
+        combined = np.zeros(len(last_codes), dtype=np.int64)
+        for name in [*columns, last]:
+            codes = last_codes if name == last else self.codes[name]
+            combined = combined * self.sizes[name] + codes.astype(np.int64)
+        return combined
 
 
-def group_memberships(
-    cells: pa.Table, region_parent: Mapping[str, str], period_parent: Mapping[str, str]
-) -> tuple[np.ndarray, np.ndarray, int]:
+def _dense_ids(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """Consecutive ids 0..k-1 for the distinct ``keys`` (same equalities), and k."""
+    if keys.size == 0:
+        return keys.astype(np.int64), 0
+    top = int(keys.max()) + 1
+    if top <= 2**26:
+        present = np.zeros(top, dtype=bool)
+        present[keys] = True
+        lookup = np.cumsum(present, dtype=np.int32) - 1
+        return lookup[keys].astype(np.int64), int(lookup[-1]) + 1
+    distinct = np.unique(keys)
+    return np.searchsorted(distinct, keys), int(distinct.size)
+
+
+def _memberships(codes: KeyCodes, n: int) -> tuple[np.ndarray, np.ndarray, int]:
     """All (cell, group) memberships of the additive groups, with one id space for all groups.
 
     Geography and period are hierarchies: a cell belongs to its parent's group as a child and to
@@ -61,69 +151,61 @@ def group_memberships(
     that dimension (``alla`` included) form one group. Returns (member_cell, member_group,
     number of groups).
     """
-    col = {name: _flat(cells.column(name)) for name in KEY_COLUMNS}
-    parent_region, has_region_parent = _lookup(col["region"], region_parent)
-    parent_period, has_period_parent = _lookup(col["period"], period_parent)
-
-    n = cells.num_rows
     cells_idx = np.arange(n, dtype=np.int64)
     member_cell: list[np.ndarray] = []
     member_group: list[np.ndarray] = []
     offset = 0
-
-    def add(ids: np.ndarray, cell_ids: np.ndarray) -> None:
-        nonlocal offset
-        member_cell.append(cell_ids)
-        member_group.append(ids + offset)
-        offset += int(ids.max(initial=-1)) + 1
-
-    for base, parent, own, has_parent in (
-        (
-            ["indicator", "region_basis", "pathway", "treatment", "period"],
-            parent_region,
-            col["region"],
-            has_region_parent,
-        ),
-        (
-            ["indicator", "region_basis", "region", "pathway", "treatment"],
-            parent_period,
-            col["period"],
-            has_period_parent,
-        ),
-    ):
+    for dim in ("region", "period"):
+        others = [k for k in KEY_COLUMNS if k != dim]
+        parent, has_parent = codes.parent[dim]
         # Parent and child memberships share one id space, so that "the group of parent P" is
         # the same group whether reached from P itself or from one of its children.
-        parts = [pa.concat_arrays([col[b], col[b]]) for b in base]
-        parts.append(pa.concat_arrays([parent, own]))
-        ids = _factorize(parts)
-        keep = np.concatenate([has_parent, np.ones(n, dtype=bool)])
-        add(ids[keep], np.concatenate([cells_idx, cells_idx])[keep])
+        keys = np.concatenate(
+            [
+                codes.group_ids(others, dim, parent)[has_parent],
+                codes.group_ids(others, dim, codes.codes[dim]),
+            ]
+        )
+        ids, k = _dense_ids(keys)
+        member_cell += [cells_idx[has_parent], cells_idx]
+        member_group.append(ids + offset)
+        offset += k
     for flat_dim in ("treatment", "pathway"):
-        add(_factorize([col[k] for k in KEY_COLUMNS if k != flat_dim]), cells_idx)
+        others = [c for c in KEY_COLUMNS if c != flat_dim]
+        ids, k = _dense_ids(codes.group_ids(others[:-1], others[-1], codes.codes[others[-1]]))
+        member_cell.append(cells_idx)
+        member_group.append(ids + offset)
+        offset += k
     return np.concatenate(member_cell), np.concatenate(member_group), offset
 
 
-def _lookup(values: pa.Array, mapping: Mapping[str, str]) -> tuple[pa.Array, np.ndarray]:
-    """Vectorised ``mapping.get(v, "")`` and whether ``v`` is a key, for a string column."""
-    keys = pa.array(list(mapping), pa.string())
-    targets = pa.array(list(mapping.values()), pa.string())
-    index = pc.index_in(values, value_set=keys)
-    found = pc.is_valid(index).to_numpy(zero_copy_only=False)
-    mapped = pc.fill_null(pc.take(targets, index), "")
-    return _flat(mapped), np.asarray(found, dtype=bool)
+def group_memberships(
+    cells: pa.Table, region_parent: Mapping[str, str], period_parent: Mapping[str, str]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """All (cell, group) memberships of the additive groups of ``cells`` (see _memberships)."""
+    return _memberships(KeyCodes.of(cells, region_parent, period_parent), cells.num_rows)
 
 
 def _flat(a: pa.Array | pa.ChunkedArray) -> pa.Array:
     return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
 
 
-def _sorted_codes(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """Integer codes whose order is the strings' order (code point order, as Python compares)."""
+def _sorted_codes(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[str | None]]:
+    """Integer codes whose order is the strings' order (code point order, as Python compares),
+    and the strings in that order. A null (an imported aggregate value may lack a key part) gets
+    the last code, as ``ORDER BY`` puts nulls last."""
     encoded = pc.dictionary_encode(_flat(column))
-    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
-    rank_of_code = np.empty(len(order), dtype=np.int64)
+    names: list[str | None] = encoded.dictionary.to_pylist()
+    order = np.argsort(np.array(names, dtype=object), kind="stable")
+    rank_of_code = np.empty(len(order) + 1, dtype=np.int32)
     rank_of_code[order] = np.arange(len(order))
-    return rank_of_code[encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
+    rank_of_code[len(order)] = len(order)
+    indices = pc.fill_null(encoded.indices, len(order)).to_numpy(zero_copy_only=False)
+    codes = rank_of_code[indices]
+    sorted_names = [names[i] for i in order]
+    if encoded.indices.null_count:
+        sorted_names.append(None)
+    return codes, sorted_names
 
 
 def secondary_mask(
@@ -135,35 +217,90 @@ def secondary_mask(
 ) -> np.ndarray:
     """Extend ``suppressed`` until no additive group has exactly one suppressed cell.
 
-    Same rounds as :func:`lofte.core.disclosure.secondary`. Only the first round looks at every
-    group; later rounds re-check just the groups that received a pick in the round before
-    (no other group's count can have changed).
+    Same rounds as :func:`lofte.core.disclosure.secondary` (see :func:`secondary_from_codes`).
+    """
+    if not np.any(suppressed & additive):
+        return suppressed.copy()
+    return secondary_from_codes(
+        KeyCodes.of(cells, region_parent, period_parent),
+        cells.column("denominator").to_numpy(zero_copy_only=False),
+        suppressed,
+        additive,
+    )
+
+
+def secondary_from_codes(
+    all_codes: KeyCodes, denominator: np.ndarray, suppressed: np.ndarray, additive: np.ndarray
+) -> np.ndarray:
+    """:func:`secondary_mask` on the cells' key codes and denominators.
+
+    Only the first round looks at every group; later rounds re-check just the groups that
+    received a pick in the round before (no other group's count can have changed). Large arrays
+    are ordered with ``np.sort`` on packed integers (far faster than ``argsort``).
     """
     suppressed = suppressed.copy()
     idx = np.flatnonzero(additive)
     if idx.size == 0 or not suppressed[idx].any():
         return suppressed
-    sub = cells.take(pa.array(idx))
-    den = sub.column("denominator").to_numpy(zero_copy_only=False).astype(np.int64)
-    # Rank by (denominator, key): the complementary cell is the smallest, ties by key order.
-    keys = [_sorted_codes(sub.column(k)) for k in reversed(KEY_COLUMNS)]
-    order = np.lexsort((*keys, den))
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
+    suppressed[idx] = secondary_of_additive(
+        all_codes.take(idx), np.asarray(denominator)[idx], suppressed[idx]
+    )
+    return suppressed
 
-    member_cell, member_group, n_groups = group_memberships(sub, region_parent, period_parent)
+
+def secondary_of_additive(
+    codes: KeyCodes, denominator: np.ndarray, suppressed: np.ndarray
+) -> np.ndarray:
+    """The secondary suppression of cells that are all additive: the new suppressed flags.
+
+    ``codes``, ``denominator`` and ``suppressed`` describe the same cells in the same order.
+    """
+    n = len(codes)
+    den = np.asarray(denominator).astype(np.int64)
+    if n == 0 or not suppressed.any():
+        return suppressed.copy()
+    # Rank by (denominator, key): the complementary cell is the smallest, ties by key order.
+    key = codes.key_order()
+    low = int(den.min())
+    if (
+        key is not None
+        and bool(np.all(np.diff(key) > 0))
+        and (int(den.max()) - low + 1) < 2**62 // n
+    ):
+        # Cells already in key order (as the engine gives them): pack (denominator, position).
+        packed = np.sort((den - low) * n + np.arange(n, dtype=np.int64))
+        order = packed % n
+    elif key is not None:
+        order = np.lexsort((key, den))
+    else:
+        order = np.lexsort((*(codes.codes[k] for k in reversed(KEY_COLUMNS)), den))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n, dtype=np.int64)
+
+    member_cell, member_group, n_groups = _memberships(codes, n)
     # Membership rows sorted by (group, rank): a group's rows are one contiguous block whose first
     # unsuppressed row is its complementary candidate.
-    sort = np.argsort(member_group * len(idx) + rank[member_cell])
-    member_cell, member_group = member_cell[sort], member_group[sort]
-    block_start = np.searchsorted(member_group, np.arange(n_groups))
-    block_end = np.append(block_start[1:], len(member_group))
+    packed = member_group * n + rank[member_cell]
+    del member_cell
+    packed.sort()
+    group_of_row = packed // n
+    member_cell = order[packed - group_of_row * n].astype(np.int32)
+    # int32 halves the memory of the tens of millions of memberships (ids stay below 2**31).
+    member_group = group_of_row.astype(np.int32)
+    del packed, group_of_row
+    group_size = np.bincount(member_group, minlength=n_groups)
+    block_end = np.cumsum(group_size)
+    block_start = block_end - group_size
     # The groups of each cell, for updating counts after a pick.
-    by_cell = np.argsort(member_cell, kind="stable")
-    cell_start = np.searchsorted(member_cell[by_cell], np.arange(len(idx)))
-    cell_end = np.append(cell_start[1:], len(by_cell))
+    by_cell = member_cell.astype(np.int64) * n_groups + member_group
+    by_cell.sort()
+    cell_size = np.bincount(member_cell, minlength=n)
+    cell_end = np.cumsum(cell_size)
+    cell_start = cell_end - cell_size
+    cell_group = (by_cell % n_groups).astype(np.int32)
+    del by_cell
 
-    state = suppressed[idx]
+    state = suppressed.copy()
     counts = np.bincount(member_group, weights=state[member_cell], minlength=n_groups)
     to_check = np.arange(n_groups)
     while to_check.size:
@@ -174,15 +311,27 @@ def secondary_mask(
         open_rows = rows[~state[member_cell[rows]]]
         if open_rows.size == 0:
             break
-        # The first open row of each group (rows are in (group, rank) order).
-        first = np.unique(member_group[open_rows], return_index=True)[1]
-        picks = np.unique(member_cell[open_rows[first]])
+        # The first open row of each group (rows are in (group, rank) order, groups ascending).
+        groups = member_group[open_rows]
+        first = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
+        picks = _distinct(member_cell[open_rows[first]], n)
         state[picks] = True
-        touched = member_group[by_cell[_ranges(cell_start[picks], cell_end[picks])]]
-        np.add.at(counts, touched, 1)
-        to_check = np.unique(touched)
-    suppressed[idx] = state
-    return suppressed
+        touched = cell_group[_ranges(cell_start[picks], cell_end[picks])]
+        to_check = _distinct(touched, n_groups)
+        if touched.size > n_groups // 16:
+            counts += np.bincount(touched, minlength=n_groups)
+        else:
+            np.add.at(counts, touched, 1)
+    return state
+
+
+def _distinct(values: np.ndarray, bound: int) -> np.ndarray:
+    """``np.unique(values)`` for integers in ``0..bound-1``, by a mask when values are many."""
+    if values.size > bound // 16:
+        mask = np.zeros(bound, dtype=bool)
+        mask[values] = True
+        return np.flatnonzero(mask)
+    return np.unique(values)
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

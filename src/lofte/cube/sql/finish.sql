@@ -1,9 +1,8 @@
 -- Uncertainty, targets and primary disclosure control for the raw cells, SPEC §5, §7, §8.
 -- Inputs: raw_cells (long cells), indicator_info(indicator, unit, direction, min_cell),
 --   cell_targets(indicator, region, period, target, target_high) for the cells' distinct keys.
--- Output: finished, sorted by the cube's key.
+-- Output: the finished cells, in no particular order (lofte.cube.engine sorts them by key).
 
-CREATE OR REPLACE TEMP TABLE finished AS
 WITH base AS (
     SELECT
         c.*,
@@ -44,4 +43,3 @@ SELECT
         ELSE value >= target
     END AS meets_target
 FROM base
-ORDER BY indicator, region_basis, region, pathway, treatment, period;
