@@ -42,15 +42,6 @@ DATE_FORMATS = ["%Y-%m-%d", "%Y%m%d"]
 #: Errors printed on stderr for a rejected delivery; the rest are in ``deliveries show``.
 SHOWN_ERRORS = 20
 
-_STEP_LABELS = {
-    0: "Läser filen",
-    1: "Kontrollerar raderna",
-    2: "Pseudonymiserar",
-    3: "Kontrollerar förloppen",
-    4: "Skriver händelser",
-    5: "Registrerar leveransen",
-}
-
 app = typer.Typer(
     help="SVF-leveranser: import och historik.",
     no_args_is_help=True,
@@ -123,7 +114,7 @@ def import_svf(
 ) -> None:
     """Importera en SVF-leverans (en regions händelser för en period)."""
     _setup()
-    from lofte.svf.deliveries import DeliveryError, import_delivery
+    from lofte.svf.deliveries import STEP_LABELS, DeliveryError, import_delivery
 
     region = region.strip()
     if region not in _counties():
@@ -145,10 +136,10 @@ def import_svf(
         transient=True,
         disable=not console.is_terminal,
     ) as bar:
-        task = bar.add_task(_STEP_LABELS[0], total=None)
+        task = bar.add_task(STEP_LABELS[0], total=None)
 
         def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=_STEP_LABELS.get(done, ""))
+            bar.update(task, completed=done, total=total, description=STEP_LABELS.get(done, ""))
 
         try:
             delivery = import_delivery(

@@ -53,6 +53,16 @@ T = TypeVar("T")
 
 #: Steps reported through ``progress(done, PROGRESS_STEPS)``.
 PROGRESS_STEPS = 6
+#: What the import is doing once ``done`` steps are finished (shown by the CLI and the desk).
+STEP_LABELS = {
+    0: "Läser filen",
+    1: "Kontrollerar raderna",
+    2: "Pseudonymiserar",
+    3: "Kontrollerar förloppen",
+    4: "Skriver händelser",
+    5: "Registrerar leveransen",
+    6: "Klar",
+}
 
 
 class DeliveryError(Exception):

@@ -27,15 +27,6 @@ from lofte.web.desk.models import Job
 
 logger = logging.getLogger(__name__)
 
-IMPORT_STEPS = {
-    0: "Läser filen",
-    1: "Kontrollerar raderna",
-    2: "Pseudonymiserar",
-    3: "Kontrollerar förloppen",
-    4: "Skriver händelser",
-    5: "Registrerar leveransen",
-    6: "Klar",
-}
 COMPUTE_STAGES = ["assemble", "cells", "suppression", "write"]
 COMPUTE_LABELS = {
     "assemble": "Bygger vårdförlopp",
@@ -125,14 +116,20 @@ def would_supersede(job: Job, path: Path) -> list[dict[str, Any]]:
 @task()
 def run_import(job_id: int) -> str:
     """Import the uploaded delivery of job ``job_id`` (asks first if it would supersede)."""
-    from lofte.svf.deliveries import PROGRESS_STEPS, DeliveryError, DeliveryRefused, import_delivery
+    from lofte.svf.deliveries import (
+        PROGRESS_STEPS,
+        STEP_LABELS,
+        DeliveryError,
+        DeliveryRefused,
+        import_delivery,
+    )
 
     job = Job.objects.select_related("user").get(pk=job_id)
     if job.finished:
         return str(job.status)
     path = config.home() / job.upload_path
     user = job.user
-    _update(job_id, status=Job.Status.RUNNING, done=0, total=PROGRESS_STEPS, step=IMPORT_STEPS[0])
+    _update(job_id, status=Job.Status.RUNNING, done=0, total=PROGRESS_STEPS, step=STEP_LABELS[0])
     keep_file = False
     try:
         if not job.confirmed:
@@ -151,7 +148,7 @@ def run_import(job_id: int) -> str:
                 return Job.Status.CONFIRM
 
         def progress(done: int, total: int) -> None:
-            _update(job_id, done=done, total=total, step=IMPORT_STEPS.get(done, ""))
+            _update(job_id, done=done, total=total, step=STEP_LABELS.get(done, ""))
 
         try:
             delivery = import_delivery(
@@ -200,7 +197,7 @@ def run_import(job_id: int) -> str:
             status=Job.Status.DONE,
             delivery=delivery,
             done=PROGRESS_STEPS,
-            step=IMPORT_STEPS[6],
+            step=STEP_LABELS[6],
             message=delivery.message,
         )
         return Job.Status.DONE
