@@ -253,6 +253,9 @@ def test_english(client, site_home):
     assert '<html lang="en">' in html
     assert "Comparison" in html and "Share starting treatment within the SVF lead time" in html
     assert "Sweden" in html
+    # the selection form's choices are translated too
+    assert "Regions (counties)" in html and "All treatments" in html
+    assert "Regioner (län)" not in html and "Alla behandlingar" not in html
     html = client.get("/", BASE, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert '<html lang="sv">' in html and "Jämförelse" in html
     # the language switch keeps the view

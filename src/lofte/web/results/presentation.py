@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from lofte.catalog import Catalog
 from lofte.catalog.model import NATION, Indicator
@@ -48,21 +47,21 @@ def pathway_name(cat: Catalog, pathway: str) -> str:
 
 
 TREATMENTS = {
-    "alla": _lazy("Alla behandlingar"),
-    "kirurgi": _lazy("Kirurgi"),
-    "lakemedel": _lazy("Läkemedel"),
-    "stralning": _lazy("Strålning"),
-    "palliativ": _lazy("Palliativ behandling"),
-    "annan": _lazy("Annan behandling"),
-    "expektans": _lazy("Exspektans"),
-    "ingen_atgard": _lazy("Ingen åtgärd"),
-    "avslutande_samtal": _lazy("Avslutande samtal"),
-    "avslut": _lazy("Avslut utan behandling"),
+    "alla": gettext_lazy("Alla behandlingar"),
+    "kirurgi": gettext_lazy("Kirurgi"),
+    "lakemedel": gettext_lazy("Läkemedel"),
+    "stralning": gettext_lazy("Strålning"),
+    "palliativ": gettext_lazy("Palliativ behandling"),
+    "annan": gettext_lazy("Annan behandling"),
+    "expektans": gettext_lazy("Exspektans"),
+    "ingen_atgard": gettext_lazy("Ingen åtgärd"),
+    "avslutande_samtal": gettext_lazy("Avslutande samtal"),
+    "avslut": gettext_lazy("Avslut utan behandling"),
 }
 BASES = {
-    "bostad": _lazy("Patientens hemregion"),
-    "avslutande": _lazy("Region som avslutade förloppet"),
-    "": _lazy("Ingen (inrapporterat värde)"),
+    "bostad": gettext_lazy("Patientens hemregion"),
+    "avslutande": gettext_lazy("Region som avslutade förloppet"),
+    "": gettext_lazy("Ingen (inrapporterat värde)"),
 }
 PERIOD_TYPES = {
     "year": pgettext_lazy("period type", "År"),
@@ -70,7 +69,10 @@ PERIOD_TYPES = {
     "quarter": pgettext_lazy("period type", "Kvartal"),
     "month": pgettext_lazy("period type", "Månad"),
 }
-LEVELS = {"county": _lazy("Regioner (län)"), "healthcare_region": _lazy("Sjukvårdsregioner")}
+LEVELS = {
+    "county": gettext_lazy("Regioner (län)"),
+    "healthcare_region": gettext_lazy("Sjukvårdsregioner"),
+}
 
 
 def treatment_name(code: str) -> str:
