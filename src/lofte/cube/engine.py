@@ -114,7 +114,10 @@ def compute(
     con.execute(svf_engine.sql("lofte.cube", "cells.sql"))
     con.execute(svf_engine.sql("lofte.cube", "quantiles.sql"))
     quantile_facts = con.sql("SELECT * FROM quantile_facts").to_arrow_table()
-    con.execute("DROP TABLE quantile_facts; DROP TABLE facts")
+    con.execute(
+        "DROP TABLE quantile_facts; DROP TABLE facts; DROP TABLE month_counts; "
+        "DROP TABLE month_periods"
+    )
     wide_quantiles = quantiles.wide_quantiles(quantile_facts, county_parents(catalog))
     del quantile_facts
     con.register("wide_quantiles", wide_quantiles)

@@ -4,7 +4,14 @@
 -- Inputs: instances (lofte.svf engine), pathway_info(pathway, mdk_measured, extended_marker),
 --   region_map(county, healthcare_region), period_map(day, period, period_type).
 -- Output: wide_cells — one row per (region_basis, region, pathway, treatment, period) with the
---   numerators, denominators and quantiles of all SVF indicators.
+--   numerators and denominators of all SVF indicators (the quantiles come from
+--   lofte.cube.quantiles); inclusion_numerators for svf_inklusion.
+--
+-- Every end date lies in exactly one month, and each quarter, half and year is a union of
+-- months, so the facts are kept at month level only and the counts are first summed per finest
+-- key and month (month_counts); the grouping sets then sum those partial counts for all four
+-- period types (month_periods). Sums are distributive, so this equals counting the facts of
+-- each period type directly, on a much smaller input.
 
 CREATE OR REPLACE TEMP TABLE facts AS
 WITH based AS (
@@ -36,19 +43,23 @@ SELECT
 FROM based AS b
 JOIN region_map AS r ON r.county = b.county
 JOIN pathway_info AS p ON p.pathway = b.pathway
-JOIN period_map AS pm ON pm.day = b.end_date;
+JOIN period_map AS pm ON pm.day = b.end_date AND pm.period_type = 'month';
 
-CREATE OR REPLACE TEMP TABLE wide_cells AS
+-- Each month with the period of each of the four period types that contains it.
+CREATE OR REPLACE TEMP TABLE month_periods AS
+SELECT DISTINCT m.period AS month, p.period, p.period_type
+FROM period_map AS m
+JOIN period_map AS p ON p.day = m.day
+WHERE m.period_type = 'month';
+
+CREATE OR REPLACE TEMP TABLE month_counts AS
 SELECT
     region_basis,
-    period,
-    period_type,
-    COALESCE(county, healthcare_region, 'SE') AS region,
-    CASE WHEN county IS NOT NULL THEN 'county'
-         WHEN healthcare_region IS NOT NULL THEN 'healthcare_region'
-         ELSE 'nation' END AS region_level,
-    COALESCE(pathway, 'alla') AS pathway,
-    COALESCE(treatment, 'alla') AS treatment,
+    county,
+    healthcare_region,
+    pathway,
+    treatment,
+    period AS month,
     COUNT(*) AS n_closed,
     SUM(CASE WHEN national_end AND target_days IS NOT NULL THEN 1 ELSE 0 END) AS n_target,
     SUM(CASE WHEN national_end AND within THEN 1 ELSE 0 END) AS n_within,
@@ -64,6 +75,32 @@ SELECT
     SUM(CASE WHEN national_end AND diagnosis_to_treatment IS NOT NULL THEN 1 ELSE 0 END)
         AS n_treatment
 FROM facts
+GROUP BY region_basis, county, healthcare_region, pathway, treatment, period;
+
+CREATE OR REPLACE TEMP TABLE wide_cells AS
+SELECT
+    region_basis,
+    period,
+    period_type,
+    COALESCE(county, healthcare_region, 'SE') AS region,
+    CASE WHEN county IS NOT NULL THEN 'county'
+         WHEN healthcare_region IS NOT NULL THEN 'healthcare_region'
+         ELSE 'nation' END AS region_level,
+    COALESCE(pathway, 'alla') AS pathway,
+    COALESCE(treatment, 'alla') AS treatment,
+    SUM(c.n_closed) AS n_closed,
+    SUM(c.n_target) AS n_target,
+    SUM(c.n_within) AS n_within,
+    SUM(c.n_treated) AS n_treated,
+    SUM(c.n_within_28) AS n_within_28,
+    SUM(c.n_national) AS n_national,
+    SUM(c.n_mdk_base) AS n_mdk_base,
+    SUM(c.n_mdk) AS n_mdk,
+    SUM(c.n_visit) AS n_visit,
+    SUM(c.n_diagnosis) AS n_diagnosis,
+    SUM(c.n_treatment) AS n_treatment
+FROM month_counts AS c
+JOIN month_periods AS mp ON mp.month = c.month
 GROUP BY GROUPING SETS (
     (region_basis, period, period_type, county, healthcare_region, pathway, treatment),
     (region_basis, period, period_type, county, healthcare_region, pathway),
@@ -83,18 +120,19 @@ GROUP BY GROUPING SETS (
 -- the register reports (the register aggregate has no treatment and no symptom pathways).
 CREATE OR REPLACE TEMP TABLE inclusion_numerators AS
 SELECT
-    period,
-    COALESCE(county, healthcare_region, 'SE') AS region,
-    COALESCE(pathway, 'alla') AS pathway,
+    mp.period,
+    COALESCE(f.county, f.healthcare_region, 'SE') AS region,
+    COALESCE(f.pathway, 'alla') AS pathway,
     COUNT(*) AS n_included
-FROM facts
-WHERE region_basis = 'bostad' AND national_end
-  AND pathway IN (SELECT DISTINCT pathway FROM register_cells WHERE pathway <> 'alla')
+FROM facts AS f
+JOIN month_periods AS mp ON mp.month = f.period
+WHERE f.region_basis = 'bostad' AND f.national_end
+  AND f.pathway IN (SELECT DISTINCT pathway FROM register_cells WHERE pathway <> 'alla')
 GROUP BY GROUPING SETS (
-    (period, period_type, county, healthcare_region, pathway),
-    (period, period_type, county, healthcare_region),
-    (period, period_type, healthcare_region, pathway),
-    (period, period_type, healthcare_region),
-    (period, period_type, pathway),
-    (period, period_type)
+    (mp.period, mp.period_type, f.county, f.healthcare_region, f.pathway),
+    (mp.period, mp.period_type, f.county, f.healthcare_region),
+    (mp.period, mp.period_type, f.healthcare_region, f.pathway),
+    (mp.period, mp.period_type, f.healthcare_region),
+    (mp.period, mp.period_type, f.pathway),
+    (mp.period, mp.period_type)
 );
