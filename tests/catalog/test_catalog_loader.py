@@ -192,3 +192,10 @@ def test_mixed_population_years_give_no_sum(lofte_home):
     assert cat.region("SE").population is None
     assert cat.region("stockholm-gotland").population_year is None
     assert cat.region("sydost").population_year == 2023
+
+
+def test_target_levels_single_value_and_low_high_pair():
+    from lofte.catalog.model import Target
+
+    assert Target(value=80).levels() == (80.0, None)
+    assert Target(low=90, high=95).levels() == (90, 95)

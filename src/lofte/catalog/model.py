@@ -109,6 +109,12 @@ class Target:
     low: float | None = None
     high: float | None = None
 
+    def levels(self) -> tuple[float | None, float | None]:
+        """(target, high target): ``(value, None)`` for a single value, else ``(low, high)``."""
+        if self.value is not None:
+            return (float(self.value), None)
+        return (self.low, self.high)
+
     def as_json(self) -> dict[str, float]:
         """``{"value": x}`` or ``{"low": a, "high": b}``."""
         if self.value is not None:

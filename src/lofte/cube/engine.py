@@ -244,11 +244,7 @@ def _target(
     if indicator not in catalog.indicators:
         return (None, None)
     target = catalog.target_for(indicator, region, period)
-    if target is None:
-        return (None, None)
-    if target.value is not None:
-        return (float(target.value), None)
-    return (target.low, target.high)
+    return (None, None) if target is None else target.levels()
 
 
 def county_parents(catalog: Catalog) -> dict[str, str]:

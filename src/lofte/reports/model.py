@@ -284,8 +284,7 @@ def make_cell(
 ) -> Cell:
     if row is None:
         target = catalog.target_for(indicator.code, region, period)
-        low = None if target is None else (target.value if target.value is not None else target.low)
-        high = None if target is None or target.value is not None else target.high
+        low, high = (None, None) if target is None else target.levels()
         return Cell(region, period, None, None, None, None, None, False, low, high, "missing")
     suppressed = bool(row["suppressed"])
     target_low, target_high = _clean(row["target"]), _clean(row["target_high"])
@@ -377,8 +376,7 @@ def indicator_section(
     shown = shown_period(index, indicator, regions, report_period)
     hr = regions[-2]
     target = catalog.target_for(indicator.code, hr, report_period)
-    t_low = None if target is None else (target.value if target.value is not None else target.low)
-    t_high = None if target is None or target.value is not None else target.high
+    t_low, t_high = (None, None) if target is None else target.levels()
     section = IndicatorSection(
         code=indicator.code,
         name_sv=indicator.name_sv,
