@@ -35,7 +35,7 @@ def test_aggregate_indicators():
         assert (ind.promise, ind.unit, got) == (promise, unit, target), code
         assert ind.direction == "higher_better", code
         assert ind.target_source.strip(), code
-        assert ind.name_sv and ind.name_en and ind.description_sv, code
+        assert ind.name_sv and ind.name_en and ind.description_sv and ind.description_en, code
 
 
 def test_every_promise_2_to_6_has_an_indicator():

@@ -32,6 +32,16 @@ def test_shipped_files_without_override_dir(lofte_home):
     assert all("lofte" in f.path and f.version == 1 for f in cat.files.values())
 
 
+def test_every_indicator_has_an_english_description(lofte_home):
+    cat = load()
+    assert len(cat.indicators) >= 30
+    for code, ind in cat.indicators.items():
+        assert ind.description_en.strip(), code
+        assert ind.description_en != ind.description_sv, code
+        assert ind.description("en") == ind.description_en, code
+        assert ind.description("sv") == ind.description_sv, code
+
+
 def test_override_replaces_a_whole_file(lofte_home):
     doc = shipped("promises.yaml")
     doc["promises"][0]["text_sv"] = "Ett annat löfte"
@@ -130,6 +140,16 @@ BROKEN = [
     ("indicators.yaml", _set(["indicators", 0, "promise"], 9), "promise 9"),
     ("indicators.yaml", _set(["indicators", 0, "unit"], "score"), "needs scale"),
     ("indicators.yaml", _set(["indicators", 6, "target"], {"value": 3}), "needs a direction"),
+    (
+        "indicators.yaml",
+        lambda doc: doc["indicators"][2].pop("description_en"),
+        "indicator 'svf_ledtid_median': missing 'description_en'",
+    ),
+    (
+        "indicators.yaml",
+        _set(["indicators", 3, "description_en"], "  "),
+        "indicator 'svf_ledtid_p25': 'description_en' is empty",
+    ),
     ("targets.yaml", _set(["targets"], [{"indicator": "x", "region": "SE"}]), "'x'"),
     (
         "targets.yaml",

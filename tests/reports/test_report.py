@@ -95,6 +95,24 @@ def test_presented_tables_print_the_cube_values(report):
             assert by_region[name][1] == expected
 
 
+def test_presented_descriptions_follow_the_language(report):
+    cat = load()
+    for lang in ("sv", "en"):
+        p = present.present(report, lang, {})
+        blocks = [i for pr in p["promises"] for i in pr["indicators"]]
+        assert blocks
+        for block in blocks:
+            assert block["description"] == cat.indicator(block["code"]).description(lang)
+        rows = p["definitions"]["rows"]
+        assert [r[3] for r in rows] == [
+            cat.indicator(s.code).description(lang) for s in report.sections()
+        ]
+    ledtid = section(report, "svf_andel_inom_ledtid")
+    assert ledtid.description_en.startswith("Share of the SVF pathways")
+    english = present.present(report, "en", {})
+    assert ledtid.description_sv not in str(english)
+
+
 def test_aggregate_indicator_uses_latest_year_and_low_high_target(report):
     s = section(report, "kontaktsjukskoterska_andel")
     assert s.period == "2024" and (s.target, s.target_high) == (95.0, 99.0)

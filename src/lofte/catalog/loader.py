@@ -2,7 +2,10 @@
 
 The package ships ``catalog/data/*.yaml``. A file of the same name in ``$LOFTE_HOME/catalog/``
 replaces the shipped one as a whole (no merging), so an RCC can keep its own promises or targets
-without touching the code. Every problem is reported as a :class:`CatalogError` naming the file
+without touching the code. An override ``indicators.yaml`` must carry every required field of the
+shipped one, ``name_en`` and ``description_en`` included: the English report and results site
+show them, so a missing English definition stops the load rather than showing Swedish under an
+English heading. Every problem is reported as a :class:`CatalogError` naming the file
 and the entry.
 """
 
@@ -445,6 +448,7 @@ def _indicators(
             e.text("name_sv"),
             e.text("name_en"),
             e.text("description_sv"),
+            e.text("description_en"),
             promise,
             unit,
             direction,

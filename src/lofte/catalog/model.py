@@ -131,6 +131,7 @@ class Indicator:
     name_sv: str
     name_en: str
     description_sv: str
+    description_en: str
     promise: int | None
     unit: str
     direction: str | None
@@ -139,6 +140,10 @@ class Indicator:
     target_source: str
     min_cell: int
     scale: tuple[float, float] | None = None
+
+    def description(self, lang: str) -> str:
+        """The definition in ``lang`` ("en" gives English, anything else Swedish)."""
+        return self.description_en if lang == "en" else self.description_sv
 
 
 @dataclass(frozen=True)

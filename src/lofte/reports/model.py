@@ -95,6 +95,7 @@ class IndicatorSection:
     name_sv: str
     name_en: str
     description_sv: str
+    description_en: str
     unit: str
     direction: str | None
     source: str
@@ -382,6 +383,7 @@ def indicator_section(
         name_sv=indicator.name_sv,
         name_en=indicator.name_en,
         description_sv=indicator.description_sv,
+        description_en=indicator.description_en,
         unit=indicator.unit,
         direction=indicator.direction,
         source=indicator.source,

@@ -132,7 +132,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
             item: dict[str, Any] = {
                 "code": section.code,
                 "name": name,
-                "description": section.description_sv if lang == "sv" else "",
+                "description": (section.description_sv if lang == "sv" else section.description_en),
                 "target": target_text(section.target, section.target_high, section.unit, lang),
                 "target_note": (
                     t("status_no_target", lang) + "."
@@ -251,7 +251,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
                 (s.name_sv if lang == "sv" else s.name_en) + f" ({s.code})",
                 t(f"unit_{s.unit}", lang),
                 target_text(s.target, s.target_high, s.unit, lang),
-                s.description_sv,
+                s.description_sv if lang == "sv" else s.description_en,
                 s.target_source,
             ]
             for s in report.sections()

@@ -112,6 +112,9 @@ def test_catalogues(client, site_home):
         data["results"][0]["description_sv"]
         == cat.indicator(data["results"][0]["code"]).description_sv
     )
+    for item in data["results"]:
+        assert item["description_en"] == cat.indicator(item["code"]).description_en
+        assert item["description_en"].strip()
     _, data = get_json(client, "/api/v1/catalog/promises")
     assert [p["number"] for p in data["results"]] == list(cat.promises)
     first = data["results"][0]

@@ -216,7 +216,10 @@ def test_about_the_indicator(client, site_home):
     )
     text = english.content.decode()
     assert "A higher value is better." in text and "Technical description" in text
-    assert "(The definition is available in Swedish only.)" in text
+    assert norm(ind.description_en) in norm(text)
+    assert norm(ind.description_sv) not in norm(text)
+    assert "Swedish only" not in text
+    assert norm(ind.description_en) not in norm(html)  # the Swedish page keeps Swedish
 
 
 def test_funnel_plot_has_exact_binomial_limits_around_the_nation(client, site_home, public_cube):

@@ -151,7 +151,12 @@ def _indicators() -> list[dict[str, Any]]:
     for item in cat.as_json("indicators"):
         ind = cat.indicator(item["code"])
         out.append(
-            {**item, "description_sv": ind.description_sv, "target_source": ind.target_source}
+            {
+                **item,
+                "description_sv": ind.description_sv,
+                "description_en": ind.description_en,
+                "target_source": ind.target_source,
+            }
         )
     return out
 

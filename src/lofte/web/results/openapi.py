@@ -90,6 +90,7 @@ INDICATOR = {
         "name_sv",
         "name_en",
         "description_sv",
+        "description_en",
         "promise",
         "unit",
         "direction",
@@ -104,6 +105,10 @@ INDICATOR = {
         "name_sv": {"type": "string"},
         "name_en": {"type": "string"},
         "description_sv": {"type": "string"},
+        "description_en": {
+            "type": "string",
+            "description": "The definition in English, a rendering of description_sv.",
+        },
         "promise": _nullable("integer"),
         "unit": {"type": "string", "enum": ["percent", "days", "score", "count"]},
         "direction": _nullable("string"),

@@ -421,7 +421,7 @@ def _page_context(
             ),
             "any_suppressed": any_suppressed,
             "no_cells": not cells,
-            "description_in_swedish_only": fmt.lang() == "en",
+            "ind_description": ind.description(fmt.lang()),
             "min_cell": ind.min_cell,
             "share_url": request.build_absolute_uri("/?" + sel.query_string()),
             "download_query": sel.query_string(),
