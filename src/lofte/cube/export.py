@@ -7,8 +7,12 @@ The public file is the only one that may leave the RCC: suppressed cells keep th
 from __future__ import annotations
 
 import csv
+import io
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -77,15 +81,37 @@ def _rows(table: pa.Table):  # type: ignore[no-untyped-def]
             yield [_cell(v) for v in row]
 
 
-def _write_csv(table: pa.Table, path: Path) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+def _write_csv(table: pa.Table, path: Path | IO[str]) -> None:
+    with _opened(path, "w") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(table.column_names)
         for row in _rows(table):
             writer.writerow([repr(v) if isinstance(v, float) else v for v in row])
 
 
-def _write_xlsx(table: pa.Table, path: Path) -> None:
+@contextmanager
+def _opened(target: Path | IO[str], mode: str) -> Iterator[IO[str]]:
+    if isinstance(target, Path):
+        with open(target, mode, encoding="utf-8", newline="") as fh:
+            yield fh
+    else:
+        yield target
+
+
+def table_bytes(table: pa.Table, fmt: str, sheet_name: str = "kub") -> bytes:
+    """``table`` as a CSV or XLSX file in memory (for downloads of already public cells)."""
+    if fmt == "csv":
+        text = io.StringIO()
+        _write_csv(table, text)
+        return text.getvalue().encode("utf-8")
+    if fmt == "xlsx":
+        binary = io.BytesIO()
+        _write_xlsx(table, binary, sheet_name)
+        return binary.getvalue()
+    raise ValueError(f"okänt format: {fmt} (välj csv eller xlsx)")
+
+
+def _write_xlsx(table: pa.Table, path: Path | IO[bytes], sheet_name: str = "kub") -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -95,12 +121,12 @@ def _write_xlsx(table: pa.Table, path: Path) -> None:
     for row in _rows(table):
         if written >= XLSX_MAX_ROWS:  # a national cube can exceed one sheet
             part += 1
-            sheet = wb.create_sheet("kub" if part == 1 else f"kub_{part}")
+            sheet = wb.create_sheet(sheet_name if part == 1 else f"{sheet_name}_{part}")
             sheet.append(table.column_names)
             written = 0
         assert sheet is not None
         sheet.append(row)
         written += 1
     if sheet is None:
-        wb.create_sheet("kub").append(table.column_names)
+        wb.create_sheet(sheet_name).append(table.column_names)
     wb.save(path)

@@ -3,11 +3,10 @@ choices all live in the URL, table downloads, and the latest reports. Public dat
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from typing import Any
 
+import pyarrow as pa
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATION
-from lofte.cube import query
+from lofte.cube import export, query
 from lofte.reports import store
 from lofte.web.results import charts
 from lofte.web.results import presentation as fmt
@@ -446,39 +445,16 @@ def _file_name(sel: Selection, ext: str) -> str:
     return "lofte_" + "_".join(parts) + f".{ext}"
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
 @require_safe
 def download(request: HttpRequest, ext: str) -> HttpResponse:
     """The table of the current selection as CSV or XLSX (public cells only)."""
     sel, rows = _download_rows(request)
-    if ext == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(DOWNLOAD_COLUMNS)
-        for row in rows:
-            writer.writerow([_cell(row[c]) for c in DOWNLOAD_COLUMNS])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        sheet = wb.create_sheet("tabell")
-        sheet.append(list(DOWNLOAD_COLUMNS))
-        for row in rows:
-            sheet.append([_cell(row[c]) for c in DOWNLOAD_COLUMNS])
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+    table = pa.table({c: [row[c] for row in rows] for c in DOWNLOAD_COLUMNS})
+    content_type = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }[ext]
+    response = HttpResponse(export.table_bytes(table, ext, "tabell"), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{_file_name(sel, ext)}"'
     return response
 
