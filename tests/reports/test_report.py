@@ -255,3 +255,13 @@ def test_report_before_compute_says_what_to_do(tmp_path):
 def test_build_rejects_bad_arguments():
     with pytest.raises(ReportError):
         build("sydost", "2025", cf.table())
+
+
+def test_file_names_follow_spec_section_9():
+    # SPEC §9: `--out DIR` writes report.html, report.pdf and report.xlsx; English beside them.
+    assert [store.file_name("sv", f) for f in store.FORMATS] == [
+        "report.html",
+        "report.pdf",
+        "report.xlsx",
+    ]
+    assert store.file_name("en", "pdf") == "report.en.pdf"

@@ -1,8 +1,9 @@
 """Where written reports live, and how other parts of Löfte (the site, the API) find them.
 
 A report for a healthcare region and a half-year is written to
-``LOFTE_HOME/reports/<healthcare region code>/<period>/`` as ``rapport.<lang>.<ext>`` for each
-language (``sv``, ``en``) and format (``html``, ``pdf``, ``xlsx``), next to ``model.json`` (the
+``LOFTE_HOME/reports/<healthcare region code>/<period>/`` as ``report.<ext>`` (Swedish, the names
+SPEC §9 gives) and ``report.en.<ext>`` (English) for each format (``html``, ``pdf``, ``xlsx``),
+next to ``model.json`` (the
 report model every rendering was made from). A report is complete when ``model.json`` exists: the
 writer puts it there last, after every rendering is in place.
 """
@@ -31,10 +32,10 @@ def report_dir(healthcare_region: str, period: str) -> Path:
 
 
 def file_name(language: str, fmt: str) -> str:
-    """``rapport.sv.pdf`` and so on."""
+    """``report.pdf`` (Swedish, SPEC §9), ``report.en.pdf`` (English) and so on."""
     if language not in LANGUAGES or fmt not in FORMATS:
         raise ValueError(f"unknown report language or format: {language} {fmt}")
-    return f"rapport.{language}.{fmt}"
+    return f"report.{fmt}" if language == "sv" else f"report.{language}.{fmt}"
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,7 @@ def test_reports(client, site_home):
     assert data == {"results": []}
     directory = store.report_dir("syd", "2025H1")
     directory.mkdir(parents=True)
-    (directory / "rapport.sv.pdf").write_bytes(b"%PDF")
+    (directory / store.file_name("sv", "pdf")).write_bytes(b"%PDF")
     (directory / store.MODEL_FILE).write_text("{}", encoding="utf-8")
     _, data = get_json(client, "/api/v1/reports")
     [report] = data["results"]
@@ -143,7 +143,7 @@ def test_every_response_follows_the_openapi_document(client, site_home):
     assert document["servers"][0]["url"].endswith("/api/v1")
     directory = store.report_dir("sydost", "2025H1")
     directory.mkdir(parents=True)
-    (directory / "rapport.en.html").write_text("x", encoding="utf-8")
+    (directory / store.file_name("en", "html")).write_text("x", encoding="utf-8")
     (directory / store.MODEL_FILE).write_text("{}", encoding="utf-8")
     calls = [
         ("/cube", {"indicator": "svf_andel_inom_ledtid", "limit": 500}, 200),

@@ -272,17 +272,17 @@ def test_latest_report_is_listed_and_downloadable(client, site_home):
     assert "Ingen rapport är publicerad ännu." in html
     directory = store.report_dir("sydost", "2025H1")
     directory.mkdir(parents=True)
-    (directory / "rapport.sv.html").write_text("<h1>Rapport</h1>", encoding="utf-8")
-    (directory / "rapport.en.pdf").write_bytes(b"%PDF-1.7 test")
+    (directory / "report.html").write_text("<h1>Rapport</h1>", encoding="utf-8")
+    (directory / "report.en.pdf").write_bytes(b"%PDF-1.7 test")
     (directory / store.MODEL_FILE).write_text("{}", encoding="utf-8")
     html = get(client, region="sydost")
-    assert "/rapport/sydost/2025H1/rapport.sv.html" in html
-    assert "/rapport/sydost/2025H1/rapport.en.pdf" in html
-    response = client.get("/rapport/sydost/2025H1/rapport.en.pdf")
+    assert "/rapport/sydost/2025H1/report.html" in html
+    assert "/rapport/sydost/2025H1/report.en.pdf" in html
+    response = client.get("/rapport/sydost/2025H1/report.en.pdf")
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.7 test"
-    assert client.get("/rapport/sydost/2025H1/rapport.sv.pdf").status_code == 404
-    assert client.get("/rapport/syd/2025H1/rapport.sv.html").status_code == 404
-    assert "rapport.sv.html" in client.get("/rapporter/").content.decode()
+    assert client.get("/rapport/sydost/2025H1/report.pdf").status_code == 404
+    assert client.get("/rapport/syd/2025H1/report.html").status_code == 404
+    assert "report.html" in client.get("/rapporter/").content.decode()
 
 
 def test_without_a_cube_the_site_says_so(client, tmp_path, monkeypatch):
@@ -350,6 +350,6 @@ def test_cached_pages_follow_a_recomputed_cube_and_new_reports(
 
     directory = store.report_dir("norra", "2025H2")
     directory.mkdir(parents=True)
-    (directory / "rapport.sv.pdf").write_bytes(b"%PDF")
+    (directory / "report.pdf").write_bytes(b"%PDF")
     (directory / store.MODEL_FILE).write_text("{}", encoding="utf-8")
-    assert "/rapport/norra/2025H2/rapport.sv.pdf" in get(client)
+    assert "/rapport/norra/2025H2/report.pdf" in get(client)

@@ -11,7 +11,7 @@ urlpatterns = [
     re_path(r"^tabell\.(?P<ext>csv|xlsx)$", views.download, name="download"),
     path("rapporter/", views.reports_page, name="reports"),
     re_path(
-        r"^rapport/(?P<region>[a-z-]+)/(?P<period>[0-9]{4}(?:H[12])?)/(?P<name>rapport\.(?:sv|en)\.(?:html|pdf|xlsx))$",
+        r"^rapport/(?P<region>[a-z-]+)/(?P<period>[0-9]{4}(?:H[12])?)/(?P<name>report\.(?:en\.)?(?:html|pdf|xlsx))$",
         views.report_file,
         name="report_file",
     ),
