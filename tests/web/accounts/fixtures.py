@@ -44,7 +44,7 @@ def admin(db: Any) -> Any:
 
 @pytest.fixture
 def statistician(db: Any) -> Any:
-    return make_user("stina", ["rcc_statistician"])
+    return make_user("stina", ["statistician"])
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 VIEWER = "viewer"
 SVF_COORDINATOR = "svf_coordinator"
 PROCESS_LEADER = "process_leader"
-RCC_STATISTICIAN = "rcc_statistician"
+RCC_STATISTICIAN = "statistician"  # SPEC §1 names the group `statistician`
 RCC_ADMIN = "rcc_admin"
 APPLICANT = "applicant"
 ASSESSOR = "assessor"

@@ -82,7 +82,7 @@ def describe(user: Any) -> dict[str, Any]:
 #: The demo's accounts: (username, role, counties). Passwords are made fresh for each demo.
 DEMO_ACCOUNTS = (
     ("demo-admin", "rcc_admin", ()),
-    ("demo-statistiker", "rcc_statistician", ()),
+    ("demo-statistiker", "statistician", ()),
     ("demo-samordnare-ostergotland", "svf_coordinator", ("05",)),
     ("demo-samordnare-kalmar", "svf_coordinator", ("08",)),
 )

@@ -6,7 +6,7 @@ ROLES = [
     "viewer",
     "svf_coordinator",
     "process_leader",
-    "rcc_statistician",
+    "statistician",
     "rcc_admin",
     "applicant",
     "assessor",
