@@ -27,6 +27,7 @@ from django.db import transaction
 
 from lofte.catalog import Catalog, Indicator, load
 from lofte.core import periods
+from lofte.cube.engine import CELL_SCHEMA
 from lofte.cube.models import AggregateImport, AggregateValue
 from lofte.cube.register_import import RowError
 from lofte.svf.reader import DeliveryFileError, read_csv_table
@@ -34,23 +35,6 @@ from lofte.svf.reader import DeliveryFileError, read_csv_table
 COLUMNS = ("indicator", "region", "period", "numerator", "denominator", "value", "source", "note")
 REQUIRED = COLUMNS[:-1]
 MAX_REPORTED = 50
-
-#: Columns of the ``cells`` relation in sql/indicators.sql, in order.
-CELL_SCHEMA = pa.schema(
-    [
-        ("indicator", pa.string()),
-        ("region_basis", pa.string()),
-        ("region", pa.string()),
-        ("region_level", pa.string()),
-        ("pathway", pa.string()),
-        ("treatment", pa.string()),
-        ("period", pa.string()),
-        ("period_type", pa.string()),
-        ("numerator", pa.int64()),
-        ("denominator", pa.int64()),
-        ("value", pa.float64()),
-    ]
-)
 
 
 class AggregateFileError(ValueError):

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from lofte.catalog import Catalog, load
+from lofte.catalog.model import NATIONAL_EXIT_TREATMENTS, TREATMENTS
 from lofte.core import periods
-from lofte.cube import quantiles, register, suppression
+from lofte.cube import register, rollup, suppression
 from lofte.svf import engine as svf_engine
 
 #: Public columns of the cube file, SPEC §8.
@@ -40,6 +40,24 @@ CUBE_COLUMNS = (
 )
 
 
+#: Raw cells with string keys, as other sources give them to :func:`compute` (``extra_cells``).
+CELL_SCHEMA = pa.schema(
+    [
+        ("indicator", pa.string()),
+        ("region_basis", pa.string()),
+        ("region", pa.string()),
+        ("region_level", pa.string()),
+        ("pathway", pa.string()),
+        ("treatment", pa.string()),
+        ("period", pa.string()),
+        ("period_type", pa.string()),
+        ("numerator", pa.int64()),
+        ("denominator", pa.int64()),
+        ("value", pa.float64()),
+    ]
+)
+
+
 Progress = Callable[[str], None]
 
 
@@ -50,34 +68,128 @@ class EngineResult:
     cube: pa.Table
 
 
-def period_map(first: dt.date, last: dt.date) -> pa.Table:
-    """Each day from ``first`` to ``last`` with its four period labels (SPEC §4 rule 12)."""
-    days: list[dt.date] = []
-    labels: list[str] = []
-    kinds: list[str] = []
-    day = first
-    kinds_order = ("year", "half", "quarter", "month")
-    while day <= last:
-        for kind, label in zip(kinds_order, periods.labels_for(day), strict=True):
-            days.append(day)
-            labels.append(label)
-            kinds.append(kind)
-        day += dt.timedelta(days=1)
-    return pa.table(
-        {
-            "day": pa.array(days, pa.date32()),
-            "period": pa.array(labels, pa.string()),
-            "period_type": pa.array(kinds, pa.string()),
+#: Treatments of SPEC §4 rule 13 and ``alla``.
+TREATMENT_NAMES = (
+    "alla",
+    *sorted({*TREATMENTS.values(), *NATIONAL_EXIT_TREATMENTS.values(), "avslut"}),
+)
+
+#: Region basis codes: 0 and 1 are the SVF bases (cells.sql), the last is the empty basis of
+#: imported aggregate indicators (nulls sort last, as ``ORDER BY`` puts them).
+BASIS_NAMES: tuple[str | None, ...] = ("avslutande", "bostad", None)
+
+
+@dataclass
+class Dims:
+    """The codebooks of the cube's key columns for one run, each in string order, so that the
+    codes order the cells like their strings (the cube's row order and the suppression's ties)."""
+
+    names: dict[str, list[str | None]]
+    #: Parent code of each region and period code (-1: none).
+    parents: dict[str, np.ndarray]
+
+    @classmethod
+    def build(
+        cls,
+        catalog: Catalog,
+        book: svf_engine.Codebook,
+        months: list[str],
+        other_periods: Iterable[str],
+        indicators: Iterable[str],
+    ) -> Dims:
+        period_names: set[str] = set()
+        for label in [*months, *other_periods]:
+            current: str | None = label
+            while current is not None and current not in period_names:
+                period_names.add(current)
+                current = periods.parent(current)
+        for month in months:
+            period_names.update(periods.labels_for(periods.parse(month).start))
+        names: dict[str, list[str | None]] = {
+            "indicator": sorted({*catalog.indicators, *indicators}),
+            "region_basis": list(BASIS_NAMES),
+            "region": book.region.to_pylist(),
+            "pathway": book.pathway.to_pylist(),
+            "treatment": sorted(TREATMENT_NAMES),
+            "period": sorted(period_names),
         }
-    )
+        parents = {
+            "region": _parent_codes(names["region"], catalog.parent),
+            "period": _parent_codes(names["period"], periods.parent),
+        }
+        return cls(names, parents)
+
+    def code(self, name: str, value: str | None) -> int:
+        return self.names[name].index(value)
+
+    def codes(self, name: str, column: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """int32 codes of a string column (every value must be in the codebook)."""
+        known = [v for v in self.names[name] if v is not None]
+        index = pc.index_in(column, value_set=pa.array(known, pa.string()))
+        if index.null_count != column.null_count:
+            raise ValueError(f"unknown {name} in cells")
+        if None in self.names[name]:
+            index = pc.fill_null(index, self.names[name].index(None))
+        return index.to_numpy(zero_copy_only=False).astype(np.int32)
+
+    def hierarchy(self, catalog: Catalog, months: list[str]) -> rollup.Hierarchy:
+        region = self.names["region"]
+        counties = catalog.counties()
+        month_codes = np.array([self.code("period", m) for m in months], dtype=np.int64)
+        month_parent = {}
+        for kind, index in zip(("year", "half", "quarter", "month"), range(4), strict=True):
+            month_parent[kind] = np.array(
+                [
+                    self.code("period", periods.labels_for(periods.parse(m).start)[index])
+                    for m in months
+                ],
+                dtype=np.int64,
+            )
+        return rollup.Hierarchy(
+            n_basis=2,
+            counties=np.array([region.index(c.code) for c in counties], dtype=np.int64),
+            county_parent=np.array(
+                [region.index(catalog.parent(c.code)) for c in counties], dtype=np.int64
+            ),
+            nation=region.index("SE"),
+            n_pathway=len(self.names["pathway"]),
+            all_pathways=self.code("pathway", "alla"),
+            n_treatment=len(self.names["treatment"]),
+            all_treatments=self.code("treatment", "alla"),
+            months=month_codes,
+            month_parent=month_parent,
+        )
 
 
-def region_map(catalog: Catalog) -> pa.Table:
-    counties = catalog.counties()
+def _parent_codes(names: list[str | None], parent_of: Callable[[str], str | None]) -> np.ndarray:
+    index = {n: i for i, n in enumerate(names)}
+    out = np.full(len(names), -1, dtype=np.int64)
+    for i, n in enumerate(names):
+        parent = parent_of(n) if n is not None else None
+        if parent is not None and parent in index:
+            out[i] = index[parent]
+    return out
+
+
+def _months(first: dt.date, last: dt.date) -> list[str]:
+    out = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _day_month(first: dt.date, last: dt.date, dims: Dims) -> pa.Table:
+    """Each day from ``first`` to ``last`` with the code of its month (SPEC §4 rule 12)."""
+    days = np.arange(np.datetime64(first), np.datetime64(last) + 1)
+    labels = np.datetime_as_string(days, unit="M")
+    period = dims.names["period"]
+    codes = {m: period.index(m) for m in np.unique(labels).tolist()}
     return pa.table(
         {
-            "county": [c.code for c in counties],
-            "healthcare_region": [catalog.parent(c.code) for c in counties],
+            "day": pa.array(days.astype("datetime64[D]"), pa.date32()),
+            "month": pa.array([codes[m] for m in labels.tolist()], pa.int32()),
         }
     )
 
@@ -94,134 +206,246 @@ def compute(
     """Assemble instances and compute the suppressed-flagged cube.
 
     ``extra_cells`` are raw cells from elsewhere (the imported aggregate indicators, SPEC §6) in
-    the schema of the ``cells`` relation; they get targets, intervals and suppression with the rest.
+    the schema of :data:`lofte.cube.aggregates.CELL_SCHEMA`; they get targets, intervals and
+    suppression with the rest.
     """
     catalog = catalog or load()
     say = progress or (lambda _msg: None)
     con = svf_engine.connect(threads=threads)
     say("assemble")
-    svf_engine.assemble(con, events, cutoffs, catalog)
+    book = svf_engine.assemble(con, events, cutoffs, catalog)
     # The assembly's intermediate tables are large at national scale and not needed any more.
     con.execute("DROP TABLE sequenced; DROP TABLE groups")
     span = con.execute("SELECT MIN(end_date), MAX(end_date) FROM instances").fetchall()[0]
     first, last = span if span and span[0] is not None else (dt.date(2015, 1, 1),) * 2
-    con.register("period_map", period_map(first, last))
-    con.register("region_map", region_map(catalog))
+    months = _months(first, last)
     reg_cells = register.register_cells(register_rows, catalog)
-    con.register("register_cells", register.as_table(reg_cells, catalog))
-    con.register("pathway_info", svf_engine.catalog_relations(catalog)["pathway_info"])
-    say("cells")
-    con.execute(svf_engine.sql("lofte.cube", "cells.sql"))
-    con.execute(svf_engine.sql("lofte.cube", "quantiles.sql"))
-    quantile_facts = con.sql("SELECT * FROM quantile_facts").to_arrow_table()
-    con.execute(
-        "DROP TABLE quantile_facts; DROP TABLE facts; DROP TABLE month_counts; "
-        "DROP TABLE month_periods"
+    extra = extra_cells if extra_cells is not None else CELL_SCHEMA.empty_table()
+    dims = Dims.build(
+        catalog,
+        book,
+        months,
+        [*{k[1] for k in reg_cells}, *pc.unique(extra.column("period")).to_pylist()],
+        pc.unique(extra.column("indicator")).to_pylist(),
     )
-    wide_quantiles = quantiles.wide_quantiles(quantile_facts, county_parents(catalog))
-    del quantile_facts
-    con.register("wide_quantiles", wide_quantiles)
-    con.execute(svf_engine.sql("lofte.cube", "indicators.sql"))
-    # The intermediate tables are large at national scale; free them before the next step.
-    con.execute("DROP TABLE wide_cells")
-    con.unregister("wide_quantiles")
-    del wide_quantiles
-    con.execute("DROP TABLE wide_all")
-    if extra_cells is not None and extra_cells.num_rows:
-        con.register("extra_cells", extra_cells)
-        con.execute("INSERT INTO cells SELECT * FROM extra_cells")
-    say("suppression")
-    instances = con.sql(
-        "SELECT * FROM instances ORDER BY patient, pathway, instance_no"
-    ).to_arrow_table()
-    flags = con.sql(
-        "SELECT delivery_id, line, pathway, suffix, event_date, flag FROM event_flags "
-        "ORDER BY delivery_id, line, flag"
-    ).to_arrow_table()
-    con.execute("DROP TABLE instances; DROP TABLE event_flags; DROP TABLE inclusion_numerators")
-    cube = finish_cells(con, "cells", catalog, drop_relation=True)
-    con.close()
-    return EngineResult(instances=instances, event_flags=flags, cube=cube)
-
-
-def finish_cells(
-    con: duckdb.DuckDBPyConnection, relation: str, catalog: Catalog, drop_relation: bool = False
-) -> pa.Table:
-    """Add uncertainty, targets and disclosure control to raw cells (one place for all sources).
-
-    ``relation`` names the raw cells in ``con`` (columns of ``cells`` in indicators.sql); with
-    ``drop_relation`` it is dropped as soon as it has been read, to free its memory.
-    """
-    con.execute(f"CREATE OR REPLACE TEMP VIEW raw_cells AS SELECT * FROM {relation}")
-    con.register("indicator_info", indicator_info(catalog))
-    keys = con.execute("SELECT DISTINCT indicator, region, period FROM raw_cells").fetchall()
-    rows = [(ind, reg, per, *_target(catalog, ind, reg, per)) for ind, reg, per in keys]
+    con.register("day_month", _day_month(first, last, dims))
     con.register(
-        "cell_targets",
+        "treatment_codes",
         pa.table(
             {
-                "indicator": pa.array([r[0] for r in rows], pa.string()),
-                "region": pa.array([r[1] for r in rows], pa.string()),
-                "period": pa.array([r[2] for r in rows], pa.string()),
-                "target": pa.array([r[3] for r in rows], pa.float64()),
-                "target_high": pa.array([r[4] for r in rows], pa.float64()),
+                "treatment": dims.names["treatment"],
+                "code": pa.array(range(len(dims.names["treatment"])), pa.int32()),
             }
         ),
     )
-    table = con.sql(svf_engine.sql("lofte.cube", "finish.sql")).to_arrow_table()
-    con.execute("DROP VIEW raw_cells")
-    if drop_relation:
-        con.execute(f"DROP TABLE {relation}")
-    con.unregister("cell_targets")
-    # Sort by the cube's key and apply the secondary suppression (SPEC §7) on integer codes of
-    # the key columns, computed once for both.
-    codes = suppression.KeyCodes.of(table, region_parents(catalog), period_parents(table))
+    con.register("pathway_info", svf_engine.catalog_relations(catalog, book)["pathway_info"])
+    registered = sorted({k[2] for k in reg_cells if k[2] != "alla"})
+    con.register("register_pathways", pa.table({"pathway": book.code_of("pathway", registered)}))
+    say("cells")
+    con.execute(svf_engine.sql("lofte.cube", "cells.sql"))
+    con.execute(svf_engine.sql("lofte.cube", "quantiles.sql"))
+    month_counts = con.sql("SELECT * FROM month_counts").to_arrow_table()
+    quantile_facts = con.sql("SELECT * FROM quantile_facts").to_arrow_table()
+    con.execute("DROP TABLE quantile_facts; DROP TABLE facts; DROP TABLE month_counts")
+    wide = rollup.wide_cells(month_counts, quantile_facts, dims.hierarchy(catalog, months))
+    del month_counts, quantile_facts
+    con.register("wide_cells", wide)
+    con.register("inclusion_numerators", _inclusion_numerators(wide, dims))
+    con.register("register_cells", _register_table(reg_cells, dims))
+    con.execute(svf_engine.sql("lofte.cube", "indicators.sql"))
+    con.unregister("wide_cells")
+    del wide
+    say("suppression")
+    cells = con.sql("SELECT * FROM cells").to_arrow_table()
+    con.execute("DROP TABLE cells")
+    instances = svf_engine.read_instances(con, book)
+    flags = svf_engine.read_event_flags(con, book)
+    con.close()
+    coded = _coded_cells(cells, dims)
+    del cells
+    if extra.num_rows:
+        coded = _concat_coded(coded, _coded_cells(extra, dims))
+    cube = finish(coded, dims, catalog)
+    return EngineResult(instances=instances, event_flags=flags, cube=cube)
+
+
+def _inclusion_numerators(wide: pa.Table, dims: Dims) -> pa.Table:
+    """svf_inklusion numerators: residence basis, all treatments, per region, period, pathway."""
+    mask = pc.and_(
+        pc.and_(
+            pc.equal(wide.column("region_basis"), dims.code("region_basis", "bostad")),
+            pc.equal(wide.column("treatment"), dims.code("treatment", "alla")),
+        ),
+        pc.greater(wide.column("n_included"), 0),
+    )
+    return wide.select(["region", "period", "pathway", "n_included"]).filter(mask)
+
+
+def _register_table(cells: Mapping[tuple[str, str, str], int], dims: Dims) -> pa.Table:
+    keys = sorted(cells)
+    n = len(keys)
+    return pa.table(
+        {
+            "region_basis": pa.array([dims.code("region_basis", "bostad")] * n, pa.int32()),
+            "region": pa.array([dims.code("region", k[0]) for k in keys], pa.int32()),
+            "pathway": pa.array([dims.code("pathway", k[2]) for k in keys], pa.int32()),
+            "treatment": pa.array([dims.code("treatment", "alla")] * n, pa.int32()),
+            "period": pa.array([dims.code("period", k[1]) for k in keys], pa.int32()),
+            "new_cases": pa.array([cells[k] for k in keys], pa.int64()),
+        }
+    )
+
+
+@dataclass
+class CodedCells:
+    """Raw cells with their key columns as :class:`Dims` codes (numpy), before finishing."""
+
+    keys: dict[str, np.ndarray]
+    numerator: pa.Array
+    denominator: pa.Array
+    value: pa.Array
+
+
+def _coded_cells(cells: pa.Table, dims: Dims) -> CodedCells:
+    """Raw cells (string keys, as :data:`CELL_SCHEMA`, or the coded ``cells`` of
+    indicators.sql whose only string key is the indicator) in codes."""
+    keys = {}
+    for name in suppression.KEY_COLUMNS:
+        column = cells.column(name)
+        if pa.types.is_integer(column.type):
+            keys[name] = column.to_numpy(zero_copy_only=False).astype(np.int32)
+        else:
+            keys[name] = dims.codes(name, column)
+    return CodedCells(
+        keys,
+        cells.column("numerator").combine_chunks().cast(pa.int64()),
+        cells.column("denominator").combine_chunks().cast(pa.int64()),
+        cells.column("value").combine_chunks().cast(pa.float64()),
+    )
+
+
+def _concat_coded(a: CodedCells, b: CodedCells) -> CodedCells:
+    return CodedCells(
+        {k: np.concatenate([a.keys[k], b.keys[k]]) for k in a.keys},
+        pa.concat_arrays([a.numerator, b.numerator]),
+        pa.concat_arrays([a.denominator, b.denominator]),
+        pa.concat_arrays([a.value, b.value]),
+    )
+
+
+#: z and z² of the 95 % Wilson interval (as lofte.core.stats.wilson).
+_Z = 1.959963984540054
+_Z2 = 3.841458820694124
+
+
+def finish(cells: CodedCells, dims: Dims, catalog: Catalog) -> pa.Table:
+    """Uncertainty, targets and disclosure control (SPEC §5, §7, §8) for raw coded cells; the
+    finished cube sorted by its key, with string columns."""
+    codes = suppression.KeyCodes.from_dims(cells.keys, dims.names, dims.parents)
     order = codes.sort_order()
     codes = codes.take(order)
-    schema = table.schema
-    # The sorted copy is built column by column, letting go of each unsorted column as it goes.
-    unsorted = dict(zip(table.column_names, table.columns, strict=True))
-    del table
-    table = _sorted_table(unsorted, schema, order, codes)
-    del order
-    suppressed = table.column("suppressed").to_numpy(zero_copy_only=False).copy()
-    additive = np.flatnonzero(table.column("additive").to_numpy(zero_copy_only=False))
-    additive_codes = codes.take(additive)
-    del codes
-    suppressed[additive] = suppression.secondary_of_additive(
-        additive_codes,
-        table.column("denominator").to_numpy(zero_copy_only=False)[additive],
-        suppressed[additive],
-    )
-    del additive_codes
-    table = table.drop_columns(["additive"])
-    index = table.column_names.index("suppressed")
-    return table.set_column(index, "suppressed", pa.array(suppressed, pa.bool_()))
-
-
-def _sorted_table(
-    unsorted: dict[str, pa.ChunkedArray],
-    schema: pa.Schema,
-    order: np.ndarray,
-    codes: suppression.KeyCodes,
-) -> pa.Table:
-    """The columns of ``unsorted`` (emptied on the way) taken in ``order``, cheaper than
-    ``take``: gathering millions of strings is slow, so the key columns come back from their
-    codes and the other string columns through a dictionary."""
     rows = pa.array(order)
-    columns = []
-    for name in schema.names:
-        column = unsorted.pop(name)
-        if name in suppression.KEY_COLUMNS:
-            columns.append(codes.column(name))
-        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            encoded = pc.dictionary_encode(column.combine_chunks())
-            columns.append(
-                pc.take(encoded.dictionary, pc.take(encoded.indices, rows)).cast(column.type)
+    numerator = pc.take(cells.numerator, rows)
+    denominator = pc.take(cells.denominator, rows)
+    value = pc.take(cells.value, rows)
+    del rows, order, cells
+
+    indicator = codes.codes["indicator"]
+    info = [catalog.indicators.get(str(n)) for n in codes.names["indicator"]]
+    unit = np.array([i.unit if i else "" for i in info], dtype=object)
+    is_percent = np.array([u == "percent" for u in unit], dtype=bool)[indicator]
+    is_additive = np.array([u in ("percent", "count") for u in unit], dtype=bool)[indicator]
+    lower_better = np.array(
+        [bool(i and i.direction == "lower_better") for i in info], dtype=bool
+    )[indicator]
+    min_cell = np.array(
+        [(i.min_cell if i and i.min_cell is not None else 5) for i in info], dtype=np.int64
+    )
+
+    den_valid = pc.is_valid(denominator).to_numpy(zero_copy_only=False)
+    num_valid = pc.is_valid(numerator).to_numpy(zero_copy_only=False)
+    den = pc.fill_null(denominator, 0).to_numpy(zero_copy_only=False)
+    num = pc.fill_null(numerator, 0).to_numpy(zero_copy_only=False)
+    shares = is_percent & num_valid & den_valid
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = den.astype(np.float64)
+        p = num / n
+        centre = p + _Z2 / (2 * n)
+        half = _Z * np.sqrt(p * (1 - p) / n + _Z2 / (4 * n * n))
+        scale = 1 + _Z2 / n
+        ci_low = 100 * (centre - half) / scale
+        ci_high = 100 * (centre + half) / scale
+    # A value imported without counts (already published by its source) has nothing to test.
+    suppressed = den_valid & (den < min_cell[indicator])
+    additive = is_additive & den_valid
+
+    target, target_high = _targets(codes, catalog)
+    value_np = pc.fill_null(value, np.nan).to_numpy(zero_copy_only=False)
+    has_target = ~np.isnan(target) & ~np.isnan(value_np)
+    meets = np.where(lower_better, value_np <= target, value_np >= target)
+
+    idx = np.flatnonzero(additive)
+    if idx.size and suppressed[idx].any():
+        suppressed[idx] = suppression.secondary_of_additive(
+            codes.take(idx), den[idx], suppressed[idx]
+        )
+    region_level = [
+        catalog.region(r).level if r in catalog.regions else None for r in codes.names["region"]
+    ]
+    period_type = [periods.parse(str(p)).kind for p in codes.names["period"]]
+    columns = {
+        "indicator": codes.column("indicator"),
+        "region": codes.column("region"),
+        "region_level": pc.take(
+            pa.array(region_level, pa.string()), pa.array(codes.codes["region"])
+        ),
+        "region_basis": codes.column("region_basis"),
+        "pathway": codes.column("pathway"),
+        "treatment": codes.column("treatment"),
+        "period": codes.column("period"),
+        "period_type": pc.take(pa.array(period_type, pa.string()), pa.array(codes.codes["period"])),
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": value,
+        "ci_low": pa.array(ci_low, pa.float64(), mask=~shares),
+        "ci_high": pa.array(ci_high, pa.float64(), mask=~shares),
+        "suppressed": pa.array(suppressed, pa.bool_()),
+        "target": pa.array(target, pa.float64(), mask=np.isnan(target)),
+        "target_high": pa.array(target_high, pa.float64(), mask=np.isnan(target_high)),
+        "meets_target": pa.array(meets, pa.bool_(), mask=~has_target),
+    }
+    return pa.table(columns)
+
+
+def _targets(codes: suppression.KeyCodes, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
+    """(target, high target) of every cell, NaN where none: looked up once per distinct
+    (indicator, region, period), and once per indicator where it has no override."""
+    names = codes.names
+    sizes = [codes.sizes[k] for k in ("indicator", "region", "period")]
+    key = (codes.codes["indicator"].astype(np.int64) * sizes[1] + codes.codes["region"]) * sizes[
+        2
+    ] + codes.codes["period"]
+    present = np.flatnonzero(np.bincount(key, minlength=sizes[0] * sizes[1] * sizes[2]))
+    low = np.full(present.size, np.nan)
+    high = np.full(present.size, np.nan)
+    overridden = {t.indicator for t in catalog.targets}
+    defaults: dict[str, tuple[float | None, float | None]] = {}
+    for i, k in enumerate(present.tolist()):
+        rest, per = divmod(k, sizes[2])
+        ind, reg = divmod(rest, sizes[1])
+        indicator = str(names["indicator"][ind])
+        if indicator in overridden:
+            levels = _target(
+                catalog, indicator, str(names["region"][reg]), str(names["period"][per])
             )
-        else:
-            columns.append(pc.take(column, rows))
-    return pa.Table.from_arrays(columns, schema=schema)
+        else:  # no override: the indicator's own target, whatever the region and period
+            if indicator not in defaults:
+                defaults[indicator] = _target(catalog, indicator, None, None)
+            levels = defaults[indicator]
+        low[i] = np.nan if levels[0] is None else levels[0]
+        high[i] = np.nan if levels[1] is None else levels[1]
+    at = np.searchsorted(present, key)
+    return low[at], high[at]
 
 
 def indicator_info(catalog: Catalog) -> pa.Table:
@@ -238,7 +462,7 @@ def indicator_info(catalog: Catalog) -> pa.Table:
 
 
 def _target(
-    catalog: Catalog, indicator: str, region: str, period: str
+    catalog: Catalog, indicator: str, region: str | None, period: str | None
 ) -> tuple[float | None, float | None]:
     """(target, high target): a single value, or the low/high pair as NKBC states them."""
     if indicator not in catalog.indicators:

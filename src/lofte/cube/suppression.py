@@ -84,6 +84,37 @@ class KeyCodes:
             codes[name] = column_codes
         return cls(codes, sizes, parents, all_names)
 
+    @classmethod
+    def from_dims(
+        cls,
+        codes: Mapping[str, np.ndarray],
+        names: Mapping[str, list[str | None]],
+        parent_of: Mapping[str, np.ndarray],
+    ) -> KeyCodes:
+        """Key codes that are already codes of codebooks in string order (``names``), with the
+        parent code of each region and period code in ``parent_of`` (-1: no parent).
+
+        Each column's codes are renumbered densely over the values present (and their parents),
+        keeping their order, so that the group keys stay in a small integer space."""
+        out_codes: dict[str, np.ndarray] = {}
+        out_names: dict[str, list[str | None]] = {}
+        parents: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for name in KEY_COLUMNS:
+            column = np.asarray(codes[name])
+            size = len(names[name])
+            used = np.bincount(column, minlength=size) > 0
+            parent = parent_of.get(name)
+            if parent is not None:
+                has = parent >= 0
+                used[parent[used & has]] = True
+            dense = np.cumsum(used, dtype=np.int32) - 1
+            out_codes[name] = dense[column]
+            out_names[name] = [names[name][i] for i in np.flatnonzero(used).tolist()]
+            if parent is not None:
+                mapped = np.where(has, dense[np.where(has, parent, 0)], 0).astype(np.int32)
+                parents[name] = (mapped[column], has[column])
+        return cls(out_codes, {k: len(v) for k, v in out_names.items()}, parents, out_names)
+
     def column(self, name: str) -> pa.Array:
         """The strings of key column ``name`` rebuilt from the codes (in the codes' row order)."""
         return pc.take(pa.array(self.names[name], pa.string()), pa.array(self.codes[name]))
@@ -144,39 +175,13 @@ def _dense_ids(keys: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def _memberships(codes: KeyCodes, n: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """All (cell, group) memberships of the additive groups, with one id space for all groups.
-
-    Geography and period are hierarchies: a cell belongs to its parent's group as a child and to
-    its own group as the parent. Treatment and pathway are flat: all cells that differ only in
-    that dimension (``alla`` included) form one group. Returns (member_cell, member_group,
-    number of groups).
-    """
+    """All (cell, group) memberships of the additive groups (see _membership_columns):
+    (member_cell, member_group, number of groups)."""
+    columns, n_groups = _membership_columns(codes, n)
     cells_idx = np.arange(n, dtype=np.int64)
-    member_cell: list[np.ndarray] = []
-    member_group: list[np.ndarray] = []
-    offset = 0
-    for dim in ("region", "period"):
-        others = [k for k in KEY_COLUMNS if k != dim]
-        parent, has_parent = codes.parent[dim]
-        # Parent and child memberships share one id space, so that "the group of parent P" is
-        # the same group whether reached from P itself or from one of its children.
-        keys = np.concatenate(
-            [
-                codes.group_ids(others, dim, parent)[has_parent],
-                codes.group_ids(others, dim, codes.codes[dim]),
-            ]
-        )
-        ids, k = _dense_ids(keys)
-        member_cell += [cells_idx[has_parent], cells_idx]
-        member_group.append(ids + offset)
-        offset += k
-    for flat_dim in ("treatment", "pathway"):
-        others = [c for c in KEY_COLUMNS if c != flat_dim]
-        ids, k = _dense_ids(codes.group_ids(others[:-1], others[-1], codes.codes[others[-1]]))
-        member_cell.append(cells_idx)
-        member_group.append(ids + offset)
-        offset += k
-    return np.concatenate(member_cell), np.concatenate(member_group), offset
+    member_cell = np.concatenate([cells_idx[c >= 0] for c in columns])
+    member_group = np.concatenate([c[c >= 0] for c in columns])
+    return member_cell, member_group, n_groups
 
 
 def group_memberships(
@@ -277,52 +282,74 @@ def secondary_of_additive(
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n, dtype=np.int64)
 
-    member_cell, member_group, n_groups = _memberships(codes, n)
-    # Membership rows sorted by (group, rank): a group's rows are one contiguous block whose first
-    # unsuppressed row is its complementary candidate.
-    packed = member_group * n + rank[member_cell]
-    del member_cell
-    packed.sort()
-    group_of_row = packed // n
-    member_cell = order[packed - group_of_row * n].astype(np.int32)
-    # int32 halves the memory of the tens of millions of memberships (ids stay below 2**31).
-    member_group = group_of_row.astype(np.int32)
-    del packed, group_of_row
-    group_size = np.bincount(member_group, minlength=n_groups)
-    block_end = np.cumsum(group_size)
-    block_start = block_end - group_size
-    # The groups of each cell, for updating counts after a pick.
-    by_cell = member_cell.astype(np.int64) * n_groups + member_group
-    by_cell.sort()
-    cell_size = np.bincount(member_cell, minlength=n)
-    cell_end = np.cumsum(cell_size)
-    cell_start = cell_end - cell_size
-    cell_group = (by_cell % n_groups).astype(np.int32)
-    del by_cell
-
+    # Each cell's groups: one column per kind of membership, -1 where the cell has none.
+    columns, n_groups = _membership_columns(codes, n)
     state = suppressed.copy()
-    counts = np.bincount(member_group, weights=state[member_cell], minlength=n_groups)
+    counts = np.zeros(n_groups, dtype=np.int64)
+    for column in columns:
+        hidden = column[state]
+        counts += np.bincount(hidden[hidden >= 0], minlength=n_groups)
     to_check = np.arange(n_groups)
     while to_check.size:
         single = to_check[counts[to_check] == 1]
         if single.size == 0:
             break
-        rows = _ranges(block_start[single], block_end[single])
-        open_rows = rows[~state[member_cell[rows]]]
-        if open_rows.size == 0:
+        is_single = np.zeros(n_groups + 1, dtype=bool)  # the extra last slot stands for -1
+        is_single[single] = True
+        # The complementary cell of each such group: its open member of the smallest rank.
+        open_cells = np.flatnonzero(~state)
+        best = np.full(n_groups, n, dtype=np.int64)
+        for column in columns:
+            groups = column[open_cells]
+            wanted = is_single[groups]
+            np.minimum.at(best, groups[wanted], rank[open_cells[wanted]])
+        chosen = best[single]
+        chosen = chosen[chosen < n]
+        if chosen.size == 0:
             break
-        # The first open row of each group (rows are in (group, rank) order, groups ascending).
-        groups = member_group[open_rows]
-        first = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
-        picks = _distinct(member_cell[open_rows[first]], n)
+        picks = _distinct(order[chosen], n)
         state[picks] = True
-        touched = cell_group[_ranges(cell_start[picks], cell_end[picks])]
+        touched = np.concatenate([column[picks] for column in columns])
+        touched = touched[touched >= 0]
         to_check = _distinct(touched, n_groups)
         if touched.size > n_groups // 16:
             counts += np.bincount(touched, minlength=n_groups)
         else:
             np.add.at(counts, touched, 1)
     return state
+
+
+def _membership_columns(codes: KeyCodes, n: int) -> tuple[list[np.ndarray], int]:
+    """Each cell's additive groups as columns of group ids (-1: none), one id space for all.
+
+    Geography and period are hierarchies: a cell belongs to its parent's group as a child and to
+    its own group as the parent. Treatment and pathway are flat: all cells that differ only in
+    that dimension (``alla`` included) form one group.
+    """
+    columns: list[np.ndarray] = []
+    offset = 0
+    for dim in ("region", "period"):
+        others = [k for k in KEY_COLUMNS if k != dim]
+        parent, has_parent = codes.parent[dim]
+        # Parent and child memberships share one id space, so that "the group of parent P" is
+        # the same group whether reached from P itself or from one of its children.
+        keys = np.concatenate(
+            [
+                codes.group_ids(others, dim, parent)[has_parent],
+                codes.group_ids(others, dim, codes.codes[dim]),
+            ]
+        )
+        ids, k = _dense_ids(keys)
+        as_child = np.full(n, -1, dtype=np.int64)
+        as_child[has_parent] = ids[: int(has_parent.sum())] + offset
+        columns += [as_child, ids[int(has_parent.sum()) :] + offset]
+        offset += k
+    for flat_dim in ("treatment", "pathway"):
+        others = [c for c in KEY_COLUMNS if c != flat_dim]
+        ids, k = _dense_ids(codes.group_ids(others[:-1], others[-1], codes.codes[others[-1]]))
+        columns.append(ids + offset)
+        offset += k
+    return columns, offset
 
 
 def _distinct(values: np.ndarray, bound: int) -> np.ndarray:

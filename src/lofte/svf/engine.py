@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import EXIT_SUFFIXES
@@ -52,8 +55,9 @@ def sql(package: str, name: str) -> str:
     return resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
 
 
-def catalog_relations(catalog: Catalog) -> dict[str, pa.Table]:
-    """The pathway catalogue as the small relations the SQL joins against."""
+def catalog_relations(catalog: Catalog, book: Codebook | None = None) -> dict[str, pa.Table]:
+    """The pathway catalogue as the small relations the SQL joins against (with ``book``: the
+    pathway column in its codes)."""
     end_rows: list[tuple[str, int, bool]] = []
     info_rows: list[tuple[str, bool, int | None]] = []
     version_rows: list[tuple[str, dt.date, dt.date]] = []
@@ -79,7 +83,7 @@ def catalog_relations(catalog: Catalog) -> dict[str, pa.Table]:
             [pa.array(list(c), f.type) for c, f in zip(columns, schema, strict=True)], schema=schema
         )
 
-    return {
+    relations = {
         "end_suffixes": table(
             end_rows,
             pa.schema(
@@ -115,13 +119,21 @@ def catalog_relations(catalog: Catalog) -> dict[str, pa.Table]:
             ),
         ),
     }
+    if book is None:
+        return relations
+    return {
+        name: t.set_column(0, "pathway", book.code_of("pathway", t.column(0).to_pylist()))
+        for name, t in relations.items()
+    }
 
 
-def cutoff_table(cutoffs: Mapping[str, dt.date]) -> pa.Table:
+def cutoff_table(cutoffs: Mapping[str, dt.date], book: Codebook | None = None) -> pa.Table:
     """Region → cut-off date (latest window end of its active deliveries), SPEC §4 rule 7."""
     return pa.table(
         {
-            "region": pa.array(list(cutoffs), pa.string()),
+            "region": book.code_of("region", cutoffs)
+            if book is not None
+            else pa.array(list(cutoffs), pa.string()),
             "cutoff": pa.array(list(cutoffs.values()), pa.date32()),
         }
     )
@@ -148,28 +160,152 @@ def connect(
     return con
 
 
-def register_events(
-    con: duckdb.DuckDBPyConnection, events: pa.Table | Iterable[Path] | None
-) -> None:
-    """Expose events as the relation ``events``: an Arrow table, or the event-store files."""
-    if isinstance(events, pa.Table):
-        con.register(
-            "events_arrow", events.cast(EVENT_SCHEMA) if events.schema != EVENT_SCHEMA else events
-        )
-        con.execute("CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM events_arrow")
-        return
-    files = [str(p) for p in (events or [])]
-    if not files:
-        con.register("events_arrow", EVENT_SCHEMA.empty_table())
-        con.execute("CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM events_arrow")
-        return
-    # A view cannot take prepared parameters; the paths are our own, quoted as SQL literals.
-    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW events AS SELECT delivery_id, line, patient, pathway, "
-        "CAST(suffix AS SMALLINT) AS suffix, event_date, reporting_region, residence_region, unit "
-        f"FROM read_parquet([{listed}])"
+#: The string columns of the events that the engine works on as integer codes.
+CODED_COLUMNS = ("patient", "pathway", "reporting_region", "residence_region")
+
+
+@dataclass
+class Codebook:
+    """The strings behind the integer codes of one engine run, each list in string order.
+
+    The SQL compares, groups and orders these columns only by equality and order, so it runs
+    unchanged on codes whose order is the strings' order; 64-character pseudonyms and short
+    codes alike become 32-bit integers, which DuckDB sorts and partitions far faster.
+    """
+
+    patient: pa.Array
+    pathway: pa.Array
+    region: pa.Array
+
+    def decode(self, table: pa.Table, columns: Mapping[str, str]) -> pa.Table:
+        """``table`` with each named column (name → ``patient``/``pathway``/``region``) decoded."""
+        for name, book in columns.items():
+            if name not in table.column_names:
+                continue
+            index = table.column_names.index(name)
+            names: pa.Array = getattr(self, book)
+            table = table.set_column(index, name, pc.take(names, table.column(name)))
+        return table
+
+    def code_of(self, book: str, values: Iterable[str]) -> pa.Array:
+        """Codes of known ``values`` in codebook ``book`` (null where unknown)."""
+        names: pa.Array = getattr(self, book)
+        return pc.index_in(pa.array(list(values), pa.string()), value_set=names).cast(pa.int32())
+
+
+#: How the instances' string columns decode.
+INSTANCE_CODES = {
+    "patient": "patient",
+    "pathway": "pathway",
+    "start_region": "region",
+    "residence_region": "region",
+    "end_region": "region",
+}
+
+
+def _dictionary_chunks(column: pa.ChunkedArray) -> list[pa.DictionaryArray]:
+    if pa.types.is_dictionary(column.type):
+        return [c for c in column.chunks if len(c)]
+    return [pc.dictionary_encode(c) for c in column.chunks if len(c)]
+
+
+def _sorted_book(
+    chunks: list[list[pa.DictionaryArray]], extra: Iterable[str] = ()
+) -> tuple[pa.Array, list[list[np.ndarray]]]:
+    """One codebook (sorted distinct strings) for several dictionary-encoded columns, and for
+    each chunk the map from its dictionary indices to codebook codes."""
+    dictionaries = [c.dictionary for column in chunks for c in column]
+    extra_array = pa.array(sorted(set(extra)), pa.string())
+    everything = pa.concat_arrays([d.cast(pa.string()) for d in dictionaries] + [extra_array])
+    encoded = pc.dictionary_encode(everything)
+    distinct = encoded.dictionary
+    order = pc.sort_indices(distinct).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    position = rank[encoded.indices.to_numpy(zero_copy_only=False)]
+    maps: list[list[np.ndarray]] = []
+    offset = 0
+    for column in chunks:
+        column_maps = []
+        for c in column:
+            size = len(c.dictionary)
+            column_maps.append(position[offset : offset + size])
+            offset += size
+        maps.append(column_maps)
+    return pc.take(distinct, pa.array(order)), maps
+
+
+def _coded(chunks: list[pa.DictionaryArray], maps: list[np.ndarray]) -> pa.Array:
+    parts = []
+    for c, mapping in zip(chunks, maps, strict=True):
+        indices = c.indices
+        if indices.null_count:
+            valid = pc.is_valid(indices).to_numpy(zero_copy_only=False)
+            raw = pc.fill_null(indices, 0).to_numpy(zero_copy_only=False)
+            if not len(mapping):  # all null: an empty dictionary
+                mapping = np.zeros(1, dtype=np.int32)
+            parts.append(pa.array(mapping[raw], pa.int32(), mask=~valid))
+        else:
+            parts.append(pa.array(mapping[indices.to_numpy(zero_copy_only=False)], pa.int32()))
+    if not parts:
+        return pa.array([], pa.int32())
+    return pa.concat_arrays(parts)
+
+
+def encode_events(
+    events: pa.Table | Iterable[Path] | None, catalog: Catalog
+) -> tuple[pa.Table, Codebook]:
+    """The events with :data:`CODED_COLUMNS` as int32 codes, and the codebook to decode them.
+
+    Event-store files are read with their Parquet dictionaries kept, so the pseudonyms are
+    hashed once per distinct value, not once per event.
+    """
+    if events is None:
+        table = EVENT_SCHEMA.empty_table()
+    elif isinstance(events, pa.Table):
+        table = events
+    else:
+        files = [str(p) for p in events]
+        if files:
+            table = pq.read_table(
+                files,
+                columns=[n for n in EVENT_SCHEMA.names if n != "unit"],
+                read_dictionary=list(CODED_COLUMNS),
+            )
+        else:
+            table = EVENT_SCHEMA.empty_table()
+    chunks = {name: _dictionary_chunks(table.column(name)) for name in CODED_COLUMNS}
+    patients, (patient_maps,) = _sorted_book([chunks["patient"]])
+    # ``alla`` (every pathway) gets a code too: the cube's pathway codes are the same.
+    pathways, (pathway_maps,) = _sorted_book([chunks["pathway"]], [*catalog.pathways, "alla"])
+    regions, (reporting_maps, residence_maps) = _sorted_book(
+        [chunks["reporting_region"], chunks["residence_region"]], catalog.regions
     )
+    maps = {
+        "patient": patient_maps,
+        "pathway": pathway_maps,
+        "reporting_region": reporting_maps,
+        "residence_region": residence_maps,
+    }
+    columns = {}
+    for field in EVENT_SCHEMA:
+        if field.name == "unit":
+            continue
+        if field.name in CODED_COLUMNS:
+            columns[field.name] = _coded(chunks[field.name], maps[field.name])
+        else:
+            columns[field.name] = table.column(field.name).cast(field.type)
+    return pa.table(columns), Codebook(patient=patients, pathway=pathways, region=regions)
+
+
+def register_events(
+    con: duckdb.DuckDBPyConnection, events: pa.Table | Iterable[Path] | None, catalog: Catalog
+) -> Codebook:
+    """Expose events as the relation ``events`` with coded strings (see :class:`Codebook`),
+    and the catalogue relations and cut-offs in the same codes."""
+    coded, book = encode_events(events, catalog)
+    con.register("events", coded)
+    return book
 
 
 def assemble(
@@ -178,20 +314,22 @@ def assemble(
     cutoffs: Mapping[str, dt.date] | None = None,
     catalog: Catalog | None = None,
     instances: bool = True,
-) -> None:
-    """Run SPEC §4 on ``events``; leaves the temp tables ``event_flags`` and ``instances``.
+) -> Codebook:
+    """Run SPEC §4 on ``events``; leaves the temp tables ``event_flags`` and ``instances``,
+    whose patient, pathway and region columns are codes of the returned :class:`Codebook`.
 
     With ``instances=False`` only the ordering and the warnings are computed (the import's
     quality check needs no more).
     """
     catalog = catalog or load()
-    for name, table in catalog_relations(catalog).items():
+    book = register_events(con, events, catalog)
+    for name, table in catalog_relations(catalog, book).items():
         con.register(name, table)
-    con.register("cutoffs", cutoff_table(cutoffs or {}))
-    register_events(con, events)
+    con.register("cutoffs", cutoff_table(cutoffs or {}, book))
     con.execute(sql("lofte.svf", "assemble.sql"))
     if instances:
         con.execute(sql("lofte.svf", "instances.sql"))
+    return book
 
 
 def build_instances(
@@ -201,8 +339,8 @@ def build_instances(
 ) -> pa.Table:
     """Pathway instances of the given events, one row each, sorted by patient and pathway."""
     con = connect()
-    assemble(con, events, cutoffs, catalog)
-    return _instances(con)
+    book = assemble(con, events, cutoffs, catalog)
+    return read_instances(con, book)
 
 
 def instances_and_flags(
@@ -212,25 +350,42 @@ def instances_and_flags(
 ) -> tuple[pa.Table, pa.Table]:
     """Both outputs of one assembly run: (instances, event flags)."""
     con = connect()
-    assemble(con, events, cutoffs, catalog)
-    return _instances(con), _flags(con)
+    book = assemble(con, events, cutoffs, catalog)
+    return read_instances(con, book), _flags(con, book)
 
 
-def _instances(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    return con.sql(
-        "SELECT * FROM instances ORDER BY patient, pathway, instance_no"
-    ).to_arrow_table()
+def read_instances(con: duckdb.DuckDBPyConnection, book: Codebook) -> pa.Table:
+    """The ``instances`` table decoded, sorted by patient, pathway and instance number (the
+    codes sort like the strings)."""
+    coded = con.sql("SELECT * FROM instances ORDER BY patient, pathway, instance_no")
+    return book.decode(coded.to_arrow_table(), INSTANCE_CODES)
 
 
-def _flags(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    return con.sql(
-        """
-        SELECT CAST(line AS INTEGER) AS line, delivery_id, flag,
-               pathway || ' ' || CAST(suffix AS VARCHAR) || ' ' || CAST(event_date AS VARCHAR)
-                   AS detail
-        FROM event_flags ORDER BY delivery_id, line, flag
-        """
-    ).to_arrow_table()
+def read_event_flags(con: duckdb.DuckDBPyConnection, book: Codebook) -> pa.Table:
+    """The ``event_flags`` table decoded, sorted by delivery, line and flag."""
+    coded = con.sql(
+        "SELECT delivery_id, line, pathway, suffix, event_date, flag FROM event_flags "
+        "ORDER BY delivery_id, line, flag"
+    )
+    return book.decode(coded.to_arrow_table(), {"pathway": "pathway"})
+
+
+def _flags(con: duckdb.DuckDBPyConnection, book: Codebook) -> pa.Table:
+    flags = read_event_flags(con, book)
+    detail = pc.binary_join_element_wise(
+        flags.column("pathway"),
+        pc.cast(flags.column("suffix"), pa.string()),
+        pc.cast(flags.column("event_date"), pa.string()),
+        " ",
+    )
+    return pa.table(
+        {
+            "line": flags.column("line").cast(pa.int32()),
+            "delivery_id": flags.column("delivery_id"),
+            "flag": flags.column("flag"),
+            "detail": detail,
+        }
+    )
 
 
 def flag_events(
@@ -258,11 +413,11 @@ def flag_events(
             "WHERE o.patient = c.patient AND o.pathway = c.pathway)"
         ).to_arrow_table()
         own_ids = set(pc.unique(events.column("delivery_id")).to_pylist())
-        assemble(con, combined, None, catalog, instances=False)
-        flags = _flags(con)
+        book = assemble(con, combined, None, catalog, instances=False)
+        flags = _flags(con, book)
         keep = pc.is_in(
             flags.column("delivery_id"), value_set=pa.array(sorted(own_ids), pa.int64())
         )
         return flags.filter(keep)
-    assemble(con, events, None, catalog, instances=False)
-    return _flags(con)
+    book = assemble(con, events, None, catalog, instances=False)
+    return _flags(con, book)

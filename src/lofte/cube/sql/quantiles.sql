@@ -1,6 +1,6 @@
 -- Input of the quartiles and medians of the SVF cells, SPEC §5 (computed exactly from day
--- histograms in lofte.cube.quantiles): the national-end facts of one period type only, since
--- every end date lies in exactly one month and the other period types are unions of months.
+-- histograms in lofte.cube.quantiles): the national-end facts at month level, since every end
+-- date lies in exactly one month and the other period types are unions of months.
 
 CREATE OR REPLACE TEMP TABLE quantile_facts AS
 SELECT
@@ -8,10 +8,10 @@ SELECT
     county,
     pathway,
     treatment,
-    period AS month,
+    month,
     lead_time_days,
     start_to_visit,
     visit_to_diagnosis,
     diagnosis_to_treatment
 FROM facts
-WHERE national_end AND period_type = 'month';
+WHERE national_end;
