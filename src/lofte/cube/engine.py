@@ -355,9 +355,9 @@ def finish(cells: CodedCells, dims: Dims, catalog: Catalog) -> pa.Table:
     unit = np.array([i.unit if i else "" for i in info], dtype=object)
     is_percent = np.array([u == "percent" for u in unit], dtype=bool)[indicator]
     is_additive = np.array([u in ("percent", "count") for u in unit], dtype=bool)[indicator]
-    lower_better = np.array(
-        [bool(i and i.direction == "lower_better") for i in info], dtype=bool
-    )[indicator]
+    lower_better = np.array([bool(i and i.direction == "lower_better") for i in info], dtype=bool)[
+        indicator
+    ]
     min_cell = np.array(
         [(i.min_cell if i and i.min_cell is not None else 5) for i in info], dtype=np.int64
     )

@@ -14,7 +14,6 @@ All codes are those of :class:`Dims`, whose lists are in string order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,84 +62,123 @@ class Hierarchy:
 
 
 @dataclass
-class _Option:
-    """One way to group one dimension: each row's local code, their number, and the global
-    code of each local code."""
+class _Level:
+    """One level of one dimension: for every code at this level or finer, the local number of
+    its ancestor at this level (-1: not below this level), and the code of each local number.
+
+    Local numbers are the ancestors' ranks, fixed by the hierarchy and not by the rows, so that
+    row sets grouped at the same levels share one key space."""
 
     local: np.ndarray
-    size: int
     codes: np.ndarray
 
+    @classmethod
+    def of(cls, size: int, members: np.ndarray, ancestors: np.ndarray) -> _Level:
+        """``members`` (codes) each with its ancestor code at this level in ``ancestors``."""
+        distinct = np.unique(ancestors)
+        local = np.full(size, -1, dtype=np.int64)
+        local[members] = np.searchsorted(distinct, ancestors)
+        return cls(local, distinct.astype(np.int32))
 
-def _everything(n: int, code: int) -> _Option:
-    return _Option(np.zeros(n, dtype=np.int64), 1, np.array([code], dtype=np.int32))
-
-
-def _grouped(codes: np.ndarray, parent_of: np.ndarray) -> _Option:
-    """Group rows whose codes are ``codes`` (indices into ``parent_of``) by their parent code.
-
-    The local codes are the parents' ranks among the distinct parents, fixed by the hierarchy
-    (not by the rows), so that two row sets grouped alike share one key space."""
-    member = parent_of >= 0
-    distinct = np.unique(parent_of[member])
-    table = np.where(member, np.searchsorted(distinct, parent_of), -1)
-    local = table[codes]
-    if codes.size and (local < 0).any():
-        raise ValueError("a code of the facts is missing from the cube's hierarchy")
-    return _Option(local, int(distinct.size), distinct.astype(np.int32))
+    @property
+    def size(self) -> int:
+        return int(self.codes.size)
 
 
-class _Levels:
-    """The 48 groupings of a set of finest rows (basis, county, pathway, treatment, month)."""
+#: The four dimensions of a grouping besides the basis, in key order.
+DIMENSIONS = ("period", "region", "pathway", "treatment")
 
-    def __init__(self, h: Hierarchy, columns: dict[str, np.ndarray]) -> None:
-        n = len(columns["county"])
+
+class _Groupings:
+    """The 48 groupings (period type × region level × pathway or ``alla`` × treatment or
+    ``alla``) as levels of the four dimensions over the codebooks' codes."""
+
+    def __init__(self, h: Hierarchy) -> None:
         self.h = h
-        self.basis = columns["region_basis"].astype(np.int64)
-        county = columns["county"].astype(np.int64)
-        size = int(max(h.counties.max(initial=0), county.max(initial=0))) + 1
-        # Index by region code: -1 for codes that are not counties.
-        own = np.full(size, -1, dtype=np.int64)
-        own[h.counties] = h.counties
-        parent = np.full(size, -1, dtype=np.int64)
-        parent[h.counties] = h.county_parent
-        valid = own >= 0
-        self.region = (
-            _grouped(county, np.where(valid, own, -1)),
-            _grouped(county, np.where(valid, parent, -1)),
-            _everything(n, h.nation),
+        n_period = (
+            int(max(h.months.max(initial=0), *(a.max(initial=0) for a in h.month_parent.values())))
+            + 1
         )
-        pathway = columns["pathway"].astype(np.int64)
-        treatment = columns["treatment"].astype(np.int64)
-        self.pathway = (
-            _Option(pathway, h.n_pathway, np.arange(h.n_pathway, dtype=np.int32)),
-            _everything(n, h.all_pathways),
-        )
-        self.treatment = (
-            _Option(treatment, h.n_treatment, np.arange(h.n_treatment, dtype=np.int32)),
-            _everything(n, h.all_treatments),
-        )
-        month = columns["month"].astype(np.int64)
-        size = int(max(h.months.max(initial=0), month.max(initial=0))) + 1
-        self.period = []
-        for kind in PERIOD_TYPES:
-            parent_of = np.full(size, -1, dtype=np.int64)
-            parent_of[h.months] = h.month_parent[kind]
-            self.period.append(_grouped(month, parent_of))
+        self.period: list[_Level] = []
+        for k, kind in enumerate(PERIOD_TYPES):
+            # Every month's period of each type up to this one maps to the month's period here.
+            finer = [h.month_parent[t] for t in PERIOD_TYPES[: k + 1]]
+            members = np.concatenate(finer)
+            ancestors = np.concatenate([h.month_parent[kind]] * len(finer))
+            self.period.append(_Level.of(n_period, members, ancestors))
+        n_region = int(max(h.counties.max(initial=0), h.county_parent.max(initial=0), h.nation)) + 1
+        hrs = np.unique(h.county_parent)
+        nation = np.array([h.nation])
+        self.region = [
+            _Level.of(n_region, h.counties, h.counties),
+            _Level.of(
+                n_region, np.concatenate([h.counties, hrs]), np.concatenate([h.county_parent, hrs])
+            ),
+            _Level.of(
+                n_region,
+                np.concatenate([h.counties, hrs, nation]),
+                np.full(h.counties.size + hrs.size + 1, h.nation),
+            ),
+        ]
+        every_pathway = np.arange(h.n_pathway)
+        every_treatment = np.arange(h.n_treatment)
+        self.pathway = [
+            _Level.of(h.n_pathway, every_pathway, every_pathway),
+            _Level.of(h.n_pathway, every_pathway, np.full(h.n_pathway, h.all_pathways)),
+        ]
+        self.treatment = [
+            _Level.of(h.n_treatment, every_treatment, every_treatment),
+            _Level.of(h.n_treatment, every_treatment, np.full(h.n_treatment, h.all_treatments)),
+        ]
 
-    def groupings(self) -> Iterator[tuple[np.ndarray, int, list[_Option]]]:
-        """(each row's key, the key space, the options) for each of the 48 groupings."""
-        for period in self.period:
-            for region in self.region:
-                for pathway in self.pathway:
-                    for treatment in self.treatment:
-                        options = [period, region, pathway, treatment]
-                        key = self.basis.copy()
-                        space = self.h.n_basis
-                        for option in options:
-                            key = key * option.size + option.local
-                            space *= option.size
-                        yield key, space, options
+    def all(self) -> list[tuple[int, int, int, int]]:
+        """The groupings as (period type, region level, pathway option, treatment option), each
+        after the finer grouping it is summed from (see :meth:`source`)."""
+        return [
+            (p, r, a, b) for p in range(4) for r in range(3) for a in range(2) for b in range(2)
+        ]
+
+    @staticmethod
+    def source(g: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+        """The finer grouping whose cells add up to ``g``'s (None: from the month counts)."""
+        p, r, a, b = g
+        if b:
+            return (p, r, a, 0)
+        if a:
+            return (p, r, 0, b)
+        if r:
+            return (p, r - 1, a, b)
+        if p:
+            return (p - 1, r, a, b)
+        return None
+
+    def levels(self, g: tuple[int, int, int, int]) -> list[_Level]:
+        p, r, a, b = g
+        return [self.period[p], self.region[r], self.pathway[a], self.treatment[b]]
+
+    def key(
+        self, g: tuple[int, int, int, int], basis: np.ndarray, codes: dict[str, np.ndarray]
+    ) -> tuple[np.ndarray, int]:
+        """Each row's key in grouping ``g`` from its codes (at ``g``'s levels or finer), and
+        the size of the key space."""
+        key = basis.astype(np.int64)
+        space = self.h.n_basis
+        for name, level in zip(DIMENSIONS, self.levels(g), strict=True):
+            local = level.local[codes[name]]
+            if local.size and int(local.min()) < 0:
+                raise ValueError(f"a {name} code of the facts is missing from the hierarchy")
+            key = key * level.size + local
+            space *= level.size
+        return key, space
+
+    def decode(self, g: tuple[int, int, int, int], present: np.ndarray) -> dict[str, np.ndarray]:
+        rest = present
+        out: dict[str, np.ndarray] = {}
+        for name, level in zip(reversed(DIMENSIONS), reversed(self.levels(g)), strict=True):
+            rest, local = np.divmod(rest, level.size)
+            out[name] = level.codes[local]
+        out["region_basis"] = rest.astype(np.int32)
+        return out
 
 
 def _compact(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
@@ -155,18 +193,6 @@ def _compact(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
     return present, lookup[key]
 
 
-def _decode(present: np.ndarray, n_basis: int, options: list[_Option]) -> dict[str, np.ndarray]:
-    rest = present
-    out: dict[str, np.ndarray] = {}
-    for name, option in zip(
-        ("treatment", "pathway", "region", "period"), reversed(options), strict=False
-    ):
-        rest, local = np.divmod(rest, option.size)
-        out[name] = option.codes[local]
-    out["region_basis"] = rest.astype(np.int32)
-    return out
-
-
 def _numpy(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).combine_chunks().to_numpy(zero_copy_only=False)
 
@@ -177,14 +203,31 @@ def _columns(table: pa.Table, names: tuple[str, ...]) -> dict[str, np.ndarray]:
 
 def wide_cells(month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy) -> pa.Table:
     """One row per cell key that has at least one closed instance: the key codes, the twelve
-    counts and the six quartiles/medians (null where the measure has no value in the cell)."""
-    counts = _columns(month_counts, ("region_basis", "county", "pathway", "treatment", "month"))
-    measures = (
+    counts and the six quartiles/medians (null where the measure has no value in the cell).
+
+    Each grouping's counts are summed from the cells of a finer grouping computed before it
+    (treatment ``alla`` from each treatment, healthcare region from county, quarter from month,
+    …), which are far fewer than the month counts; the quantiles are read off the facts."""
+    groupings = _Groupings(h)
+    base = _columns(month_counts, ("region_basis", "county", "pathway", "treatment", "month"))
+    base_codes = {
+        "period": base["month"],
+        "region": base["county"],
+        "pathway": base["pathway"],
+        "treatment": base["treatment"],
+    }
+    base_sums = (
         np.column_stack([_numpy(month_counts, m).astype(np.int64) for m in MEASURES])
         if month_counts.num_rows
         else np.zeros((0, len(MEASURES)), dtype=np.int64)
     )
     facts = _columns(quantile_facts, ("region_basis", "county", "pathway", "treatment", "month"))
+    fact_codes = {
+        "period": facts["month"],
+        "region": facts["county"],
+        "pathway": facts["pathway"],
+        "treatment": facts["treatment"],
+    }
     values: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
     for _, source, _ in QUANTILES:
         if source not in values:
@@ -193,30 +236,43 @@ def wide_cells(month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy) -
             valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
             values[source] = (raw, None) if valid.all() else (raw[valid], valid)
 
-    parts: list[dict[str, np.ndarray]] = []
-    fact_groupings = _Levels(h, facts).groupings()
-    for (key, space, options), (f_key, _, _) in zip(
-        _Levels(h, counts).groupings(), fact_groupings, strict=True
-    ):
+    done: dict[tuple[int, int, int, int], dict[str, np.ndarray]] = {}
+    for g in groupings.all():
+        src = groupings.source(g)
+        if src is None:
+            basis, codes, sums = base["region_basis"], base_codes, base_sums
+        else:
+            part = done[src]
+            basis = part["region_basis"]
+            codes = {name: part[name] for name in DIMENSIONS}
+            sums = part["_sums"]
+        key, space = groupings.key(g, basis, codes)
         present, group = _compact(key, space)
-        part = _decode(present, h.n_basis, options)
-        sums = np.zeros((present.size, len(MEASURES)), dtype=np.int64)
+        result = groupings.decode(g, present)
+        totals = np.zeros((present.size, len(MEASURES)), dtype=np.int64)
         for j in range(len(MEASURES)):
-            sums[:, j] = np.bincount(group, weights=measures[:, j], minlength=present.size)
-        for j, name in enumerate(MEASURES):
-            part[name] = sums[:, j]
+            # float64 weights are exact for counts below 2**53.
+            totals[:, j] = np.bincount(group, weights=sums[:, j], minlength=present.size)
+        result["_sums"] = totals
         # Quantiles: the national-end facts' groups are a subset of the count rows' groups.
+        f_key, _ = groupings.key(g, facts["region_basis"], fact_codes)
         f_present, f_group = _compact(f_key, space)
         at = np.searchsorted(present, f_present)
         for source, (raw, valid) in values.items():
             wanted = [(name, q) for name, s, q in QUANTILES if s == source]
             groups = f_group if valid is None else f_group[valid]
             results = order_statistics(groups, raw, f_present.size, [q for _, q in wanted])
-            for (name, _), result in zip(wanted, results, strict=True):
+            for (name, _), values_at in zip(wanted, results, strict=True):
                 column = np.full(present.size, np.nan)
-                column[at] = result
-                part[name] = column
-        parts.append(part)
+                column[at] = values_at
+                result[name] = column
+        done[g] = result
+    parts = []
+    for result in done.values():
+        totals = result.pop("_sums")
+        for j, name in enumerate(MEASURES):
+            result[name] = totals[:, j]
+        parts.append(result)
     return _table(parts)
 
 

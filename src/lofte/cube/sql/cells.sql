@@ -54,22 +54,22 @@ SELECT
     treatment,
     month,
     COUNT(*) AS n_closed,
-    SUM(CASE WHEN national_end AND target_days IS NOT NULL THEN 1 ELSE 0 END) AS n_target,
-    SUM(CASE WHEN national_end AND within THEN 1 ELSE 0 END) AS n_within,
-    SUM(CASE WHEN end_suffix IN (50, 52, 54, 58, 59, 60) THEN 1 ELSE 0 END) AS n_treated,
-    SUM(CASE WHEN end_suffix IN (50, 52, 54, 58, 59, 60) AND lead_time_days <= 28
-             THEN 1 ELSE 0 END) AS n_within_28,
-    SUM(CASE WHEN national_end THEN 1 ELSE 0 END) AS n_national,
-    SUM(CASE WHEN national_end AND mdk_measured THEN 1 ELSE 0 END) AS n_mdk_base,
-    SUM(CASE WHEN national_end AND mdk_measured AND has_mdk THEN 1 ELSE 0 END) AS n_mdk,
-    SUM(CASE WHEN national_end AND start_to_visit IS NOT NULL THEN 1 ELSE 0 END) AS n_visit,
-    SUM(CASE WHEN national_end AND visit_to_diagnosis IS NOT NULL THEN 1 ELSE 0 END)
+    COUNT(CASE WHEN national_end AND target_days IS NOT NULL THEN 1 END) AS n_target,
+    COUNT(CASE WHEN national_end AND within THEN 1 END) AS n_within,
+    COUNT(CASE WHEN end_suffix IN (50, 52, 54, 58, 59, 60) THEN 1 END) AS n_treated,
+    COUNT(CASE WHEN end_suffix IN (50, 52, 54, 58, 59, 60) AND lead_time_days <= 28
+             THEN 1 END) AS n_within_28,
+    COUNT(CASE WHEN national_end THEN 1 END) AS n_national,
+    COUNT(CASE WHEN national_end AND mdk_measured THEN 1 END) AS n_mdk_base,
+    COUNT(CASE WHEN national_end AND mdk_measured AND has_mdk THEN 1 END) AS n_mdk,
+    COUNT(CASE WHEN national_end AND start_to_visit IS NOT NULL THEN 1 END) AS n_visit,
+    COUNT(CASE WHEN national_end AND visit_to_diagnosis IS NOT NULL THEN 1 END)
         AS n_diagnosis,
-    SUM(CASE WHEN national_end AND diagnosis_to_treatment IS NOT NULL THEN 1 ELSE 0 END)
+    COUNT(CASE WHEN national_end AND diagnosis_to_treatment IS NOT NULL THEN 1 END)
         AS n_treatment,
     -- svf_inklusion numerators: residence basis, national ends, only the pathways that the
     -- register reports (the register aggregate has no treatment and no symptom pathways).
-    SUM(CASE WHEN region_basis = 1 AND national_end AND registered THEN 1 ELSE 0 END)
+    COUNT(CASE WHEN region_basis = 1 AND national_end AND registered THEN 1 END)
         AS n_included
 FROM facts
 GROUP BY region_basis, county, pathway, treatment, month;
