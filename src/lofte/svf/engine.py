@@ -315,7 +315,8 @@ def assemble(
     catalog: Catalog | None = None,
     instances: bool = True,
 ) -> Codebook:
-    """Run SPEC §4 on ``events``; leaves the temp tables ``event_flags`` and ``instances``,
+    """Run SPEC §4 on ``events``; leaves the temp tables ``located`` (each event with its
+    group), ``event_flags`` and ``instances``,
     whose patient, pathway and region columns are codes of the returned :class:`Codebook`.
 
     With ``instances=False`` only the ordering and the warnings are computed (the import's
@@ -327,6 +328,8 @@ def assemble(
         con.register(name, table)
     con.register("cutoffs", cutoff_table(cutoffs or {}, book))
     con.execute(sql("lofte.svf", "assemble.sql"))
+    # The intermediate tables are large at national scale; located has what remains needed.
+    con.execute("DROP TABLE sequenced; DROP TABLE groups")
     if instances:
         con.execute(sql("lofte.svf", "instances.sql"))
     return book

@@ -9,7 +9,8 @@
 --   versions(pathway, valid_from, valid_to)      -- lead-time versions, valid_to = next valid_from
 --   version_days(pathway, valid_from, suffix, basic_days, extended_days)
 --   cutoffs(region, cutoff)                      -- latest window end of the region's deliveries
--- Outputs: tables sequenced, groups and event_flags; instances.sql builds the instances.
+-- Outputs: tables sequenced, groups, located and event_flags; instances.sql builds the
+-- instances from located.
 
 -- Rule 2: order by date, then 10 first, then info suffixes, then end suffixes (each ascending).
 -- The remaining keys only make the order deterministic for identical date and suffix.
@@ -22,26 +23,22 @@ WITH classified AS (
         COALESCE(x.is_national, FALSE) AS is_national
     FROM events AS e
     LEFT JOIN end_suffixes AS x ON x.pathway = e.pathway AND x.suffix = e.suffix
-),
-positioned AS (
-    SELECT
-        *,
-        ROW_NUMBER() OVER (
-            PARTITION BY patient, pathway
-            ORDER BY event_date, kind_rank, suffix, reporting_region,
-                     residence_region NULLS FIRST, delivery_id, line
-        ) AS pos
-    FROM classified
 )
--- grp counts the end events before this one: an end event closes its group, so each group holds
--- the events between two consecutive end events, the closing one included.
+-- pos numbers the events of a patient and pathway in rule-2 order; grp counts the end events
+-- before this one: an end event closes its group, so each group holds the events between two
+-- consecutive end events, the closing one included. Both use one window (one sort).
 SELECT
     *,
+    ROW_NUMBER() OVER by_rule_2 AS pos,
     COALESCE(SUM(CASE WHEN kind = 'E' THEN 1 ELSE 0 END) OVER (
-        PARTITION BY patient, pathway ORDER BY pos
-        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+        by_rule_2 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
     ), 0) AS grp
-FROM positioned;
+FROM classified
+WINDOW by_rule_2 AS (
+    PARTITION BY patient, pathway
+    ORDER BY event_date, kind_rank, suffix, reporting_region, residence_region NULLS FIRST,
+             delivery_id, line
+);
 
 CREATE OR REPLACE TEMP TABLE groups AS
 WITH g AS (
@@ -72,16 +69,22 @@ SELECT
     ) AS instance_no
 FROM g;
 
+-- Each event with what its group says about it: the group's start and end, the instance it
+-- belongs to, and whether it comes before the group's start (closed state).
+CREATE OR REPLACE TEMP TABLE located AS
+SELECT
+    s.*,
+    g.start_pos,
+    g.end_pos,
+    g.instance_no,
+    g.earlier_instance,
+    g.later_start,
+    (g.start_pos IS NULL OR s.pos < g.start_pos) AS closed_state
+FROM sequenced AS s
+JOIN groups AS g ON g.patient = s.patient AND g.pathway = s.pathway AND g.grp = s.grp;
+
 -- Rules 3–5: warnings, one row per flagged event (an unmatched end may carry two flags).
 CREATE OR REPLACE TEMP TABLE event_flags AS
-WITH located AS (
-    SELECT
-        s.delivery_id, s.line, s.patient, s.pathway, s.suffix, s.event_date, s.kind, s.pos,
-        g.start_pos, g.earlier_instance, g.later_start,
-        (g.start_pos IS NULL OR s.pos < g.start_pos) AS closed_state
-    FROM sequenced AS s
-    JOIN groups AS g ON g.patient = s.patient AND g.pathway = s.pathway AND g.grp = s.grp
-)
 SELECT delivery_id, line, patient, pathway, suffix, event_date, 'duplicate_start' AS flag
 FROM located WHERE kind = 'S' AND pos > start_pos
 UNION ALL

@@ -1,15 +1,10 @@
--- Pathway instances, SPEC §4 rules 3 and 5–13, from the tables of assemble.sql (sequenced,
--- groups) and the catalogue relations versions, version_days, pathway_info and cutoffs.
+-- Pathway instances, SPEC §4 rules 3 and 5–13, from the table located of assemble.sql and
+-- the catalogue relations versions, version_days, pathway_info and cutoffs.
 
 -- Rules 3, 5–13: one row per instance.
 CREATE OR REPLACE TEMP TABLE instances AS
-WITH members AS (
-    SELECT s.*, g.start_pos, g.end_pos, g.instance_no
-    FROM sequenced AS s
-    JOIN groups AS g ON g.patient = s.patient AND g.pathway = s.pathway AND g.grp = s.grp
-    WHERE g.start_pos IS NOT NULL AND s.pos >= g.start_pos
-),
-points AS (
+WITH bounds AS (
+    -- The members of an instance are the events of its group from its start on.
     SELECT
         m.patient,
         m.pathway,
@@ -17,16 +12,7 @@ points AS (
         MAX(CASE WHEN m.suffix = 35 THEN 1 ELSE 0 END) AS has_mdk,
         MAX(CASE WHEN m.suffix = p.extended_marker THEN 1 ELSE 0 END) AS has_extended,
         MIN(CASE WHEN m.suffix = 25 THEN m.event_date END) AS first_visit,
-        MIN(CASE WHEN m.suffix = 40 THEN m.event_date END) AS first_diagnosis
-    FROM members AS m
-    JOIN pathway_info AS p ON p.pathway = m.pathway
-    GROUP BY m.patient, m.pathway, m.instance_no
-),
-bounds AS (
-    SELECT
-        m.patient,
-        m.pathway,
-        m.instance_no,
+        MIN(CASE WHEN m.suffix = 40 THEN m.event_date END) AS first_diagnosis,
         MAX(CASE WHEN m.pos = m.start_pos THEN m.event_date END) AS start_date,
         MAX(CASE WHEN m.pos = m.start_pos THEN m.reporting_region END) AS start_region,
         MAX(CASE WHEN m.pos = m.start_pos THEN m.residence_region END) AS start_residence,
@@ -38,22 +24,18 @@ bounds AS (
         MAX(CASE WHEN m.pos = m.end_pos THEN m.delivery_id END) AS end_delivery_id,
         MAX(CASE WHEN m.pos = m.end_pos THEN m.line END) AS end_line,
         MAX(CASE WHEN m.pos = m.end_pos AND m.is_national THEN 1 ELSE 0 END) AS national_end
-    FROM members AS m
+    FROM located AS m
+    JOIN pathway_info AS p ON p.pathway = m.pathway
+    WHERE m.start_pos IS NOT NULL AND m.pos >= m.start_pos
     GROUP BY m.patient, m.pathway, m.instance_no
 ),
 timed AS (
     SELECT
         b.*,
-        pt.has_mdk,
-        pt.has_extended,
-        pt.first_visit,
-        pt.first_diagnosis,
         CASE WHEN b.end_date IS NULL THEN 'ongoing' ELSE 'closed' END AS status,
         CAST(b.end_date - b.start_date AS INTEGER) AS lead_time_days,
         COALESCE(b.start_residence, b.start_region) AS residence_region
     FROM bounds AS b
-    JOIN points AS pt
-      ON pt.patient = b.patient AND pt.pathway = b.pathway AND pt.instance_no = b.instance_no
 )
 SELECT
     t.patient,
