@@ -14,7 +14,6 @@ SQL_FILES = [
     ("lofte.svf", "instances.sql"),
     ("lofte.cube", "cells.sql"),
     ("lofte.cube", "quantiles.sql"),
-    ("lofte.cube", "indicators.sql"),
 ]
 
 

@@ -249,88 +249,103 @@ def compute(
     con.execute("DROP TABLE quantile_facts; DROP TABLE facts; DROP TABLE month_counts")
     wide = rollup.wide_cells(month_counts, quantile_facts, dims.hierarchy(catalog, months))
     del month_counts, quantile_facts
-    con.register("wide_cells", wide)
-    con.register("inclusion_numerators", _inclusion_numerators(wide, dims))
-    con.register("register_cells", _register_table(reg_cells, dims))
-    con.execute(svf_engine.sql("lofte.cube", "indicators.sql"))
-    con.unregister("wide_cells")
-    del wide
     say("suppression")
-    cells = con.sql("SELECT * FROM cells").to_arrow_table()
-    con.execute("DROP TABLE cells")
     instances = svf_engine.read_instances(con, book)
     flags = svf_engine.read_event_flags(con, book)
     con.close()
-    coded = _coded_cells(cells, dims)
-    del cells
+    blocks: dict[str, rollup.Block] = rollup.svf_blocks(
+        wide, lambda name: dims.code("indicator", name)
+    )
+    blocks["svf_inklusion"] = _inclusion_block(wide, reg_cells, dims)
+    del wide
     if extra.num_rows:
-        coded = _concat_coded(coded, _coded_cells(extra, dims))
-    cube = finish(coded, dims, catalog)
+        blocks.update(_extra_blocks(extra, dims))
+    # Blocks in indicator order, each in key order: the cells are in the cube's key order.
+    ordered = [blocks[name] for name in sorted(blocks) if len(blocks[name])]
+    cells = rollup.Block.concat(ordered, suppression.KEY_COLUMNS)
+    del blocks, ordered
+    cube = finish(cells, dims, catalog)
     return EngineResult(instances=instances, event_flags=flags, cube=cube)
 
 
-def _inclusion_numerators(wide: pa.Table, dims: Dims) -> pa.Table:
-    """svf_inklusion numerators: residence basis, all treatments, per region, period, pathway."""
-    mask = pc.and_(
-        pc.and_(
-            pc.equal(wide.column("region_basis"), dims.code("region_basis", "bostad")),
-            pc.equal(wide.column("treatment"), dims.code("treatment", "alla")),
-        ),
-        pc.greater(wide.column("n_included"), 0),
-    )
-    return wide.select(["region", "period", "pathway", "n_included"]).filter(mask)
+def _inclusion_block(
+    wide: dict[str, np.ndarray], register_cells: Mapping[tuple[str, str, str], int], dims: Dims
+) -> rollup.Block:
+    """svf_inklusion (SPEC §5, residence basis only): national ends of the pathways the register
+    reports, over the register's new cases, where the register covers the period fully."""
+    bostad = dims.code("region_basis", "bostad")
+    alla = dims.code("treatment", "alla")
+    keys = sorted(cells_key for cells_key, n in register_cells.items() if n > 0)
+    region = np.array([dims.code("region", k[0]) for k in keys], dtype=np.int64)
+    period = np.array([dims.code("period", k[1]) for k in keys], dtype=np.int64)
+    pathway = np.array([dims.code("pathway", k[2]) for k in keys], dtype=np.int64)
+    new_cases = np.array([register_cells[k] for k in keys], dtype=np.int64)
+    # The numerators: wide cells of the residence basis and all treatments.
+    sizes = [len(dims.names[n]) for n in ("region", "pathway", "period")]
 
+    def packed(r: np.ndarray, pw: np.ndarray, pe: np.ndarray) -> np.ndarray:
+        return (r.astype(np.int64) * sizes[1] + pw) * sizes[2] + pe
 
-def _register_table(cells: Mapping[tuple[str, str, str], int], dims: Dims) -> pa.Table:
-    keys = sorted(cells)
+    rows = (wide["region_basis"] == bostad) & (wide["treatment"] == alla)
+    wide_key = packed(wide["region"][rows], wide["pathway"][rows], wide["period"][rows])
+    included = wide["n_included"][rows]
+    order = np.argsort(wide_key)
+    wide_key, included = wide_key[order], included[order]
+    want = packed(region, pathway, period)
+    numerator = np.zeros(len(keys), dtype=np.int64)
+    if wide_key.size:
+        at = np.minimum(np.searchsorted(wide_key, want), wide_key.size - 1)
+        numerator = np.where(wide_key[at] == want, included[at], 0).astype(np.int64)
+    # In key order: region, pathway, period (basis and treatment are fixed).
+    order = np.argsort(packed(region, pathway, period))
     n = len(keys)
-    return pa.table(
+    return rollup.Block(
         {
-            "region_basis": pa.array([dims.code("region_basis", "bostad")] * n, pa.int32()),
-            "region": pa.array([dims.code("region", k[0]) for k in keys], pa.int32()),
-            "pathway": pa.array([dims.code("pathway", k[2]) for k in keys], pa.int32()),
-            "treatment": pa.array([dims.code("treatment", "alla")] * n, pa.int32()),
-            "period": pa.array([dims.code("period", k[1]) for k in keys], pa.int32()),
-            "new_cases": pa.array([cells[k] for k in keys], pa.int64()),
-        }
+            "indicator": np.full(n, dims.code("indicator", "svf_inklusion"), np.int32),
+            "region_basis": np.full(n, bostad, np.int32),
+            "region": region[order].astype(np.int32),
+            "pathway": pathway[order].astype(np.int32),
+            "treatment": np.full(n, alla, np.int32),
+            "period": period[order].astype(np.int32),
+        },
+        numerator[order],
+        np.ones(n, dtype=bool),
+        new_cases[order],
+        np.ones(n, dtype=bool),
+        rollup.share(numerator[order], new_cases[order]),
     )
 
 
-@dataclass
-class CodedCells:
-    """Raw cells with their key columns as :class:`Dims` codes (numpy), before finishing."""
+def _extra_blocks(cells: pa.Table, dims: Dims) -> dict[str, rollup.Block]:
+    """Raw cells with string keys (:data:`CELL_SCHEMA`), one block per indicator in key order."""
+    keys = {name: dims.codes(name, cells.column(name)) for name in suppression.KEY_COLUMNS}
 
-    keys: dict[str, np.ndarray]
-    numerator: pa.Array
-    denominator: pa.Array
-    value: pa.Array
-
-
-def _coded_cells(cells: pa.Table, dims: Dims) -> CodedCells:
-    """Raw cells (string keys, as :data:`CELL_SCHEMA`, or the coded ``cells`` of
-    indicators.sql whose only string key is the indicator) in codes."""
-    keys = {}
-    for name in suppression.KEY_COLUMNS:
+    def numbers(name: str, kind: type) -> tuple[np.ndarray, np.ndarray]:
         column = cells.column(name)
-        if pa.types.is_integer(column.type):
-            keys[name] = column.to_numpy(zero_copy_only=False).astype(np.int32)
-        else:
-            keys[name] = dims.codes(name, column)
-    return CodedCells(
+        valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
+        values = pc.fill_null(column, 0).to_numpy(zero_copy_only=False).astype(kind)
+        return values, np.asarray(valid, dtype=bool)
+
+    numerator, numerator_valid = numbers("numerator", np.int64)
+    denominator, denominator_valid = numbers("denominator", np.int64)
+    value, value_valid = numbers("value", np.float64)
+    block = rollup.Block(
         keys,
-        cells.column("numerator").combine_chunks().cast(pa.int64()),
-        cells.column("denominator").combine_chunks().cast(pa.int64()),
-        cells.column("value").combine_chunks().cast(pa.float64()),
+        numerator,
+        numerator_valid,
+        denominator,
+        denominator_valid,
+        np.where(value_valid, value, np.nan),
     )
-
-
-def _concat_coded(a: CodedCells, b: CodedCells) -> CodedCells:
-    return CodedCells(
-        {k: np.concatenate([a.keys[k], b.keys[k]]) for k in a.keys},
-        pa.concat_arrays([a.numerator, b.numerator]),
-        pa.concat_arrays([a.denominator, b.denominator]),
-        pa.concat_arrays([a.value, b.value]),
-    )
+    order = np.lexsort([keys[k] for k in reversed(suppression.KEY_COLUMNS)])
+    block = block.take(order)
+    out = {}
+    indicator_names = dims.names["indicator"]
+    for code in np.unique(block.keys["indicator"]).tolist():
+        out[str(indicator_names[code])] = block.take(
+            np.flatnonzero(block.keys["indicator"] == code)
+        )
+    return out
 
 
 #: z and z² of the 95 % Wilson interval (as lofte.core.stats.wilson).
@@ -338,17 +353,17 @@ _Z = 1.959963984540054
 _Z2 = 3.841458820694124
 
 
-def finish(cells: CodedCells, dims: Dims, catalog: Catalog) -> pa.Table:
+def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
     """Uncertainty, targets and disclosure control (SPEC §5, §7, §8) for raw coded cells; the
     finished cube sorted by its key, with string columns."""
     codes = suppression.KeyCodes.from_dims(cells.keys, dims.names, dims.parents)
-    order = codes.sort_order()
-    codes = codes.take(order)
-    rows = pa.array(order)
-    numerator = pc.take(cells.numerator, rows)
-    denominator = pc.take(cells.denominator, rows)
-    value = pc.take(cells.value, rows)
-    del rows, order, cells
+    key = codes.key_order()
+    if key is None or not bool(np.all(key[1:] > key[:-1])):  # not yet in key order
+        order = codes.sort_order()
+        codes = codes.take(order)
+        cells = cells.take(order)
+        del order
+    del key
 
     indicator = codes.codes["indicator"]
     info = [catalog.indicators.get(str(n)) for n in codes.names["indicator"]]
@@ -362,10 +377,10 @@ def finish(cells: CodedCells, dims: Dims, catalog: Catalog) -> pa.Table:
         [(i.min_cell if i and i.min_cell is not None else 5) for i in info], dtype=np.int64
     )
 
-    den_valid = pc.is_valid(denominator).to_numpy(zero_copy_only=False)
-    num_valid = pc.is_valid(numerator).to_numpy(zero_copy_only=False)
-    den = pc.fill_null(denominator, 0).to_numpy(zero_copy_only=False)
-    num = pc.fill_null(numerator, 0).to_numpy(zero_copy_only=False)
+    den_valid = cells.denominator_valid
+    num_valid = cells.numerator_valid
+    den = np.where(den_valid, cells.denominator, 0)
+    num = np.where(num_valid, cells.numerator, 0)
     shares = is_percent & num_valid & den_valid
     with np.errstate(divide="ignore", invalid="ignore"):
         n = den.astype(np.float64)
@@ -380,7 +395,7 @@ def finish(cells: CodedCells, dims: Dims, catalog: Catalog) -> pa.Table:
     additive = is_additive & den_valid
 
     target, target_high = _targets(codes, catalog)
-    value_np = pc.fill_null(value, np.nan).to_numpy(zero_copy_only=False)
+    value_np = cells.value
     has_target = ~np.isnan(target) & ~np.isnan(value_np)
     meets = np.where(lower_better, value_np <= target, value_np >= target)
 
@@ -404,9 +419,9 @@ def finish(cells: CodedCells, dims: Dims, catalog: Catalog) -> pa.Table:
         "treatment": codes.column("treatment"),
         "period": codes.column("period"),
         "period_type": pc.take(pa.array(period_type, pa.string()), pa.array(codes.codes["period"])),
-        "numerator": numerator,
-        "denominator": denominator,
-        "value": value,
+        "numerator": pa.array(cells.numerator, pa.int64(), mask=~num_valid),
+        "denominator": pa.array(cells.denominator, pa.int64(), mask=~den_valid),
+        "value": pa.array(value_np, pa.float64(), mask=np.isnan(value_np)),
         "ci_low": pa.array(ci_low, pa.float64(), mask=~shares),
         "ci_high": pa.array(ci_high, pa.float64(), mask=~shares),
         "suppressed": pa.array(suppressed, pa.bool_()),
@@ -448,19 +463,6 @@ def _targets(codes: suppression.KeyCodes, catalog: Catalog) -> tuple[np.ndarray,
     return low[at], high[at]
 
 
-def indicator_info(catalog: Catalog) -> pa.Table:
-    """Unit, direction and minimum cell size per indicator, for the SQL joins."""
-    inds = list(catalog.indicators.values())
-    return pa.table(
-        {
-            "indicator": pa.array([i.code for i in inds], pa.string()),
-            "unit": pa.array([i.unit for i in inds], pa.string()),
-            "direction": pa.array([i.direction for i in inds], pa.string()),
-            "min_cell": pa.array([i.min_cell for i in inds], pa.int64()),
-        }
-    )
-
-
 def _target(
     catalog: Catalog, indicator: str, region: str | None, period: str | None
 ) -> tuple[float | None, float | None]:
@@ -471,12 +473,8 @@ def _target(
     return (None, None) if target is None else target.levels()
 
 
-def county_parents(catalog: Catalog) -> dict[str, str]:
-    """Each county's healthcare region (the ``region_map`` relation as a mapping)."""
-    return {c.code: p for c in catalog.counties() if (p := catalog.parent(c.code)) is not None}
-
-
 def region_parents(catalog: Catalog) -> dict[str, str]:
+    """Each region's parent (county → healthcare region → SE), for disclosure checks."""
     out: dict[str, str] = {}
     for code in catalog.regions:
         parent = catalog.parent(code)
@@ -486,6 +484,7 @@ def region_parents(catalog: Catalog) -> dict[str, str]:
 
 
 def period_parents(cells: pa.Table) -> dict[str, str]:
+    """Each period label of ``cells`` with its parent period (month → quarter → half → year)."""
     out: dict[str, str] = {}
     for label in pc.unique(cells.column("period")).to_pylist():
         parent = periods.parent(label)

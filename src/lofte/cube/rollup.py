@@ -14,6 +14,7 @@ All codes are those of :class:`Dims`, whose lists are in string order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -273,18 +274,114 @@ def wide_cells(month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy) -
         for j, name in enumerate(MEASURES):
             result[name] = totals[:, j]
         parts.append(result)
-    return _table(parts)
+    return _sorted(parts, h)
 
 
-def _table(parts: list[dict[str, np.ndarray]]) -> pa.Table:
-    data: dict[str, pa.Array] = {}
-    for name in KEYS:
-        data[name] = pa.array(
-            np.concatenate([p[name] for p in parts]).astype(np.int32) if parts else [], pa.int32()
+def _sorted(parts: list[dict[str, np.ndarray]], h: Hierarchy) -> dict[str, np.ndarray]:
+    """The groupings' cells as one set of columns, sorted by (basis, region, pathway,
+    treatment, period) codes: the cube's key order after the indicator."""
+    names = [*KEYS, *MEASURES, *(q for q, _, _ in QUANTILES)]
+    if not parts:
+        return {
+            n: np.zeros(0, dtype=np.float64 if n.startswith(("lead", "med")) else np.int64)
+            for n in names
+        }
+    columns = {n: np.concatenate([p[n] for p in parts]) for n in names}
+    key = np.zeros(columns["region_basis"].size, dtype=np.int64)
+    for name in ("region_basis", "region", "pathway", "treatment", "period"):
+        key = key * (int(columns[name].max(initial=0)) + 1) + columns[name]
+    order = np.argsort(key)
+    return {n: c[order] for n, c in columns.items()}
+
+
+#: The SVF indicators of SPEC §5 as the counts and values of the wide cells that make them:
+#: (numerator, denominator, value); a value of None is 100 × numerator / denominator at full
+#: precision, a numerator of None means the indicator has none (medians and quartiles). The
+#: conditions behind every count are in cells.sql.
+SVF_INDICATORS: dict[str, tuple[str | None, str, str | None]] = {
+    "svf_andel_inom_ledtid": ("n_within", "n_target", None),
+    "svf_andel_inom_28_dagar": ("n_within_28", "n_treated", None),
+    "svf_ledtid_median": (None, "n_national", "lead_median"),
+    "svf_ledtid_p25": (None, "n_national", "lead_p25"),
+    "svf_ledtid_p75": (None, "n_national", "lead_p75"),
+    "svf_andel_mdk": ("n_mdk", "n_mdk_base", None),
+    "svf_antal_avslutade": ("n_closed", "n_closed", "n_closed"),
+    "svf_median_start_till_besok": (None, "n_visit", "med_visit"),
+    "svf_median_besok_till_diagnos": (None, "n_diagnosis", "med_diagnosis"),
+    "svf_median_diagnos_till_behandling": (None, "n_treatment", "med_treatment"),
+}
+
+
+@dataclass
+class Block:
+    """Long cells of one indicator: key codes, numerator and denominator (int64, null where
+    ``*_valid`` is False) and value (NaN for null)."""
+
+    keys: dict[str, np.ndarray]
+    numerator: np.ndarray
+    numerator_valid: np.ndarray
+    denominator: np.ndarray
+    denominator_valid: np.ndarray
+    value: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.denominator.size)
+
+    def take(self, rows: np.ndarray) -> Block:
+        return Block(
+            {k: v[rows] for k, v in self.keys.items()},
+            self.numerator[rows],
+            self.numerator_valid[rows],
+            self.denominator[rows],
+            self.denominator_valid[rows],
+            self.value[rows],
         )
-    for name in MEASURES:
-        data[name] = pa.array(np.concatenate([p[name] for p in parts]) if parts else [], pa.int64())
-    for name, _, _ in QUANTILES:
-        values = np.concatenate([p[name] for p in parts]) if parts else np.zeros(0)
-        data[name] = pa.array(values, pa.float64(), mask=np.isnan(values))
-    return pa.table(data)
+
+    @classmethod
+    def concat(cls, blocks: list[Block], key_names: tuple[str, ...]) -> Block:
+        def joined(get: Callable[[Block], np.ndarray], dtype: type) -> np.ndarray:
+            return np.concatenate([get(b) for b in blocks]) if blocks else np.zeros(0, dtype)
+
+        return cls(
+            {k: joined(lambda b, k=k: b.keys[k], np.int32) for k in key_names},
+            joined(lambda b: b.numerator, np.int64),
+            joined(lambda b: b.numerator_valid, bool),
+            joined(lambda b: b.denominator, np.int64),
+            joined(lambda b: b.denominator_valid, bool),
+            joined(lambda b: b.value, np.float64),
+        )
+
+
+def share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """100 × numerator / denominator in double precision (as SQL's CAST(100 * n AS DOUBLE) / d)."""
+    return (100 * numerator).astype(np.float64) / denominator
+
+
+def svf_blocks(
+    wide: dict[str, np.ndarray], indicator_code: Callable[[str], int]
+) -> dict[str, Block]:
+    """One block per SVF indicator: a row per wide cell whose denominator is at least 1, in the
+    wide cells' (key) order."""
+    out = {}
+    for indicator, (num_name, den_name, value_name) in SVF_INDICATORS.items():
+        den = wide[den_name]
+        keep = den > 0
+        d = den[keep]
+        if num_name is None:
+            num = np.zeros(d.size, dtype=np.int64)
+            num_valid = np.zeros(d.size, dtype=bool)
+        else:
+            num = wide[num_name][keep]
+            num_valid = np.ones(d.size, dtype=bool)
+        value = share(num, d) if value_name is None else wide[value_name][keep].astype(np.float64)
+        keys = {"indicator": np.full(d.size, indicator_code(indicator), dtype=np.int32)}
+        keys.update({k: wide[k][keep].astype(np.int32) for k in KEYS})
+        out[indicator] = Block(
+            keys,
+            num,
+            num_valid,
+            d,
+            np.ones(d.size, dtype=bool),
+            value,
+        )
+    return out
