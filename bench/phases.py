@@ -19,7 +19,6 @@ import argparse
 import datetime as dt
 import itertools
 import json
-import re
 import resource
 import sys
 import time
@@ -168,7 +167,6 @@ def _load_inputs(path: Path) -> tuple[list[Path], dict[str, dt.date], list[tuple
 
 def compute(args: argparse.Namespace) -> dict:
     """Time ``lofte.cube.engine.compute`` on the event store, then write its outputs."""
-    import duckdb
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -184,23 +182,10 @@ def compute(args: argparse.Namespace) -> dict:
     # pyarrow imports pandas lazily on its first conversion of Python objects (2.5-5 s here),
     # and that would otherwise land inside the engine's first step.
     pa.array([0])
-    events_as = "event-store files (read by DuckDB)"
+    events_as = "event-store files (read with pyarrow inside the engine)"
     t0 = time.perf_counter()
     c0 = time.process_time()
-    try:
-        result = engine.compute(files, cutoffs, rows, progress=progress)
-    except duckdb.BinderException as exc:
-        # The engine could not bind the file list; measure the Arrow path instead, with the
-        # reading of the files (pyarrow) inside the measured time.
-        events_as = f"Arrow table read with pyarrow inside the timing (files failed: {exc})"
-        print(f"  compute(files) failed ({exc}); measuring compute(Arrow table)", flush=True)
-        marks.clear()
-        t0 = time.perf_counter()
-        c0 = time.process_time()
-        table = pa.concat_tables([pq.read_table(f) for f in files]) if files else None
-        marks.append(("read files (pyarrow)", t0))
-        result = engine.compute(table, cutoffs, rows, progress=progress)
-        del table
+    result = engine.compute(files, cutoffs, rows, progress=progress)
     t1 = time.perf_counter()
     cpu = time.process_time() - c0
     peak = peak_rss_bytes()
@@ -227,123 +212,68 @@ def compute(args: argparse.Namespace) -> dict:
 
 # --- profile ----------------------------------------------------------------------------------
 
-
-def _statements(text: str) -> list[tuple[str, str]]:
-    """(label, statement) of each statement of a SQL script; the label names its target."""
-    without_comments = re.sub(r"--[^\n]*", "", text)
-    out = []
-    for statement in without_comments.split(";"):
-        statement = statement.strip()
-        if not statement:
-            continue
-        found = re.search(r"TABLE\s+(\w+)", statement)
-        out.append((found.group(1) if found else statement[:40], statement))
-    return out
+#: The engine's functions that the profile times, by module. Wrapping the engine's own functions
+#: (rather than replaying its steps here) keeps the profile true to the code it measures.
+PROFILED = {
+    "lofte.svf.engine": ("encode_events", "assemble", "read_instances", "read_event_flags"),
+    "lofte.cube.rollup": ("wide_cells", "svf_blocks"),
+    "lofte.cube.quantiles": ("order_statistics",),
+    "lofte.cube.engine": ("finish", "_targets", "_inclusion_block", "_extra_blocks"),
+    "lofte.cube.suppression": ("secondary_of_additive", "_membership_columns"),
+}
 
 
 def profile(args: argparse.Namespace) -> dict:
-    """Time each step of the engine separately (replicates ``compute``; diagnostic only)."""
-    import datetime as _dt
+    """Run ``compute`` with the engine's main functions wrapped in timers (diagnostic only).
 
-    import duckdb
+    Each wrapped function reports its summed wall and CPU time and number of calls; a function
+    called from inside another is counted in both (e.g. ``order_statistics`` in ``wide_cells``).
+    """
+    import functools
+    import importlib
+
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    from lofte.catalog import load
-    from lofte.cube import engine, quantiles, register
-    from lofte.svf import engine as svf_engine
+    from lofte.cube import engine
 
     files, cutoffs, rows = _load_inputs(args.inputs)
     pa.array([0])  # pyarrow's lazy pandas import, outside the timings (see compute)
-    timings: list[dict] = []
+    totals: dict[str, dict[str, float]] = {}
 
-    def timed(label, func, *a, **kw):
-        t = time.perf_counter()
-        value = func(*a, **kw)
-        timings.append(
-            {"step": label, "seconds": time.perf_counter() - t, "peak_rss_after": peak_rss_bytes()}
-        )
+    def wrap(module, name: str) -> None:
+        func = getattr(module, name)
+
+        @functools.wraps(func)
+        def timed(*a, **kw):
+            t, c = time.perf_counter(), time.process_time()
+            try:
+                return func(*a, **kw)
+            finally:
+                entry = totals.setdefault(name, {"seconds": 0.0, "cpu_seconds": 0.0, "calls": 0})
+                entry["seconds"] += time.perf_counter() - t
+                entry["cpu_seconds"] += time.process_time() - c
+                entry["calls"] += 1
+
+        setattr(module, name, timed)
+
+    for module_name, names in PROFILED.items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            wrap(module, name)
+    t0 = time.perf_counter()
+    result = engine.compute(files, cutoffs, rows)
+    seconds = time.perf_counter() - t0
+    for name, entry in totals.items():
         print(
-            f"  {label:<46} {timings[-1]['seconds']:8.2f} s   "
-            f"peak so far {timings[-1]['peak_rss_after'] / 2**30:5.2f} GiB",
+            f"  {name:<28} {entry['seconds']:7.2f} s wall {entry['cpu_seconds']:7.2f} s CPU"
+            f"  ({int(entry['calls'])} calls)",
             flush=True,
         )
-        return value
-
-    t0 = time.perf_counter()
-    catalog = timed("catalog load", load)
-    con = svf_engine.connect()
-    for name, table in svf_engine.catalog_relations(catalog).items():
-        con.register(name, table)
-    con.register("cutoffs", svf_engine.cutoff_table(cutoffs))
-    try:
-        svf_engine.register_events(con, files)
-    except duckdb.BinderException:
-        table = timed(
-            "read files (pyarrow; files failed to bind)",
-            lambda: pa.concat_tables([pq.read_table(f) for f in files]),
-        )
-        svf_engine.register_events(con, table)
-    for script in ("assemble.sql", "instances.sql"):
-        for label, statement in _statements(svf_engine.sql("lofte.svf", script)):
-            timed(f"{script}: {label}", con.execute, statement)
-    span = con.execute("SELECT MIN(end_date), MAX(end_date) FROM instances").fetchall()[0]
-    first, last = span if span and span[0] is not None else (_dt.date(2015, 1, 1),) * 2
-    con.register("period_map", timed("period_map (Python)", engine.period_map, first, last))
-    con.register("region_map", engine.region_map(catalog))
-    reg_cells = timed("register_cells (Python)", register.register_cells, rows, catalog)
-    con.register("register_cells", register.as_table(reg_cells, catalog))
-    con.register("pathway_info", svf_engine.catalog_relations(catalog)["pathway_info"])
-    for label, statement in _statements(svf_engine.sql("lofte.cube", "cells.sql")):
-        timed(f"cells.sql: {label}", con.execute, statement)
-    timed("quantiles.sql", con.execute, svf_engine.sql("lofte.cube", "quantiles.sql"))
-    facts = timed(
-        "quantile_facts → Arrow", lambda: con.sql("SELECT * FROM quantile_facts").to_arrow_table()
-    )
-    wide = timed(
-        "quantiles (numpy histograms)",
-        quantiles.wide_quantiles,
-        facts,
-        engine.county_parents(catalog),
-    )
-    con.register("wide_quantiles", wide)
-    sizes = {
-        name: con.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
-        for name in ("sequenced", "groups", "instances", "facts", "wide_cells")
-    }
-    sizes["quantile_facts"] = facts.num_rows
-    sizes["wide_quantiles"] = wide.num_rows
-    for label, statement in _statements(svf_engine.sql("lofte.cube", "indicators.sql")):
-        timed(f"indicators.sql: {label}", con.execute, statement)
-    sizes["cells"] = con.execute("SELECT COUNT(*) FROM cells").fetchone()[0]
-    con.execute("DROP TABLE facts; DROP TABLE wide_cells; DROP TABLE wide_all")
-    con.execute("DROP TABLE sequenced; DROP TABLE groups")
-    cube = timed(
-        "finish_cells (CI, targets, sort, suppression)",
-        engine.finish_cells,
-        con,
-        "cells",
-        catalog,
-    )
-    timed(
-        "instances ORDER BY → Arrow",
-        lambda: con.sql(
-            "SELECT * FROM instances ORDER BY patient, pathway, instance_no"
-        ).to_arrow_table(),
-    )
-    timed(
-        "event_flags ORDER BY → Arrow",
-        lambda: con.sql(
-            "SELECT delivery_id, line, pathway, suffix, event_date, flag FROM event_flags "
-            "ORDER BY delivery_id, line, flag"
-        ).to_arrow_table(),
-    )
     return {
-        "seconds": time.perf_counter() - t0,
+        "seconds": seconds,
         "peak_rss_bytes": peak_rss_bytes(),
-        "steps": timings,
-        "rows": sizes,
-        "cells": cube.num_rows,
+        "functions": totals,
+        "cells": result.cube.num_rows,
     }
 
 

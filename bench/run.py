@@ -220,11 +220,14 @@ def table(results: dict) -> str:
     prof = results.get("profile")
     if prof:
         lines.append("")
-        lines.append(f"Profile (steps run one by one, {prof['seconds']:.1f} s in all):")
-        for step in prof["steps"]:
+        lines.append(
+            f"Profile (the engine's functions timed inside one compute, {prof['seconds']:.1f} s "
+            "in all; nested calls count in both):"
+        )
+        for name, entry in prof["functions"].items():
             lines.append(
-                f"  {step['step']:<50}{step['seconds']:>8.2f} s   peak so far "
-                f"{gib(step['peak_rss_after'])}"
+                f"  {name:<30}{entry['seconds']:>8.2f} s wall {entry['cpu_seconds']:>8.2f} s CPU"
+                f"   {int(entry['calls'])} calls"
             )
     return "\n".join(lines)
 
@@ -247,7 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse-data", action="store_true", help="keep the generated files if they match"
     )
-    parser.add_argument("--profile", action="store_true", help="also time each engine step")
+    parser.add_argument(
+        "--profile", action="store_true", help="also time the engine's main functions"
+    )
     parser.add_argument("--no-peer", action="store_true", help="skip the pandas peer")
     parser.add_argument("--keep-home", action="store_true", help="keep the temporary LOFTE_HOME")
     args = parser.parse_args(argv)

@@ -120,7 +120,9 @@ class Dims:
         return cls(names, parents)
 
     def code(self, name: str, value: str | None) -> int:
-        return self.names[name].index(value)
+        if not hasattr(self, "_index"):
+            self._index = {k: {v: i for i, v in enumerate(n)} for k, n in self.names.items()}
+        return self._index[name][value]
 
     def codes(self, name: str, column: pa.Array | pa.ChunkedArray) -> np.ndarray:
         """int32 codes of a string column (every value must be in the codebook)."""

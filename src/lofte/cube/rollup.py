@@ -21,7 +21,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lofte.cube.quantiles import QUANTILES, order_statistics
+from lofte.cube import quantiles
+from lofte.cube.quantiles import QUANTILES
 
 #: The counts of ``month_counts`` (cells.sql), in order.
 MEASURES = (
@@ -262,7 +263,9 @@ def wide_cells(month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy) -
         for source, (raw, valid) in values.items():
             wanted = [(name, q) for name, s, q in QUANTILES if s == source]
             groups = f_group if valid is None else f_group[valid]
-            results = order_statistics(groups, raw, f_present.size, [q for _, q in wanted])
+            results = quantiles.order_statistics(
+                groups, raw, f_present.size, [q for _, q in wanted]
+            )
             for (name, _), values_at in zip(wanted, results, strict=True):
                 column = np.full(present.size, np.nan)
                 column[at] = values_at
