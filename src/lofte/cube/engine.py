@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -401,16 +402,39 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
     has_target = ~np.isnan(target) & ~np.isnan(value_np)
     meets = np.where(lower_better, value_np <= target, value_np >= target)
 
-    idx = np.flatnonzero(additive)
-    if idx.size and suppressed[idx].any():
-        suppressed[idx] = suppression.secondary_of_additive(
-            codes.take(idx), den[idx], suppressed[idx]
-        )
+    # The key columns' strings are gathered by Arrow (which releases the GIL) in a second thread
+    # while this one runs the secondary suppression.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        keys = pool.submit(_key_columns, codes, catalog)
+        idx = np.flatnonzero(additive)
+        if idx.size and suppressed[idx].any():
+            suppressed[idx] = suppression.secondary_of_additive(
+                codes.take(idx), den[idx], suppressed[idx]
+            )
+        columns = keys.result()
+    columns.update(
+        {
+            "numerator": pa.array(cells.numerator, pa.int64(), mask=~num_valid),
+            "denominator": pa.array(cells.denominator, pa.int64(), mask=~den_valid),
+            "value": pa.array(value_np, pa.float64(), mask=np.isnan(value_np)),
+            "ci_low": pa.array(ci_low, pa.float64(), mask=~shares),
+            "ci_high": pa.array(ci_high, pa.float64(), mask=~shares),
+            "suppressed": pa.array(suppressed, pa.bool_()),
+            "target": pa.array(target, pa.float64(), mask=np.isnan(target)),
+            "target_high": pa.array(target_high, pa.float64(), mask=np.isnan(target_high)),
+            "meets_target": pa.array(meets, pa.bool_(), mask=~has_target),
+        }
+    )
+    return pa.table(columns)
+
+
+def _key_columns(codes: suppression.KeyCodes, catalog: Catalog) -> dict[str, pa.Array]:
+    """The cube's key columns (and region level, period type) as strings, from the codes."""
     region_level = [
         catalog.region(r).level if r in catalog.regions else None for r in codes.names["region"]
     ]
     period_type = [periods.parse(str(p)).kind for p in codes.names["period"]]
-    columns = {
+    return {
         "indicator": codes.column("indicator"),
         "region": codes.column("region"),
         "region_level": pc.take(
@@ -421,17 +445,7 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
         "treatment": codes.column("treatment"),
         "period": codes.column("period"),
         "period_type": pc.take(pa.array(period_type, pa.string()), pa.array(codes.codes["period"])),
-        "numerator": pa.array(cells.numerator, pa.int64(), mask=~num_valid),
-        "denominator": pa.array(cells.denominator, pa.int64(), mask=~den_valid),
-        "value": pa.array(value_np, pa.float64(), mask=np.isnan(value_np)),
-        "ci_low": pa.array(ci_low, pa.float64(), mask=~shares),
-        "ci_high": pa.array(ci_high, pa.float64(), mask=~shares),
-        "suppressed": pa.array(suppressed, pa.bool_()),
-        "target": pa.array(target, pa.float64(), mask=np.isnan(target)),
-        "target_high": pa.array(target_high, pa.float64(), mask=np.isnan(target_high)),
-        "meets_target": pa.array(meets, pa.bool_(), mask=~has_target),
     }
-    return pa.table(columns)
 
 
 def _targets(codes: suppression.KeyCodes, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:

@@ -37,6 +37,9 @@ timed AS (
         COALESCE(b.start_residence, b.start_region) AS residence_region
     FROM bounds AS b
 )
+-- Rule 10: within = lead time ≤ target (NULL when there is no target).
+SELECT *, lead_time_days <= target_days AS within
+FROM (
 SELECT
     t.patient,
     t.pathway,
@@ -86,8 +89,5 @@ LEFT JOIN versions AS v
   ON v.pathway = t.pathway AND v.valid_from <= t.end_date AND t.end_date < v.valid_to
 LEFT JOIN version_days AS d
   ON d.pathway = v.pathway AND d.valid_from = v.valid_from AND d.suffix = t.end_suffix
-LEFT JOIN cutoffs AS c ON c.region = t.start_region;
-
--- Rule 10: within = lead time ≤ target (NULL when there is no target).
-CREATE OR REPLACE TEMP TABLE instances AS
-SELECT *, lead_time_days <= target_days AS within FROM instances;
+LEFT JOIN cutoffs AS c ON c.region = t.start_region
+) AS rule_10;
