@@ -449,34 +449,39 @@ def _key_columns(codes: suppression.KeyCodes, catalog: Catalog) -> dict[str, pa.
 
 
 def _targets(codes: suppression.KeyCodes, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
-    """(target, high target) of every cell, NaN where none: looked up once per distinct
-    (indicator, region, period), and once per indicator where it has no override."""
+    """(target, high target) of every cell, NaN where none: the indicator's own target where the
+    catalogue has no override for it, else looked up once per distinct (indicator, region,
+    period) of that indicator."""
     names = codes.names
-    sizes = [codes.sizes[k] for k in ("indicator", "region", "period")]
-    key = (codes.codes["indicator"].astype(np.int64) * sizes[1] + codes.codes["region"]) * sizes[
-        2
-    ] + codes.codes["period"]
-    present = np.flatnonzero(np.bincount(key, minlength=sizes[0] * sizes[1] * sizes[2]))
-    low = np.full(present.size, np.nan)
-    high = np.full(present.size, np.nan)
+    indicator = codes.codes["indicator"]
+    low_of: list[float] = []
+    high_of: list[float] = []
+    for name in names["indicator"]:
+        levels = _target(catalog, str(name), None, None)
+        low_of.append(np.nan if levels[0] is None else levels[0])
+        high_of.append(np.nan if levels[1] is None else levels[1])
+    low = np.array(low_of, dtype=np.float64)[indicator]
+    high = np.array(high_of, dtype=np.float64)[indicator]
     overridden = {t.indicator for t in catalog.targets}
-    defaults: dict[str, tuple[float | None, float | None]] = {}
-    for i, k in enumerate(present.tolist()):
-        rest, per = divmod(k, sizes[2])
-        ind, reg = divmod(rest, sizes[1])
-        indicator = str(names["indicator"][ind])
-        if indicator in overridden:
+    sizes = (codes.sizes["region"], codes.sizes["period"])
+    for code, name in enumerate(names["indicator"]):
+        if name not in overridden:
+            continue
+        rows = np.flatnonzero(indicator == code)
+        key = codes.codes["region"][rows].astype(np.int64) * sizes[1] + codes.codes["period"][rows]
+        present, inverse = np.unique(key, return_inverse=True)
+        found_low = np.full(present.size, np.nan)
+        found_high = np.full(present.size, np.nan)
+        for i, k in enumerate(present.tolist()):
+            region, period = divmod(k, sizes[1])
             levels = _target(
-                catalog, indicator, str(names["region"][reg]), str(names["period"][per])
+                catalog, str(name), str(names["region"][region]), str(names["period"][period])
             )
-        else:  # no override: the indicator's own target, whatever the region and period
-            if indicator not in defaults:
-                defaults[indicator] = _target(catalog, indicator, None, None)
-            levels = defaults[indicator]
-        low[i] = np.nan if levels[0] is None else levels[0]
-        high[i] = np.nan if levels[1] is None else levels[1]
-    at = np.searchsorted(present, key)
-    return low[at], high[at]
+            found_low[i] = np.nan if levels[0] is None else levels[0]
+            found_high[i] = np.nan if levels[1] is None else levels[1]
+        low[rows] = found_low[inverse]
+        high[rows] = found_high[inverse]
+    return low, high
 
 
 def _target(
