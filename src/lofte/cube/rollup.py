@@ -159,18 +159,30 @@ class _Groupings:
         return [self.period[p], self.region[r], self.pathway[a], self.treatment[b]]
 
     def key(
-        self, g: tuple[int, int, int, int], basis: np.ndarray, codes: dict[str, np.ndarray]
+        self,
+        g: tuple[int, int, int, int],
+        basis: np.ndarray,
+        codes: dict[str, np.ndarray],
+        cache: dict[tuple[str, int], np.ndarray] | None = None,
     ) -> tuple[np.ndarray, int]:
         """Each row's key in grouping ``g`` from its codes (at ``g``'s levels or finer), and
-        the size of the key space."""
-        key = basis.astype(np.int64)
+        the size of the key space. ``cache`` keeps the rows' local codes per dimension and
+        level for rows that are keyed in many groupings."""
         space = self.h.n_basis
-        for name, level in zip(DIMENSIONS, self.levels(g), strict=True):
-            local = level.local[codes[name]]
-            if local.size and int(local.min()) < 0:
-                raise ValueError(f"a {name} code of the facts is missing from the hierarchy")
-            key = key * level.size + local
+        for level in self.levels(g):
             space *= level.size
+        kind = np.int32 if space < 2**31 else np.int64
+        key = basis.astype(kind)
+        for name, level, index in zip(DIMENSIONS, self.levels(g), g, strict=True):
+            local = None if cache is None else cache.get((name, index))
+            if local is None:
+                local = level.local[codes[name]]
+                if local.size and int(local.min()) < 0:
+                    raise ValueError(f"a {name} code of the facts is missing from the hierarchy")
+                local = local.astype(kind)
+                if cache is not None:
+                    cache[(name, index)] = local
+            key = key * kind(level.size) + local
         return key, space
 
     def decode(self, g: tuple[int, int, int, int], present: np.ndarray) -> dict[str, np.ndarray]:
@@ -190,8 +202,8 @@ def _compact(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
         return present, group.astype(np.int64)
     counts = np.bincount(key, minlength=space)
     present = np.flatnonzero(counts)
-    lookup = np.zeros(space, dtype=np.int64)
-    lookup[present] = np.arange(present.size, dtype=np.int64)
+    lookup = np.zeros(space, dtype=np.int32 if present.size < 2**31 else np.int64)
+    lookup[present] = np.arange(present.size)
     return present, lookup[key]
 
 
@@ -230,15 +242,19 @@ def wide_cells(month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy) -
         "pathway": facts["pathway"],
         "treatment": facts["treatment"],
     }
-    values: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
+    values: dict[str, tuple[quantiles.Values, np.ndarray | None]] = {}
     for _, source, _ in QUANTILES:
         if source not in values:
             column = quantile_facts.column(source).combine_chunks()
             raw = pc.fill_null(column, 0).to_numpy(zero_copy_only=False).astype(np.int64)
             valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
-            values[source] = (raw, None) if valid.all() else (raw[valid], valid)
+            if valid.all():
+                values[source] = (quantiles.Values.of(raw), None)
+            else:
+                values[source] = (quantiles.Values.of(raw[valid]), valid)
 
     done: dict[tuple[int, int, int, int], dict[str, np.ndarray]] = {}
+    fact_cache: dict[tuple[str, int], np.ndarray] = {}
     for g in groupings.all():
         src = groupings.source(g)
         if src is None:
@@ -257,7 +273,7 @@ def wide_cells(month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy) -
             totals[:, j] = np.bincount(group, weights=sums[:, j], minlength=present.size)
         result["_sums"] = totals
         # Quantiles: the national-end facts' groups are a subset of the count rows' groups.
-        f_key, _ = groupings.key(g, facts["region_basis"], fact_codes)
+        f_key, _ = groupings.key(g, facts["region_basis"], fact_codes, fact_cache)
         f_present, f_group = _compact(f_key, space)
         at = np.searchsorted(present, f_present)
         for source, (raw, valid) in values.items():
