@@ -7,10 +7,11 @@ error rejects it with located Swedish messages and nothing is changed. A valid f
 one transaction: a row whose (indicator, region, period, source) already has a current value
 replaces it, and the replaced value stays as history (``current=False``).
 
-:func:`aggregate_cells` gives the current values as raw cells (:data:`lofte.cube.engine.CELL_SCHEMA`),
-with parent regions computed from counts where every child has counts and the parent has no
-imported value of its own, ready for :func:`lofte.cube.engine.compute` (``extra_cells``), which
-gives them targets, intervals and suppression with the SVF cells.
+:func:`aggregate_cells` gives the current values as raw cells
+(:data:`lofte.cube.engine.CELL_SCHEMA`), with parent regions computed from counts where every
+child has counts and the parent has no imported value of its own, ready for
+:func:`lofte.cube.engine.compute` (``extra_cells``), which gives them targets, intervals and
+suppression with the SVF cells.
 """
 
 from __future__ import annotations
