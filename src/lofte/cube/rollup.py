@@ -211,8 +211,15 @@ def _numpy(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).combine_chunks().to_numpy(zero_copy_only=False)
 
 
-def _columns(table: pa.Table, names: tuple[str, ...]) -> dict[str, np.ndarray]:
-    return {n: _numpy(table, n) for n in names}
+def _finest(table: pa.Table) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(region basis, codes by dimension) of rows at the finest level: county and month."""
+    codes = {
+        "period": _numpy(table, "month"),
+        "region": _numpy(table, "county"),
+        "pathway": _numpy(table, "pathway"),
+        "treatment": _numpy(table, "treatment"),
+    }
+    return _numpy(table, "region_basis"), codes
 
 
 def wide_cells(month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy) -> pa.Table:
@@ -223,25 +230,13 @@ def wide_cells(month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy) -
     (treatment ``alla`` from each treatment, healthcare region from county, quarter from month,
     …), which are far fewer than the month counts; the quantiles are read off the facts."""
     groupings = _Groupings(h)
-    base = _columns(month_counts, ("region_basis", "county", "pathway", "treatment", "month"))
-    base_codes = {
-        "period": base["month"],
-        "region": base["county"],
-        "pathway": base["pathway"],
-        "treatment": base["treatment"],
-    }
+    base_basis, base_codes = _finest(month_counts)
     base_sums = (
         np.column_stack([_numpy(month_counts, m).astype(np.int64) for m in MEASURES])
         if month_counts.num_rows
         else np.zeros((0, len(MEASURES)), dtype=np.int64)
     )
-    facts = _columns(quantile_facts, ("region_basis", "county", "pathway", "treatment", "month"))
-    fact_codes = {
-        "period": facts["month"],
-        "region": facts["county"],
-        "pathway": facts["pathway"],
-        "treatment": facts["treatment"],
-    }
+    fact_basis, fact_codes = _finest(quantile_facts)
     values: dict[str, tuple[quantiles.Values, np.ndarray | None]] = {}
     for _, source, _ in QUANTILES:
         if source not in values:
@@ -258,7 +253,7 @@ def wide_cells(month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy) -
     for g in groupings.all():
         src = groupings.source(g)
         if src is None:
-            basis, codes, sums = base["region_basis"], base_codes, base_sums
+            basis, codes, sums = base_basis, base_codes, base_sums
         else:
             part = done[src]
             basis = part["region_basis"]
@@ -273,7 +268,7 @@ def wide_cells(month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy) -
             totals[:, j] = np.bincount(group, weights=sums[:, j], minlength=present.size)
         result["_sums"] = totals
         # Quantiles: the national-end facts' groups are a subset of the count rows' groups.
-        f_key, _ = groupings.key(g, facts["region_basis"], fact_codes, fact_cache)
+        f_key, _ = groupings.key(g, fact_basis, fact_codes, fact_cache)
         f_present, f_group = _compact(f_key, space)
         at = np.searchsorted(present, f_present)
         for source, (raw, valid) in values.items():
