@@ -18,8 +18,9 @@ CREATE OR REPLACE TEMP TABLE sequenced AS
 WITH classified AS (
     SELECT
         e.*,
-        CASE WHEN e.suffix = 10 THEN 'S' WHEN x.suffix IS NOT NULL THEN 'E' ELSE 'I' END AS kind,
-        CASE WHEN e.suffix = 10 THEN 0 WHEN x.suffix IS NOT NULL THEN 2 ELSE 1 END AS kind_rank,
+        -- kind: 0 start (10), 1 information, 2 end (a national end or an exit); also the
+        -- rank of rule 2 (starts first, end events last on the same day).
+        CASE WHEN e.suffix = 10 THEN 0 WHEN x.suffix IS NOT NULL THEN 2 ELSE 1 END AS kind,
         COALESCE(x.is_national, FALSE) AS is_national
     FROM events AS e
     LEFT JOIN end_suffixes AS x ON x.pathway = e.pathway AND x.suffix = e.suffix
@@ -30,13 +31,13 @@ WITH classified AS (
 SELECT
     *,
     ROW_NUMBER() OVER by_rule_2 AS pos,
-    COALESCE(SUM(CASE WHEN kind = 'E' THEN 1 ELSE 0 END) OVER (
+    COALESCE(SUM(CASE WHEN kind = 2 THEN 1 ELSE 0 END) OVER (
         by_rule_2 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
     ), 0) AS grp
 FROM classified
 WINDOW by_rule_2 AS (
     PARTITION BY patient, pathway
-    ORDER BY event_date, kind_rank, suffix, reporting_region, residence_region NULLS FIRST,
+    ORDER BY event_date, kind, suffix, reporting_region, residence_region NULLS FIRST,
              delivery_id, line
 );
 
@@ -46,8 +47,8 @@ WITH g AS (
         patient,
         pathway,
         grp,
-        MIN(CASE WHEN kind = 'S' THEN pos END) AS start_pos,
-        MAX(CASE WHEN kind = 'E' THEN pos END) AS end_pos
+        MIN(CASE WHEN kind = 0 THEN pos END) AS start_pos,
+        MAX(CASE WHEN kind = 2 THEN pos END) AS end_pos
     FROM sequenced
     GROUP BY patient, pathway, grp
 )
@@ -86,11 +87,11 @@ JOIN groups AS g ON g.patient = s.patient AND g.pathway = s.pathway AND g.grp = 
 -- Rules 3–5: warnings, one row per flagged event (an unmatched end may carry two flags).
 CREATE OR REPLACE TEMP TABLE event_flags AS
 SELECT delivery_id, line, patient, pathway, suffix, event_date, 'duplicate_start' AS flag
-FROM located WHERE kind = 'S' AND pos > start_pos
+FROM located WHERE kind = 0 AND pos > start_pos
 UNION ALL
 SELECT delivery_id, line, patient, pathway, suffix, event_date,
        CASE WHEN earlier_instance = 1 THEN 'after_end' ELSE 'orphan' END AS flag
-FROM located WHERE kind <> 'S' AND closed_state
+FROM located WHERE kind <> 0 AND closed_state
 UNION ALL
 SELECT delivery_id, line, patient, pathway, suffix, event_date, 'end_before_start' AS flag
-FROM located WHERE kind = 'E' AND closed_state AND later_start = 1;
+FROM located WHERE kind = 2 AND closed_state AND later_start = 1;
