@@ -215,8 +215,8 @@ class Simulation:
     patients: Patients
     events: Events
     duplicate_rows: np.ndarray  # event indices whose rows appear twice in their file
-    # The last ``further`` events are further registrations of points the instance already has
-    # (see _further_registrations); the ones before them are the pathway's first registrations.
+    # The last ``further`` events are the rows beyond the measurement points (later 25/35/40,
+    # 22 between 25 and 40; see _further_registrations); the ones before them are the first.
     further: int = 0
 
 
