@@ -158,6 +158,7 @@ def _world(cat: Catalog, seed: int, cutoff: date, scale: float) -> World:
     return World(
         cat=cat,
         rng=np.random.default_rng(seed),
+        further_rng=np.random.default_rng([seed, 2]),
         counties=codes,
         populations=np.array([c.population or 0 for c in counties], dtype=float),
         parents=[c.parent or "" for c in counties],
@@ -191,10 +192,17 @@ class _Writer:
         patients = sim.patients
         numbers = make_numbers(patients.birth, patients.male, patients.samordning, self.rng)
         self.pnr = formatted(numbers, today)
-        n_events = events.instance.shape[0]
-        # Per event, so that an exact duplicate row is formatted exactly like its original.
-        self.other_pnr_style = np.asarray(self.rng.random(n_events) < 0.04)
-        self.compact_date = np.asarray(self.rng.random(n_events) < 0.5)
+        n_first = events.instance.shape[0] - sim.further
+        # Per event, so that an exact duplicate row is formatted exactly like its original. The
+        # further registrations draw from a stream of their own, so that the first registrations
+        # and the register below are drawn exactly as without them.
+        further_rng = np.random.default_rng([seed, 3])
+        self.other_pnr_style = np.r_[
+            self.rng.random(n_first) < 0.04, further_rng.random(sim.further) < 0.04
+        ]
+        self.compact_date = np.r_[
+            self.rng.random(n_first) < 0.5, further_rng.random(sim.further) < 0.5
+        ]
         self.patient = inst.patient[events.instance]
         self.kva = self._kva_strings()
         codes = pa.array(self.world.counties)
@@ -332,7 +340,7 @@ class _Writer:
         columns = self._columns(rows, style)
         errors: tuple[ExpectedError, ...] = ()
         if bad:
-            columns, errors = self._break(columns, style)
+            columns, errors = self._break(columns, rows, style)
         file_name = (
             f"{story.FILE_PREFIX}svf_{code}_{slug(name)}_"
             f"{window_from:%Y%m%d}-{window_to:%Y%m%d}{tag}.{style.extension}"
@@ -368,9 +376,13 @@ class _Writer:
             injected_warnings=warnings,
         )
 
-    def _break(self, columns: dict[str, pa.Array], style: files.FileStyle):
+    def _break(self, columns: dict[str, pa.Array], rows: np.ndarray, style: files.FileStyle):
         """Coding errors that validation must catch, one row each, spread over the file."""
-        n = len(columns["kva"])
+        # Spread over the rows of first registrations, so that the further registrations
+        # (Simulation.further) leave the error lines where they were.
+        n = len(columns["kva"]) - int(
+            (rows >= self.sim.events.instance.shape[0] - self.sim.further).sum()
+        )
         positions = [int(n * f) for f in (0.1, 0.3, 0.5, 0.7, 0.9)]
         arrays = {k: v.to_numpy(zero_copy_only=False).astype(object) for k, v in columns.items()}
         errors = []

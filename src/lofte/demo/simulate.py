@@ -136,6 +136,9 @@ class World:
 
     cat: Catalog
     rng: np.random.Generator
+    # The further registrations (see _further_registrations) draw from their own stream, so that
+    # everything drawn from ``rng`` is the same with or without them.
+    further_rng: np.random.Generator
     counties: list[str]
     populations: np.ndarray
     parents: list[str]
@@ -212,6 +215,9 @@ class Simulation:
     patients: Patients
     events: Events
     duplicate_rows: np.ndarray  # event indices whose rows appear twice in their file
+    # The last ``further`` events are the rows beyond the measurement points (later 25/35/40,
+    # 22 between 25 and 40; see _further_registrations); the ones before them are the first.
+    further: int = 0
 
 
 # --- volume -------------------------------------------------------------------------------
@@ -546,12 +552,14 @@ def simulate(world: World) -> Simulation:
     instances = Instances.concat([first, second])
     events = _events(world, instances)
     events, duplicates = _inject_warnings(world, instances, events)
+    further = _further_registrations(world, instances, events)
     return Simulation(
         world=world,
         instances=instances,
         patients=patients,
-        events=events,
+        events=_append(events, further),
         duplicate_rows=duplicates,
+        further=int(further.instance.shape[0]),
     )
 
 
@@ -568,11 +576,8 @@ def _events(world: World, inst: Instances) -> Events:
     """All events of all instances, each reported by the region that registered it."""
     index = np.arange(len(inst), dtype=np.int64)
 
-    # A transferred patient's events up to the transfer belong to the sending region; 91,
-    # the later points and the end to the receiving one.
     def reporter_for(day: np.ndarray) -> np.ndarray:
-        after_transfer = inst.transfer & (day > inst.d90)
-        return np.where(after_transfer, inst.finisher, inst.starter)
+        return _reporter(inst, index, day)
 
     columns: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
@@ -603,6 +608,16 @@ def _events(world: World, inst: Instances) -> Events:
         unit=_units(world, inst, instance, suffix, reporter),
         injected=np.full(instance.shape[0], "", dtype=object),
     )
+
+
+def _reporter(inst: Instances, instance: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Who registers an event of ``instance`` on ``day``.
+
+    A transferred patient's events up to the transfer belong to the sending region; 91, the
+    later points and the end to the receiving one.
+    """
+    after_transfer = inst.transfer[instance] & (day > inst.d90[instance])
+    return np.where(after_transfer, inst.finisher[instance], inst.starter[instance])
 
 
 def _units(world, inst, instance, suffix, reporter) -> np.ndarray:
@@ -685,3 +700,88 @@ def _inject_warnings(world: World, inst: Instances, events: Events):
             duplicates.append(rng.choice(pool, size=min(wanted[c], pool.shape[0]), replace=False))
     duplicate_rows = np.sort(np.concatenate(duplicates)) if duplicates else np.zeros(0, np.int64)
     return merged, duplicate_rows
+
+
+# --- further registrations -----------------------------------------------------------------
+
+DAY_BITS = 16  # days since 1970 fit in 16 bits until 2149
+
+
+def _event_keys(instance: np.ndarray, suffix: np.ndarray, day: np.ndarray) -> np.ndarray:
+    return ((instance * SLOTS + suffix) << DAY_BITS) | day
+
+
+def _further_registrations(world: World, inst: Instances, events: Events) -> Events:
+    """Rows beyond the measurement points: later registrations inside the pathway.
+
+    Real deliveries carry more rows than the measurement points need (story.FURTHER): further
+    MDK conferences (35) after the first, another specialist visit (25) after the first, more
+    results conversations (40) after the first, and diagnostic procedures (22) between the
+    first visit and the diagnosis. Each row is dated strictly after the first registration of
+    its point (25 for a 22, so after the start), on or before the end, the cut-off and a
+    transfer, and is never a copy of another row of the instance. SPEC §4–§5 use the first 25,
+    the first 40, any 35 on or before the end and the extended marker (44, never added here),
+    and no indicator uses 22, so the instances, their points, lead times and warnings are
+    exactly those without these rows.
+    """
+    rng = world.further_rng
+    # A transferred patient's further rows are registered before the transfer, by the region
+    # that holds the start: in the receiving region's delivery, which has no start, they would
+    # be orphans when the delivery is checked on its own.
+    last = np.minimum(inst.end, world.cutoff)
+    last = np.where(inst.transfer, np.minimum(last, inst.d90), last)
+    index = np.arange(len(inst), dtype=np.int64)
+    diagnostic = np.array([p.prefix in story.DIAGNOSTIC_SURGERY_PREFIXES for p in world.pathways])
+    windows = {
+        # suffix: (first registration, or -1 if none; last allowed day)
+        25: (inst.d25, last),
+        22: (np.where(inst.d40 >= 0, inst.d25, -1), np.minimum(inst.d40 - 1, last)),
+        35: (inst.d35, last),
+        40: (inst.d40, last),
+    }
+    keys = []
+    for suffix, (first, until) in windows.items():
+        mean = story.FURTHER[suffix]
+        if suffix == 22:
+            mean = np.where(diagnostic[inst.pathway], story.FURTHER_22_DIAGNOSTIC, mean)
+        room = np.where(first >= 0, np.maximum(until - first, 0), 0)
+        count = np.minimum(rng.poisson(mean, len(inst)), room)
+        instance = np.repeat(index, count)
+        low, high = first[instance], until[instance]
+        day = low + 1 + np.floor(rng.random(instance.shape[0]) * (high - low)).astype(np.int64)
+        day = _weekday_within(day, low, high)
+        keys.append(_event_keys(instance, np.full(instance.shape[0], suffix), day))
+    existing = _event_keys(events.instance, events.suffix, events.day)
+    unique = np.unique(np.concatenate(keys))
+    unique = unique[~np.isin(unique, existing)]
+    day = unique & ((1 << DAY_BITS) - 1)
+    instance, suffix = np.divmod(unique >> DAY_BITS, SLOTS)
+    reporter = _reporter(inst, instance, day)
+    return Events(
+        instance=instance,
+        suffix=suffix,
+        day=day,
+        reporter=reporter,
+        unit=_units(world, inst, instance, suffix, reporter),
+        injected=np.full(instance.shape[0], "", dtype=object),
+    )
+
+
+def _weekday_within(day: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Weekend days moved to the nearest weekday inside (low, high], where there is one."""
+    weekday = _weekday(day)
+    friday = day - np.where(weekday == 5, 1, 2)
+    monday = day + np.where(weekday == 5, 2, 1)
+    nearer = np.where(weekday == 5, friday, monday)
+    other = np.where(weekday == 5, monday, friday)
+    moved = np.where(
+        (nearer > low) & (nearer <= high),
+        nearer,
+        np.where((other > low) & (other <= high), other, day),
+    )
+    return np.where(weekday >= 5, moved, day)
+
+
+def _append(events: Events, more: Events) -> Events:
+    names = Events.__dataclass_fields__
+    return Events(**{n: np.r_[getattr(events, n), getattr(more, n)] for n in names})
