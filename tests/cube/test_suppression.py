@@ -152,3 +152,29 @@ def test_key_codes_keep_nulls_and_sort_them_last():
     assert ordered.column("region_basis").to_pylist() == ["avslutande", "bostad", None, None]
     assert ordered.column("indicator").to_pylist() == ["a", "a", "a", "b"]
     assert ordered.column("region").to_pylist() == ["06", "SE", "05", "05"]
+
+
+basis_key = st.tuples(
+    st.sampled_from(INDICATORS),
+    st.sampled_from(["avslutande", "bostad"]),
+    st.sampled_from(REGIONS),
+    st.sampled_from(PATHWAYS),
+    st.sampled_from(TREATMENTS),
+    st.sampled_from(PERIODS),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(basis_key, st.integers(1, 12), min_size=1, max_size=150))
+def test_secondary_in_parts_equals_the_whole(cells):
+    """Splitting by (indicator, basis) onto threads gives exactly the rounds of the whole."""
+    catalog = load()
+    _, table = as_table(cells)
+    period_parent = {p: periods.parent(p) for p in PERIODS if periods.parent(p)}
+    codes = suppression.KeyCodes.of(table, region_parents(catalog), period_parent)
+    den = table.column("denominator").to_numpy()
+    primary = den < 5
+    whole = suppression.secondary_of_additive(codes, den, primary)
+    for workers in (1, 2, 3):
+        parts = suppression.secondary_in_parts(codes, den, primary, workers=workers)
+        assert parts.tolist() == whole.tolist()

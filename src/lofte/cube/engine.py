@@ -408,7 +408,7 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
         keys = pool.submit(_key_columns, codes, catalog)
         idx = np.flatnonzero(additive)
         if idx.size and suppressed[idx].any():
-            suppressed[idx] = suppression.secondary_of_additive(
+            suppressed[idx] = suppression.secondary_in_parts(
                 codes.take(idx), den[idx], suppressed[idx]
             )
         columns = keys.result()
