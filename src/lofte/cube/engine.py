@@ -218,7 +218,8 @@ def compute(
     say("assemble")
     book = svf_engine.assemble(con, events, cutoffs, catalog)
     # The assembly's intermediate tables are large at national scale and not needed any more.
-    con.execute("DROP TABLE located")
+    # The assembly's intermediate table is large at national scale and not needed any more.
+    con.execute("DROP TABLE sequenced")
     span = con.execute("SELECT MIN(end_date), MAX(end_date) FROM instances").fetchall()[0]
     first, last = span if span and span[0] is not None else (dt.date(2015, 1, 1),) * 2
     months = _months(first, last)

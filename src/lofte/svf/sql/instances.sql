@@ -1,33 +1,42 @@
--- Pathway instances, SPEC §4 rules 3 and 5–13, from the table located of assemble.sql and
+-- Pathway instances, SPEC §4 rules 3 and 5–13, from the table sequenced of assemble.sql and
 -- the catalogue relations versions, version_days, pathway_info and cutoffs.
 
 -- Rules 3, 5–13: one row per instance.
 CREATE OR REPLACE TEMP TABLE instances AS
 WITH bounds AS (
-    -- The members of an instance are the events of its group from its start on.
+    -- The members of an instance are its opening start (a start while none is open) and the
+    -- events while it is open; its end is the only end event among them.
     SELECT
         m.patient,
         m.pathway,
-        m.instance_no,
+        m.grp,
         MAX(CASE WHEN m.suffix = 35 THEN 1 ELSE 0 END) AS has_mdk,
         MAX(CASE WHEN m.suffix = p.extended_marker THEN 1 ELSE 0 END) AS has_extended,
         MIN(CASE WHEN m.suffix = 25 THEN m.event_date END) AS first_visit,
         MIN(CASE WHEN m.suffix = 40 THEN m.event_date END) AS first_diagnosis,
-        MAX(CASE WHEN m.pos = m.start_pos THEN m.event_date END) AS start_date,
-        MAX(CASE WHEN m.pos = m.start_pos THEN m.reporting_region END) AS start_region,
-        MAX(CASE WHEN m.pos = m.start_pos THEN m.residence_region END) AS start_residence,
-        MAX(CASE WHEN m.pos = m.start_pos THEN m.delivery_id END) AS start_delivery_id,
-        MAX(CASE WHEN m.pos = m.start_pos THEN m.line END) AS start_line,
-        MAX(CASE WHEN m.pos = m.end_pos THEN m.event_date END) AS end_date,
-        MAX(CASE WHEN m.pos = m.end_pos THEN m.suffix END) AS end_suffix,
-        MAX(CASE WHEN m.pos = m.end_pos THEN m.reporting_region END) AS end_region,
-        MAX(CASE WHEN m.pos = m.end_pos THEN m.delivery_id END) AS end_delivery_id,
-        MAX(CASE WHEN m.pos = m.end_pos THEN m.line END) AS end_line,
-        MAX(CASE WHEN m.pos = m.end_pos AND m.is_national THEN 1 ELSE 0 END) AS national_end
-    FROM located AS m
+        MAX(CASE WHEN m.kind = 0 AND NOT m.open_before THEN m.event_date END) AS start_date,
+        MAX(CASE WHEN m.kind = 0 AND NOT m.open_before THEN m.reporting_region END)
+            AS start_region,
+        MAX(CASE WHEN m.kind = 0 AND NOT m.open_before THEN m.residence_region END)
+            AS start_residence,
+        MAX(CASE WHEN m.kind = 0 AND NOT m.open_before THEN m.delivery_id END)
+            AS start_delivery_id,
+        MAX(CASE WHEN m.kind = 0 AND NOT m.open_before THEN m.line END) AS start_line,
+        MAX(CASE WHEN m.kind = 2 THEN m.event_date END) AS end_date,
+        MAX(CASE WHEN m.kind = 2 THEN m.suffix END) AS end_suffix,
+        MAX(CASE WHEN m.kind = 2 THEN m.reporting_region END) AS end_region,
+        MAX(CASE WHEN m.kind = 2 THEN m.delivery_id END) AS end_delivery_id,
+        MAX(CASE WHEN m.kind = 2 THEN m.line END) AS end_line,
+        MAX(CASE WHEN m.kind = 2 AND m.is_national THEN 1 ELSE 0 END) AS national_end
+    FROM sequenced AS m
     JOIN pathway_info AS p ON p.pathway = m.pathway
-    WHERE m.start_pos IS NOT NULL AND m.pos >= m.start_pos
-    GROUP BY m.patient, m.pathway, m.instance_no
+    WHERE m.kind = 0 OR m.open_before
+    GROUP BY m.patient, m.pathway, m.grp
+),
+numbered AS (
+    -- A later 10 opens a new instance of the same pathway (rule 5): number them in order.
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY patient, pathway ORDER BY grp) AS instance_no
+    FROM bounds
 ),
 timed AS (
     SELECT
@@ -35,7 +44,7 @@ timed AS (
         CASE WHEN b.end_date IS NULL THEN 'ongoing' ELSE 'closed' END AS status,
         CAST(b.end_date - b.start_date AS INTEGER) AS lead_time_days,
         COALESCE(b.start_residence, b.start_region) AS residence_region
-    FROM bounds AS b
+    FROM numbered AS b
 )
 -- Rule 10: within = lead time ≤ target (NULL when there is no target).
 SELECT *, lead_time_days <= target_days AS within
