@@ -131,6 +131,19 @@ class KeyCodes:
     def __len__(self) -> int:
         return len(self.codes[KEY_COLUMNS[0]])
 
+    def densified(self, names: tuple[str, ...]) -> KeyCodes:
+        """The same codes with the named columns (which have no parents) renumbered over the
+        values present, keeping their order: smaller key spaces for a part of the cells."""
+        codes = dict(self.codes)
+        sizes = dict(self.sizes)
+        all_names = dict(self.names)
+        for name in names:
+            used = np.bincount(codes[name], minlength=sizes[name]) > 0
+            codes[name] = (np.cumsum(used, dtype=np.int32) - 1)[codes[name]]
+            sizes[name] = int(used.sum())
+            all_names[name] = [self.names[name][i] for i in np.flatnonzero(used).tolist()]
+        return KeyCodes(codes, sizes, self.parent, all_names)
+
     def key_order(self) -> np.ndarray | None:
         """One int64 per cell ordering the cells like their key tuples, or None on overflow."""
         combined = np.zeros(len(self), dtype=np.int64)
@@ -280,7 +293,8 @@ def secondary_in_parts(
 
     def run(members: list[int]) -> tuple[np.ndarray, np.ndarray]:
         rows = np.flatnonzero(np.isin(part, members))
-        return rows, secondary_of_additive(codes.take(rows), den[rows], suppressed[rows])
+        local = codes.take(rows).densified(("indicator", "region_basis"))
+        return rows, secondary_of_additive(local, den[rows], suppressed[rows])
 
     out = suppressed.copy()
     with ThreadPoolExecutor(max_workers=len(bins)) as pool:
