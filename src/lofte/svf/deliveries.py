@@ -174,7 +174,8 @@ def import_delivery(
     events, duplicates = _guarded("pseudonymisering", _prepare_events, result.events)
     result.events = None
     report(3)
-    flags = _guarded("kvalitetskontroll", _flag_warnings, events, catalog, region)
+    fingerprints = _guarded("kvalitetskontroll", _fingerprints, events.column("patient"))
+    flags = _guarded("kvalitetskontroll", _flag_warnings, events, catalog, region, fingerprints)
     report(4)
 
     warnings = _ignored_column_warnings(delivery_file) + duplicates + flags
@@ -192,6 +193,7 @@ def import_delivery(
         file_meta=file_meta,
         window_given=(window_from is not None, window_to is not None),
         progress=report,
+        fingerprints=fingerprints,
     )
     report(PROGRESS_STEPS)
     logger.info(
@@ -391,17 +393,26 @@ def _prepare_events(events: pa.Table) -> tuple[pa.Table, list[Issue]]:
     return table.select(store.EVENT_SCHEMA.names).cast(store.EVENT_SCHEMA), warnings
 
 
-def _flag_warnings(events: pa.Table, catalog: Any, region: str) -> list[Issue]:
+def _flag_warnings(
+    events: pa.Table, catalog: Any, region: str, fingerprints: np.ndarray
+) -> list[Issue]:
     """The engine's quality warnings (SPEC §4) on the delivery's own events.
 
     Other regions' active deliveries take part as context, so that a patient transferred from
-    another region (who has a start there) is not reported as an orphan here.
+    another region (who has a start there) is not reported as an orphan here. Only the files
+    that share a patient with the delivery are handed to the engine (:func:`_context_files`).
+    Without context the events go to the engine with a short patient key and no unit
+    (:func:`_assembly_keys`), which the flags do not depend on.
     """
     from lofte.svf.engine import FLAG_LABELS_SV, flag_events
 
     others = Delivery.objects.filter(status=Delivery.Status.ACTIVE).exclude(region=region)
     context = [config.home() / d.events_path for d in others if d.events_path]
-    flags = flag_events(events, catalog, context=[p for p in context if p.exists()])
+    context = _context_files(fingerprints, [p for p in context if p.exists()])
+    if context:
+        flags = flag_events(events, catalog, context=context)
+    else:
+        flags = flag_events(_assembly_keys(events), catalog)
     warnings = []
     for row in flags.select(["line", "flag", "detail"]).to_pylist():
         reason = FLAG_LABELS_SV.get(row["flag"], row["flag"])
@@ -409,6 +420,84 @@ def _flag_warnings(events: pa.Table, catalog: Any, region: str) -> list[Issue]:
             reason = f"{reason}: {row['detail']}"
         warnings.append(Issue(row["line"], None, None, reason, row["flag"]))
     return warnings
+
+
+def _assembly_keys(events: pa.Table) -> pa.Table:
+    """``events`` with each patient replaced by a short key and the unit left out.
+
+    The assembly partitions by patient (equality only) and never reads the unit, so its flags
+    are the same; a short string is much cheaper to partition and sort than a 64-character
+    pseudonym. ``tests/svf/test_deliveries.py`` holds the two to the same flags.
+    """
+    patients = events.column("patient").combine_chunks()
+    keys = pc.cast(pc.dictionary_encode(patients).indices, pa.string())
+    table = events.set_column(events.schema.get_field_index("patient"), "patient", keys)
+    return table.set_column(
+        table.schema.get_field_index("unit"), "unit", pa.nulls(table.num_rows, pa.string())
+    )
+
+
+#: Sorted patient fingerprints of event-store files (which never change once written), by path.
+_FINGERPRINTS: dict[str, np.ndarray] = {}
+
+
+def _fingerprints(patients: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """The distinct pseudonyms' first 16 hex digits as unsigned 64-bit integers, sorted."""
+    distinct = pc.unique(patients)
+    prefix = pc.utf8_slice_codeunits(distinct, 0, 16).cast(pa.binary())
+    count = len(prefix)
+    if count == 0:
+        return np.zeros(0, dtype=np.uint64)
+    offsets = np.frombuffer(
+        prefix.buffers()[1], dtype=np.int32, count=count + 1, offset=prefix.offset * 4
+    )
+    if not (np.diff(offsets) == 16).all():
+        raise ValueError("a pseudonym is not 64 hex digits")
+    data = np.frombuffer(prefix.buffers()[2], dtype=np.uint8)
+    chars = data[offsets[0] : offsets[0] + 16 * count].reshape(count, 16)
+    nibbles = np.where(chars >= ord("a"), chars - (ord("a") - 10), chars - ord("0"))
+    packed = (nibbles[:, 0::2] << 4) | nibbles[:, 1::2]
+    return np.unique(np.ascontiguousarray(packed, dtype=np.uint8).view(">u8").ravel())
+
+
+def _file_fingerprints(path: Path) -> np.ndarray:
+    key = str(path.resolve())
+    found = _FINGERPRINTS.get(key)
+    if found is None:
+        import pyarrow.parquet as pq
+
+        column = pq.read_table(path, columns=["patient"]).column("patient")
+        found = _FINGERPRINTS[key] = _fingerprints(column)
+    return found
+
+
+def _remember_fingerprints(path: Path, fingerprints: np.ndarray) -> None:
+    """Keep the fingerprints of a file just written, for the next import in this process."""
+    _FINGERPRINTS[str(path.resolve())] = fingerprints
+
+
+def _context_files(own: np.ndarray, files: list[Path]) -> list[Path]:
+    """The files among ``files`` that may hold a patient of ``events``.
+
+    ``own`` are the fingerprints of the delivery's patients (:func:`_fingerprints`). A file none
+    of whose patients' pseudonyms starts like one of the delivery's cannot add a
+    row to the engine's context (which takes the rows of the delivery's patients), so leaving it
+    out changes no flag. The fingerprints of a file are kept for the next import in the same
+    process (the benchmark, the desk's worker); those of files no longer active are dropped.
+    """
+    for stale in set(_FINGERPRINTS) - {str(p.resolve()) for p in files}:
+        del _FINGERPRINTS[stale]
+    if not files or own.size == 0:
+        return []
+    kept = []
+    for path in files:
+        theirs = _file_fingerprints(path)
+        if theirs.size == 0:
+            continue
+        at = np.minimum(np.searchsorted(theirs, own), theirs.size - 1)
+        if (theirs[at] == own).any():
+            kept.append(path)
+    return kept
 
 
 def _ignored_column_warnings(delivery_file: DeliveryFile) -> list[Issue]:
@@ -490,6 +579,7 @@ def _store(
     file_meta: dict[str, Any],
     window_given: tuple[bool, bool],
     progress: Callable[[int], None],
+    fingerprints: np.ndarray,
 ) -> Delivery:
     """Write the event file and register it, atomically as seen from the database."""
     stored_warnings, truncated = _issues_report(warnings, len(warnings), file_name)
@@ -529,6 +619,7 @@ def _store(
             ids = pa.array(np.full(events.num_rows, delivery.pk, dtype=np.int64))
             events = events.set_column(0, "delivery_id", ids)
             written = store.write_events(events, store.file_name(delivery.pk, sha))
+            _remember_fingerprints(written, fingerprints)
             progress(5)
             _register(delivery, written, covered)
     except BaseException:
