@@ -422,7 +422,7 @@ def _flag_warnings(events: pa.Table, catalog: Any, region: str) -> tuple[list[Is
     files = [config.home() / d.events_path for d in others if d.events_path]
     files = [p for p in files if p.exists()]
     for stale in set(_FINGERPRINTS) - {str(p.resolve()) for p in files}:
-        del _FINGERPRINTS[stale]
+        _FINGERPRINTS.pop(stale, None)
     flags, fingerprints = _quality_flags(events, catalog, files)
     warnings = []
     for row in flags.select(["line", "flag", "detail"]).to_pylist():
@@ -530,7 +530,7 @@ def _assembly_keys(events: pa.Table) -> pa.Table:
 
     The assembly partitions by patient (equality only) and never reads the unit, so its flags
     are the same; a short string is much cheaper to partition and sort than a 64-character
-    pseudonym. ``tests/svf/test_deliveries.py`` holds the two to the same flags.
+    pseudonym. ``tests/svf/test_quality_check.py`` holds the two to the same flags.
     """
     patients = events.column("patient").combine_chunks()
     keys = pc.cast(pc.dictionary_encode(patients).indices, pa.string())
