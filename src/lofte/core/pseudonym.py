@@ -34,14 +34,32 @@ def pseudonymise(pnr12: str, key: bytes) -> str:
     return mac.hexdigest()
 
 
+def _pads(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
+    """SHA-256 states after the inner and outer HMAC pads (RFC 2104) of ``key``."""
+    _prepared(key)  # the same key check as the one-by-one path
+    block = hashlib.sha256().block_size
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    return inner, outer
+
+
 def pseudonymise_many(values: Sequence[str], key: bytes) -> list[str]:
-    """Pseudonymise a column of normalised personnummer (same results as :func:`pseudonymise`)."""
-    # the key schedule is done once; .copy() clones the keyed state for each value
-    base = _prepared(key)
+    """Pseudonymise a column of normalised personnummer (same results as :func:`pseudonymise`).
+
+    HMAC written out over the two padded SHA-256 states (RFC 2104): copying a ``hashlib`` state
+    is much cheaper than copying an ``hmac.HMAC`` object, and this runs for every patient of
+    every delivery. The tests hold it to :func:`pseudonymise` (the ``hmac`` module).
+    """
+    inner, outer = _pads(key)
     # a patient has several events in a delivery: hash each distinct value once
     pseudonym_of = dict.fromkeys(values, "")
     for value in pseudonym_of:
-        mac = base.copy()
+        mac = inner.copy()
         mac.update(_checked(value))
-        pseudonym_of[value] = mac.hexdigest()
+        out = outer.copy()
+        out.update(mac.digest())
+        pseudonym_of[value] = out.hexdigest()
     return list(map(pseudonym_of.__getitem__, values))

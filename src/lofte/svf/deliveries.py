@@ -174,7 +174,7 @@ def import_delivery(
     events, duplicates = _guarded("pseudonymisering", _prepare_events, result.events)
     result.events = None
     report(3)
-    flags = _guarded("kvalitetskontroll", _flag_warnings, events, catalog, region)
+    flags, fingerprints = _guarded("kvalitetskontroll", _flag_warnings, events, catalog, region)
     report(4)
 
     warnings = _ignored_column_warnings(delivery_file) + duplicates + flags
@@ -192,6 +192,7 @@ def import_delivery(
         file_meta=file_meta,
         window_given=(window_from is not None, window_to is not None),
         progress=report,
+        fingerprints=fingerprints,
     )
     report(PROGRESS_STEPS)
     logger.info(
@@ -322,6 +323,23 @@ def _pack(keys: list[np.ndarray]) -> list[np.ndarray]:
     return words
 
 
+def _pseudonym_order(pseudonyms: pa.Array) -> np.ndarray:
+    """The indices that sort distinct pseudonyms (lower-case hex, all 64 digits long).
+
+    Sorted by their first 16 digits as integers, which is their order as strings when those
+    differ; when two share them (about once in 10^7 deliveries of a million patients), by the
+    strings.
+    """
+    if len(pseudonyms) == 0:
+        return np.zeros(0, dtype=np.int64)
+    prefix = _prefix_ints(pseudonyms)
+    order = np.argsort(prefix)
+    ordered = prefix[order]
+    if (ordered[1:] != ordered[:-1]).all():
+        return order
+    return pc.sort_indices(pseudonyms).to_numpy()
+
+
 def _prepare_events(events: pa.Table) -> tuple[pa.Table, list[Issue]]:
     """Pseudonymise, sort by patient, pathway, date and drop exact duplicate rows.
 
@@ -339,7 +357,7 @@ def _prepare_events(events: pa.Table) -> tuple[pa.Table, list[Issue]]:
     del numbers
     # Rank of each row's pseudonym, from the ranks of the distinct pseudonyms.
     rank_of = np.empty(len(pseudonyms), dtype=np.int64)
-    rank_of[pc.sort_indices(pseudonyms).to_numpy()] = np.arange(len(pseudonyms))
+    rank_of[_pseudonym_order(pseudonyms)] = np.arange(len(pseudonyms))
     patient_rank = rank_of[patient_index] if len(pseudonyms) else rank_of
     table = events.drop_columns(["personnummer"])
 
@@ -391,24 +409,189 @@ def _prepare_events(events: pa.Table) -> tuple[pa.Table, list[Issue]]:
     return table.select(store.EVENT_SCHEMA.names).cast(store.EVENT_SCHEMA), warnings
 
 
-def _flag_warnings(events: pa.Table, catalog: Any, region: str) -> list[Issue]:
-    """The engine's quality warnings (SPEC §4) on the delivery's own events.
+def _flag_warnings(events: pa.Table, catalog: Any, region: str) -> tuple[list[Issue], np.ndarray]:
+    """The engine's quality warnings (SPEC §4) on the delivery's own events, and the
+    fingerprints of its patients (:func:`_fingerprints`).
 
     Other regions' active deliveries take part as context, so that a patient transferred from
     another region (who has a start there) is not reported as an orphan here.
     """
-    from lofte.svf.engine import FLAG_LABELS_SV, flag_events
+    from lofte.svf.engine import FLAG_LABELS_SV
 
     others = Delivery.objects.filter(status=Delivery.Status.ACTIVE).exclude(region=region)
-    context = [config.home() / d.events_path for d in others if d.events_path]
-    flags = flag_events(events, catalog, context=[p for p in context if p.exists()])
+    files = [config.home() / d.events_path for d in others if d.events_path]
+    files = [p for p in files if p.exists()]
+    for stale in set(_FINGERPRINTS) - {str(p.resolve()) for p in files}:
+        _FINGERPRINTS.pop(stale, None)
+    flags, fingerprints = _quality_flags(events, catalog, files)
     warnings = []
     for row in flags.select(["line", "flag", "detail"]).to_pylist():
         reason = FLAG_LABELS_SV.get(row["flag"], row["flag"])
         if row["detail"]:
             reason = f"{reason}: {row['detail']}"
         warnings.append(Issue(row["line"], None, None, reason, row["flag"]))
-    return warnings
+    return warnings, fingerprints
+
+
+def _quality_flags(
+    events: pa.Table, catalog: Any, files: list[Path]
+) -> tuple[pa.Table, np.ndarray]:
+    """``engine.flag_events(events, catalog, context=files)``, computed on less, and the sorted
+    fingerprints of the patients of ``events``.
+
+    The engine assembles each patient's pathway on its own, so it is handed only what can
+    change a flag of ``events``:
+
+    - of the context ``files``, those that share a patient with ``events`` (the others add no
+      row to the engine's context, which takes the rows of the delivery's patients and
+      pathways);
+    - of ``events``, every patient and pathway that :func:`_cannot_be_flagged` does not rule
+      out, and everything of a patient who also occurs in a context file;
+    - without context, short patient keys and no units (:func:`_assembly_keys`).
+
+    ``tests/svf/test_quality_check.py`` holds the result to ``flag_events`` on everything.
+    """
+    from lofte.svf.engine import flag_events
+
+    patients = pc.dictionary_encode(events.column("patient").combine_chunks())
+    prints = _prefix_ints(patients.dictionary)
+    shared = np.zeros(prints.size, dtype=bool)
+    context = []
+    for path in files:
+        hit = _members(prints, _file_fingerprints(path))
+        if hit.any():
+            context.append(path)
+            shared |= hit
+    patient_index = patients.indices.to_numpy()
+    check = ~_cannot_be_flagged(events, patient_index, catalog) | shared[patient_index]
+    if not check.all():
+        events = events.filter(pa.array(check))
+    if context:
+        flags = flag_events(events, catalog, context=context)
+    else:
+        flags = flag_events(_assembly_keys(events), catalog)
+    return flags, np.unique(prints)
+
+
+def _cannot_be_flagged(events: pa.Table, patient_index: np.ndarray, catalog: Any) -> np.ndarray:
+    """Rows of the patients' pathways that the assembly cannot flag, on their own.
+
+    The assembly (``sql/assemble.sql``) orders a patient's events of a pathway by date, then
+    start (suffix 10) before other events before end events (the pathway's end suffixes and the
+    exit suffixes). A pathway with exactly one start, on its earliest date, and at most one end,
+    on its latest date, is one group opened by its first event and closed by its last: no
+    duplicate start, no event before the start or after the end, no end before a start.
+    """
+    from lofte.svf.engine import catalog_relations
+
+    rows = events.num_rows
+    if rows == 0:
+        return np.zeros(0, dtype=bool)
+    pathways = pc.dictionary_encode(events.column("pathway").combine_chunks())
+    pathway_index = pathways.indices.to_numpy()
+    suffix = events.column("suffix").to_numpy().astype(np.int64)
+    if suffix.min() < 0:  # not an SVF suffix: leave everything to the engine
+        return np.zeros(rows, dtype=bool)
+    ends = catalog_relations(catalog)["end_suffixes"]
+    ends = ends.filter(pc.is_in(ends.column("pathway"), value_set=pathways.dictionary))
+    end_pathway = pc.index_in(ends.column("pathway"), value_set=pathways.dictionary)
+    end_suffix = ends.column("suffix").to_numpy().astype(np.int64)
+    width = int(max(suffix.max(), end_suffix.max(initial=0))) + 1
+    is_end_of = np.zeros((len(pathways.dictionary), width), dtype=bool)
+    is_end_of[end_pathway.to_numpy().astype(np.int64), end_suffix] = True
+    is_start = suffix == 10
+    is_end = is_end_of[pathway_index, suffix] & ~is_start
+
+    key = patient_index.astype(np.int64) * len(pathways.dictionary) + pathway_index
+    _, group = np.unique(key, return_inverse=True)
+    groups = int(group.max()) + 1
+    day = events.column("event_date").cast(pa.int32()).to_numpy().astype(np.int64)
+    starts = np.bincount(group[is_start], minlength=groups)
+    ends_count = np.bincount(group[is_end], minlength=groups)
+    first = np.full(groups, np.iinfo(np.int64).max)
+    last = np.full(groups, np.iinfo(np.int64).min)
+    np.minimum.at(first, group, day)
+    np.maximum.at(last, group, day)
+    start_day = np.zeros(groups, dtype=np.int64)
+    start_day[group[is_start]] = day[is_start]
+    end_day = np.zeros(groups, dtype=np.int64)
+    end_day[group[is_end]] = day[is_end]
+    clean = (
+        (starts == 1)
+        & (ends_count <= 1)
+        & (start_day == first)
+        & ((ends_count == 0) | (end_day == last))
+    )
+    return clean[group]
+
+
+def _assembly_keys(events: pa.Table) -> pa.Table:
+    """``events`` with each patient replaced by a short key and the unit left out.
+
+    The assembly partitions by patient (equality only) and never reads the unit, so its flags
+    are the same; a short string is much cheaper to partition and sort than a 64-character
+    pseudonym. ``tests/svf/test_quality_check.py`` holds the two to the same flags.
+    """
+    patients = events.column("patient").combine_chunks()
+    keys = pc.cast(pc.dictionary_encode(patients).indices, pa.string())
+    table = events.set_column(events.schema.get_field_index("patient"), "patient", keys)
+    return table.set_column(
+        table.schema.get_field_index("unit"), "unit", pa.nulls(table.num_rows, pa.string())
+    )
+
+
+#: Sorted patient fingerprints (:func:`_fingerprints`) of event-store files, by path. The files
+#: never change once written; the fingerprints are kept for the next import in the same process
+#: (the benchmark, the desk's worker), those of files no longer active are dropped.
+_FINGERPRINTS: dict[str, np.ndarray] = {}
+
+
+def _prefix_ints(pseudonyms: pa.Array) -> np.ndarray:
+    """The first 16 hex digits of each pseudonym as an unsigned 64-bit integer."""
+    prefix = pc.utf8_slice_codeunits(pseudonyms, 0, 16).cast(pa.binary())
+    count = len(prefix)
+    if count == 0:
+        return np.zeros(0, dtype=np.uint64)
+    offsets = np.frombuffer(
+        prefix.buffers()[1], dtype=np.int32, count=count + 1, offset=prefix.offset * 4
+    )
+    if not (np.diff(offsets) == 16).all():
+        raise ValueError("a pseudonym is not 64 hex digits")
+    data = np.frombuffer(prefix.buffers()[2], dtype=np.uint8)
+    chars = data[offsets[0] : offsets[0] + 16 * count].reshape(count, 16)
+    nibbles = np.where(chars >= ord("a"), chars - (ord("a") - 10), chars - ord("0"))
+    packed = (nibbles[:, 0::2] << 4) | nibbles[:, 1::2]
+    return np.ascontiguousarray(packed, dtype=np.uint8).view(">u8").ravel().astype(np.uint64)
+
+
+def _fingerprints(patients: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """The distinct pseudonyms' first 16 hex digits as unsigned 64-bit integers, sorted."""
+    distinct = pc.unique(patients)
+    return np.unique(_prefix_ints(distinct))
+
+
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in ``sorted_set`` (sorted, distinct)."""
+    if sorted_set.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
+    return sorted_set[at] == values
+
+
+def _file_fingerprints(path: Path) -> np.ndarray:
+    key = str(path.resolve())
+    found = _FINGERPRINTS.get(key)
+    if found is None:
+        import pyarrow.parquet as pq
+
+        column = pq.read_table(path, columns=["patient"]).column("patient")
+        found = _FINGERPRINTS[key] = _fingerprints(column)
+    return found
+
+
+def _remember_fingerprints(path: Path, fingerprints: np.ndarray) -> None:
+    """Keep the fingerprints of a file just written, for the next import in this process."""
+    _FINGERPRINTS[str(path.resolve())] = fingerprints
 
 
 def _ignored_column_warnings(delivery_file: DeliveryFile) -> list[Issue]:
@@ -490,6 +673,7 @@ def _store(
     file_meta: dict[str, Any],
     window_given: tuple[bool, bool],
     progress: Callable[[int], None],
+    fingerprints: np.ndarray,
 ) -> Delivery:
     """Write the event file and register it, atomically as seen from the database."""
     stored_warnings, truncated = _issues_report(warnings, len(warnings), file_name)
@@ -529,6 +713,7 @@ def _store(
             ids = pa.array(np.full(events.num_rows, delivery.pk, dtype=np.int64))
             events = events.set_column(0, "delivery_id", ids)
             written = store.write_events(events, store.file_name(delivery.pk, sha))
+            _remember_fingerprints(written, fingerprints)
             progress(5)
             _register(delivery, written, covered)
     except BaseException:

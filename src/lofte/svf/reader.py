@@ -9,7 +9,8 @@ store point back to.
 - CSV: UTF-8 with or without BOM, otherwise Windows-1252 (decided by a strict UTF-8 decode);
   delimiter ``;``, ``,`` or tab, decided from the header line; parsed with ``pyarrow.csv``. Blank
   lines and quoted values that span lines are accounted for in the line numbers.
-- XLSX: the first sheet, read with openpyxl in read-only mode; the line is the sheet row number.
+- XLSX: the first sheet, read with the standard library's XML parser exactly as openpyxl's
+  read-only mode reads it (openpyxl itself for anything unusual); the line is the sheet row number.
 - Parquet: the line is the row index + 2, as if the file had a header line.
 
 Column names are case-insensitive and trimmed; the Swedish names are canonical and the English
@@ -481,10 +482,72 @@ def _cell_text(value: Any) -> str:
 
 
 def read_xlsx(path: str | Path) -> DeliveryFile:
-    """Read the first sheet of an XLSX delivery (see the module docstring)."""
+    """Read the first sheet of an XLSX delivery (see the module docstring).
+
+    The sheet is read by :func:`_xlsx_rows_fast` (the standard library's streaming XML parser),
+    which gives the cells exactly the values openpyxl's read-only mode gives them; whatever it
+    does not handle (and any file it cannot read) goes to openpyxl, so that openpyxl decides
+    every unusual case and every error exactly as before.
+    """
+    path = Path(path)
+    try:
+        collected = _collect_rows(_xlsx_rows_fast(path))
+    except DeliveryFileError:
+        raise
+    except Exception:
+        collected = _collect_rows_openpyxl(path)
+    header_line, original, ignored, cells, lines = collected
+    arrays = {name: pa.array(values, type=pa.string()) for name, values in cells.items()}
+    return DeliveryFile(
+        name=path.name,
+        format="xlsx",
+        sha256=sha256_of(path),
+        size=path.stat().st_size,
+        header_line=header_line,
+        columns=original,
+        ignored_columns=ignored,
+        table=_finish(arrays, np.asarray(lines, dtype=np.int64)),
+    )
+
+
+_Collected = tuple[int, dict[str, str], list[str], dict[str, list[str]], list[int]]
+
+
+def _collect_rows(rows: Iterable[tuple[int, Sequence[str]]]) -> _Collected:
+    """Header line, column names, ignored headers, cell texts per column and data lines.
+
+    ``rows`` are (sheet row number, cell texts); rows without any non-blank cell are skipped,
+    the first other row is the header.
+    """
+    header: Sequence[str] | None = None
+    header_line = 0
+    positions: dict[str, int] = {}
+    original: dict[str, str] = {}
+    ignored: list[str] = []
+    cells: dict[str, list[str]] = {}
+    lines: list[int] = []
+    for number, texts in rows:
+        if not any(t.strip() for t in texts):
+            continue
+        if header is None:
+            header = texts
+            header_line = number
+            positions, original, ignored = _map_header(header)
+            cells = {name: [] for name in positions}
+            continue
+        width = len(texts)
+        for name, pos in positions.items():
+            cells[name].append(texts[pos] if pos < width else "")
+        lines.append(number)
+    if header is None:
+        raise DeliveryFileError("filen är tom (ingen rubrikrad)")
+    return header_line, original, ignored, cells, lines
+
+
+def _collect_rows_openpyxl(path: Path) -> _Collected:
+    """:func:`_collect_rows` over the first sheet as openpyxl's read-only mode reads it."""
     from openpyxl import load_workbook
 
-    path = Path(path)
     # A file object, so that the name's extension does not matter (a .csv may be an Excel file).
     handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
     try:
@@ -499,26 +562,9 @@ def read_xlsx(path: str | Path) -> DeliveryFile:
         # The stored dimensions are often wrong (written by other tools): read what is there.
         sheet.reset_dimensions()
         rows: Iterable[tuple[Any, ...]] = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
-        header: list[str] | None = None
-        header_line = 0
-        positions: dict[str, int] = {}
-        original: dict[str, str] = {}
-        ignored: list[str] = []
-        cells: dict[str, list[str]] = {}
-        lines: list[int] = []
-        for number, row in enumerate(rows, start=1):
-            texts = [_cell_text(v) for v in row]
-            if not any(t.strip() for t in texts):
-                continue
-            if header is None:
-                header = texts
-                header_line = number
-                positions, original, ignored = _map_header(header)
-                cells = {name: [] for name in positions}
-                continue
-            for name, pos in positions.items():
-                cells[name].append(texts[pos] if pos < len(texts) else "")
-            lines.append(number)
+        return _collect_rows(
+            (number, [_cell_text(v) for v in row]) for number, row in enumerate(rows, start=1)
+        )
     except DeliveryFileError:
         raise
     except Exception:
@@ -526,19 +572,305 @@ def read_xlsx(path: str | Path) -> DeliveryFile:
     finally:
         workbook.close()
         handle.close()
-    if header is None:
-        raise DeliveryFileError("filen är tom (ingen rubrikrad)")
-    arrays = {name: pa.array(values, type=pa.string()) for name, values in cells.items()}
-    return DeliveryFile(
-        name=path.name,
-        format="xlsx",
-        sha256=sha256_of(path),
-        size=path.stat().st_size,
-        header_line=header_line,
-        columns=original,
-        ignored_columns=ignored,
-        table=_finish(arrays, np.asarray(lines, dtype=np.int64)),
-    )
+
+
+# The fast XLSX path. It follows openpyxl 3.1's read-only reader (ExcelReader, WorkSheetParser,
+# ReadOnlyWorksheet) for what a delivery sheet contains and raises _Unsupported for anything
+# else, which sends the file to openpyxl.
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_ROW = f"{{{_MAIN_NS}}}row"
+_CELL = f"{{{_MAIN_NS}}}c"
+_VALUE = f"{{{_MAIN_NS}}}v"
+_INLINE = f"{{{_MAIN_NS}}}is"
+_TEXT = f"{{{_MAIN_NS}}}t"
+_RUN = f"{{{_MAIN_NS}}}r"
+_RUN_PROPERTIES = f"{{{_MAIN_NS}}}rPr"
+_PHONETIC = (f"{{{_MAIN_NS}}}rPh", f"{{{_MAIN_NS}}}phoneticPr")
+_SHARED_STRING = f"{{{_MAIN_NS}}}si"
+_SHARED_STRINGS_TYPE = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+)
+# In the order openpyxl looks for them.
+_WORKBOOK_TYPES = (
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+)
+_WINDOWS_EPOCH = dt.datetime(1899, 12, 30)
+_MAC_EPOCH = dt.datetime(1904, 1, 1)
+# Built-in number formats that openpyxl's is_date_format recognises (ids 14-22 and 45-47), and
+# the one that is also a duration ([h]:mm:ss). A test holds these to openpyxl's table.
+_BUILTIN_DATE_FORMATS = frozenset((14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47))
+_BUILTIN_TIMEDELTA_FORMATS = frozenset((46,))
+# openpyxl.styles.numbers: quoted literals and bracketed locale/colour parts are ignored.
+_FORMAT_STRIP = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
+_FORMAT_DATE_LETTER = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+_FORMAT_TIMEDELTA = re.compile(
+    r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.IGNORECASE
+)
+_COORDINATE = re.compile(r"([A-Z]{1,3})([0-9]+)")
+
+
+class _Unsupported(Exception):
+    """Something the fast XLSX path does not handle: openpyxl reads the file instead."""
+
+
+def _is_date_format(code: str | None) -> bool:
+    if code is None:
+        return False
+    return _FORMAT_DATE_LETTER.search(_FORMAT_STRIP.sub("", code.split(";")[0])) is not None
+
+
+def _is_timedelta_format(code: str | None) -> bool:
+    return code is not None and _FORMAT_TIMEDELTA.search(code.split(";")[0]) is not None
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + ord(char) - 64
+    if index > 16384:  # beyond XFD
+        raise _Unsupported("column")
+    return index
+
+
+def _from_excel(serial: float, epoch: dt.datetime) -> Any:
+    """openpyxl's ``from_excel``: an Excel serial date as a datetime (or a time below 1)."""
+    day, fraction = divmod(serial, 1)
+    diff = dt.timedelta(milliseconds=round(fraction * 86400 * 1000))
+    if 0 <= serial < 1 and diff.days == 0:
+        minutes, seconds = divmod(diff.seconds, 60)
+        hours, minutes = divmod(minutes, 60)
+        return dt.time(hours, minutes, seconds, diff.microseconds)
+    if 0 < serial < 60 and epoch == _WINDOWS_EPOCH:
+        day += 1
+    return epoch + dt.timedelta(days=day) + diff
+
+
+def _text_content(element: Any) -> str:
+    """openpyxl's ``Text.content`` of an ``<is>`` or ``<si>`` element: the plain text, then the
+    text of each rich-text run (phonetic runs left out)."""
+    plain: str | None = None
+    runs: list[str] = []
+    for child in element:
+        tag = child.tag
+        if tag == _TEXT:
+            plain = child.text
+        elif tag == _RUN:
+            text: str | None = None
+            for part in child:
+                if part.tag == _TEXT:
+                    text = part.text
+                elif part.tag != _RUN_PROPERTIES:
+                    raise _Unsupported(part.tag)
+            if text is not None:
+                runs.append(text)
+        elif tag not in _PHONETIC:
+            raise _Unsupported(tag)
+    if plain is None:
+        return "".join(runs)
+    return plain + "".join(runs) if runs else plain
+
+
+def _package_parts(archive: Any) -> tuple[str, str | None]:
+    """The workbook part and the shared-strings part (or None), from ``[Content_Types].xml``."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(archive.read("[Content_Types].xml"))
+    overrides: dict[str, str] = {}
+    for override in root.iter(f"{{{_CT_NS}}}Override"):
+        overrides.setdefault(override.get("ContentType", ""), override.get("PartName", ""))
+    workbook = next((overrides[t] for t in _WORKBOOK_TYPES if overrides.get(t)), None)
+    if workbook is None:
+        raise _Unsupported("workbook part")
+    strings = overrides.get(_SHARED_STRINGS_TYPE) or None
+    return workbook[1:], strings[1:] if strings else None
+
+
+def _first_sheet(archive: Any, workbook_part: str) -> tuple[str, dt.datetime]:
+    """The archive path of the first worksheet and the workbook's date epoch."""
+    import posixpath
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(archive.read(workbook_part))
+    epoch = _WINDOWS_EPOCH
+    properties = root.find(f"{{{_MAIN_NS}}}workbookPr")
+    if properties is not None:
+        flag = properties.get("date1904")
+        if flag and flag not in ("false", "f", "0"):
+            epoch = _MAC_EPOCH
+    folder, name = posixpath.split(workbook_part)
+    rels_path = posixpath.join(folder, "_rels", f"{name}.rels")
+    rels_root = ElementTree.fromstring(archive.read(rels_path))
+    parent = posixpath.split(posixpath.dirname(rels_path))[0]
+    targets: dict[str, tuple[str, str]] = {}
+    for rel in rels_root.iter(f"{{{_PKG_REL_NS}}}Relationship"):
+        target, kind = rel.get("Target"), rel.get("Type", "")
+        if not target or rel.get("TargetMode") == "External":
+            raise _Unsupported("relationship")
+        if target.startswith("/"):
+            target = target[1:]
+        else:
+            target = posixpath.normpath(posixpath.join(parent, target))
+        targets[rel.get("Id", "")] = (target, kind)
+    names = set(archive.namelist())
+    sheets = root.find(f"{{{_MAIN_NS}}}sheets")
+    for sheet in sheets if sheets is not None else ():
+        rel_id = sheet.get(f"{{{_REL_NS}}}id")
+        if not rel_id or rel_id not in targets:
+            raise _Unsupported("sheet relationship")
+        target, kind = targets[rel_id]
+        if target not in names:
+            continue
+        if not kind.endswith("/worksheet"):  # e.g. a chartsheet, which openpyxl reads first
+            raise _Unsupported(kind)
+        return target, epoch
+    raise _Unsupported("no worksheet")
+
+
+def _date_styles(archive: Any) -> tuple[frozenset[int], frozenset[int]]:
+    """Indices of the cell styles (``cellXfs``) with a date format, and with a duration format."""
+    from xml.etree import ElementTree
+
+    try:
+        source = archive.read("xl/styles.xml")  # openpyxl reads the styles from this name only
+    except KeyError:
+        return frozenset(), frozenset()
+    root = ElementTree.fromstring(source)
+    custom: dict[int, str] = {}
+    formats = root.find(f"{{{_MAIN_NS}}}numFmts")
+    for fmt in formats if formats is not None else ():
+        custom[int(fmt.get("numFmtId", ""))] = fmt.get("formatCode", "")
+    dates: set[int] = set()
+    durations: set[int] = set()
+    xfs = root.find(f"{{{_MAIN_NS}}}cellXfs")
+    for index, xf in enumerate(xfs if xfs is not None else ()):
+        number_format = int(xf.get("numFmtId", "0"))
+        if number_format in custom:
+            code = custom[number_format]
+            date, duration = _is_date_format(code), _is_timedelta_format(code)
+        else:
+            date = number_format in _BUILTIN_DATE_FORMATS
+            duration = number_format in _BUILTIN_TIMEDELTA_FORMATS
+        if date:
+            dates.add(index)
+        if duration:
+            durations.add(index)
+    return frozenset(dates), frozenset(durations)
+
+
+def _shared_strings(archive: Any, part: str | None) -> list[str]:
+    from xml.etree import ElementTree
+
+    strings: list[str] = []
+    if part is None:
+        return strings
+    with archive.open(part) as source:
+        for _, node in ElementTree.iterparse(source):
+            if node.tag == _SHARED_STRING:
+                strings.append(_text_content(node).replace("x005F_", ""))
+                node.clear()
+    return strings
+
+
+def _xlsx_rows_fast(path: Path) -> Iterable[tuple[int, list[str]]]:
+    """(sheet row number, cell texts) of the first sheet's rows, as openpyxl's read-only
+    ``iter_rows(values_only=True)`` gives them through :func:`_cell_text`.
+
+    Raises :class:`_Unsupported` (or any other exception) where openpyxl must decide.
+    """
+    import zipfile
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(path) as archive:
+        workbook_part, strings_part = _package_parts(archive)
+        sheet_part, epoch = _first_sheet(archive, workbook_part)
+        date_styles, duration_styles = _date_styles(archive)
+        shared = _shared_strings(archive, strings_part)
+        # Numeric cells repeat (dates above all): their text by (value, is a date).
+        numbers: dict[tuple[str, bool], str] = {}
+        next_row = 1
+        row_number = 0
+        with archive.open(sheet_part) as source:
+            for _, element in ElementTree.iterparse(source):
+                if element.tag != _ROW:
+                    continue
+                attribute = element.get("r")
+                if attribute is None:
+                    row_number += 1
+                else:
+                    if not attribute.isdigit():
+                        raise _Unsupported("row number")
+                    row_number = int(attribute)
+                values: dict[int, str] = {}
+                column = 0
+                for cell in element:
+                    if cell.tag != _CELL:
+                        raise _Unsupported(cell.tag)
+                    reference = cell.get("r")
+                    if reference:
+                        match = _COORDINATE.fullmatch(reference)
+                        if match is None:
+                            raise _Unsupported("cell reference")
+                        column = _column_index(match.group(1))
+                    else:
+                        column += 1
+                    kind = cell.get("t", "n")
+                    text: str | None
+                    if kind == "inlineStr":
+                        inline = cell.find(_INLINE)
+                        text = None if inline is None else _text_content(inline)
+                    else:
+                        raw = cell.findtext(_VALUE) or None
+                        if raw is None:
+                            text = None
+                        elif kind == "n":
+                            style: Any = cell.get("s", 0)
+                            if style:
+                                style = int(style)
+                            is_date = style in date_styles
+                            if is_date and style in duration_styles:
+                                raise _Unsupported("duration")
+                            key = (raw, is_date)
+                            text = numbers.get(key)
+                            if text is None:
+                                number: Any = (
+                                    float(raw)
+                                    if "." in raw or "E" in raw or "e" in raw
+                                    else int(raw)
+                                )
+                                if is_date:
+                                    try:
+                                        number = _from_excel(number, epoch)
+                                    except (OverflowError, ValueError):
+                                        number = "#VALUE!"
+                                text = numbers[key] = _cell_text(number)
+                        elif kind == "s":
+                            text = shared[int(raw)]
+                        elif kind == "b":
+                            text = "1" if int(raw) else "0"
+                        elif kind == "d":
+                            raise _Unsupported("ISO 8601 date cell")
+                        else:  # "str" (a formula's text), "e" (an error such as #N/A), …
+                            text = raw
+                    values[column] = "" if text is None else text
+                element.clear()
+                if not values or row_number < next_row:
+                    # openpyxl yields an empty row, or skips a row number it has passed
+                    next_row = max(next_row, row_number + 1)
+                    continue
+                next_row = row_number + 1
+                # openpyxl sizes the row by its last cell and drops cells beyond it
+                texts = [""] * column
+                for position, text in values.items():
+                    if position <= column:
+                        texts[position - 1] = text
+                yield row_number, texts
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lofte.core import personnummer as pnr
 from lofte.svf.reader import COLUMNS, LINE_COLUMN, REQUIRED_COLUMNS, DeliveryFile
 
 #: Measurement-point suffixes of SVF KVÅ codes (SPEC §2).
@@ -198,33 +199,178 @@ def _safe_mask(mask: Callable[..., str], raw: str, today: dt.date) -> str:
 
 def _check_personnummer(values: pa.Array, today: dt.date) -> tuple[pa.Array, pa.Array, pa.Array]:
     """Normalised numbers (null where invalid), reasons (null where valid) and issue codes."""
+    encoded = pc.dictionary_encode(values)
+    outputs = _check_distinct_personnummer(encoded.dictionary, today)
+    normalised, reasons, codes = (out.take(encoded.indices) for out in outputs)
+    return normalised, reasons, codes
+
+
+# Reasons of the vectorised check by code (0: valid); the wording is the core module's.
+_PNR_VALID, _PNR_DATE, _PNR_CHECKSUM, _PNR_FUTURE = 0, 1, 2, 3
+_PNR_REASONS = pa.array(
+    [None, pnr.REASON_DATE, pnr.REASON_CHECKSUM, pnr.REASON_FUTURE], type=pa.string()
+)
+_LUHN_DOUBLED = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.int32)
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
+
+
+def _byte_matrix(strings: pa.Array, width: int) -> np.ndarray:
+    """The UTF-8 bytes of ``strings``, all ``width`` bytes long, as an (n, width) matrix."""
+    n = len(strings)
+    offsets = np.frombuffer(
+        strings.buffers()[1], dtype=np.int32, count=n + 1, offset=strings.offset * 4
+    )
+    data = np.frombuffer(strings.buffers()[2], dtype=np.uint8)
+    return data[offsets[0] : offsets[0] + n * width].reshape(n, width)
+
+
+def _dates_exist(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    known = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)
+    last = _DAYS_IN_MONTH[np.clip(month, 0, 12)] + ((month == 2) & leap)
+    return known & (day <= last)
+
+
+def _luhn_fails(ten: np.ndarray) -> np.ndarray:
+    """Whether the Luhn sum of each row of ten digits is off (check digit last)."""
+    return (_LUHN_DOUBLED[ten[:, 0::2]].sum(axis=1) + ten[:, 1::2].sum(axis=1)) % 10 != 0
+
+
+def _personnummer_codes(distinct: pa.Array, today: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """The vectorised check of :func:`lofte.core.personnummer.normalize_many`'s rules.
+
+    It decides the plainly shaped values, 10 or 12 ASCII digits with or without a ``-`` or ``+``
+    before the last four and nothing around them, which is what deliveries contain: returns a
+    reason code per value (``-1`` where the value is left to the core module's checker) and the
+    normalised twelve digits of each value. The Hypothesis tests hold it to the core checker and
+    to python-stdnum.
+    """
+    n = len(distinct)
+    code = np.full(n, -1, dtype=np.int8)
+    normal = np.zeros((n, 12), dtype=np.int32)
+    today_key = today.year * 10000 + today.month * 100 + today.day
+    lengths = pc.binary_length(distinct).to_numpy(zero_copy_only=False)
+    for width in (10, 11, 12, 13):
+        rows = np.flatnonzero(lengths == width)
+        if not rows.size:
+            continue
+        chars = _byte_matrix(distinct.take(pa.array(rows)), width)
+        if width in (11, 13):
+            separator = chars[:, width - 5]
+            shaped = (separator == ord("-")) | (separator == ord("+"))
+            plus = separator == ord("+")
+            chars = np.concatenate((chars[:, : width - 5], chars[:, width - 4 :]), axis=1)
+        else:
+            shaped = np.ones(rows.size, dtype=bool)
+            plus = np.zeros(rows.size, dtype=bool)
+        digits = chars.astype(np.int32) - ord("0")
+        shaped &= ((digits >= 0) & (digits <= 9)).all(axis=1)
+        rows, digits, plus = rows[shaped], digits[shaped], plus[shaped]
+        if not rows.size:
+            continue
+        if digits.shape[1] == 12:
+            year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+            month = digits[:, 4] * 10 + digits[:, 5]
+            day = digits[:, 6] * 10 + digits[:, 7]
+            day = np.where(day > 60, day - 60, day)  # samordningsnummer
+            future = year * 10000 + month * 100 + day > today_key
+            verdict = np.where(
+                ~_dates_exist(year, month, day),
+                _PNR_DATE,
+                np.where(
+                    _luhn_fails(digits[:, 2:]),
+                    _PNR_CHECKSUM,
+                    np.where(future, _PNR_FUTURE, _PNR_VALID),
+                ),
+            )
+            normal[rows] = digits
+        else:
+            yy = digits[:, 0] * 10 + digits[:, 1]
+            month = digits[:, 2] * 10 + digits[:, 3]
+            day = digits[:, 4] * 10 + digits[:, 5]
+            day = np.where(day > 60, day - 60, day)
+            # the latest year ending in yy whose birthday has come by today, a century earlier
+            # with "+" (see lofte.core.personnummer)
+            year = today.year - (today.year - yy) % 100
+            year = np.where(year * 10000 + month * 100 + day > today_key, year - 100, year)
+            year = np.where(plus, year - 100, year)
+            verdict = np.where(
+                ~_dates_exist(year, month, day),
+                _PNR_DATE,
+                np.where(_luhn_fails(digits), _PNR_CHECKSUM, _PNR_VALID),
+            )
+            century = np.maximum(year, 0) // 100
+            normal[rows, 0] = century // 10
+            normal[rows, 1] = century % 10
+            normal[rows, 2:] = digits
+        code[rows] = verdict
+    return code, normal
+
+
+def _check_distinct_personnummer(
+    distinct: pa.Array, today: dt.date
+) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """Normalised number, reason and issue code of each distinct value (see above)."""
     from lofte.core.personnummer import normalize_many
 
-    def check(distinct: list[str]) -> tuple[list[Any], ...]:
-        try:
-            normalised, reasons = normalize_many(distinct, today)
-            failed = False
-        except Exception:
-            failed = True
-        if failed:
-            # Raised outside the handler so that the original exception, which may quote a
-            # number, is neither chained nor shown.
-            raise ValueError("kontrollen av personnummer misslyckades")
-        codes: list[str | None] = [None] * len(distinct)
-        for i, value in enumerate(distinct):
-            if reasons[i] is None and normalised[i]:
-                continue
-            if not value:
-                reasons[i], codes[i] = MISSING_VALUE, "missing"
-            else:
-                reasons[i], codes[i] = reasons[i] or "ogiltigt personnummer", "personnummer"
-            normalised[i] = None
-        return normalised, reasons, codes
+    code, normal = _personnummer_codes(distinct, today)
+    valid = np.flatnonzero(code == _PNR_VALID)
+    invalid = np.flatnonzero(code > _PNR_VALID)
+    slow = np.flatnonzero(code < 0)
 
-    normalised, reasons, codes = _per_distinct(
-        values, check, (pa.string(), pa.string(), pa.string())
+    slow_values = distinct.take(pa.array(slow)).to_pylist()
+    try:
+        slow_normalised, slow_reasons = normalize_many(slow_values, today)
+        failed = False
+    except Exception:
+        failed = True
+    if failed:
+        # Raised outside the handler so that the original exception, which may quote a number,
+        # is neither chained nor shown.
+        raise ValueError("kontrollen av personnummer misslyckades")
+    slow_codes: list[str | None] = [None] * len(slow_values)
+    for i, value in enumerate(slow_values):
+        if slow_reasons[i] is None and slow_normalised[i]:
+            continue
+        if not value:
+            slow_reasons[i], slow_codes[i] = MISSING_VALUE, "missing"
+        else:
+            slow_reasons[i] = slow_reasons[i] or "ogiltigt personnummer"
+            slow_codes[i] = "personnummer"
+        slow_normalised[i] = None
+
+    count = len(valid)
+    valid_strings = pa.StringArray.from_buffers(
+        count,
+        pa.py_buffer(np.arange(0, 12 * count + 1, 12, dtype=np.int32)),
+        pa.py_buffer((normal[valid] + ord("0")).astype(np.uint8).tobytes()),
     )
-    return normalised, reasons, codes
+    normalised = pa.concat_arrays(
+        [
+            valid_strings,
+            pa.nulls(len(invalid), pa.string()),
+            pa.array(slow_normalised, pa.string()),
+        ]
+    )
+    reasons = pa.concat_arrays(
+        [
+            pa.nulls(count, pa.string()),
+            _PNR_REASONS.take(pa.array(code[invalid])),
+            pa.array(slow_reasons, pa.string()),
+        ]
+    )
+    codes = pa.concat_arrays(
+        [
+            pa.nulls(count, pa.string()),
+            pa.array(np.full(len(invalid), "personnummer", dtype=object), pa.string()),
+            pa.array(slow_codes, pa.string()),
+        ]
+    )
+    # Back into the order of the distinct values.
+    position = np.empty(len(distinct), dtype=np.int64)
+    position[np.concatenate((valid, invalid, slow))] = np.arange(len(distinct))
+    back = pa.array(position)
+    return normalised.take(back), reasons.take(back), codes.take(back)
 
 
 def _check_kva(values: pa.Array, catalog: Any) -> tuple[pa.Array, pa.Array, pa.Array, pa.Array]:
