@@ -1,5 +1,6 @@
 # The two set-up commands of the README:  `make demo`  and  `make test`.
-# Everything is installed from the lock file (uv.lock) into .venv; uv itself into .tools.
+# Everything is installed from the lock file (uv.lock) into .venv, compiled to bytecode (so that
+# no command pays for compiling pandas, Django or DuckDB on start); uv itself into .tools.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 UV := .tools/bin/uv
@@ -13,7 +14,7 @@ $(UV):
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==0.13.8
 
 install: $(UV)
-	$(UV) sync --frozen --quiet --python $(PYTHON)
+	$(UV) sync --frozen --quiet --compile-bytecode --python $(PYTHON)
 
 ## Install, generate the synthetic national data set, import, compute, write the outputs and the
 ## report, then serve the site on http://127.0.0.1:8000/ (Ctrl-C stops it).
