@@ -251,12 +251,17 @@ def compute(
     month_counts = con.sql("SELECT * FROM month_counts").to_arrow_table()
     quantile_facts = con.sql("SELECT * FROM quantile_facts").to_arrow_table()
     con.execute("DROP TABLE quantile_facts; DROP TABLE facts; DROP TABLE month_counts")
-    wide = rollup.wide_cells(month_counts, quantile_facts, dims.hierarchy(catalog, months))
-    del month_counts, quantile_facts
-    say("suppression")
-    instances = svf_engine.read_instances(con, book)
-    flags = svf_engine.read_event_flags(con, book)
+    # DuckDB sorts and decodes the instances and flags (without the GIL) while numpy rolls up
+    # the cells; nothing else uses the connection meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        outputs = pool.submit(
+            lambda: (svf_engine.read_instances(con, book), svf_engine.read_event_flags(con, book))
+        )
+        wide = rollup.wide_cells(month_counts, quantile_facts, dims.hierarchy(catalog, months))
+        del month_counts, quantile_facts
+        instances, flags = outputs.result()
     con.close()
+    say("suppression")
     blocks: dict[str, rollup.Block] = rollup.svf_blocks(
         wide, lambda name: dims.code("indicator", name)
     )
