@@ -269,10 +269,10 @@ def encode_events(
         if files:
             # One ParquetFile per file: pq.read_table over a list goes through the dataset layer,
             # whose first call in a process costs seconds more at national scale.
-            columns = [n for n in EVENT_SCHEMA.names if n != "unit"]
+            wanted = [n for n in EVENT_SCHEMA.names if n != "unit"]
             table = pa.concat_tables(
                 [
-                    pq.ParquetFile(f, read_dictionary=list(CODED_COLUMNS)).read(columns=columns)
+                    pq.ParquetFile(f, read_dictionary=list(CODED_COLUMNS)).read(columns=wanted)
                     for f in files
                 ]
             )
@@ -291,7 +291,7 @@ def encode_events(
         "reporting_region": reporting_maps,
         "residence_region": residence_maps,
     }
-    columns = {}
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     for field in EVENT_SCHEMA:
         if field.name == "unit":
             continue
