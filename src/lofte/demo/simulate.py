@@ -205,6 +205,26 @@ class Events:
     unit: np.ndarray  # index into the units of the reporter: hospital * len(ROLES) + role
     injected: np.ndarray  # '' or the kind of injected warning
 
+    @classmethod
+    def registered(
+        cls,
+        world: World,
+        inst: Instances,
+        instance: np.ndarray,
+        suffix: np.ndarray,
+        day: np.ndarray,
+        reporter: np.ndarray,
+    ) -> Events:
+        """Plain registrations (no injected warning), each at its reporter's unit."""
+        return cls(
+            instance=instance,
+            suffix=suffix,
+            day=day,
+            reporter=reporter,
+            unit=_units(world, inst, instance, suffix, reporter),
+            injected=np.full(instance.shape[0], "", dtype=object),
+        )
+
 
 @dataclass
 class Simulation:
@@ -599,15 +619,7 @@ def _events(world: World, inst: Instances) -> Events:
     day = np.concatenate([c[2] for c in columns])
     reporter = np.concatenate([c[3] for c in columns])
     keep = day <= world.cutoff
-    instance, suffix, day, reporter = instance[keep], suffix[keep], day[keep], reporter[keep]
-    return Events(
-        instance=instance,
-        suffix=suffix,
-        day=day,
-        reporter=reporter,
-        unit=_units(world, inst, instance, suffix, reporter),
-        injected=np.full(instance.shape[0], "", dtype=object),
-    )
+    return Events.registered(world, inst, instance[keep], suffix[keep], day[keep], reporter[keep])
 
 
 def _reporter(inst: Instances, instance: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -756,15 +768,7 @@ def _further_registrations(world: World, inst: Instances, events: Events) -> Eve
     unique = unique[~np.isin(unique, existing)]
     day = unique & ((1 << DAY_BITS) - 1)
     instance, suffix = np.divmod(unique >> DAY_BITS, SLOTS)
-    reporter = _reporter(inst, instance, day)
-    return Events(
-        instance=instance,
-        suffix=suffix,
-        day=day,
-        reporter=reporter,
-        unit=_units(world, inst, instance, suffix, reporter),
-        injected=np.full(instance.shape[0], "", dtype=object),
-    )
+    return Events.registered(world, inst, instance, suffix, day, _reporter(inst, instance, day))
 
 
 def _weekday_within(day: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
