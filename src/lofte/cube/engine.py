@@ -216,14 +216,16 @@ def compute(
     say = progress or (lambda _msg: None)
     con = svf_engine.connect(threads=threads)
     say("assemble")
-    book = svf_engine.assemble(con, events, cutoffs, catalog)
-    # The assembly's intermediate tables are large at national scale and not needed any more.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The register's cells (plain Python) are worked out while DuckDB assembles.
+        register_future = pool.submit(register.register_cells, list(register_rows), catalog)
+        book = svf_engine.assemble(con, events, cutoffs, catalog)
+        reg_cells = register_future.result()
     # The assembly's intermediate table is large at national scale and not needed any more.
     con.execute("DROP TABLE sequenced")
     span = con.execute("SELECT MIN(end_date), MAX(end_date) FROM instances").fetchall()[0]
     first, last = span if span and span[0] is not None else (dt.date(2015, 1, 1),) * 2
     months = _months(first, last)
-    reg_cells = register.register_cells(register_rows, catalog)
     extra = extra_cells if extra_cells is not None else CELL_SCHEMA.empty_table()
     dims = Dims.build(
         catalog,
