@@ -223,9 +223,12 @@ def _finest(table: pa.Table) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     return _numpy(table, "region_basis"), codes
 
 
-def wide_cells(month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy) -> pa.Table:
-    """One row per cell key that has at least one closed instance: the key codes, the twelve
-    counts and the six quartiles/medians (null where the measure has no value in the cell).
+def wide_cells(
+    month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy
+) -> dict[str, np.ndarray]:
+    """Columns with one row per cell key that has at least one closed instance, sorted by key:
+    the key codes, the twelve counts and the six quartiles/medians (NaN where the measure has
+    no value in the cell).
 
     Each grouping's counts are summed from the cells of a finer grouping computed before it
     (treatment ``alla`` from each treatment, healthcare region from county, quarter from month,
@@ -307,10 +310,10 @@ def wide_cells(month_counts: pa.Table, quantile_facts: pa.Table, h: Hierarchy) -
         for j, name in enumerate(MEASURES):
             result[name] = totals[:, j]
         parts.append(result)
-    return _sorted(parts, h)
+    return _sorted(parts)
 
 
-def _sorted(parts: list[dict[str, np.ndarray]], h: Hierarchy) -> dict[str, np.ndarray]:
+def _sorted(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     """The groupings' cells as one set of columns, sorted by (basis, region, pathway,
     treatment, period) codes: the cube's key order after the indicator."""
     names = [*KEYS, *MEASURES, *(q for q, _, _ in QUANTILES)]

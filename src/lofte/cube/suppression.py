@@ -411,16 +411,6 @@ def _distinct(values: np.ndarray, bound: int) -> np.ndarray:
     return np.unique(values)
 
 
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """The concatenation of ``arange(s, e)`` for every pair, vectorised."""
-    lengths = ends - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-    return np.arange(total, dtype=np.int64) + offsets
-
-
 def unsafe_group_count(
     cells: pa.Table,
     suppressed: np.ndarray,
