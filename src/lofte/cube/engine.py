@@ -370,22 +370,21 @@ def finish_blocks(
     the blocks' order. Every additive group keeps its indicator, so the blocks' suppressions are
     independent and each is exactly the whole cube's (numpy releases the GIL in most of it)."""
     if len(blocks) < 2:
-        only = blocks[0] if blocks else rollup.Block.concat([], suppression.KEY_COLUMNS)
+        only = blocks[0] if blocks else rollup.Block.empty(suppression.KEY_COLUMNS)
         return finish(only, dims, catalog)
     results: list[pa.Table | None] = [None] * len(blocks)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         # The largest blocks first, so that the two threads end together.
         largest_first = sorted(range(len(blocks)), key=lambda i: -len(blocks[i]))
-        futures = {i: pool.submit(finish, blocks[i], dims, catalog, False) for i in largest_first}
+        futures = {i: pool.submit(finish, blocks[i], dims, catalog) for i in largest_first}
         for i, future in futures.items():
             results[i] = future.result()
     return pa.concat_tables([r for r in results if r is not None])
 
 
-def finish(cells: rollup.Block, dims: Dims, catalog: Catalog, threads: bool = True) -> pa.Table:
+def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
     """Uncertainty, targets and disclosure control (SPEC §5, §7, §8) for raw coded cells; the
-    finished cube sorted by its key, with string columns. With ``threads`` the key strings and
-    the parts of the secondary suppression run on threads of their own."""
+    finished cube sorted by its key, with string columns."""
     codes = suppression.KeyCodes.from_dims(cells.keys, dims.names, dims.parents)
     key = codes.key_order()
     if key is None or not bool(np.all(key[1:] > key[:-1])):  # not yet in key order
@@ -431,14 +430,12 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog, threads: bool = Tr
 
     # The key columns' strings are gathered by Arrow (which releases the GIL) in a second thread
     # while this one runs the secondary suppression.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        keys = pool.submit(_key_columns, codes, catalog) if threads else None
-        idx = np.flatnonzero(additive)
-        if idx.size and suppressed[idx].any():
-            suppressed[idx] = suppression.secondary_in_parts(
-                codes.take(idx), den[idx], suppressed[idx], workers=2 if threads else 1
-            )
-        columns = keys.result() if keys is not None else _key_columns(codes, catalog)
+    idx = np.flatnonzero(additive)
+    if idx.size and suppressed[idx].any():
+        suppressed[idx] = suppression.secondary_of_additive(
+            codes.take(idx), den[idx], suppressed[idx]
+        )
+    columns = _key_columns(codes, catalog)
     columns.update(
         {
             "numerator": pa.array(cells.numerator, pa.int64(), mask=~num_valid),

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lofte.cube import quantiles
+from lofte.cube.keys import compact
 from lofte.cube.quantiles import QUANTILES
 
 #: The counts of ``month_counts`` (cells.sql), in order.
@@ -159,6 +160,26 @@ class _Groupings:
         p, r, a, b = g
         return [self.period[p], self.region[r], self.pathway[a], self.treatment[b]]
 
+    def local(
+        self,
+        name: str,
+        index: int,
+        codes: dict[str, np.ndarray],
+        cache: dict[tuple[str, int], np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """Each row's local code (int32) in dimension ``name`` at level ``index``, from its codes
+        at that level or finer; ``cache`` keeps them for rows keyed in many groupings."""
+        if cache is not None and (name, index) in cache:
+            return cache[(name, index)]
+        level: _Level = getattr(self, name)[index]
+        local = level.local[codes[name]]
+        if local.size and int(local.min()) < 0:
+            raise ValueError(f"a {name} code of the facts is missing from the hierarchy")
+        local = local.astype(np.int32)
+        if cache is not None:
+            cache[(name, index)] = local
+        return local
+
     def key(
         self,
         g: tuple[int, int, int, int],
@@ -167,22 +188,14 @@ class _Groupings:
         cache: dict[tuple[str, int], np.ndarray] | None = None,
     ) -> tuple[np.ndarray, int]:
         """Each row's key in grouping ``g`` from its codes (at ``g``'s levels or finer), and
-        the size of the key space. ``cache`` keeps the rows' local codes per dimension and
-        level for rows that are keyed in many groupings."""
+        the size of the key space (``cache``: see :meth:`local`)."""
         space = self.h.n_basis
         for level in self.levels(g):
             space *= level.size
         kind = np.int32 if space < 2**31 else np.int64
         key = basis.astype(kind)
         for name, level, index in zip(DIMENSIONS, self.levels(g), g, strict=True):
-            local = None if cache is None else cache.get((name, index))
-            if local is None:
-                local = level.local[codes[name]]
-                if local.size and int(local.min()) < 0:
-                    raise ValueError(f"a {name} code of the facts is missing from the hierarchy")
-                local = local.astype(kind)
-                if cache is not None:
-                    cache[(name, index)] = local
+            local = self.local(name, index, codes, cache).astype(kind, copy=False)
             key = key * kind(level.size) + local
         return key, space
 
@@ -194,18 +207,6 @@ class _Groupings:
             out[name] = level.codes[local]
         out["region_basis"] = rest.astype(np.int32)
         return out
-
-
-def _compact(key: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
-    """(the distinct keys in order, each row's index among them), like ``np.unique``."""
-    if space > 32_000_000:
-        present, group = np.unique(key, return_inverse=True)
-        return present, group.astype(np.int64)
-    counts = np.bincount(key, minlength=space)
-    present = np.flatnonzero(counts)
-    lookup = np.zeros(space, dtype=np.int32 if present.size < 2**31 else np.int64)
-    lookup[present] = np.arange(present.size)
-    return present, lookup[key]
 
 
 def _numpy(table: pa.Table, name: str) -> np.ndarray:
@@ -264,7 +265,7 @@ def wide_cells(
             codes = {name: part[name] for name in DIMENSIONS}
             sums = part["_sums"]
         key, space = groupings.key(g, basis, codes)
-        present, group = _compact(key, space)
+        present, group = compact(key, space)
         result = groupings.decode(g, present)
         totals = np.zeros((present.size, len(MEASURES)), dtype=np.int64)
         for j in range(len(MEASURES)):
@@ -280,7 +281,7 @@ def wide_cells(
         result = done[g]
         present = result["_present"]
         f_key, space = groupings.key(g, fact_basis, fact_codes, fact_cache)
-        f_present, f_group = _compact(f_key, space)
+        f_present, f_group = compact(f_key, space)
         at = np.searchsorted(present, f_present)
         for source, (raw, valid) in values.items():
             wanted = [(name, q) for name, s, q in QUANTILES if s == source]
@@ -295,12 +296,9 @@ def wide_cells(
 
     # The facts' local codes first (shared and only read afterwards); then the groupings on two
     # threads: numpy's sorts, searches and cumulative sums release the GIL.
-    for p in range(4):
-        for r in range(3):
-            groupings.key((p, r, 1, 1), fact_basis, fact_codes, fact_cache)
-    for a in range(2):
-        groupings.key((0, 0, a, 0), fact_basis, fact_codes, fact_cache)
-        groupings.key((0, 0, 0, a), fact_basis, fact_codes, fact_cache)
+    for name, levels in zip(DIMENSIONS, (4, 3, 2, 2), strict=True):
+        for index in range(levels):
+            groupings.local(name, index, fact_codes, fact_cache)
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(quantiles_of, groupings.all()))
     parts = []
@@ -374,17 +372,15 @@ class Block:
         )
 
     @classmethod
-    def concat(cls, blocks: list[Block], key_names: tuple[str, ...]) -> Block:
-        def joined(get: Callable[[Block], np.ndarray], dtype: type) -> np.ndarray:
-            return np.concatenate([get(b) for b in blocks]) if blocks else np.zeros(0, dtype)
-
+    def empty(cls, key_names: tuple[str, ...]) -> Block:
+        none = np.zeros(0, dtype=np.int64)
         return cls(
-            {k: joined(lambda b, k=k: b.keys[k], np.int32) for k in key_names},
-            joined(lambda b: b.numerator, np.int64),
-            joined(lambda b: b.numerator_valid, bool),
-            joined(lambda b: b.denominator, np.int64),
-            joined(lambda b: b.denominator_valid, bool),
-            joined(lambda b: b.value, np.float64),
+            {k: np.zeros(0, dtype=np.int32) for k in key_names},
+            none,
+            np.zeros(0, dtype=bool),
+            none,
+            np.zeros(0, dtype=bool),
+            np.zeros(0, dtype=np.float64),
         )
 
 

@@ -17,11 +17,12 @@ Property tests check that this module and the reference agree exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from lofte.cube.keys import compact
 
 #: Cell key, in the order that breaks ties between equal denominators.
 KEY_COLUMNS = ("indicator", "region_basis", "region", "pathway", "treatment", "period")
@@ -131,19 +132,6 @@ class KeyCodes:
     def __len__(self) -> int:
         return len(self.codes[KEY_COLUMNS[0]])
 
-    def densified(self, names: tuple[str, ...]) -> KeyCodes:
-        """The same codes with the named columns (which have no parents) renumbered over the
-        values present, keeping their order: smaller key spaces for a part of the cells."""
-        codes = dict(self.codes)
-        sizes = dict(self.sizes)
-        all_names = dict(self.names)
-        for name in names:
-            used = np.bincount(codes[name], minlength=sizes[name]) > 0
-            codes[name] = (np.cumsum(used, dtype=np.int32) - 1)[codes[name]]
-            sizes[name] = int(used.sum())
-            all_names[name] = [self.names[name][i] for i in np.flatnonzero(used).tolist()]
-        return KeyCodes(codes, sizes, self.parent, all_names)
-
     def key_order(self) -> np.ndarray | None:
         """One int64 per cell ordering the cells like their key tuples, or None on overflow."""
         combined = np.zeros(len(self), dtype=np.int64)
@@ -172,20 +160,6 @@ class KeyCodes:
             codes = last_codes if name == last else self.codes[name]
             combined = combined * self.sizes[name] + codes.astype(np.int64)
         return combined
-
-
-def _dense_ids(keys: np.ndarray) -> tuple[np.ndarray, int]:
-    """Consecutive ids 0..k-1 for the distinct ``keys`` (same equalities), and k."""
-    if keys.size == 0:
-        return keys.astype(np.int64), 0
-    top = int(keys.max()) + 1
-    if top <= 2**26:
-        present = np.zeros(top, dtype=bool)
-        present[keys] = True
-        lookup = np.cumsum(present, dtype=np.int32) - 1
-        return lookup[keys].astype(np.int64), int(lookup[-1]) + 1
-    distinct = np.unique(keys)
-    return np.searchsorted(distinct, keys), int(distinct.size)
 
 
 def _memberships(codes: KeyCodes, n: int) -> tuple[np.ndarray, np.ndarray, int]:
@@ -267,42 +241,6 @@ def secondary_from_codes(
     return suppressed
 
 
-def secondary_in_parts(
-    codes: KeyCodes, denominator: np.ndarray, suppressed: np.ndarray, workers: int = 2
-) -> np.ndarray:
-    """:func:`secondary_of_additive` run separately, on ``workers`` threads, on parts of the
-    cells that no additive group crosses: every group keeps its indicator and region basis, so
-    the cells of different (indicator, basis) pairs never meet and each part's rounds are
-    exactly those of the whole (numpy releases the GIL in most of the work)."""
-    part = (
-        codes.codes["indicator"].astype(np.int64) * codes.sizes["region_basis"]
-        + codes.codes["region_basis"]
-    )
-    sizes = np.bincount(part) if part.size else np.zeros(0, dtype=np.int64)
-    bins: list[list[int]] = [[] for _ in range(max(1, workers))]
-    load = [0] * len(bins)
-    for p in np.argsort(-sizes, kind="stable").tolist():
-        if sizes[p]:
-            lightest = load.index(min(load))
-            bins[lightest].append(p)
-            load[lightest] += int(sizes[p])
-    bins = [b for b in bins if b]
-    den = np.asarray(denominator)
-    if len(bins) < 2:
-        return secondary_of_additive(codes, den, suppressed)
-
-    def run(members: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        rows = np.flatnonzero(np.isin(part, members))
-        local = codes.take(rows).densified(("indicator", "region_basis"))
-        return rows, secondary_of_additive(local, den[rows], suppressed[rows])
-
-    out = suppressed.copy()
-    with ThreadPoolExecutor(max_workers=len(bins)) as pool:
-        for rows, state in pool.map(run, bins):
-            out[rows] = state
-    return out
-
-
 def secondary_of_additive(
     codes: KeyCodes, denominator: np.ndarray, suppressed: np.ndarray
 ) -> np.ndarray:
@@ -369,6 +307,12 @@ def secondary_of_additive(
     return state
 
 
+def _ids(group_keys: np.ndarray) -> tuple[int, np.ndarray]:
+    """(number of distinct groups, each key's group id 0..k-1)."""
+    present, ids = compact(group_keys)
+    return int(present.size), ids
+
+
 def _membership_columns(codes: KeyCodes, n: int) -> tuple[list[np.ndarray], int]:
     """Each cell's additive groups as columns of group ids (-1: none), one id space for all.
 
@@ -389,14 +333,14 @@ def _membership_columns(codes: KeyCodes, n: int) -> tuple[list[np.ndarray], int]
                 codes.group_ids(others, dim, codes.codes[dim]),
             ]
         )
-        ids, k = _dense_ids(keys)
+        k, ids = _ids(keys)
         as_child = np.full(n, -1, dtype=np.int64)
         as_child[has_parent] = ids[: int(has_parent.sum())] + offset
         columns += [as_child, ids[int(has_parent.sum()) :] + offset]
         offset += k
     for flat_dim in ("treatment", "pathway"):
         others = [c for c in KEY_COLUMNS if c != flat_dim]
-        ids, k = _dense_ids(codes.group_ids(others[:-1], others[-1], codes.codes[others[-1]]))
+        k, ids = _ids(codes.group_ids(others[:-1], others[-1], codes.codes[others[-1]]))
         columns.append(ids + offset)
         offset += k
     return columns, offset

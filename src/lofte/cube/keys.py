@@ -1,0 +1,24 @@
+"""Integer group keys, shared by the roll-up and the suppression."""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Above this key space, counting would need more memory than sorting.
+_COUNTING_MAX_SPACE = 32_000_000
+
+
+def compact(keys: np.ndarray, space: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct ``keys`` in ascending order, each key's index among them), like
+    ``np.unique(keys, return_inverse=True)``; by counting where the key space (``space``, or
+    the largest key + 1) is small."""
+    if keys.size == 0:
+        return keys.astype(np.int64), np.zeros(0, dtype=np.int64)
+    space = int(keys.max()) + 1 if space is None else space
+    if space > _COUNTING_MAX_SPACE:
+        present, ids = np.unique(keys, return_inverse=True)
+        return present, ids.astype(np.int64)
+    present = np.flatnonzero(np.bincount(keys, minlength=space))
+    lookup = np.zeros(space, dtype=np.int32 if present.size < 2**31 else np.int64)
+    lookup[present] = np.arange(present.size)
+    return present, lookup[keys]
