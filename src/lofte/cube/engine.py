@@ -453,7 +453,8 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
 
 
 def _key_columns(codes: suppression.KeyCodes, catalog: Catalog) -> dict[str, pa.Array]:
-    """The cube's key columns (and region level, period type) as strings, from the codes."""
+    """The cube's key columns (and region level, period type) as dictionary-encoded strings,
+    from the codes."""
     region_level = [
         catalog.region(r).level if r in catalog.regions else None for r in codes.names["region"]
     ]
@@ -461,14 +462,12 @@ def _key_columns(codes: suppression.KeyCodes, catalog: Catalog) -> dict[str, pa.
     return {
         "indicator": codes.column("indicator"),
         "region": codes.column("region"),
-        "region_level": pc.take(
-            pa.array(region_level, pa.string()), pa.array(codes.codes["region"])
-        ),
+        "region_level": suppression.dictionary_column(codes.codes["region"], region_level),
         "region_basis": codes.column("region_basis"),
         "pathway": codes.column("pathway"),
         "treatment": codes.column("treatment"),
         "period": codes.column("period"),
-        "period_type": pc.take(pa.array(period_type, pa.string()), pa.array(codes.codes["period"])),
+        "period_type": suppression.dictionary_column(codes.codes["period"], period_type),
     }
 
 

@@ -74,9 +74,16 @@ def compute(progress: Progress | None = None) -> ComputeRun:
 
 
 def _write_atomic(table: pa.Table, path: Path) -> None:
-    """Write next to the target and rename, so readers never see half a file."""
+    """Write next to the target and rename, so readers never see half a file.
+
+    Dictionary-encoded string columns (the cube's keys) are written as Parquet stores any
+    string column, dictionary pages and all, without the Arrow schema: readers get plain
+    strings."""
     tmp = path.with_suffix(path.suffix + ".tmp")
-    pq.write_table(table, tmp, compression="zstd", row_group_size=256_000)
+    dictionary = any(pa.types.is_dictionary(f.type) for f in table.schema)
+    pq.write_table(
+        table, tmp, compression="zstd", row_group_size=256_000, store_schema=not dictionary
+    )
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)

@@ -117,9 +117,10 @@ class KeyCodes:
                 parents[name] = (mapped[column], has[column])
         return cls(out_codes, {k: len(v) for k, v in out_names.items()}, parents, out_names)
 
-    def column(self, name: str) -> pa.Array:
-        """The strings of key column ``name`` rebuilt from the codes (in the codes' row order)."""
-        return pc.take(pa.array(self.names[name], pa.string()), pa.array(self.codes[name]))
+    def column(self, name: str) -> pa.DictionaryArray:
+        """Key column ``name`` as strings, dictionary-encoded: the codes (in row order) over the
+        codebook (see :func:`dictionary_column`)."""
+        return dictionary_column(self.codes[name], self.names[name])
 
     def take(self, rows: np.ndarray) -> KeyCodes:
         return KeyCodes(
@@ -160,6 +161,17 @@ class KeyCodes:
             codes = last_codes if name == last else self.codes[name]
             combined = combined * self.sizes[name] + codes.astype(np.int64)
         return combined
+
+
+def dictionary_column(codes: np.ndarray, names: list[str | None]) -> pa.DictionaryArray:
+    """A string column as Arrow keeps categorical data: int32 ``codes`` into ``names``; a code
+    whose name is None is a null. No string is copied per row, and Parquet stores the column
+    dictionary-encoded as it would the plain strings."""
+    indices = np.asarray(codes, dtype=np.int32)
+    missing = [i for i, n in enumerate(names) if n is None]
+    mask = np.isin(indices, missing) if missing else None
+    dictionary = pa.array(["" if n is None else n for n in names], pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32(), mask=mask), dictionary)
 
 
 def _memberships(codes: KeyCodes, n: int) -> tuple[np.ndarray, np.ndarray, int]:
