@@ -14,6 +14,7 @@ All codes are those of :class:`Dims`, whose lists are in string order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -320,12 +321,43 @@ def _sorted(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
             n: np.zeros(0, dtype=np.float64 if n.startswith(("lead", "med")) else np.int64)
             for n in names
         }
-    columns = {n: np.concatenate([p[n] for p in parts]) for n in names}
-    key = np.zeros(columns["region_basis"].size, dtype=np.int64)
-    for name in ("region_basis", "region", "pathway", "treatment", "period"):
-        key = key * (int(columns[name].max(initial=0)) + 1) + columns[name]
-    order = np.argsort(key)
-    return {n: c[order] for n, c in columns.items()}
+    # One integer per cell in key order; every part's rows are scattered straight to their
+    # sorted positions (no concatenated copy of every column).
+    sizes = [max(int(p[k].max(initial=0)) for p in parts) + 1 for k in KEYS]
+    if math.prod(sizes) >= 2**62:  # not with any real codebook; kept exact all the same
+        columns = {n: np.concatenate([p[n] for p in parts]) for n in names}
+        order = np.lexsort([columns[k] for k in reversed(KEYS)])
+        return {n: c[order] for n, c in columns.items()}
+    keys = []
+    for p in parts:
+        key = np.zeros(p["region_basis"].size, dtype=np.int64)
+        for name, size in zip(KEYS, sizes, strict=True):
+            key = key * size + p[name]
+        keys.append(key)
+    every = np.concatenate(keys)
+    position = np.empty(every.size, dtype=np.int64)
+    position[unique_key_order(every, math.prod(sizes))] = np.arange(every.size)
+    bounds = np.cumsum([0, *(k.size for k in keys)])
+    out = {n: np.empty(every.size, dtype=parts[0][n].dtype) for n in names}
+    for p, start, stop in zip(parts, bounds[:-1], bounds[1:], strict=True):
+        at = position[start:stop]
+        for n in names:
+            out[n][at] = p[n]
+    return out
+
+
+#: Largest key space that :func:`unique_key_order` orders by counting (8 bytes per key).
+_COUNTING_MAX_SPACE = 64_000_000
+
+
+def unique_key_order(key: np.ndarray, space: int) -> np.ndarray:
+    """The order that sorts ``key`` (distinct integers in ``0..space-1``): where the key space
+    is small, by placing each row at its key in a table and reading the table in order."""
+    if space > _COUNTING_MAX_SPACE:
+        return np.argsort(key)
+    slot = np.full(space, -1, dtype=np.int64)
+    slot[key] = np.arange(key.size, dtype=np.int64)
+    return slot[slot >= 0]
 
 
 #: The SVF indicators of SPEC §5 as the counts and values of the wide cells that make them:
@@ -407,7 +439,7 @@ def svf_blocks(
             num_valid = np.ones(d.size, dtype=bool)
         value = share(num, d) if value_name is None else wide[value_name][keep].astype(np.float64)
         keys = {"indicator": np.full(d.size, indicator_code(indicator), dtype=np.int32)}
-        keys.update({k: wide[k][keep].astype(np.int32) for k in KEYS})
+        keys.update({k: wide[k][keep].astype(np.int32, copy=False) for k in KEYS})
         out[indicator] = Block(
             keys,
             num,
