@@ -33,7 +33,6 @@ WITH classified AS (
 stated AS (
     SELECT
         *,
-        ROW_NUMBER() OVER by_rule_2 AS pos,
         -- grp counts the end events before this one: an end event closes its group, so each
         -- group holds the events between two consecutive end events, the closing one included.
         COALESCE(SUM(CASE WHEN kind = 2 THEN 1 ELSE 0 END) OVER (
@@ -58,7 +57,7 @@ stated AS (
 )
 SELECT
     delivery_id, line, patient, pathway, suffix, event_date, reporting_region,
-    residence_region, kind, is_national, pos, grp, start_before, start_after,
+    residence_region, kind, is_national, grp, start_before, start_after,
     -- Rules 3–5: an instance is open just before this event.
     COALESCE(start_before > end_before OR (start_before IS NOT NULL AND end_before IS NULL),
              FALSE) AS open_before
