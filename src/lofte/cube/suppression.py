@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lofte.cube.keys import compact
+from lofte.cube.keys import _COUNTING_MAX_SPACE, compact
 
 #: Cell key, in the order that breaks ties between equal denominators.
 KEY_COLUMNS = ("indicator", "region_basis", "region", "pathway", "treatment", "period")
@@ -141,7 +141,8 @@ class KeyCodes:
             space *= self.sizes[name]
             if space >= 2**62:
                 return None
-            combined = combined * self.sizes[name] + self.codes[name].astype(np.int64)
+            combined *= self.sizes[name]
+            combined += self.codes[name]
         return combined
 
     def sort_order(self) -> np.ndarray:
@@ -153,14 +154,6 @@ class KeyCodes:
         if n and int(key.max()) < 2**62 // n:
             return np.sort(key * n + np.arange(n, dtype=np.int64)) % n
         return np.argsort(key, kind="stable")
-
-    def group_ids(self, columns: list[str], last: str, last_codes: np.ndarray) -> np.ndarray:
-        """A key over ``columns`` (each cell's own codes) followed by ``last_codes``."""
-        combined = np.zeros(len(last_codes), dtype=np.int64)
-        for name in [*columns, last]:
-            codes = last_codes if name == last else self.codes[name]
-            combined = combined * self.sizes[name] + codes.astype(np.int64)
-        return combined
 
 
 def dictionary_column(codes: np.ndarray, names: list[str | None]) -> pa.DictionaryArray:
@@ -177,7 +170,7 @@ def dictionary_column(codes: np.ndarray, names: list[str | None]) -> pa.Dictiona
 def _memberships(codes: KeyCodes, n: int) -> tuple[np.ndarray, np.ndarray, int]:
     """All (cell, group) memberships of the additive groups (see _membership_columns):
     (member_cell, member_group, number of groups)."""
-    columns, n_groups = _membership_columns(codes, n)
+    columns, n_groups = _membership_columns(codes, _key(codes))
     cells_idx = np.arange(n, dtype=np.int64)
     member_cell = np.concatenate([cells_idx[c >= 0] for c in columns])
     member_group = np.concatenate([c[c >= 0] for c in columns])
@@ -259,112 +252,185 @@ def secondary_of_additive(
     """The secondary suppression of cells that are all additive: the new suppressed flags.
 
     ``codes``, ``denominator`` and ``suppressed`` describe the same cells in the same order.
+
+    Every open cell was open from the start, so in a group with exactly one suppressed member the
+    open member of the smallest rank is the group's first initially open member, or its second
+    when the first is the suppressed one (picked in an earlier round). These two are found once
+    for every group (one sort of the open cells' memberships); then each round only looks at the
+    groups that can have become single: all in the first round, later only the groups of the
+    cells picked in the round before (no other group's count can have changed).
     """
     n = len(codes)
-    den = np.asarray(denominator).astype(np.int64)
     if n == 0 or not suppressed.any():
         return suppressed.copy()
-    # Rank by (denominator, key): the complementary cell is the smallest, ties by key order.
-    key = codes.key_order()
-    low = int(den.min())
-    if (
-        key is not None
-        and bool(np.all(np.diff(key) > 0))
-        and (int(den.max()) - low + 1) < 2**62 // n
-    ):
-        # Cells already in key order (as the engine gives them): pack (denominator, position).
-        packed = np.sort((den - low) * n + np.arange(n, dtype=np.int64))
-        order = packed % n
-    elif key is not None:
-        order = np.lexsort((key, den))
-    else:
-        order = np.lexsort((*(codes.codes[k] for k in reversed(KEY_COLUMNS)), den))
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n, dtype=np.int64)
+    key = _key(codes)
+    order = _rank_order(key, np.asarray(denominator).astype(np.int64))
 
     # Each cell's groups: one column per kind of membership, -1 where the cell has none.
-    columns, n_groups = _membership_columns(codes, n)
-    state = suppressed.copy()
-    counts = np.zeros(n_groups, dtype=np.int64)
-    for column in columns:
-        hidden = column[state]
-        counts += np.bincount(hidden[hidden >= 0], minlength=n_groups)
-    to_check = np.arange(n_groups)
-    while to_check.size:
-        single = to_check[counts[to_check] == 1]
-        if single.size == 0:
-            break
-        is_single = np.zeros(n_groups + 1, dtype=bool)  # the extra last slot stands for -1
-        is_single[single] = True
-        # The complementary cell of each such group: its open member of the smallest rank.
-        open_cells = np.flatnonzero(~state)
-        best = np.full(n_groups, n, dtype=np.int64)
-        for column in columns:
-            groups = column[open_cells]
-            wanted = is_single[groups]
-            np.minimum.at(best, groups[wanted], rank[open_cells[wanted]])
-        chosen = best[single]
+    columns, n_groups = _membership_columns(codes, key)
+    hidden_cells = np.flatnonzero(suppressed)
+    hidden = np.concatenate([column[hidden_cells] for column in columns])
+    counts = np.bincount(hidden[hidden >= 0], minlength=n_groups)
+    # The last slot stands for "no cell": it counts as suppressed, so that it is never picked.
+    state = np.append(suppressed, True)
+    single = np.flatnonzero(counts == 1)
+    first, second = _two_smallest(columns, order, np.flatnonzero(~suppressed), n_groups)
+    while single.size:
+        candidate = first[single]
+        chosen = np.where(state[candidate], second[single], candidate)
         chosen = chosen[chosen < n]
         if chosen.size == 0:
             break
-        picks = _distinct(order[chosen], n)
+        picks = _distinct(chosen, n)
         state[picks] = True
         touched = np.concatenate([column[picks] for column in columns])
         touched = touched[touched >= 0]
-        to_check = _distinct(touched, n_groups)
         if touched.size > n_groups // 16:
             counts += np.bincount(touched, minlength=n_groups)
         else:
             np.add.at(counts, touched, 1)
-    return state
+        # Only the groups that received a pick can have changed their count.
+        to_check = _distinct(touched, n_groups)
+        single = to_check[counts[to_check] == 1]
+    return state[:n]
 
 
-def _ids(group_keys: np.ndarray) -> tuple[int, np.ndarray]:
-    """(number of distinct groups, each key's group id 0..k-1)."""
-    present, ids = compact(group_keys)
-    return int(present.size), ids
+def _key(codes: KeyCodes) -> np.ndarray:
+    """The cells' mixed-radix keys (:meth:`KeyCodes.key_order`), which also name the groups."""
+    key = codes.key_order()
+    if key is None:
+        raise ValueError("the cells' key space does not fit in 62 bits")
+    return key
 
 
-def _membership_columns(codes: KeyCodes, n: int) -> tuple[list[np.ndarray], int]:
+def _rank_order(key: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """The cells ordered by (denominator, key): the order in which they are complementary."""
+    n = key.size
+    bits = n.bit_length()
+    low = int(den.min())
+    if int(den.max()) - low < 2 ** (62 - bits) and bool(np.all(np.diff(key) > 0)):
+        # Cells already in key order (as the engine gives them): pack (denominator, position)
+        # into one integer, as np.sort is far faster than a lexsort or argsort.
+        packed = (den - low) << bits
+        packed |= np.arange(n, dtype=np.int64)
+        packed.sort()
+        return packed & ((1 << bits) - 1)
+    return np.lexsort((key, den))
+
+
+def _two_smallest(
+    columns: list[np.ndarray], order: np.ndarray, cells: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's members among ``cells`` of the smallest and the second smallest rank (the
+    cells' position in ``order``), as cell indices; ``order.size`` where there is none.
+
+    The (group, rank) memberships are packed into one int64 each (group ids are int32 and ranks
+    below 2**28) and sorted: then each group's members are adjacent, in rank order.
+    """
+    n = order.size
+    bits = n.bit_length()
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n, dtype=np.int64)
+    cell_rank = rank[cells]
+    packed = np.empty(len(columns) * cells.size, dtype=np.int64)
+    for i, column in enumerate(columns):
+        part = packed[i * cells.size : (i + 1) * cells.size]
+        np.left_shift(column[cells], bits, out=part, dtype=np.int64)
+        part |= cell_rank
+    packed.sort()
+    packed = packed[np.searchsorted(packed, 0) :]  # a missing membership (-1) packs negative
+    group = packed >> bits
+    head = _run_starts(group)
+    # The heads of the groups with a second member.
+    pair = head[np.diff(head, append=packed.size) > 1]
+    low_bits = (1 << bits) - 1
+    first = np.full(n_groups, n, dtype=np.int32)
+    at_head = packed[head]
+    first[at_head >> bits] = order[at_head & low_bits]
+    second = np.full(n_groups, n, dtype=np.int32)
+    second[group[pair]] = order[packed[pair + 1] & low_bits]
+    return first, second
+
+
+def _membership_columns(codes: KeyCodes, key: np.ndarray) -> tuple[list[np.ndarray], int]:
     """Each cell's additive groups as columns of group ids (-1: none), one id space for all.
 
     Geography and period are hierarchies: a cell belongs to its parent's group as a child and to
     its own group as the parent. Treatment and pathway are flat: all cells that differ only in
     that dimension (``alla`` included) form one group.
+
+    A group is named by a key in the space of the cells' own keys (``key``, see :func:`_key`):
+    a parent's group by the parent's key, which a child reaches by changing its own digit of
+    that dimension to the parent's; a flat group by the key with that dimension's digit set to
+    zero. Group ids are int32 (at most 2**28 cells, so that ids and ranks pack into an int64).
     """
+    n = key.size
+    if n >= 2**28:
+        raise ValueError(f"{n} cells: at most 2**28 cells are suppressed at once")
+    stride: dict[str, int] = {}
+    space = 1
+    for name in reversed(KEY_COLUMNS):
+        stride[name] = space
+        space *= codes.sizes[name]
     columns: list[np.ndarray] = []
     offset = 0
     for dim in ("region", "period"):
-        others = [k for k in KEY_COLUMNS if k != dim]
         parent, has_parent = codes.parent[dim]
-        # Parent and child memberships share one id space, so that "the group of parent P" is
-        # the same group whether reached from P itself or from one of its children.
-        keys = np.concatenate(
-            [
-                codes.group_ids(others, dim, parent)[has_parent],
-                codes.group_ids(others, dim, codes.codes[dim]),
-            ]
-        )
-        k, ids = _ids(keys)
-        as_child = np.full(n, -1, dtype=np.int64)
-        as_child[has_parent] = ids[: int(has_parent.sum())] + offset
-        columns += [as_child, ids[int(has_parent.sum()) :] + offset]
+        parent_key = parent.astype(np.int64)
+        parent_key -= codes.codes[dim]
+        parent_key *= stride[dim]
+        parent_key += key
+        (to_parent, own), k = _dense_ids([parent_key[has_parent], key], space)
+        to_parent += offset
+        own += offset
+        as_child = np.full(n, -1, dtype=np.int32)
+        as_child[has_parent] = to_parent
+        columns += [as_child, own]
         offset += k
     for flat_dim in ("treatment", "pathway"):
-        others = [c for c in KEY_COLUMNS if c != flat_dim]
-        k, ids = _ids(codes.group_ids(others[:-1], others[-1], codes.codes[others[-1]]))
-        columns.append(ids + offset)
+        flat_key = codes.codes[flat_dim].astype(np.int64)
+        flat_key *= -stride[flat_dim]
+        flat_key += key
+        (ids,), k = _dense_ids([flat_key], space)
+        ids += offset
+        columns.append(ids)
         offset += k
     return columns, offset
 
 
+def _dense_ids(keys: list[np.ndarray], space: int) -> tuple[list[np.ndarray], int]:
+    """Group keys in ``0..space-1`` renumbered densely (int32, in key order) over all arrays of
+    ``keys`` together, and the number of distinct keys. Like :func:`lofte.cube.keys.compact`,
+    but marking the keys present in a flag array, which costs less than counting them."""
+    if space > _COUNTING_MAX_SPACE:
+        present, ids = compact(np.concatenate(keys), space)
+        parts = np.split(ids.astype(np.int32), np.cumsum([k.size for k in keys[:-1]]))
+        return parts, int(present.size)
+    seen = np.zeros(space, dtype=bool)
+    for k in keys:
+        seen[k] = True
+    lookup = np.cumsum(seen, dtype=np.int32)
+    lookup -= 1
+    return [lookup[k] for k in keys], int(lookup[-1]) + 1
+
+
 def _distinct(values: np.ndarray, bound: int) -> np.ndarray:
-    """``np.unique(values)`` for integers in ``0..bound-1``, by a mask when values are many."""
+    """``np.unique(values)`` for integers in ``0..bound-1``: by a mask when values are many,
+    else by a sort."""
     if values.size > bound // 16:
         mask = np.zeros(bound, dtype=bool)
         mask[values] = True
         return np.flatnonzero(mask)
-    return np.unique(values)
+    ordered = np.sort(values)
+    return ordered[_run_starts(ordered)]
+
+
+def _run_starts(values: np.ndarray) -> np.ndarray:
+    """The positions where a run of equal ``values`` starts."""
+    start = np.empty(values.size, dtype=bool)
+    start[:1] = True
+    np.not_equal(values[1:], values[:-1], out=start[1:])
+    return np.flatnonzero(start)
 
 
 def unsafe_group_count(
