@@ -154,3 +154,116 @@ def test_wide_cells_roll_up_every_level():
         "2024-11",
         "2024-12",
     }
+
+
+facts_with_missing = st.lists(
+    st.tuples(st.integers(0, 6), st.one_of(st.none(), st.integers(-3, 40))), max_size=80
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=facts_with_missing, coarse=st.lists(st.integers(0, 2), min_size=7, max_size=7))
+def test_missing_values_sorted_dense_and_rolled_up_match_reference(rows, coarse):
+    """Facts without a value are never ranked, by either method; a histogram rolled up into
+    coarser groups gives the coarser groups' quantiles."""
+    group = np.array([g for g, _ in rows], dtype=np.int64)
+    valid = np.array([v is not None for _, v in rows], dtype=bool)
+    raw = np.array([0 if v is None else v for _, v in rows], dtype=np.int64)
+    values = quantiles.Values.of(raw, valid)
+    groups = quantiles.Groups.of(group, 7)
+    scratch = np.empty(8 * len(rows), dtype=np.uint8)  # a reused work array, as the roll-up does
+    counts = quantiles.histogram(groups, values, scratch)
+    target = np.array(coarse)
+    found = {
+        "sorted": (quantiles.from_sorted(groups, values, LEVELS, scratch), range(7), None),
+        "dense": (quantiles.from_histogram(counts, values, LEVELS), range(7), None),
+        "rolled up": (
+            quantiles.from_histogram(quantiles.roll_up(counts, target, 3), values, LEVELS),
+            range(3),
+            target,
+        ),
+    }
+    for method, (results, ids, parent) in found.items():
+        for level, result in zip(LEVELS, results, strict=True):
+            for g in ids:
+                members = [
+                    v
+                    for gg, v in rows
+                    if v is not None and (gg == g if parent is None else parent[gg] == g)
+                ]
+                if not members:
+                    assert math.isnan(result[g]), (method, g)
+                else:
+                    assert result[g] == stats.quantile(members, level), (method, g, level)
+
+
+_MEASURE_VALUES = st.one_of(st.none(), st.integers(0, 30))
+
+
+@pytest.mark.parametrize("dense_per_fact", [0, 10**9])
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(0, 1),  # basis
+            st.integers(0, 1),  # county
+            st.integers(1, 2),  # pathway
+            st.integers(1, 2),  # treatment
+            st.integers(0, 4),  # month
+            st.integers(0, 60),  # lead time (never missing)
+            _MEASURE_VALUES,
+            _MEASURE_VALUES,
+            _MEASURE_VALUES,
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_wide_cells_quantiles_match_reference_by_every_path(dense_per_fact, rows):
+    """Every cell's quartiles and medians equal the reference quantile of its facts' values,
+    whether all groupings sort the facts (0) or all count dense histograms, rolled up from
+    finer groupings' wherever one has one (10**9)."""
+    h, _, code = _hierarchy_and_names()
+    months = ["2024-01", "2024-02", "2024-04", "2024-11", "2024-12"]
+    measures = list(dict.fromkeys(s for _, s, _ in quantiles.QUANTILES))
+    columns = list(zip(*rows, strict=True))
+    keys = {
+        "region_basis": pa.array(columns[0], pa.int32()),
+        "county": pa.array(columns[1], pa.int32()),
+        "pathway": pa.array(columns[2], pa.int32()),
+        "treatment": pa.array(columns[3], pa.int32()),
+        "month": pa.array([code["period"][months[m]] for m in columns[4]], pa.int32()),
+    }
+    facts = pa.table(
+        {**keys, **{m: pa.array(columns[5 + i], pa.int32()) for i, m in enumerate(measures)}}
+    )
+    counts = pa.table(
+        {**keys, **{m: pa.array([1] * len(rows), pa.int64()) for m in rollup.MEASURES}}
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(quantiles, "_DENSE_PER_FACT", dense_per_fact)
+        wide = rollup.wide_cells(counts, facts, h)
+
+    members: dict[tuple[int, ...], list[tuple]] = {}
+    for row in rows:
+        basis, county, pathway, treatment, month = row[:5]
+        labels = periods.labels_for(periods.parse(months[month]).start)
+        for region in (county, code["region"]["RS"], code["region"]["SE"]):
+            for p in (pathway, 0):
+                for t in (treatment, 0):
+                    for label in labels:
+                        cell = (basis, region, p, t, code["period"][label])
+                        members.setdefault(cell, []).append(row[5:])
+    assert wide["period"].size == len(members)
+    for i in range(wide["period"].size):
+        cell = tuple(
+            int(wide[k][i]) for k in ("region_basis", "region", "pathway", "treatment", "period")
+        )
+        for name, source, level in quantiles.QUANTILES:
+            got = wide[name][i]
+            present = [m[measures.index(source)] for m in members[cell]]
+            present = [v for v in present if v is not None]
+            if present:
+                assert got == stats.quantile(present, level), (cell, name)
+            else:
+                assert math.isnan(got), (cell, name)

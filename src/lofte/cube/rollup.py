@@ -7,7 +7,9 @@ quarter, half, year) × region level (county, healthcare region, SE) × pathway 
 ``alla``) × treatment (each or ``alla``). For each combination every row gets one integer group
 key; ``bincount`` sums the counts per key. Sums are distributive, so this is exactly the
 ``GROUP BY … GROUPING SETS`` it replaces, on integers instead of strings. The quartiles and
-medians come from the national-end facts through the same keys (:mod:`lofte.cube.quantiles`).
+medians come from the national-end facts in the same cells (:mod:`lofte.cube.quantiles`): sorted
+for the fine groupings, counted into day histograms for the coarse ones, which add up like the
+counts.
 
 All codes are those of :class:`Dims`, whose lists are in string order.
 """
@@ -15,6 +17,7 @@ All codes are those of :class:`Dims`, whose lists are in string order.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -161,42 +164,27 @@ class _Groupings:
         p, r, a, b = g
         return [self.period[p], self.region[r], self.pathway[a], self.treatment[b]]
 
-    def local(
-        self,
-        name: str,
-        index: int,
-        codes: dict[str, np.ndarray],
-        cache: dict[tuple[str, int], np.ndarray] | None = None,
-    ) -> np.ndarray:
+    def local(self, name: str, index: int, codes: dict[str, np.ndarray]) -> np.ndarray:
         """Each row's local code (int32) in dimension ``name`` at level ``index``, from its codes
-        at that level or finer; ``cache`` keeps them for rows keyed in many groupings."""
-        if cache is not None and (name, index) in cache:
-            return cache[(name, index)]
+        at that level or finer."""
         level: _Level = getattr(self, name)[index]
         local = level.local[codes[name]]
         if local.size and int(local.min()) < 0:
             raise ValueError(f"a {name} code of the facts is missing from the hierarchy")
-        local = local.astype(np.int32)
-        if cache is not None:
-            cache[(name, index)] = local
-        return local
+        return local.astype(np.int32)
 
     def key(
-        self,
-        g: tuple[int, int, int, int],
-        basis: np.ndarray,
-        codes: dict[str, np.ndarray],
-        cache: dict[tuple[str, int], np.ndarray] | None = None,
+        self, g: tuple[int, int, int, int], basis: np.ndarray, codes: dict[str, np.ndarray]
     ) -> tuple[np.ndarray, int]:
         """Each row's key in grouping ``g`` from its codes (at ``g``'s levels or finer), and
-        the size of the key space (``cache``: see :meth:`local`)."""
+        the size of the key space."""
         space = self.h.n_basis
         for level in self.levels(g):
             space *= level.size
         kind = np.int32 if space < 2**31 else np.int64
         key = basis.astype(kind)
         for name, level, index in zip(DIMENSIONS, self.levels(g), g, strict=True):
-            local = self.local(name, index, codes, cache).astype(kind, copy=False)
+            local = self.local(name, index, codes).astype(kind, copy=False)
             key = key * kind(level.size) + local
         return key, space
 
@@ -234,7 +222,8 @@ def wide_cells(
 
     Each grouping's counts are summed from the cells of a finer grouping computed before it
     (treatment ``alla`` from each treatment, healthcare region from county, quarter from month,
-    …), which are far fewer than the month counts; the quantiles are read off the facts."""
+    …), which are far fewer than the month counts; the quantiles come from the facts, or from
+    a finer grouping's day histograms (:func:`_quantiles`)."""
     groupings = _Groupings(h)
     base_basis, base_codes = _finest(month_counts)
     base_sums = (
@@ -242,20 +231,7 @@ def wide_cells(
         if month_counts.num_rows
         else np.zeros((0, len(MEASURES)), dtype=np.int64)
     )
-    fact_basis, fact_codes = _finest(quantile_facts)
-    values: dict[str, tuple[quantiles.Values, np.ndarray | None]] = {}
-    for _, source, _ in QUANTILES:
-        if source not in values:
-            column = quantile_facts.column(source).combine_chunks()
-            raw = pc.fill_null(column, 0).to_numpy(zero_copy_only=False).astype(np.int64)
-            valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
-            if valid.all():
-                values[source] = (quantiles.Values.of(raw), None)
-            else:
-                values[source] = (quantiles.Values.of(raw[valid]), valid)
-
     done: dict[tuple[int, int, int, int], dict[str, np.ndarray]] = {}
-    fact_cache: dict[tuple[str, int], np.ndarray] = {}
     for g in groupings.all():
         src = groupings.source(g)
         if src is None:
@@ -274,42 +250,160 @@ def wide_cells(
             totals[:, j] = np.bincount(group, weights=sums[:, j], minlength=present.size)
         result["_sums"] = totals
         result["_present"] = present
+        result["_up"] = group
         done[g] = result
 
-    def quantiles_of(g: tuple[int, int, int, int]) -> None:
-        """The quartiles and medians of grouping ``g``, into its result. The national-end facts'
-        groups are a subset of the count rows' groups."""
-        result = done[g]
-        present = result["_present"]
-        f_key, space = groupings.key(g, fact_basis, fact_codes, fact_cache)
-        f_present, f_group = compact(f_key, space)
-        at = np.searchsorted(present, f_present)
-        for source, (raw, valid) in values.items():
-            wanted = [(name, q) for name, s, q in QUANTILES if s == source]
-            groups = f_group if valid is None else f_group[valid]
-            results = quantiles.order_statistics(
-                groups, raw, f_present.size, [q for _, q in wanted]
-            )
-            for (name, _), values_at in zip(wanted, results, strict=True):
-                column = np.full(present.size, np.nan)
-                column[at] = values_at
-                result[name] = column
-
-    # The facts' local codes first (shared and only read afterwards); then the groupings on two
-    # threads: numpy's sorts, searches and cumulative sums release the GIL.
-    for name, levels in zip(DIMENSIONS, (4, 3, 2, 2), strict=True):
-        for index in range(levels):
-            groupings.local(name, index, fact_codes, fact_cache)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(quantiles_of, groupings.all()))
+    _quantiles(groupings, done, quantile_facts)
     parts = []
     for result in done.values():
         totals = result.pop("_sums")
         result.pop("_present")
+        result.pop("_up")
         for j, name in enumerate(MEASURES):
             result[name] = totals[:, j]
         parts.append(result)
     return _sorted(parts)
+
+
+#: A grouping: (period type, region level, pathway option, treatment option), see _Groupings.
+Grouping = tuple[int, int, int, int]
+
+
+def _measures(facts: pa.Table) -> dict[str, quantiles.Values]:
+    """The values of each input column of :data:`QUANTILES`, prepared once for all groupings."""
+    out: dict[str, quantiles.Values] = {}
+    for _, source, _ in QUANTILES:
+        if source not in out:
+            column = facts.column(source).combine_chunks()
+            raw = pc.fill_null(column, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+            valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
+            out[source] = quantiles.Values.of(raw, None if valid.all() else valid)
+    return out
+
+
+def _quantile_plan(
+    groupings: _Groupings, sizes: dict[Grouping, int], span: int, n_facts: int
+) -> dict[Grouping, tuple[bool, Grouping | None]]:
+    """For every grouping (in :meth:`_Groupings.all` order, finer before coarser): whether its
+    quartiles and medians come from a dense histogram (few cells, ``sizes``, times ``span``
+    values), and the finer grouping with the smallest histogram to roll it up from (None: from
+    the facts). Rolling up a histogram costs less per cell than counting one costs per fact."""
+    plan: dict[Grouping, tuple[bool, Grouping | None]] = {}
+    for g in groupings.all():
+        if not quantiles.dense_is_cheaper(sizes[g] * span, n_facts):
+            plan[g] = (False, None)
+            continue
+        finer = [
+            s
+            for s, (dense, _) in plan.items()
+            if dense and all(a <= b for a, b in zip(s, g, strict=True))
+        ]
+        plan[g] = (True, min(finer, key=sizes.__getitem__, default=None))
+    return plan
+
+
+def _fact_cells(
+    groupings: _Groupings,
+    done: dict[Grouping, dict[str, np.ndarray]],
+    facts: pa.Table,
+    wanted: list[Grouping],
+) -> tuple[np.ndarray, dict[Grouping, np.ndarray], dict[Grouping, np.ndarray]]:
+    """Each national-end fact's cell (row of ``done``) in the finest grouping (as intp, numpy's
+    index type); and for the groupings ``wanted`` (and the sources on their way), each finest
+    cell's cell (int32) and the number of facts in each cell, down the chain of sources the
+    counts are summed along (``_up``) rather than from the facts' keys again."""
+    finest = groupings.all()[0]
+    present = done[finest]["_present"]
+    fact_basis, fact_codes = _finest(facts)
+    key, space = groupings.key(finest, fact_basis, fact_codes)
+    lookup = np.full(space, -1, dtype=np.int32)
+    lookup[present] = np.arange(present.size, dtype=np.int32)
+    cells = lookup[key].astype(np.intp)
+    if cells.size and int(cells.min()) < 0:
+        raise ValueError("a national-end fact is outside every counted cell")
+    needed: set[Grouping] = set()
+    for g in wanted:
+        while g is not None and g not in needed:
+            needed.add(g)
+            g = groupings.source(g)
+    of_cell = {finest: np.arange(present.size, dtype=np.int32)}
+    fact_counts = {finest: np.bincount(cells, minlength=present.size)}
+    for g in groupings.all()[1:]:
+        if g in needed:
+            up, src = done[g]["_up"], groupings.source(g)
+            of_cell[g] = up.astype(np.int32)[of_cell[src]]
+            # float64 weights are exact for counts below 2**53.
+            counts = np.bincount(up, weights=fact_counts[src], minlength=done[g]["_present"].size)
+            fact_counts[g] = counts.astype(np.int64)
+    return cells, of_cell, fact_counts
+
+
+def _quantiles(
+    groupings: _Groupings, done: dict[Grouping, dict[str, np.ndarray]], facts: pa.Table
+) -> None:
+    """The quartiles and medians of every grouping's cells, into its result in ``done`` (with
+    the cells' keys in ``_present`` and, for each cell of the grouping's
+    :meth:`_Groupings.source`, the cell it adds up to in ``_up``). The national-end facts' cells
+    are among the counted cells.
+
+    Fine groupings sort the facts; coarse ones have dense histograms, rolled up from a finer
+    grouping's where there is one (:func:`_quantile_plan`), so most never touch the facts. A
+    fact's group in a grouping is that of its cell in the finest grouping (:func:`_fact_cells`).
+    The groupings read off the facts are worked out on two threads, each with the histograms
+    rolled up from its own: numpy's sorts, counts and searches release the GIL."""
+    measures = _measures(facts)
+    levels = {name: [q for _, s, q in QUANTILES if s == name] for name in measures}
+    sizes = {g: int(done[g]["_present"].size) for g in groupings.all()}
+    span = max(values.width for values in measures.values()) + 1
+    plan = _quantile_plan(groupings, sizes, span, facts.num_rows)
+    from_facts = [g for g, (_, source) in plan.items() if source is None]
+    rolled_from: dict[Grouping, list[Grouping]] = {g: [] for g in plan}
+    targets: dict[Grouping, np.ndarray] = {}  # each source cell's cell, for a rolled-up grouping
+    for g, (_, source) in plan.items():
+        if source is not None:
+            rolled_from[source].append(g)
+            part = done[source]
+            key, _ = groupings.key(g, part["region_basis"], {d: part[d] for d in DIMENSIONS})
+            targets[g] = np.searchsorted(done[g]["_present"], key)
+
+    cells, of_cell, fact_counts = _fact_cells(groupings, done, facts, from_facts)
+
+    results: dict[tuple[Grouping, str], list[np.ndarray]] = {}
+    local = threading.local()
+
+    def roll_ups(g: Grouping, name: str, counts: np.ndarray) -> None:
+        """The quantiles of ``g`` from its histogram ``counts``, and of the groupings rolled up
+        from it, and from those, …"""
+        pending = [(g, counts)]
+        while pending:
+            g, counts = pending.pop()
+            results[g, name] = quantiles.from_histogram(counts, measures[name], levels[name])
+            pending.extend(
+                (c, quantiles.roll_up(counts, targets[c], sizes[c])) for c in rolled_from[g]
+            )
+
+    def read_facts(g: Grouping) -> None:
+        """The quantiles of ``g`` from the facts, and of the groupings rolled up from it."""
+        # Work arrays per thread, reused by every grouping (see quantiles.work_array).
+        if not hasattr(local, "of_fact"):
+            local.of_fact = np.empty(4 * cells.size, dtype=np.uint8)
+            local.keys = np.empty(8 * cells.size, dtype=np.uint8)
+        of_fact = quantiles.work_array(local.of_fact, cells.size, np.int32)
+        groups = quantiles.Groups(
+            np.take(of_cell[g], cells, out=of_fact, mode="clip"), fact_counts[g]
+        )
+        dense = plan[g][0]
+        for name, values in measures.items():
+            if dense:
+                roll_ups(g, name, quantiles.histogram(groups, values, local.keys))
+            else:
+                results[g, name] = quantiles.from_sorted(groups, values, levels[name], local.keys)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(read_facts, from_facts))
+    for (g, name), stats in results.items():
+        columns = [q for q, s, _ in QUANTILES if s == name]
+        done[g].update(zip(columns, stats, strict=True))
 
 
 def _sorted(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
