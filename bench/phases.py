@@ -217,7 +217,7 @@ def compute(args: argparse.Namespace) -> dict:
 PROFILED = {
     "lofte.svf.engine": ("encode_events", "assemble", "read_instances", "read_event_flags"),
     "lofte.cube.rollup": ("wide_cells", "svf_blocks"),
-    "lofte.cube.quantiles": ("order_statistics",),
+    "lofte.cube.quantiles": ("from_sorted", "histogram", "roll_up", "from_histogram"),
     "lofte.cube.engine": ("finish", "_targets", "_inclusion_block", "_extra_blocks"),
     "lofte.cube.suppression": ("secondary_of_additive", "_membership_columns"),
 }
