@@ -216,7 +216,7 @@ def compute(args: argparse.Namespace) -> dict:
 #: (rather than replaying its steps here) keeps the profile true to the code it measures.
 PROFILED = {
     "lofte.svf.engine": ("encode_events", "assemble", "read_instances", "read_event_flags"),
-    "lofte.cube.rollup": ("wide_cells", "svf_blocks"),
+    "lofte.cube.rollup": ("wide_cells", "svf_block"),
     "lofte.cube.quantiles": ("from_sorted", "histogram", "roll_up", "from_histogram"),
     "lofte.cube.engine": ("finish", "_targets", "_inclusion_block", "_extra_blocks"),
     "lofte.cube.suppression": ("secondary_of_additive", "_membership_columns"),

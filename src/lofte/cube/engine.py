@@ -9,6 +9,7 @@ the results under ``LOFTE_HOME``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -264,16 +265,20 @@ def compute(
         instances, flags = outputs.result()
     con.close()
     say("suppression")
-    blocks: dict[str, rollup.Block] = rollup.svf_blocks(
-        wide, lambda name: dims.code("indicator", name)
-    )
+    # Each SVF indicator's block is built by the thread that finishes it.
+    blocks: dict[str, rollup.Block | rollup.LazyBlock] = {
+        name: rollup.LazyBlock(
+            rollup.svf_block_size(wide, name),
+            functools.partial(rollup.svf_block, wide, name, dims.code("indicator", name)),
+        )
+        for name in rollup.SVF_INDICATORS
+    }
     blocks["svf_inklusion"] = _inclusion_block(wide, reg_cells, dims)
-    del wide
     if extra.num_rows:
         blocks.update(_extra_blocks(extra, dims))
     # Blocks in indicator order, each in key order: the cells are in the cube's key order.
     ordered = [blocks[name] for name in sorted(blocks) if len(blocks[name])]
-    del blocks
+    del blocks, wide  # the lazy blocks hold on to the wide cells until they are built
     cube = finish_blocks(ordered, dims, catalog)
     return EngineResult(instances=instances, event_flags=flags, cube=cube)
 
@@ -364,19 +369,29 @@ _Z2 = 3.841458820694124
 
 
 def finish_blocks(
-    blocks: list[rollup.Block], dims: Dims, catalog: Catalog, workers: int = 2
+    blocks: list[rollup.Block | rollup.LazyBlock],
+    dims: Dims,
+    catalog: Catalog,
+    workers: int = 2,
 ) -> pa.Table:
     """:func:`finish` for each block of one indicator, on ``workers`` threads, the results in
-    the blocks' order. Every additive group keeps its indicator, so the blocks' suppressions are
-    independent and each is exactly the whole cube's (numpy releases the GIL in most of it)."""
+    the blocks' order (a lazy block is built on its thread first). Every additive group keeps
+    its indicator, so the blocks' suppressions are independent and each is exactly the whole
+    cube's (numpy releases the GIL in most of it)."""
+
+    def built_and_finished(block: rollup.Block | rollup.LazyBlock) -> pa.Table:
+        if isinstance(block, rollup.LazyBlock):
+            block = block.make()
+        return finish(block, dims, catalog)
+
     if len(blocks) < 2:
         only = blocks[0] if blocks else rollup.Block.empty(suppression.KEY_COLUMNS)
-        return finish(only, dims, catalog)
+        return built_and_finished(only)
     results: list[pa.Table | None] = [None] * len(blocks)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         # The largest blocks first, so that the two threads end together.
         largest_first = sorted(range(len(blocks)), key=lambda i: -len(blocks[i]))
-        futures = {i: pool.submit(finish, blocks[i], dims, catalog) for i in largest_first}
+        futures = {i: pool.submit(built_and_finished, blocks[i]) for i in largest_first}
         for i, future in futures.items():
             results[i] = future.result()
     return pa.concat_tables([r for r in results if r is not None])
@@ -435,7 +450,7 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
         suppressed[idx] = suppression.secondary_of_additive(
             codes.take(idx), den[idx], suppressed[idx]
         )
-    columns = _key_columns(codes, catalog)
+    columns = _key_columns(codes, catalog, dims)
     columns.update(
         {
             "numerator": pa.array(cells.numerator, pa.int64(), mask=~num_valid),
@@ -452,22 +467,32 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
     return pa.table(columns)
 
 
-def _key_columns(codes: suppression.KeyCodes, catalog: Catalog) -> dict[str, pa.Array]:
+def _key_columns(codes: suppression.KeyCodes, catalog: Catalog, dims: Dims) -> dict[str, pa.Array]:
     """The cube's key columns (and region level, period type) as dictionary-encoded strings,
-    from the codes."""
+    from the codes. The indices are as narrow as the run's whole codebook allows, the same for
+    every block, so that the blocks' tables concatenate."""
     region_level = [
         catalog.region(r).level if r in catalog.regions else None for r in codes.names["region"]
     ]
     period_type = [periods.parse(str(p)).kind for p in codes.names["period"]]
+    index = {name: suppression.index_type_for(len(dims.names[name])) for name in dims.names}
+    columns = {
+        name: codes.column(name, index[name])
+        for name in ("indicator", "region", "region_basis", "pathway", "treatment", "period")
+    }
     return {
-        "indicator": codes.column("indicator"),
-        "region": codes.column("region"),
-        "region_level": suppression.dictionary_column(codes.codes["region"], region_level),
-        "region_basis": codes.column("region_basis"),
-        "pathway": codes.column("pathway"),
-        "treatment": codes.column("treatment"),
-        "period": codes.column("period"),
-        "period_type": suppression.dictionary_column(codes.codes["period"], period_type),
+        "indicator": columns["indicator"],
+        "region": columns["region"],
+        "region_level": suppression.dictionary_column(
+            codes.codes["region"], region_level, index["region"]
+        ),
+        "region_basis": columns["region_basis"],
+        "pathway": columns["pathway"],
+        "treatment": columns["treatment"],
+        "period": columns["period"],
+        "period_type": suppression.dictionary_column(
+            codes.codes["period"], period_type, index["period"]
+        ),
     }
 
 

@@ -515,31 +515,37 @@ def share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return (100 * numerator).astype(np.float64) / denominator
 
 
-def svf_blocks(
-    wide: dict[str, np.ndarray], indicator_code: Callable[[str], int]
-) -> dict[str, Block]:
-    """One block per SVF indicator: a row per wide cell whose denominator is at least 1, in the
-    wide cells' (key) order."""
-    out = {}
-    for indicator, (num_name, den_name, value_name) in SVF_INDICATORS.items():
-        den = wide[den_name]
-        keep = den > 0
-        d = den[keep]
-        if num_name is None:
-            num = np.zeros(d.size, dtype=np.int64)
-            num_valid = np.zeros(d.size, dtype=bool)
-        else:
-            num = wide[num_name][keep]
-            num_valid = np.ones(d.size, dtype=bool)
-        value = share(num, d) if value_name is None else wide[value_name][keep].astype(np.float64)
-        keys = {"indicator": np.full(d.size, indicator_code(indicator), dtype=np.int32)}
-        keys.update({k: wide[k][keep].astype(np.int32, copy=False) for k in KEYS})
-        out[indicator] = Block(
-            keys,
-            num,
-            num_valid,
-            d,
-            np.ones(d.size, dtype=bool),
-            value,
-        )
-    return out
+def svf_block(wide: dict[str, np.ndarray], indicator: str, code: int) -> Block:
+    """The block of SVF indicator ``indicator`` (whose indicator code is ``code``): a row per
+    wide cell whose denominator is at least 1, in the wide cells' (key) order."""
+    num_name, den_name, value_name = SVF_INDICATORS[indicator]
+    den = wide[den_name]
+    keep = den > 0
+    d = den[keep]
+    if num_name is None:
+        num = np.zeros(d.size, dtype=np.int64)
+        num_valid = np.zeros(d.size, dtype=bool)
+    else:
+        num = wide[num_name][keep]
+        num_valid = np.ones(d.size, dtype=bool)
+    value = share(num, d) if value_name is None else wide[value_name][keep].astype(np.float64)
+    keys = {"indicator": np.full(d.size, code, dtype=np.int32)}
+    keys.update({k: wide[k][keep].astype(np.int32, copy=False) for k in KEYS})
+    return Block(keys, num, num_valid, d, np.ones(d.size, dtype=bool), value)
+
+
+def svf_block_size(wide: dict[str, np.ndarray], indicator: str) -> int:
+    """The number of rows of :func:`svf_block` without building it."""
+    return int(np.count_nonzero(wide[SVF_INDICATORS[indicator][1]] > 0))
+
+
+@dataclass
+class LazyBlock:
+    """A block built only when it is finished (on the finishing thread, so that blocks are
+    built in parallel and each is freed once finished): its number of rows and its maker."""
+
+    size: int
+    make: Callable[[], Block]
+
+    def __len__(self) -> int:
+        return self.size

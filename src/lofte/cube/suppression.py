@@ -117,10 +117,10 @@ class KeyCodes:
                 parents[name] = (mapped[column], has[column])
         return cls(out_codes, {k: len(v) for k, v in out_names.items()}, parents, out_names)
 
-    def column(self, name: str) -> pa.DictionaryArray:
+    def column(self, name: str, index_type: pa.DataType | None = None) -> pa.DictionaryArray:
         """Key column ``name`` as strings, dictionary-encoded: the codes (in row order) over the
         codebook (see :func:`dictionary_column`)."""
-        return dictionary_column(self.codes[name], self.names[name])
+        return dictionary_column(self.codes[name], self.names[name], index_type)
 
     def take(self, rows: np.ndarray) -> KeyCodes:
         return KeyCodes(
@@ -156,15 +156,27 @@ class KeyCodes:
         return np.argsort(key, kind="stable")
 
 
-def dictionary_column(codes: np.ndarray, names: list[str | None]) -> pa.DictionaryArray:
-    """A string column as Arrow keeps categorical data: int32 ``codes`` into ``names``; a code
-    whose name is None is a null. No string is copied per row, and Parquet stores the column
-    dictionary-encoded as it would the plain strings."""
-    indices = np.asarray(codes, dtype=np.int32)
+def dictionary_column(
+    codes: np.ndarray, names: list[str | None], index_type: pa.DataType | None = None
+) -> pa.DictionaryArray:
+    """A string column as Arrow keeps categorical data: ``codes`` into ``names``; a code whose
+    name is None is a null. No string is copied per row, and Parquet stores the column
+    dictionary-encoded as it would the plain strings. The indices are ``index_type`` (a signed
+    integer type; by default the narrowest that holds ``len(names)`` codes)."""
+    index_type = index_type or index_type_for(len(names))
+    indices = np.asarray(codes).astype(index_type.to_pandas_dtype(), copy=False)
     missing = [i for i, n in enumerate(names) if n is None]
     mask = np.isin(indices, missing) if missing else None
     dictionary = pa.array(["" if n is None else n for n in names], pa.string())
-    return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32(), mask=mask), dictionary)
+    return pa.DictionaryArray.from_arrays(pa.array(indices, index_type, mask=mask), dictionary)
+
+
+def index_type_for(size: int) -> pa.DataType:
+    """The narrowest signed integer type for dictionary indices ``0..size-1``."""
+    for kind in (pa.int8(), pa.int16()):
+        if size <= np.iinfo(kind.to_pandas_dtype()).max + 1:
+            return kind
+    return pa.int32()
 
 
 def _memberships(codes: KeyCodes, n: int) -> tuple[np.ndarray, np.ndarray, int]:
