@@ -243,15 +243,19 @@ def _sorted_book(
 #: Each byte's value as a lowercase hexadecimal digit, 255 where it is none.
 _HEX_DIGIT = np.full(256, 255, dtype=np.uint8)
 _HEX_DIGIT[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.uint8)
+#: Strings per slice of :func:`_hex_book` (4 MiB of digits).
+_HEX_SLICE = 65_536
 
 
 def _hex_book(strings: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
     """(sorted distinct strings, each string's position among them) for strings that are all
-    64 lowercase hexadecimal digits, as the pseudonyms are; None for any other strings.
+    64 lowercase hexadecimal digits, as the pseudonyms are; None for any other strings, and in
+    the (practically impossible) case that two different strings share their first 16 digits.
 
-    Such a string is four 64-bit words whose numeric order is the strings' order (digits sort
-    before ``a``–``f`` in both), so 64-character strings are neither hashed nor compared: the
-    first words are sorted, and the other three only decide between equal first words."""
+    The first 16 digits are a 64-bit word whose numeric order is the strings' order (digits
+    sort before ``a``–``f`` in both): the words are sorted instead of the strings, and strings
+    with equal words are compared byte for byte. Every step works on slices or on one word per
+    string, so no large temporary array is made."""
     n = len(strings)
     if n == 0 or strings.null_count:
         return None
@@ -261,25 +265,26 @@ def _hex_book(strings: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
     if not bool(np.all(np.diff(offsets) == 64)):
         return None
     data = np.frombuffer(strings.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    digits = _HEX_DIGIT[data]
-    if bool((digits == 255).any()):
-        return None
-    # Two digits make a byte; each 8 bytes, read big-endian, are one word.
-    packed = (digits[0::2] << 4) | digits[1::2]
-    words = packed.view(">u8").reshape(n, 4).astype(np.uint64)
-    order = np.argsort(words[:, 0], kind="stable")
-    ordered = words[order]
-    same_first = ordered[1:, 0] == ordered[:-1, 0]
-    if bool((same_first & (ordered[1:, 1:] != ordered[:-1, 1:]).any(axis=1)).any()):
-        # Two different strings share their first 16 digits (practically never): all words.
-        order = np.lexsort(words.T[::-1])
-        ordered = words[order]
+    data = data.reshape(n, 64)
+    first = np.empty(n, dtype=np.uint64)
+    for start in range(0, n, _HEX_SLICE):
+        digits = _HEX_DIGIT[data[start : start + _HEX_SLICE]]
+        if bool((digits == 255).any()):
+            return None
+        # Two digits make a byte; the first 8 bytes, read big-endian, are the first word.
+        packed = (digits[:, 0:16:2] << 4) | digits[:, 1:16:2]
+        first[start : start + _HEX_SLICE] = packed.view(">u8").ravel()
+    order = np.argsort(first, kind="stable")
+    ordered = first[order]
     new = np.ones(n, dtype=bool)
-    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    tied = np.flatnonzero(~new[1:])
+    if tied.size and not bool((data[order[tied]] == data[order[tied + 1]]).all()):
+        return None  # different strings with the same first 16 digits: the general path
     position = np.empty(n, dtype=np.int32)
     position[order] = np.cumsum(new, dtype=np.int32) - 1
     # The sorted distinct strings built from their bytes (faster than gathering strings).
-    chosen = data.reshape(n, 64)[order[new]]
+    chosen = data[order[new]]
     m = chosen.shape[0]
     book = pa.StringArray.from_buffers(
         m,
