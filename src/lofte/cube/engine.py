@@ -426,14 +426,18 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
     den = np.where(den_valid, cells.denominator, 0)
     num = np.where(num_valid, cells.numerator, 0)
     shares = is_percent & num_valid & den_valid
-    with np.errstate(divide="ignore", invalid="ignore"):
-        n = den.astype(np.float64)
-        p = num / n
-        centre = p + _Z2 / (2 * n)
-        half = _Z * np.sqrt(p * (1 - p) / n + _Z2 / (4 * n * n))
-        scale = 1 + _Z2 / n
-        ci_low = 100 * (centre - half) / scale
-        ci_high = 100 * (centre + half) / scale
+    if shares.any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            n = den.astype(np.float64)
+            p = num / n
+            centre = p + _Z2 / (2 * n)
+            half = _Z * np.sqrt(p * (1 - p) / n + _Z2 / (4 * n * n))
+            scale = 1 + _Z2 / n
+            ci_low = 100 * (centre - half) / scale
+            ci_high = 100 * (centre + half) / scale
+        del n, p, centre, half, scale
+    else:  # no shares (medians, counts): no interval
+        ci_low = ci_high = np.zeros(len(cells), dtype=np.float64)
     # A value imported without counts (already published by its source) has nothing to test.
     suppressed = den_valid & (den < min_cell[indicator])
     additive = is_additive & den_valid
@@ -443,13 +447,16 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
     has_target = ~np.isnan(target) & ~np.isnan(value_np)
     meets = np.where(lower_better, value_np <= target, value_np >= target)
 
-    # The key columns' strings are gathered by Arrow (which releases the GIL) in a second thread
-    # while this one runs the secondary suppression.
-    idx = np.flatnonzero(additive)
-    if idx.size and suppressed[idx].any():
-        suppressed[idx] = suppression.secondary_of_additive(
-            codes.take(idx), den[idx], suppressed[idx]
-        )
+    # Secondary suppression among the additive cells (usually all cells of the block or none).
+    if additive.all():
+        if suppressed.any():
+            suppressed = suppression.secondary_of_additive(codes, den, suppressed)
+    else:
+        idx = np.flatnonzero(additive)
+        if idx.size and suppressed[idx].any():
+            suppressed[idx] = suppression.secondary_of_additive(
+                codes.take(idx), den[idx], suppressed[idx]
+            )
     columns = _key_columns(codes, catalog, dims)
     columns.update(
         {

@@ -391,6 +391,9 @@ def assemble(
         con.register(name, table)
     con.register("cutoffs", cutoff_table(cutoffs or {}, book))
     con.execute(sql("lofte.svf", "assemble.sql"))
+    # The events live on in the table sequenced: their Arrow columns can go (a national run
+    # frees a third of a gigabyte here for the steps after it).
+    con.unregister("events")
     if instances:
         con.execute(sql("lofte.svf", "instances.sql"))
     return book
