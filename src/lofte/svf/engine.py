@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -294,7 +295,7 @@ def _hex_book(strings: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
     return book, position
 
 
-def _coded(chunks: list[pa.DictionaryArray], maps: list[np.ndarray]) -> pa.Array:
+def _coded(chunks: list[pa.DictionaryArray], maps: list[np.ndarray]) -> pa.ChunkedArray:
     parts = []
     for c, mapping in zip(chunks, maps, strict=True):
         indices = c.indices
@@ -306,9 +307,8 @@ def _coded(chunks: list[pa.DictionaryArray], maps: list[np.ndarray]) -> pa.Array
             parts.append(pa.array(mapping[raw], pa.int32(), mask=~valid))
         else:
             parts.append(pa.array(mapping[indices.to_numpy(zero_copy_only=False)], pa.int32()))
-    if not parts:
-        return pa.array([], pa.int32())
-    return pa.concat_arrays(parts)
+    # The chunks stay apart (DuckDB scans them as they are): no copy of the whole column.
+    return pa.chunked_array(parts, pa.int32())
 
 
 def encode_events(
@@ -329,12 +329,15 @@ def encode_events(
             # One ParquetFile per file: pq.read_table over a list goes through the dataset layer,
             # whose first call in a process costs seconds more at national scale.
             wanted = [n for n in EVENT_SCHEMA.names if n != "unit"]
-            table = pa.concat_tables(
-                [
-                    pq.ParquetFile(f, read_dictionary=list(CODED_COLUMNS)).read(columns=wanted)
-                    for f in files
-                ]
-            )
+
+            def read(path: str) -> pa.Table:
+                return pq.ParquetFile(path, read_dictionary=list(CODED_COLUMNS)).read(
+                    columns=wanted
+                )
+
+            # Two files at a time (the reader releases the GIL), in the files' order.
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                table = pa.concat_tables(list(pool.map(read, files)))
         else:
             table = EVENT_SCHEMA.empty_table()
     chunks = {name: _dictionary_chunks(table.column(name)) for name in CODED_COLUMNS}
@@ -350,12 +353,20 @@ def encode_events(
         "reporting_region": reporting_maps,
         "residence_region": residence_maps,
     }
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        coded = dict(
+            zip(
+                CODED_COLUMNS,
+                pool.map(lambda name: _coded(chunks[name], maps[name]), CODED_COLUMNS),
+                strict=True,
+            )
+        )
     columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     for field in EVENT_SCHEMA:
         if field.name == "unit":
             continue
         if field.name in CODED_COLUMNS:
-            columns[field.name] = _coded(chunks[field.name], maps[field.name])
+            columns[field.name] = coded[field.name]
         else:
             columns[field.name] = table.column(field.name).cast(field.type)
     return pa.table(columns), Codebook(patient=patients, pathway=pathways, region=regions)
