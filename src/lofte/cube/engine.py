@@ -406,8 +406,8 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
         order = codes.sort_order()
         codes = codes.take(order)
         cells = cells.take(order)
+        key = None if key is None else key[order]
         del order
-    del key
 
     indicator = codes.codes["indicator"]
     info = [catalog.indicators.get(str(n)) for n in codes.names["indicator"]]
@@ -450,13 +450,14 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
     # Secondary suppression among the additive cells (usually all cells of the block or none).
     if additive.all():
         if suppressed.any():
-            suppressed = suppression.secondary_of_additive(codes, den, suppressed)
+            suppressed = suppression.secondary_of_additive(codes, den, suppressed, key)
     else:
         idx = np.flatnonzero(additive)
         if idx.size and suppressed[idx].any():
             suppressed[idx] = suppression.secondary_of_additive(
                 codes.take(idx), den[idx], suppressed[idx]
             )
+    del key
     columns = _key_columns(codes, catalog, dims)
     columns.update(
         {

@@ -259,11 +259,15 @@ def secondary_from_codes(
 
 
 def secondary_of_additive(
-    codes: KeyCodes, denominator: np.ndarray, suppressed: np.ndarray
+    codes: KeyCodes,
+    denominator: np.ndarray,
+    suppressed: np.ndarray,
+    key: np.ndarray | None = None,
 ) -> np.ndarray:
     """The secondary suppression of cells that are all additive: the new suppressed flags.
 
-    ``codes``, ``denominator`` and ``suppressed`` describe the same cells in the same order.
+    ``codes``, ``denominator`` and ``suppressed`` describe the same cells in the same order;
+    ``key`` is ``codes.key_order()`` where the caller has it already.
 
     Every open cell was open from the start, so in a group with exactly one suppressed member the
     open member of the smallest rank is the group's first initially open member, or its second
@@ -275,7 +279,7 @@ def secondary_of_additive(
     n = len(codes)
     if n == 0 or not suppressed.any():
         return suppressed.copy()
-    key = _key(codes)
+    key = _key(codes) if key is None else key
     order = _rank_order(key, np.asarray(denominator).astype(np.int64))
 
     # Each cell's groups: one column per kind of membership, -1 where the cell has none.
