@@ -108,12 +108,12 @@ class Dims:
         for month in months:
             period_names.update(periods.labels_for(periods.parse(month).start))
         names: dict[str, list[str | None]] = {
-            "indicator": sorted({*catalog.indicators, *indicators}),
+            "indicator": [*sorted({*catalog.indicators, *indicators})],
             "region_basis": list(BASIS_NAMES),
             "region": book.region.to_pylist(),
             "pathway": book.pathway.to_pylist(),
-            "treatment": sorted(TREATMENT_NAMES),
-            "period": sorted(period_names),
+            "treatment": [*sorted(TREATMENT_NAMES)],
+            "period": [*sorted(period_names)],
         }
         parents = {
             "region": _parent_codes(names["region"], catalog.parent),
@@ -480,7 +480,8 @@ def _key_columns(codes: suppression.KeyCodes, catalog: Catalog, dims: Dims) -> d
     from the codes. The indices are as narrow as the run's whole codebook allows, the same for
     every block, so that the blocks' tables concatenate."""
     region_level = [
-        catalog.region(r).level if r in catalog.regions else None for r in codes.names["region"]
+        catalog.region(r).level if r is not None and r in catalog.regions else None
+        for r in codes.names["region"]
     ]
     period_type = [periods.parse(str(p)).kind for p in codes.names["period"]]
     index = {name: suppression.index_type_for(len(dims.names[name])) for name in dims.names}

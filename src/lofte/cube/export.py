@@ -74,7 +74,7 @@ def _cell(value: object) -> object:
     return value
 
 
-def _rows(table: pa.Table):  # type: ignore[no-untyped-def]
+def _rows(table: pa.Table):
     for batch in table.to_batches(max_chunksize=100_000):
         columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
         for row in zip(*columns, strict=True):

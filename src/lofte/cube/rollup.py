@@ -181,11 +181,11 @@ class _Groupings:
         space = self.h.n_basis
         for level in self.levels(g):
             space *= level.size
-        kind = np.int32 if space < 2**31 else np.int64
+        kind = np.dtype(np.int32 if space < 2**31 else np.int64)
         key = basis.astype(kind)
         for name, level, index in zip(DIMENSIONS, self.levels(g), g, strict=True):
             local = self.local(name, index, codes).astype(kind, copy=False)
-            key = key * kind(level.size) + local
+            key = key * kind.type(level.size) + local
         return key, space
 
     def decode(self, g: tuple[int, int, int, int], present: np.ndarray) -> dict[str, np.ndarray]:
@@ -323,14 +323,16 @@ def _fact_cells(
         raise ValueError("a national-end fact is outside every counted cell")
     needed: set[Grouping] = set()
     for g in wanted:
-        while g is not None and g not in needed:
-            needed.add(g)
-            g = groupings.source(g)
+        step: Grouping | None = g
+        while step is not None and step not in needed:
+            needed.add(step)
+            step = groupings.source(step)
     of_cell = {finest: np.arange(present.size, dtype=np.int32)}
     fact_counts = {finest: np.bincount(cells, minlength=present.size)}
     for g in groupings.all()[1:]:
         if g in needed:
             up, src = done[g]["_up"], groupings.source(g)
+            assert src is not None  # only the finest grouping has no source
             of_cell[g] = up.astype(np.int32)[of_cell[src]]
             # float64 weights are exact for counts below 2**53.
             counts = np.bincount(up, weights=fact_counts[src], minlength=done[g]["_present"].size)

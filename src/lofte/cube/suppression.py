@@ -16,7 +16,7 @@ Property tests check that this module and the reference agree exactly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -74,10 +74,14 @@ class KeyCodes:
             all_names[name] = names
             sizes[name] = len(names)
             if mapping is not None:
-                extra = sorted({mapping[v] for v in names if v in mapping} - set(names))
+                known = [v for v in names if v is not None and v in mapping]
+                extra = sorted({mapping[v] for v in known} - set(names))
                 everything = {v: i for i, v in enumerate([*names, *extra])}
                 parent = np.array(
-                    [everything.get(mapping[v], -1) if v in mapping else -1 for v in names],
+                    [
+                        everything.get(mapping[v], -1) if v is not None and v in mapping else -1
+                        for v in names
+                    ],
                     dtype=np.int32,
                 )
                 has = parent >= 0
@@ -157,7 +161,7 @@ class KeyCodes:
 
 
 def dictionary_column(
-    codes: np.ndarray, names: list[str | None], index_type: pa.DataType | None = None
+    codes: np.ndarray, names: Sequence[str | None], index_type: pa.DataType | None = None
 ) -> pa.DictionaryArray:
     """A string column as Arrow keeps categorical data: ``codes`` into ``names``; a code whose
     name is None is a null. No string is copied per row, and Parquet stores the column
