@@ -548,20 +548,12 @@ _FINGERPRINTS: dict[str, np.ndarray] = {}
 
 def _prefix_ints(pseudonyms: pa.Array) -> np.ndarray:
     """The first 16 hex digits of each pseudonym as an unsigned 64-bit integer."""
-    prefix = pc.utf8_slice_codeunits(pseudonyms, 0, 16).cast(pa.binary())
-    count = len(prefix)
-    if count == 0:
-        return np.zeros(0, dtype=np.uint64)
-    offsets = np.frombuffer(
-        prefix.buffers()[1], dtype=np.int32, count=count + 1, offset=prefix.offset * 4
-    )
-    if not (np.diff(offsets) == 16).all():
+    from lofte.svf.engine import hex_prefix_words
+
+    words = hex_prefix_words(pseudonyms)
+    if words is None:
         raise ValueError("a pseudonym is not 64 hex digits")
-    data = np.frombuffer(prefix.buffers()[2], dtype=np.uint8)
-    chars = data[offsets[0] : offsets[0] + 16 * count].reshape(count, 16)
-    nibbles = np.where(chars >= ord("a"), chars - (ord("a") - 10), chars - ord("0"))
-    packed = (nibbles[:, 0::2] << 4) | nibbles[:, 1::2]
-    return np.ascontiguousarray(packed, dtype=np.uint8).view(">u8").ravel().astype(np.uint64)
+    return words
 
 
 def _fingerprints(patients: pa.Array | pa.ChunkedArray) -> np.ndarray:

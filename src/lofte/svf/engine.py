@@ -248,33 +248,59 @@ _HEX_DIGIT[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, d
 _HEX_SLICE = 65_536
 
 
-def _hex_book(strings: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
-    """(sorted distinct strings, each string's position among them) for strings that are all
-    64 lowercase hexadecimal digits, as the pseudonyms are; None for any other strings, and in
-    the (practically impossible) case that two different strings share their first 16 digits.
-
-    The first 16 digits are a 64-bit word whose numeric order is the strings' order (digits
-    sort before ``a``–``f`` in both): the words are sorted instead of the strings, and strings
-    with equal words are compared byte for byte. Every step works on slices or on one word per
-    string, so no large temporary array is made."""
+def _hex_rows(strings: pa.Array) -> np.ndarray | None:
+    """The bytes of ``strings`` as an (n, 64) array when every string is 64 characters long
+    (no nulls), else None."""
     n = len(strings)
-    if n == 0 or strings.null_count:
+    if not pa.types.is_string(strings.type) or strings.null_count:
         return None
+    if n == 0:
+        return np.zeros((0, 64), dtype=np.uint8)
     offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)[
         strings.offset : strings.offset + n + 1
     ]
     if not bool(np.all(np.diff(offsets) == 64)):
         return None
     data = np.frombuffer(strings.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    data = data.reshape(n, 64)
-    first = np.empty(n, dtype=np.uint64)
-    for start in range(0, n, _HEX_SLICE):
-        digits = _HEX_DIGIT[data[start : start + _HEX_SLICE]]
+    return data.reshape(n, 64)
+
+
+def _prefix_words(rows: np.ndarray) -> np.ndarray | None:
+    """Each row's first 16 hex digits as a 64-bit word, whose numeric order is the strings'
+    order (digits sort before ``a``–``f`` in both); None unless every byte of every row is a
+    lowercase hex digit. Worked in slices, so no large temporary array is made."""
+    first = np.empty(rows.shape[0], dtype=np.uint64)
+    for start in range(0, rows.shape[0], _HEX_SLICE):
+        digits = _HEX_DIGIT[rows[start : start + _HEX_SLICE]]
         if bool((digits == 255).any()):
             return None
         # Two digits make a byte; the first 8 bytes, read big-endian, are the first word.
         packed = (digits[:, 0:16:2] << 4) | digits[:, 1:16:2]
         first[start : start + _HEX_SLICE] = packed.view(">u8").ravel()
+    return first
+
+
+def hex_prefix_words(strings: pa.Array) -> np.ndarray | None:
+    """The first 16 hex digits of each pseudonym (64 lowercase hex digits) as an unsigned
+    64-bit word in the strings' order; None if any string is not such a pseudonym."""
+    rows = _hex_rows(strings)
+    return None if rows is None else _prefix_words(rows)
+
+
+def _hex_book(strings: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
+    """(sorted distinct strings, each string's position among them) for strings that are all
+    64 lowercase hexadecimal digits, as the pseudonyms are; None for any other strings, and in
+    the (practically impossible) case that two different strings share their first 16 digits.
+
+    The first words (:func:`hex_prefix_words`) are sorted instead of the strings, and strings
+    with equal words are compared byte for byte."""
+    if len(strings) == 0:
+        return None
+    data = _hex_rows(strings)
+    first = None if data is None else _prefix_words(data)
+    if data is None or first is None:
+        return None
+    n = len(strings)
     order = np.argsort(first, kind="stable")
     ordered = first[order]
     new = np.ones(n, dtype=bool)
