@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lofte.cube import keys as key_space
 from lofte.cube import rollup
 from lofte.cube.quantiles import QUANTILES
 
@@ -47,8 +48,8 @@ def test_sorted_puts_every_row_in_key_order(max_space, keys, cuts):
     sizes = [*cuts, len(rows)]
     parts = [p for p in _parts(rows, sizes) if p["region_basis"].size] or _parts([], [0])
     with pytest.MonkeyPatch.context() as mp:
-        if max_space is not None:  # force the sorting path of unique_key_order
-            mp.setattr(rollup, "_COUNTING_MAX_SPACE", max_space)
+        if max_space is not None:  # force the sorting path of keys.compact
+            mp.setattr(key_space, "_COUNTING_MAX_SPACE", max_space)
         out = rollup._sorted(parts)
     expected = sorted(rows)
     got = list(zip(*(out[k].tolist() for k in rollup.KEYS), strict=True))
@@ -59,7 +60,9 @@ def test_sorted_puts_every_row_in_key_order(max_space, keys, cuts):
         assert out[name].tolist() == [number[r] for r in expected]
 
 
-def test_unique_key_order_by_counting_and_by_sorting_agree():
+def test_compact_by_counting_and_by_sorting_agree():
     rng = np.random.default_rng(7)
-    key = rng.choice(10_000, size=3_000, replace=False)
-    assert np.array_equal(rollup.unique_key_order(key, 10_000), np.argsort(key))
+    key = rng.integers(0, 10_000, size=3_000)
+    present, ids = key_space.compact(key, 10_000)
+    expected_present, expected_ids = np.unique(key, return_inverse=True)
+    assert np.array_equal(present, expected_present) and np.array_equal(ids, expected_ids)

@@ -199,7 +199,6 @@ def test_group_ids_of_a_large_key_space_are_the_same(cells):
     counted = suppression._membership_columns(codes, codes.key_order())
     hidden = suppression.secondary_of_additive(codes, den, den < 5)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(suppression, "_COUNTING_MAX_SPACE", 0)
         patch.setattr(keys, "_COUNTING_MAX_SPACE", 0)
         sorted_ = suppression._membership_columns(codes, codes.key_order())
         assert suppression.secondary_of_additive(codes, den, den < 5).tolist() == hidden.tolist()

@@ -10,15 +10,15 @@ _COUNTING_MAX_SPACE = 32_000_000
 
 def compact(keys: np.ndarray, space: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(the distinct ``keys`` in ascending order, each key's index among them), like
-    ``np.unique(keys, return_inverse=True)``; by counting where the key space (``space``, or
-    the largest key + 1) is small."""
+    ``np.unique(keys, return_inverse=True)``; where the key space (``space``, or the largest
+    key + 1) is small, by marking the keys present in a flag array and numbering the marks."""
     if keys.size == 0:
         return keys.astype(np.int64), np.zeros(0, dtype=np.int64)
     space = int(keys.max()) + 1 if space is None else space
     if space > _COUNTING_MAX_SPACE:
         present, ids = np.unique(keys, return_inverse=True)
         return present, ids.astype(np.int64)
-    present = np.flatnonzero(np.bincount(keys, minlength=space))
-    lookup = np.zeros(space, dtype=np.int32 if present.size < 2**31 else np.int64)
-    lookup[present] = np.arange(present.size)
-    return present, lookup[keys]
+    seen = np.zeros(space, dtype=bool)
+    seen[keys] = True
+    lookup = np.cumsum(seen, dtype=np.int32 if space < 2**31 else np.int64) - 1
+    return np.flatnonzero(seen), lookup[keys]

@@ -431,8 +431,7 @@ def _sorted(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
             key = key * size + p[name]
         keys.append(key)
     every = np.concatenate(keys)
-    position = np.empty(every.size, dtype=np.int64)
-    position[unique_key_order(every, math.prod(sizes))] = np.arange(every.size)
+    _, position = compact(every, math.prod(sizes))  # the keys are distinct: each one's rank
     bounds = np.cumsum([0, *(k.size for k in keys)])
     out = {n: np.empty(every.size, dtype=parts[0][n].dtype) for n in names}
     for p, start, stop in zip(parts, bounds[:-1], bounds[1:], strict=True):
@@ -440,20 +439,6 @@ def _sorted(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
         for n in names:
             out[n][at] = p[n]
     return out
-
-
-#: Largest key space that :func:`unique_key_order` orders by counting (8 bytes per key).
-_COUNTING_MAX_SPACE = 64_000_000
-
-
-def unique_key_order(key: np.ndarray, space: int) -> np.ndarray:
-    """The order that sorts ``key`` (distinct integers in ``0..space-1``): where the key space
-    is small, by placing each row at its key in a table and reading the table in order."""
-    if space > _COUNTING_MAX_SPACE:
-        return np.argsort(key)
-    slot = np.full(space, -1, dtype=np.int64)
-    slot[key] = np.arange(key.size, dtype=np.int64)
-    return slot[slot >= 0]
 
 
 #: The SVF indicators of SPEC §5 as the counts and values of the wide cells that make them:

@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lofte.cube.keys import _COUNTING_MAX_SPACE, compact
+from lofte.cube.keys import compact
 
 #: Cell key, in the order that breaks ties between equal denominators.
 KEY_COLUMNS = ("indicator", "region_basis", "region", "pathway", "treatment", "period")
@@ -420,18 +420,10 @@ def _membership_columns(codes: KeyCodes, key: np.ndarray) -> tuple[list[np.ndarr
 
 def _dense_ids(keys: list[np.ndarray], space: int) -> tuple[list[np.ndarray], int]:
     """Group keys in ``0..space-1`` renumbered densely (int32, in key order) over all arrays of
-    ``keys`` together, and the number of distinct keys. Like :func:`lofte.cube.keys.compact`,
-    but marking the keys present in a flag array, which costs less than counting them."""
-    if space > _COUNTING_MAX_SPACE:
-        present, ids = compact(np.concatenate(keys), space)
-        parts = np.split(ids.astype(np.int32), np.cumsum([k.size for k in keys[:-1]]))
-        return parts, int(present.size)
-    seen = np.zeros(space, dtype=bool)
-    for k in keys:
-        seen[k] = True
-    lookup = np.cumsum(seen, dtype=np.int32)
-    lookup -= 1
-    return [lookup[k] for k in keys], int(lookup[-1]) + 1
+    ``keys`` together (:func:`lofte.cube.keys.compact`), and the number of distinct keys."""
+    present, ids = compact(np.concatenate(keys), space)
+    parts = np.split(ids.astype(np.int32, copy=False), np.cumsum([k.size for k in keys[:-1]]))
+    return parts, int(present.size)
 
 
 def _distinct(values: np.ndarray, bound: int) -> np.ndarray:
