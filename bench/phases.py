@@ -227,7 +227,7 @@ def profile(args: argparse.Namespace) -> dict:
     """Run ``compute`` with the engine's main functions wrapped in timers (diagnostic only).
 
     Each wrapped function reports its summed wall and CPU time and number of calls; a function
-    called from inside another is counted in both (e.g. ``order_statistics`` in ``wide_cells``).
+    called from inside another is counted in both (e.g. ``from_sorted`` in ``wide_cells``).
     """
     import functools
     import importlib
