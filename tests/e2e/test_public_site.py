@@ -11,6 +11,7 @@ import io
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.web.results.conftest import _fresh_query_cache, built_site_home, site_home  # noqa: F401
 
@@ -102,8 +103,11 @@ def test_a_shared_link_opens_the_same_view(live_server, page, browser):
     assert state(shared)["ptype"] == "quarter" and state(shared)["view"] == "tabell"
     heading = page.locator("h1").inner_text()
     table = page.locator('[data-testid="wide-table"]').inner_text()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.get_by_role("button", name="Kopiera länken").click()
-    assert page.locator(".share__status").inner_text() != ""
+    # the clipboard write is asynchronous: wait for the status to say it is done
+    expect(page.locator(".share__status")).to_have_text("Länken är kopierad.")
+    assert page.evaluate("navigator.clipboard.readText()") == shared
 
     # someone else opens the link in their own browser
     other = browser.new_context(locale="sv-SE")

@@ -27,13 +27,21 @@
       button.addEventListener("click", function () {
         var input = document.getElementById(button.getAttribute("data-copy"));
         var status = document.querySelector(".share__status");
+        var say = function (attribute) {
+          if (status) status.textContent = button.getAttribute(attribute) || "";
+        };
+        var fallback = function () {
+          // the old way: copy the selected text; some browsers refuse it too
+          input.select();
+          var copied = false;
+          try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+          say(copied ? "data-copied" : "data-copy-failed");
+        };
         input.select();
-        var done = function () { if (status) status.textContent = button.getAttribute("data-copied") || "OK"; };
         if (navigator.clipboard && window.isSecureContext) {
-          navigator.clipboard.writeText(input.value).then(done, function () { document.execCommand("copy"); done(); });
+          navigator.clipboard.writeText(input.value).then(function () { say("data-copied"); }, fallback);
         } else {
-          document.execCommand("copy");
-          done();
+          fallback();
         }
       });
     });
