@@ -13,9 +13,16 @@
 --
 -- One window (one sort) over each patient's events of a pathway in rule-2 order gives every
 -- event its state. Rule 2 orders by date first and, on one day, starts before information
--- before ends; so "an instance is open just before this event" is exactly "the latest earlier
--- start is later than the latest earlier end" compared by date (on a shared day the start came
--- first, so the end closed it).
+-- before ends; so along that order the number date * 4 + kind never decreases, and the largest
+-- such number among the earlier starts and ends names the latest of them. "An instance is open
+-- just before this event" is exactly "the latest earlier start or end is a start" (on a shared
+-- day the start came first, so the end closed it).
+--
+-- The events of one instance (its opening start, the events while it is open, its end) share
+-- the date of the latest end before them, and no other instance shares it: between two
+-- instances lies the first one's end, which is on or after the second-last end and after the
+-- first instance's opening start (an end on the opening start's day would sort after it).
+-- So that date (NULL before the first end) groups the events into instances: grp.
 
 -- Rule 2: order by date, then 10 first, then info suffixes, then end suffixes (each ascending).
 -- The remaining keys only make the order deterministic for identical date and suffix.
@@ -33,21 +40,14 @@ WITH classified AS (
 stated AS (
     SELECT
         *,
-        -- grp counts the end events before this one: an end event closes its group, so each
-        -- group holds the events between two consecutive end events, the closing one included.
-        COALESCE(SUM(CASE WHEN kind = 2 THEN 1 ELSE 0 END) OVER (
+        -- The latest earlier start or end as date * 4 + kind (NULL: none).
+        MAX(CASE WHEN kind <> 1 THEN (event_date - DATE '1970-01-01') * 4 + kind END) OVER (
             by_rule_2 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-        ), 0) AS grp,
-        MAX(CASE WHEN kind = 0 THEN event_date END) OVER (
-            by_rule_2 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-        ) AS start_before,
+        ) AS latest_mark,
+        -- The date of the latest earlier end (NULL: none), which names the event's group.
         MAX(CASE WHEN kind = 2 THEN event_date END) OVER (
             by_rule_2 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-        ) AS end_before,
-        -- Whether a start follows (an unmatched end before it: "slut före start").
-        COALESCE(MAX(CASE WHEN kind = 0 THEN 1 ELSE 0 END) OVER (
-            by_rule_2 ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
-        ), 0) AS start_after
+        ) AS grp
     FROM classified
     WINDOW by_rule_2 AS (
         PARTITION BY patient, pathway
@@ -57,22 +57,43 @@ stated AS (
 )
 SELECT
     delivery_id, line, patient, pathway, suffix, event_date, reporting_region,
-    residence_region, kind, is_national, grp, start_before, start_after,
+    residence_region, kind, is_national, grp,
     -- Rules 3–5: an instance is open just before this event.
-    COALESCE(start_before > end_before OR (start_before IS NOT NULL AND end_before IS NULL),
-             FALSE) AS open_before
+    COALESCE(latest_mark % 4 = 0, FALSE) AS open_before
 FROM stated;
 
 -- Rules 3–5: warnings, one row per flagged event (an unmatched end may carry two flags).
 -- A start while an instance is open is a duplicate; any other event while none is open is
--- ignored: after an end if an instance was opened before, else an orphan.
+-- ignored: after an end if a start came before it, else an orphan; an ignored end with a start
+-- after it is "slut före start". Ignored events are few, so whether a start came before or
+-- after one is looked up among the starts of its patient's pathway: on the event's own day a
+-- start comes before it (rule 2), so "before" is a start on or before that day, "after" one on
+-- a later day.
 CREATE OR REPLACE TEMP TABLE event_flags AS
+WITH ignored AS (
+    SELECT delivery_id, line, patient, pathway, suffix, event_date, kind
+    FROM sequenced WHERE kind <> 0 AND NOT open_before
+),
+starts AS (
+    SELECT s.patient, s.pathway, MIN(s.event_date) AS first_start,
+           MAX(s.event_date) AS last_start
+    FROM sequenced AS s
+    SEMI JOIN ignored AS i ON i.patient = s.patient AND i.pathway = s.pathway
+    WHERE s.kind = 0
+    GROUP BY s.patient, s.pathway
+),
+judged AS (
+    SELECT i.*, COALESCE(s.first_start <= i.event_date, FALSE) AS start_before,
+           COALESCE(s.last_start > i.event_date, FALSE) AS start_after
+    FROM ignored AS i
+    LEFT JOIN starts AS s ON s.patient = i.patient AND s.pathway = i.pathway
+)
 SELECT delivery_id, line, patient, pathway, suffix, event_date, 'duplicate_start' AS flag
 FROM sequenced WHERE kind = 0 AND open_before
 UNION ALL
 SELECT delivery_id, line, patient, pathway, suffix, event_date,
-       CASE WHEN start_before IS NOT NULL THEN 'after_end' ELSE 'orphan' END AS flag
-FROM sequenced WHERE kind <> 0 AND NOT open_before
+       CASE WHEN start_before THEN 'after_end' ELSE 'orphan' END AS flag
+FROM judged
 UNION ALL
 SELECT delivery_id, line, patient, pathway, suffix, event_date, 'end_before_start' AS flag
-FROM sequenced WHERE kind = 2 AND NOT open_before AND start_after = 1;
+FROM judged WHERE kind = 2 AND start_after;

@@ -35,7 +35,8 @@ WITH bounds AS (
 ),
 numbered AS (
     -- A later 10 opens a new instance of the same pathway (rule 5): number them in order.
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY patient, pathway ORDER BY grp) AS instance_no
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY patient, pathway ORDER BY grp NULLS FIRST)
+        AS instance_no
     FROM bounds
 ),
 timed AS (
