@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATIONAL_EXIT_TREATMENTS, TREATMENTS
 from lofte.core import periods
-from lofte.cube import register, rollup, suppression
+from lofte.cube import heap, register, rollup, suppression
 from lofte.svf import engine as svf_engine
 
 #: Public columns of the cube file, SPEC §8.
@@ -213,6 +213,20 @@ def compute(
     the schema of :data:`lofte.cube.aggregates.CELL_SCHEMA`; they get targets, intervals and
     suppression with the rest.
     """
+    # Arrays freed by one step are reused by the next instead of being mapped anew (heap).
+    with heap.held():
+        return _compute(events, cutoffs, register_rows, catalog, extra_cells, progress, threads)
+
+
+def _compute(
+    events: pa.Table | Iterable[Path] | None,
+    cutoffs: Mapping[str, dt.date] | None,
+    register_rows: Iterable[tuple[str, str, str, int]],
+    catalog: Catalog | None,
+    extra_cells: pa.Table | None,
+    progress: Progress | None,
+    threads: int | None,
+) -> EngineResult:
     catalog = catalog or load()
     say = progress or (lambda _msg: None)
     con = svf_engine.connect(threads=threads)
