@@ -277,24 +277,33 @@ def _compute(
         wide = rollup.wide_cells(month_counts, quantile_facts, dims.hierarchy(catalog, months))
         del month_counts, quantile_facts
         instances, flags = outputs.result()
-    con.close()
-    say("suppression")
-    # Each SVF indicator's block is built by the thread that finishes it.
-    blocks: dict[str, rollup.Block | rollup.LazyBlock] = {
-        name: rollup.LazyBlock(
-            rollup.svf_block_size(wide, name),
-            functools.partial(rollup.svf_block, wide, name, dims.code("indicator", name)),
+        # DuckDB hands its memory back while the cells are finished.
+        closed = pool.submit(con.close)
+        say("suppression")
+        # Each indicator's block is built by the thread that finishes it.
+        blocks: dict[str, rollup.Block | rollup.LazyBlock] = {
+            name: rollup.LazyBlock(
+                rollup.svf_block_size(wide, name),
+                functools.partial(rollup.svf_block, wide, name, dims.code("indicator", name)),
+            )
+            for name in rollup.SVF_INDICATORS
+        }
+        blocks["svf_inklusion"] = rollup.LazyBlock(
+            _inclusion_size(reg_cells), functools.partial(_inclusion_block, wide, reg_cells, dims)
         )
-        for name in rollup.SVF_INDICATORS
-    }
-    blocks["svf_inklusion"] = _inclusion_block(wide, reg_cells, dims)
-    if extra.num_rows:
-        blocks.update(_extra_blocks(extra, dims))
-    # Blocks in indicator order, each in key order: the cells are in the cube's key order.
-    ordered = [blocks[name] for name in sorted(blocks) if len(blocks[name])]
-    del blocks, wide  # the lazy blocks hold on to the wide cells until they are built
-    cube = finish_blocks(ordered, dims, catalog)
+        if extra.num_rows:
+            blocks.update(_extra_blocks(extra, dims))
+        # Blocks in indicator order, each in key order: the cells are in the cube's key order.
+        ordered = [blocks[name] for name in sorted(blocks) if len(blocks[name])]
+        del blocks, wide  # the lazy blocks hold on to the wide cells until they are built
+        cube = finish_blocks(ordered, dims, catalog)
+        closed.result()
     return EngineResult(instances=instances, event_flags=flags, cube=cube)
+
+
+def _inclusion_size(register_cells: Mapping[tuple[str, str, str], int]) -> int:
+    """The number of cells of :func:`_inclusion_block`: the register's keys with new cases."""
+    return sum(1 for n in register_cells.values() if n > 0)
 
 
 def _inclusion_block(
