@@ -19,10 +19,10 @@
 -- day the start came first, so the end closed it).
 --
 -- The events of one instance (its opening start, the events while it is open, its end) share
--- the date of the latest end before them, and no other instance shares it: between two
--- instances lies the first one's end, which is on or after the second-last end and after the
--- first instance's opening start (an end on the opening start's day would sort after it).
--- So that date (NULL before the first end) groups the events into instances: grp.
+-- their latest earlier end, and it grows from one instance to the next: for consecutive
+-- instances with opening starts S1 and S2, the first one ending with E1: latest end before S1 < day of S1
+-- (an end on S1's day would sort after S1) <= day of E1 <= latest end before S2. So the date of
+-- the latest earlier end (NULL before the first end) tells the instances apart, in order: grp.
 
 -- Rule 2: order by date, then 10 first, then info suffixes, then end suffixes (each ascending).
 -- The remaining keys only make the order deterministic for identical date and suffix.
