@@ -20,9 +20,10 @@
 --
 -- The events of one instance (its opening start, the events while it is open, its end) share
 -- their latest earlier end, and it grows from one instance to the next: for consecutive
--- instances with opening starts S1 and S2, the first one ending with E1: latest end before S1 < day of S1
--- (an end on S1's day would sort after S1) <= day of E1 <= latest end before S2. So the date of
--- the latest earlier end (NULL before the first end) tells the instances apart, in order: grp.
+-- instances with opening starts S1 and S2, the first ending with E1, the latest end before S1
+-- < the day of S1 (an end on S1's day would sort after S1) <= the day of E1 <= the latest end
+-- before S2. So the date of the latest earlier end (NULL before the first end) tells the
+-- instances apart, in order: grp.
 
 -- Rule 2: order by date, then 10 first, then info suffixes, then end suffixes (each ascending).
 -- The remaining keys only make the order deterministic for identical date and suffix.
