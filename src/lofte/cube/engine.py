@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATIONAL_EXIT_TREATMENTS, TREATMENTS
-from lofte.core import periods
+from lofte.core import periods, stats
 from lofte.cube import heap, register, rollup, suppression
 from lofte.svf import engine as svf_engine
 
@@ -386,9 +386,31 @@ def _extra_blocks(cells: pa.Table, dims: Dims) -> dict[str, rollup.Block]:
     return out
 
 
-#: z and z² of the 95 % Wilson interval (as lofte.core.stats.wilson).
-_Z = 1.959963984540054
-_Z2 = 3.841458820694124
+def wilson_percent(numerator: np.ndarray, denominator: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The 95 % Wilson interval of every numerator / denominator, in percent: 100 ×
+    :func:`lofte.core.stats.wilson`, computed in the same steps, so equal to the last bit where
+    0 ≤ numerator ≤ denominator and denominator > 0 (elsewhere the result is not meaningful)."""
+    z = stats.Z_95
+    z2 = z * z
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = denominator.astype(np.float64)
+        p = numerator / n
+        scale = 1.0 + z2 / n
+        centre = (p + z2 / (2 * n)) / scale
+        half = z * np.sqrt(p * (1.0 - p) / n + z2 / (4 * n * n)) / scale
+        del p, n
+        low = centre - half
+        high = centre
+        high += half
+        del centre, half, scale
+    # The bounds are exactly 0 and 1 at the extremes; rounding must not push them past.
+    np.maximum(low, 0.0, out=low)
+    np.minimum(high, 1.0, out=high)
+    low[numerator == 0] = 0.0
+    high[numerator == denominator] = 1.0
+    low *= 100
+    high *= 100
+    return low, high
 
 
 def finish_blocks(
@@ -448,17 +470,11 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
     num_valid = cells.numerator_valid
     den = np.where(den_valid, cells.denominator, 0)
     num = np.where(num_valid, cells.numerator, 0)
-    shares = is_percent & num_valid & den_valid
+    # A share has an interval where it is a proportion: 0 ≤ numerator ≤ denominator (inclusion
+    # can exceed 100 % when more pathways close than the register counts new cases).
+    shares = is_percent & num_valid & den_valid & (den > 0) & (num <= den) & (num >= 0)
     if shares.any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            n = den.astype(np.float64)
-            p = num / n
-            centre = p + _Z2 / (2 * n)
-            half = _Z * np.sqrt(p * (1 - p) / n + _Z2 / (4 * n * n))
-            scale = 1 + _Z2 / n
-            ci_low = 100 * (centre - half) / scale
-            ci_high = 100 * (centre + half) / scale
-        del n, p, centre, half, scale
+        ci_low, ci_high = wilson_percent(num, den)
     else:  # no shares (medians, counts): no interval
         ci_low = ci_high = np.zeros(len(cells), dtype=np.float64)
     # A value imported without counts (already published by its source) has nothing to test.
