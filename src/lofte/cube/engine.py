@@ -398,11 +398,8 @@ def wilson_percent(numerator: np.ndarray, denominator: np.ndarray) -> tuple[np.n
         scale = 1.0 + z2 / n
         centre = (p + z2 / (2 * n)) / scale
         half = z * np.sqrt(p * (1.0 - p) / n + z2 / (4 * n * n)) / scale
-        del p, n
         low = centre - half
-        high = centre
-        high += half
-        del centre, half, scale
+        high = centre + half
     # The bounds are exactly 0 and 1 at the extremes; rounding must not push them past.
     np.maximum(low, 0.0, out=low)
     np.minimum(high, 1.0, out=high)
@@ -487,15 +484,7 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
     meets = np.where(lower_better, value_np <= target, value_np >= target)
 
     # Secondary suppression among the additive cells (usually all cells of the block or none).
-    if additive.all():
-        if suppressed.any():
-            suppressed = suppression.secondary_of_additive(codes, den, suppressed, key)
-    else:
-        idx = np.flatnonzero(additive)
-        if idx.size and suppressed[idx].any():
-            suppressed[idx] = suppression.secondary_of_additive(
-                codes.take(idx), den[idx], suppressed[idx]
-            )
+    suppressed = suppression.secondary_from_codes(codes, den, suppressed, additive, key)
     del key
     columns = _key_columns(codes, catalog, dims)
     columns.update(

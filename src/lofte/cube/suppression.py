@@ -244,14 +244,22 @@ def secondary_mask(
 
 
 def secondary_from_codes(
-    all_codes: KeyCodes, denominator: np.ndarray, suppressed: np.ndarray, additive: np.ndarray
+    all_codes: KeyCodes,
+    denominator: np.ndarray,
+    suppressed: np.ndarray,
+    additive: np.ndarray,
+    key: np.ndarray | None = None,
 ) -> np.ndarray:
-    """:func:`secondary_mask` on the cells' key codes and denominators.
+    """:func:`secondary_mask` on the cells' key codes and denominators (the new flags).
 
-    Only the first round looks at every group; later rounds re-check just the groups that
-    received a pick in the round before (no other group's count can have changed). Large arrays
-    are ordered with ``np.sort`` on packed integers (far faster than ``argsort``).
+    ``key`` is ``all_codes.key_order()`` where the caller has it already. Where every cell is
+    additive (an indicator's block, as the engine finishes them) the cells are suppressed as
+    they are, without a copy of their codes; otherwise the additive ones are taken out first.
     """
+    if additive.all():
+        if not suppressed.any():
+            return suppressed.copy()
+        return secondary_of_additive(all_codes, denominator, suppressed, key)
     suppressed = suppressed.copy()
     idx = np.flatnonzero(additive)
     if idx.size == 0 or not suppressed[idx].any():
