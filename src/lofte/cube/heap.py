@@ -9,7 +9,9 @@ benchmark machine, against 0.1 ms for memory the process touched before.
 
 :func:`held` makes glibc serve large allocations from its heap and keep freed memory there for
 the duration of the block (``mallopt``: no ``mmap``, no trimming), then restores glibc's default
-thresholds and returns the free memory to the system (``malloc_trim``). Elsewhere (another C
+thresholds and returns the free memory to the system (``malloc_trim``). (Setting thresholds
+switches off glibc's sliding mmap threshold for the rest of the process; the fixed defaults
+that stay are what glibc starts with.) Elsewhere (another C
 library, or no ``mallopt``) it does nothing. The process's peak memory is unchanged in the
 usual case; memory freed inside the block is reused inside it instead of being mapped anew.
 """
