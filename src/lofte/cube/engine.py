@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATIONAL_EXIT_TREATMENTS, TREATMENTS
 from lofte.core import periods, stats
-from lofte.cube import heap, register, rollup, suppression
+from lofte.cube import heap, links, register, rollup, suppression
 from lofte.svf import engine as svf_engine
 
 #: Public columns of the cube file, SPEC §8.
@@ -416,32 +416,111 @@ def finish_blocks(
     catalog: Catalog,
     workers: int = 2,
 ) -> pa.Table:
-    """:func:`finish` for each block of one indicator, on ``workers`` threads, the results in
-    the blocks' order (a lazy block is built on its thread first). Every additive group keeps
-    its indicator, so the blocks' suppressions are independent and each is exactly the whole
-    cube's (numpy releases the GIL in most of it)."""
+    """Uncertainty, targets and disclosure control (SPEC §5, §7, §8) for blocks of one indicator
+    each; the finished cube in the blocks' order.
 
-    def built_and_finished(block: rollup.Block | rollup.LazyBlock) -> pa.Table:
+    Each block is prepared on one of ``workers`` threads (a lazy block is built there first):
+    sorted, primary and secondary suppression within its additive groups, which never cross
+    indicators. Then the counts that the blocks publish are linked across indicators and region
+    bases (:mod:`lofte.cube.links`), and secondary suppression and linking alternate until
+    neither adds a cell (:func:`lofte.core.disclosure.suppress_jointly`). Last, each block's
+    table is built, again in parallel (numpy releases the GIL in most of this)."""
+    if not blocks:
+        blocks = [rollup.Block.empty(suppression.KEY_COLUMNS)]
+
+    def prepared(block: rollup.Block | rollup.LazyBlock) -> _Prepared:
         if isinstance(block, rollup.LazyBlock):
             block = block.make()
-        return finish(block, dims, catalog)
+        return _prepare(block, dims, catalog)
 
-    if len(blocks) < 2:
-        only = blocks[0] if blocks else rollup.Block.empty(suppression.KEY_COLUMNS)
-        return built_and_finished(only)
-    results: list[pa.Table | None] = [None] * len(blocks)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        # The largest blocks first, so that the two threads end together.
+        # The largest blocks first, so that the threads end together.
         largest_first = sorted(range(len(blocks)), key=lambda i: -len(blocks[i]))
-        futures = {i: pool.submit(built_and_finished, blocks[i]) for i in largest_first}
-        for i, future in futures.items():
-            results[i] = future.result()
-    return pa.concat_tables([r for r in results if r is not None])
+        futures = {i: pool.submit(prepared, blocks[i]) for i in largest_first}
+        parts = [futures[i].result() for i in range(len(blocks))]
+        del futures
+        _suppress_linked(parts, dims, pool)
+        tables = list(pool.map(lambda part: _build(part, dims, catalog), parts))
+    return pa.concat_tables(tables)
 
 
 def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
-    """Uncertainty, targets and disclosure control (SPEC §5, §7, §8) for raw coded cells; the
-    finished cube sorted by its key, with string columns."""
+    """:func:`finish_blocks` for one block of raw coded cells (any indicators)."""
+    return finish_blocks([cells], dims, catalog, workers=1)
+
+
+class _Suppression:
+    """One block's suppressed flags and its secondary suppression among the additive cells,
+    which can be extended by cells that linking suppresses (:class:`suppression.Secondary`)."""
+
+    def __init__(
+        self,
+        codes: suppression.KeyCodes,
+        den: np.ndarray,
+        primary: np.ndarray,
+        additive: np.ndarray,
+        key: np.ndarray | None,
+    ) -> None:
+        self.flags = primary.copy()
+        self.additive = additive
+        self._inputs: tuple | None = None
+        self.secondary: suppression.Secondary | None = None
+        if additive.all():
+            self.idx = None
+            self._inputs = (codes, den, key)
+        else:
+            self.idx = np.flatnonzero(additive)
+            self._inputs = (codes.take(self.idx), den[self.idx], None)
+        if (primary & additive).any():
+            self._start()
+
+    def _start(self) -> None:
+        assert self._inputs is not None
+        codes, den, key = self._inputs
+        sub = self.flags if self.idx is None else self.flags[self.idx]
+        if len(codes):
+            self.secondary = suppression.Secondary(codes, den, sub, key)
+            self._copy_back()
+
+    def _copy_back(self) -> None:
+        assert self.secondary is not None
+        if self.idx is None:
+            self.flags = self.secondary.state.copy()
+        else:
+            self.flags[self.idx] = self.secondary.state
+
+    def extend(self, cells: np.ndarray) -> None:
+        """Suppress ``cells`` too and complete the secondary suppression again."""
+        self.flags[cells] = True
+        if self.secondary is None:
+            if self.additive[cells].any():
+                self._start()
+            return
+        if self.idx is None:
+            self.secondary.extend(cells)
+        else:
+            sub = np.searchsorted(self.idx, cells[self.additive[cells]])
+            self.secondary.extend(sub)
+        self._copy_back()
+
+
+@dataclass
+class _Prepared:
+    """One block sorted by key, with what its suppression needs."""
+
+    cells: rollup.Block
+    codes: suppression.KeyCodes
+    min_cell: np.ndarray  # per cell
+    suppression: _Suppression
+    alias: int | None = None  # an earlier block with the same population
+
+    @property
+    def suppressed(self) -> np.ndarray:
+        return self.suppression.flags
+
+
+def _prepare(cells: rollup.Block, dims: Dims, catalog: Catalog) -> _Prepared:
+    """Sort a block by key; primary suppression and secondary within its additive groups."""
     codes = suppression.KeyCodes.from_dims(cells.keys, dims.names, dims.parents)
     key = codes.key_order()
     if key is None or not bool(np.all(key[1:] > key[:-1])):  # not yet in key order
@@ -450,19 +529,111 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
         cells = cells.take(order)
         key = None if key is None else key[order]
         del order
+    indicator = codes.codes["indicator"]
+    info = [catalog.indicators.get(str(n)) for n in codes.names["indicator"]]
+    # An indicator outside the catalogue is treated as persons, additive (the safe side).
+    additive_of = np.array([i.additive if i else True for i in info], dtype=bool)
+    min_cell = np.array(
+        [(i.min_cell if i and i.min_cell is not None else 5) for i in info], dtype=np.int64
+    )[indicator]
+    den_valid = cells.denominator_valid
+    den = np.where(den_valid, cells.denominator, 0)
+    # A value imported without counts (already published by its source) has nothing to test.
+    primary = den_valid & (den < min_cell)
+    additive = additive_of[indicator] & den_valid
+    return _Prepared(cells, codes, min_cell, _Suppression(codes, den, primary, additive, key))
 
+
+def _families(parts: list[_Prepared], dims: Dims) -> list[links.Family]:
+    """The counts every block publishes, as families of series × region basis.
+
+    A block whose denominators and keys repeat an earlier block's (the quartiles beside the
+    median: one population) adds no family of its own; :func:`_suppress_linked` gives it the
+    earlier block's flags."""
+    sizes = [len(dims.names[n]) for n in ("pathway", "treatment", "region", "period")]
+    families: list[links.Family] = []
+    for b, part in enumerate(parts):
+        if part.alias is not None:
+            continue
+        cells = part.cells
+        persons = part.min_cell > 1
+        keys = cells.keys
+        row = keys["pathway"].astype(np.int64)
+        for name, size in zip(("treatment", "region", "period"), sizes[1:], strict=True):
+            row = row * size + keys[name]
+        indicator = keys["indicator"]
+        basis = keys["region_basis"]
+        roles = [(0, cells.denominator, cells.denominator_valid)]
+        num_ok = cells.numerator_valid & cells.denominator_valid
+        if num_ok.any() and not np.array_equal(cells.numerator[num_ok], cells.denominator[num_ok]):
+            roles.append((1, cells.numerator, num_ok))
+        for role, values, valid in roles:
+            ok = valid & persons
+            if not ok.any():
+                continue
+            for ind in np.unique(indicator[ok]).tolist():
+                for bas in np.unique(basis[ok & (indicator == ind)]).tolist():
+                    at = np.flatnonzero(ok & (indicator == ind) & (basis == bas))
+                    families.append(
+                        links.Family(
+                            block=b,
+                            cells=at,
+                            row=row[at],
+                            value=values[at].astype(np.int64),
+                            series=(int(ind), role),
+                            basis=int(bas),
+                            min_cell=int(part.min_cell[at[0]]),
+                        )
+                    )
+    return families
+
+
+def _same_population(a: _Prepared, b: _Prepared) -> bool:
+    if len(a.cells) != len(b.cells):
+        return False
+    if not np.array_equal(a.cells.denominator, b.cells.denominator):
+        return False
+    if not np.array_equal(a.cells.denominator_valid, b.cells.denominator_valid):
+        return False
+    if a.cells.numerator_valid.any() or b.cells.numerator_valid.any():
+        return False
+    names = ("region_basis", "region", "pathway", "treatment", "period")
+    return all(np.array_equal(a.cells.keys[n], b.cells.keys[n]) for n in names)
+
+
+def _suppress_linked(parts: list[_Prepared], dims: Dims, pool: ThreadPoolExecutor) -> None:
+    """Linking and secondary suppression alternately until neither adds a cell (SPEC §7)."""
+    for i, part in enumerate(parts):
+        part.alias = next((j for j in range(i) if _same_population(parts[j], part)), None)
+    family_list = _families(parts, dims)
+    if family_list:
+        linker = links.Links(family_list, len(dims.names["period"]))
+        while True:
+            flags = [part.suppressed for part in parts]
+            add = linker.step(flags)
+            add = {b: cells[~flags[b][cells]] for b, cells in add.items()}
+            add = {b: cells for b, cells in add.items() if cells.size}
+            if not add:
+                break
+            before = {b: flags[b].copy() for b in add}
+            list(pool.map(lambda b, add=add: parts[b].suppression.extend(add[b]), list(add)))
+            linker.mark_changed(before, {b: parts[b].suppressed for b in add})
+    for part in parts:
+        if part.alias is not None:
+            part.suppression = parts[part.alias].suppression
+        part.suppression.secondary = None  # its group memberships are not needed any more
+
+
+def _build(part: _Prepared, dims: Dims, catalog: Catalog) -> pa.Table:
+    """The finished cube table of one prepared block, with string columns."""
+    cells, codes = part.cells, part.codes
     indicator = codes.codes["indicator"]
     info = [catalog.indicators.get(str(n)) for n in codes.names["indicator"]]
     unit = np.array([i.unit if i else "" for i in info], dtype=object)
     is_percent = np.array([u == "percent" for u in unit], dtype=bool)[indicator]
-    is_additive = np.array([u in ("percent", "count") for u in unit], dtype=bool)[indicator]
     lower_better = np.array([bool(i and i.direction == "lower_better") for i in info], dtype=bool)[
         indicator
     ]
-    min_cell = np.array(
-        [(i.min_cell if i and i.min_cell is not None else 5) for i in info], dtype=np.int64
-    )
-
     den_valid = cells.denominator_valid
     num_valid = cells.numerator_valid
     den = np.where(den_valid, cells.denominator, 0)
@@ -474,18 +645,10 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
         ci_low, ci_high = wilson_percent(num, den)
     else:  # no shares (medians, counts): no interval
         ci_low = ci_high = np.zeros(len(cells), dtype=np.float64)
-    # A value imported without counts (already published by its source) has nothing to test.
-    suppressed = den_valid & (den < min_cell[indicator])
-    additive = is_additive & den_valid
-
     target, target_high = _targets(codes, catalog)
     value_np = cells.value
     has_target = ~np.isnan(target) & ~np.isnan(value_np)
     meets = np.where(lower_better, value_np <= target, value_np >= target)
-
-    # Secondary suppression among the additive cells (usually all cells of the block or none).
-    suppressed = suppression.secondary_from_codes(codes, den, suppressed, additive, key)
-    del key
     columns = _key_columns(codes, catalog, dims)
     columns.update(
         {
@@ -494,7 +657,7 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
             "value": pa.array(value_np, pa.float64(), mask=np.isnan(value_np)),
             "ci_low": pa.array(ci_low, pa.float64(), mask=~shares),
             "ci_high": pa.array(ci_high, pa.float64(), mask=~shares),
-            "suppressed": pa.array(suppressed, pa.bool_()),
+            "suppressed": pa.array(part.suppressed, pa.bool_()),
             "target": pa.array(target, pa.float64(), mask=np.isnan(target)),
             "target_high": pa.array(target_high, pa.float64(), mask=np.isnan(target_high)),
             "meets_target": pa.array(meets, pa.bool_(), mask=~has_target),

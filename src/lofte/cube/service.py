@@ -64,6 +64,12 @@ def compute(progress: Progress | None = None) -> ComputeRun:
     _write_atomic(result.instances, instances_path())
     _write_atomic(result.event_flags, event_flags_path())
     _write_atomic(result.cube, cube_path())
+    if progress:
+        progress("audit")
+    from lofte.cube import audit
+
+    # The disclosure audit of the new cube's public view, kept beside it for every publisher.
+    audit.audit_stored(cube_path())
     run.deliveries = ids
     run.instances = result.instances.num_rows
     run.cells = result.cube.num_rows
