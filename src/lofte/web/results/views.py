@@ -473,3 +473,19 @@ def report_file(request: HttpRequest, region: str, period: str, name: str) -> Fi
 @require_safe
 def reports_page(request: HttpRequest) -> HttpResponse:
     return render(request, "results/reports.html", {"reports": _latest_reports(None)})
+
+
+def about_statistics(request: HttpRequest) -> HttpResponse:
+    """*Om statistiken*: how the figures are protected (SPEC §7), in the report annex's words."""
+    from django.utils.translation import get_language
+
+    from lofte.core.disclosure import MIN_CELL
+    from lofte.reports.present import disclosure_paragraphs
+
+    lang = "en" if (get_language() or "sv").startswith("en") else "sv"
+    paragraphs = disclosure_paragraphs(lang, MIN_CELL)
+    return render(
+        request,
+        "results/about.html",
+        {"intro": paragraphs[0], "rules": paragraphs[1:-2], "after": paragraphs[-2:]},
+    )
