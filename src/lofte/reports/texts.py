@@ -161,7 +161,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "1–{below} in a share whose denominator is at least {min_cell} may be shown.)",
     ),
     "suppression_rules": (
-        "1. Celler med färre än {min_cell} fall visas som \"–\" (Färre än {min_cell} fall "
+        '1. Celler med färre än {min_cell} fall visas som "–" (Färre än {min_cell} fall '
         "redovisas ej).|"
         "2. Tal som summeras – län till sjukvårdsregion och riket, vårdförlopp och behandlingar "
         "till totalen, månader till kvartal, halvår och år, för båda regiontillhörigheterna – "
@@ -171,7 +171,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "slutpunkt är medianernas antal, nämnaren för MDK och täljaren för inklusion) och, för "
         "riket, i båda regiontillhörigheterna. Tal som är lika i alla perioder där båda visas "
         "döljs tillsammans, liksom ett visat tal på 1–{below} som är lika med ett dolt.",
-        "1. Cells with fewer than {min_cell} cases show as \"–\" (Fewer than {min_cell} cases "
+        '1. Cells with fewer than {min_cell} cases show as "–" (Fewer than {min_cell} cases '
         "not reported).|"
         "2. Figures that add up — counties to healthcare region and nation, pathways and "
         "treatments to their total, months to quarters, halves and years, in both region "
