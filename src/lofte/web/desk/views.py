@@ -414,8 +414,9 @@ def operations(request: HttpRequest) -> HttpResponse:
         request,
         "desk/operations.html",
         {
-            "report_form": report_form,
-            "reports_available": tasks.report_writer() is not None,
-            "jobs": Job.objects.exclude(kind=Job.Kind.IMPORT)[:20],
+            # Only a report request is validated: the compute button's empty form stays quiet.
+            "report_form": report_form if request.POST.get("what") == "report" else ReportForm(),
+            "jobs": Job.objects.exclude(kind=Job.Kind.IMPORT).select_related("user")[:20],
         },
+        status=400 if request.method == "POST" else 200,
     )
