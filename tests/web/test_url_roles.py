@@ -5,23 +5,23 @@ until its expected statuses are written into :data:`CASES`. Path parameters are 
 real objects of a small world: a delivery and a job of the coordinator's own county (05), the
 same of another county (06), a compute job (no county), a written report, and ids that do not
 exist. Each role's requests run in one test, which reports every mismatch at once.
+
+Every response under the staff prefixes must also carry ``Cache-Control: no-store``, and each
+403 or 404 there must be written to the audit log once, with its path.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from lofte.cube import service as cube_service
-from lofte.web.desk.models import Job
-from tests.svf.test_reader import write_csv
-from tests.web.accounts.fixtures import HOME_REGION, OTHER_REGION, good_rows, make_user
+from lofte.web.audit.models import AuditEvent
+from tests.web.accounts.fixtures import HOME_REGION, OTHER_REGION
+from tests.web.world import World, world_fixture  # noqa: F401
 
 ANONYMOUS = "anonymous"
 #: Role key → (roles, counties, pathways) of the user who plays it.
@@ -38,7 +38,7 @@ USERS: dict[str, tuple[list[str], list[str], list[str]]] = {
 }
 ROLES = (ANONYMOUS, *USERS)
 NATIONAL = ("statistician", "rcc_admin")
-STAFF_PREFIXES = ("/skrivbord/", "/konto/anvandare/", "/granskningslogg/")
+STAFF_PREFIXES = ("/skrivbord/", "/konto/", "/granskningslogg/")
 
 
 def expect(default: int, **override: int) -> dict[str, int]:
@@ -62,18 +62,6 @@ MISSING_OBJECT = staff(
     ok=404, denied=403, coordinator=404, coordinator_unscoped=404, statistician=404, rcc_admin=404
 )
 POST_ONLY = expect(405, anonymous=302)
-
-
-@dataclass
-class World:
-    """The objects the URL parameters point at."""
-
-    own_delivery: int
-    other_delivery: int
-    own_job: int
-    other_job: int
-    compute_job: int
-    user: int
 
 
 Param = Any  # a value, or a function of the World that gives one
@@ -234,39 +222,6 @@ def test_every_named_url_has_cases() -> None:
             assert set(case.kwargs) == urls[name], (name, case.kwargs)
 
 
-@pytest.fixture
-def world(
-    db: Any, lofte_home: Path, tmp_path: Path, make_personnummer: Callable[..., str]
-) -> Iterator[World]:
-    """A delivery of 05 and one of 06, the cube computed from them, a report and some jobs."""
-    from lofte.reports.service import write_report
-    from lofte.svf.deliveries import import_delivery
-
-    window = {"window_from": dt.date(2024, 1, 1), "window_to": dt.date(2024, 12, 31)}
-    deliveries = {}
-    for region in (HOME_REGION, OTHER_REGION):
-        path = write_csv(tmp_path / f"{region}.csv", good_rows(make_personnummer, region))
-        deliveries[region] = import_delivery(path, region, **window, user="test")
-        assert deliveries[region].outcome == "imported"
-    cube_service.compute()
-    write_report("sydost", "2024H1")
-    owner = make_user("owner", ["svf_coordinator"], [HOME_REGION])
-
-    def job(kind: str, region: str) -> int:
-        return Job.objects.create(
-            kind=kind, region=region, user=owner, status=Job.Status.FAILED, message="Avbruten."
-        ).pk
-
-    yield World(
-        own_delivery=deliveries[HOME_REGION].pk,
-        other_delivery=deliveries[OTHER_REGION].pk,
-        own_job=job(Job.Kind.IMPORT, HOME_REGION),
-        other_job=job(Job.Kind.IMPORT, OTHER_REGION),
-        compute_job=job(Job.Kind.COMPUTE, ""),
-        user=owner.pk,
-    )
-
-
 def _request(client: Any, method: str, url: str, data: dict[str, str]) -> tuple[int, Any]:
     try:
         response = getattr(client, method)(url, data)
@@ -297,12 +252,23 @@ def test_every_url_answers_each_role_as_expected(client: Any, world: World, role
                 client.force_login(user)  # a logout case ends the session
             kwargs = {k: v(world) if callable(v) else v for k, v in case.kwargs.items()}
             url = reverse(name, kwargs=kwargs)
+            last_event = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
             status, response = _request(client, case.method, url, case.data)
             want = case.expected[role]
             where = f"{case.method.upper()} {url} {case.note}".strip()
             if status != want:
                 wrong.append(f"{where}: {status}, expected {want} ({response!r})")
-            elif (
+            if status == 500 or not url.startswith(STAFF_PREFIXES):
+                continue
+            # Internal pages are never stored by a browser or proxy, whatever the answer.
+            if "no-store" not in response.get("Cache-Control", ""):
+                wrong.append(f"{where}: no Cache-Control: no-store")
+            if status in (403, 404):
+                action = "access_denied" if status == 403 else "not_found"
+                new = AuditEvent.objects.filter(id__gt=last_event or 0, action=action)
+                if [e.details.get("path") for e in new] != [url]:
+                    wrong.append(f"{where}: {status} not audited once as {action}")
+            if (
                 status == 302
                 and role == ANONYMOUS
                 and url.startswith((*STAFF_PREFIXES, "/konto/"))

@@ -18,3 +18,8 @@ urlpatterns = [
     path("api/v1/", include("lofte.web.results.api_urls")),
     path("", include("lofte.web.results.urls")),
 ]
+
+handler400 = "lofte.web.errors.bad_request"
+handler403 = "lofte.web.errors.permission_denied"
+handler404 = "lofte.web.errors.not_found"
+handler500 = "lofte.web.errors.server_error"

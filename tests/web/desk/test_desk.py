@@ -356,7 +356,9 @@ def test_compute_and_report_jobs_for_rcc_staff(
     # The page lists the jobs it started; a bad report request is answered with the form's
     # errors, and no job.
     text = client.get(reverse("desk:operations")).content.decode()
-    assert reverse("desk:job", args=[job.pk]) in text and reverse("desk:job", args=[empty.pk]) in text
+    assert (
+        reverse("desk:job", args=[job.pk]) in text and reverse("desk:job", args=[empty.pk]) in text
+    )
     jobs = Job.objects.count()
     bad = client.post(
         reverse("desk:operations"),
