@@ -186,11 +186,14 @@ CASES: dict[str, list[Case]] = {
     "api:cube": [
         Case({}, PUBLIC),
         Case({}, PUBLIC, data={"indicator": "svf_andel_inom_ledtid", "region": "SE,sydost"}),
+        Case({}, expect(400), data={"period": "2024H3"}),
     ],
-    "api:catalog": [
-        Case({"what": what}, PUBLIC) for what in ("pathways", "indicators", "regions", "promises")
-    ],
+    **{
+        f"api:catalog_{what}": [Case({}, PUBLIC), Case({}, expect(400), data={"x": "1"})]
+        for what in ("pathways", "indicators", "regions", "promises")
+    },
     "api:reports": [Case({}, PUBLIC)],
+    "api:api-root": [Case({}, expect(404), note="django-ninja's root: a JSON 404")],
     "api:openapi": [Case({}, PUBLIC)],
 }
 

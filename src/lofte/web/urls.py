@@ -3,6 +3,8 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
+from lofte.web.results.api import api
+
 
 def health(request):  # type: ignore[no-untyped-def]
     """Liveness probe for load balancers and `lofte serve` smoke tests."""
@@ -15,7 +17,7 @@ urlpatterns = [
     path("konto/", include("lofte.web.accounts.urls")),
     path("granskningslogg/", include("lofte.web.audit.urls")),
     path("skrivbord/", include("lofte.web.desk.urls")),
-    path("api/v1/", include("lofte.web.results.api_urls")),
+    path("api/v1/", api.urls),
     path("", include("lofte.web.results.urls")),
 ]
 
