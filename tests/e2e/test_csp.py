@@ -76,7 +76,7 @@ def test_no_page_violates_the_content_security_policy(
         watch.visit(f"{base}/{query}", chart=True)
     for query in ("?view=tabell", "?view=om", "?region=sydost&pathway=brost"):
         watch.visit(f"{base}/{query}")
-    for path in ("/rapporter/", "/api/", "/konto/logga-in/"):
+    for path in ("/rapporter/", "/om-statistiken/", "/api/", "/konto/logga-in/"):
         watch.visit(base + path)
     watch.visit(f"{base}/finns-inte/", status=404)
     # The published report has its own policy: its inline blocks by hash (the Vega bundle ran).

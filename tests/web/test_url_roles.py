@@ -177,6 +177,7 @@ CASES: dict[str, list[Case]] = {
     ],
     "results:download": [Case({"ext": "csv"}, PUBLIC), Case({"ext": "xlsx"}, PUBLIC)],
     "results:reports": [Case({}, PUBLIC)],
+    "results:about": [Case({}, PUBLIC)],
     "results:report_file": [
         Case({"region": "sydost", "period": "2024H1", "name": "report.html"}, PUBLIC),
         Case({"region": "sydost", "period": "2024H1", "name": "report.en.pdf"}, PUBLIC),
