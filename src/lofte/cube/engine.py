@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -419,34 +420,58 @@ def finish_blocks(
     """Uncertainty, targets and disclosure control (SPEC §5, §7, §8) for blocks of one indicator
     each; the finished cube in the blocks' order.
 
-    Each block is prepared on one of ``workers`` threads (a lazy block is built there first):
-    sorted, primary and secondary suppression within its additive groups, which never cross
-    indicators. Then the counts that the blocks publish are linked across indicators and region
-    bases (:mod:`lofte.cube.links`), and secondary suppression and linking alternate until
-    neither adds a cell (:func:`lofte.core.disclosure.suppress_jointly`). Last, each block's
-    table is built, again in parallel (numpy releases the GIL in most of this)."""
+    First each block's suppression is prepared on one of ``workers`` threads (a lazy block is
+    built there): primary suppression and secondary within its additive groups, which never
+    cross indicators, and the counts it publishes. Only what the suppression needs is kept; the
+    block itself is let go. Then the counts are linked across indicators and region bases
+    (:mod:`lofte.cube.links`), and secondary suppression and linking alternate until neither
+    adds a cell (:func:`lofte.core.disclosure.suppress_jointly`). Last, each block is built
+    again (a lazy block from its maker) and finished into its table, again in parallel (numpy
+    releases the GIL in most of this)."""
     if not blocks:
         blocks = [rollup.Block.empty(suppression.KEY_COLUMNS)]
+    seen: dict[bytes, int] = {}
+    lock = threading.Lock()
 
-    def prepared(block: rollup.Block | rollup.LazyBlock) -> _Prepared:
-        if isinstance(block, rollup.LazyBlock):
-            block = block.make()
-        return _prepare(block, dims, catalog)
+    def prepared(i: int) -> _Prepared:
+        return _prepare(i, _made(blocks[i]), dims, catalog, seen, lock)
+
+    def built(i: int) -> pa.Table:
+        cells, codes = _sorted_block(_made(blocks[i]), dims)
+        part = parts[i]
+        flags = part.flags if part.alias is None else parts[part.alias].flags
+        return _build(cells, codes, flags, dims, catalog)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         # The largest blocks first, so that the threads end together.
         largest_first = sorted(range(len(blocks)), key=lambda i: -len(blocks[i]))
-        futures = {i: pool.submit(prepared, blocks[i]) for i in largest_first}
+        futures = {i: pool.submit(prepared, i) for i in largest_first}
         parts = [futures[i].result() for i in range(len(blocks))]
         del futures
         _suppress_linked(parts, dims, pool)
-        tables = list(pool.map(lambda part: _build(part, dims, catalog), parts))
+        results = {i: pool.submit(built, i) for i in largest_first}
+        tables = [results[i].result() for i in range(len(blocks))]
     return pa.concat_tables(tables)
 
 
 def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
     """:func:`finish_blocks` for one block of raw coded cells (any indicators)."""
     return finish_blocks([cells], dims, catalog, workers=1)
+
+
+def _made(block: rollup.Block | rollup.LazyBlock) -> rollup.Block:
+    return block.make() if isinstance(block, rollup.LazyBlock) else block
+
+
+def _sorted_block(cells: rollup.Block, dims: Dims) -> tuple[rollup.Block, suppression.KeyCodes]:
+    """A block in key order with its key codes (built the same way each time it is asked)."""
+    codes = suppression.KeyCodes.from_dims(cells.keys, dims.names, dims.parents)
+    key = codes.key_order()
+    if key is None or not bool(np.all(key[1:] > key[:-1])):  # not yet in key order
+        order = codes.sort_order()
+        codes = codes.take(order)
+        cells = cells.take(order)
+    return cells, codes
 
 
 class _Suppression:
@@ -463,24 +488,15 @@ class _Suppression:
     ) -> None:
         self.flags = primary.copy()
         self.additive = additive
-        self._inputs: tuple | None = None
         self.secondary: suppression.Secondary | None = None
-        if additive.all():
-            self.idx = None
-            self._inputs = (codes, den, key)
-        else:
-            self.idx = np.flatnonzero(additive)
-            self._inputs = (codes.take(self.idx), den[self.idx], None)
-        if (primary & additive).any():
-            self._start()
-
-    def _start(self) -> None:
-        assert self._inputs is not None
-        codes, den, key = self._inputs
+        self.idx = None if additive.all() else np.flatnonzero(additive)
+        if not additive.any():
+            return
+        if self.idx is not None:
+            codes, den, key = codes.take(self.idx), den[self.idx], None
         sub = self.flags if self.idx is None else self.flags[self.idx]
-        if len(codes):
-            self.secondary = suppression.Secondary(codes, den, sub, key)
-            self._copy_back()
+        self.secondary = suppression.Secondary(codes, den, sub, key)
+        self._copy_back()
 
     def _copy_back(self) -> None:
         assert self.secondary is not None
@@ -493,42 +509,41 @@ class _Suppression:
         """Suppress ``cells`` too and complete the secondary suppression again."""
         self.flags[cells] = True
         if self.secondary is None:
-            if self.additive[cells].any():
-                self._start()
             return
         if self.idx is None:
             self.secondary.extend(cells)
         else:
-            sub = np.searchsorted(self.idx, cells[self.additive[cells]])
-            self.secondary.extend(sub)
+            self.secondary.extend(np.searchsorted(self.idx, cells[self.additive[cells]]))
         self._copy_back()
 
 
 @dataclass
 class _Prepared:
-    """One block sorted by key, with what its suppression needs."""
+    """What one block's suppression needs, without the block."""
 
-    cells: rollup.Block
-    codes: suppression.KeyCodes
-    min_cell: np.ndarray  # per cell
-    suppression: _Suppression
-    alias: int | None = None  # an earlier block with the same population
+    suppression: _Suppression | None  # None for an alias
+    families: list[links.Family]
+    alias: int | None  # an earlier block with the same population (the quartiles' median)
 
     @property
-    def suppressed(self) -> np.ndarray:
+    def flags(self) -> np.ndarray:
+        assert self.suppression is not None
         return self.suppression.flags
 
 
-def _prepare(cells: rollup.Block, dims: Dims, catalog: Catalog) -> _Prepared:
-    """Sort a block by key; primary suppression and secondary within its additive groups."""
-    codes = suppression.KeyCodes.from_dims(cells.keys, dims.names, dims.parents)
+def _prepare(
+    index: int,
+    cells: rollup.Block,
+    dims: Dims,
+    catalog: Catalog,
+    seen: dict[bytes, int],
+    lock: threading.Lock,
+) -> _Prepared:
+    """Primary suppression, secondary within the block's additive groups and its counts as
+    families; a block whose population repeats another's (by a digest of its denominators and
+    keys) is only noted as that one's alias."""
+    cells, codes = _sorted_block(cells, dims)
     key = codes.key_order()
-    if key is None or not bool(np.all(key[1:] > key[:-1])):  # not yet in key order
-        order = codes.sort_order()
-        codes = codes.take(order)
-        cells = cells.take(order)
-        key = None if key is None else key[order]
-        del order
     indicator = codes.codes["indicator"]
     info = [catalog.indicators.get(str(n)) for n in codes.names["indicator"]]
     # An indicator outside the catalogue is treated as persons, additive (the safe side).
@@ -541,92 +556,112 @@ def _prepare(cells: rollup.Block, dims: Dims, catalog: Catalog) -> _Prepared:
     # A value imported without counts (already published by its source) has nothing to test.
     primary = den_valid & (den < min_cell)
     additive = additive_of[indicator] & den_valid
-    return _Prepared(cells, codes, min_cell, _Suppression(codes, den, primary, additive, key))
+    digest = _population_digest(cells)
+    with lock:
+        alias = seen.get(digest) if digest else None
+        if alias is None and digest:
+            seen[digest] = index
+    if alias is not None:
+        return _Prepared(None, [], alias)
+    families = _families(index, cells, primary, min_cell, dims)
+    return _Prepared(_Suppression(codes, den, primary, additive, key), families, None)
 
 
-def _families(parts: list[_Prepared], dims: Dims) -> list[links.Family]:
-    """The counts every block publishes, as families of series × region basis.
+def _population_digest(cells: rollup.Block) -> bytes:
+    """A digest of a block without numerators: its keys (but the indicator) and denominators.
+    Two such blocks with one digest count one population in the same cells (empty: none)."""
+    if cells.numerator_valid.any() or len(cells) == 0:
+        return b""
+    import hashlib
 
-    A block whose denominators and keys repeat an earlier block's (the quartiles beside the
-    median: one population) adds no family of its own; :func:`_suppress_linked` gives it the
-    earlier block's flags."""
+    digest = hashlib.blake2b(digest_size=20)
+    for name in ("region_basis", "region", "pathway", "treatment", "period"):
+        digest.update(np.ascontiguousarray(cells.keys[name], dtype=np.int32).tobytes())
+    digest.update(np.ascontiguousarray(cells.denominator).tobytes())
+    digest.update(np.ascontiguousarray(cells.denominator_valid).tobytes())
+    return digest.digest()
+
+
+def _families(
+    block: int, cells: rollup.Block, primary: np.ndarray, min_cell: np.ndarray, dims: Dims
+) -> list[links.Family]:
+    """The counts a block publishes, as families of series × region basis."""
     sizes = [len(dims.names[n]) for n in ("pathway", "treatment", "region", "period")]
     families: list[links.Family] = []
-    for b, part in enumerate(parts):
-        if part.alias is not None:
+    persons = min_cell > 1
+    keys = cells.keys
+    row = keys["pathway"].astype(np.int64)
+    for name, size in zip(("treatment", "region", "period"), sizes[1:], strict=True):
+        row = row * size + keys[name]
+    indicator = keys["indicator"]
+    basis = keys["region_basis"]
+    roles = [(0, cells.denominator, cells.denominator_valid)]
+    num_ok = cells.numerator_valid & cells.denominator_valid
+    if num_ok.any() and not np.array_equal(cells.numerator[num_ok], cells.denominator[num_ok]):
+        roles.append((1, cells.numerator, num_ok))
+    for role, values, valid in roles:
+        ok = valid & persons
+        if not ok.any():
             continue
-        cells = part.cells
-        persons = part.min_cell > 1
-        keys = cells.keys
-        row = keys["pathway"].astype(np.int64)
-        for name, size in zip(("treatment", "region", "period"), sizes[1:], strict=True):
-            row = row * size + keys[name]
-        indicator = keys["indicator"]
-        basis = keys["region_basis"]
-        roles = [(0, cells.denominator, cells.denominator_valid)]
-        num_ok = cells.numerator_valid & cells.denominator_valid
-        if num_ok.any() and not np.array_equal(cells.numerator[num_ok], cells.denominator[num_ok]):
-            roles.append((1, cells.numerator, num_ok))
-        for role, values, valid in roles:
-            ok = valid & persons
-            if not ok.any():
-                continue
-            for ind in np.unique(indicator[ok]).tolist():
-                for bas in np.unique(basis[ok & (indicator == ind)]).tolist():
-                    at = np.flatnonzero(ok & (indicator == ind) & (basis == bas))
-                    families.append(
-                        links.Family(
-                            block=b,
-                            cells=at,
-                            row=row[at],
-                            value=values[at].astype(np.int64),
-                            series=(int(ind), role),
-                            basis=int(bas),
-                            min_cell=int(part.min_cell[at[0]]),
-                        )
+        for ind in np.unique(indicator[ok]).tolist():
+            for bas in np.unique(basis[ok & (indicator == ind)]).tolist():
+                at = np.flatnonzero(ok & (indicator == ind) & (basis == bas))
+                families.append(
+                    links.Family(
+                        block=block,
+                        cells=at,
+                        row=row[at],
+                        value=values[at].astype(np.int64),
+                        series=(int(ind), role),
+                        basis=int(bas),
+                        open=~primary[at],
+                        min_cell=int(min_cell[at[0]]),
                     )
+                )
     return families
-
-
-def _same_population(a: _Prepared, b: _Prepared) -> bool:
-    if len(a.cells) != len(b.cells):
-        return False
-    if not np.array_equal(a.cells.denominator, b.cells.denominator):
-        return False
-    if not np.array_equal(a.cells.denominator_valid, b.cells.denominator_valid):
-        return False
-    if a.cells.numerator_valid.any() or b.cells.numerator_valid.any():
-        return False
-    names = ("region_basis", "region", "pathway", "treatment", "period")
-    return all(np.array_equal(a.cells.keys[n], b.cells.keys[n]) for n in names)
 
 
 def _suppress_linked(parts: list[_Prepared], dims: Dims, pool: ThreadPoolExecutor) -> None:
     """Linking and secondary suppression alternately until neither adds a cell (SPEC §7)."""
-    for i, part in enumerate(parts):
-        part.alias = next((j for j in range(i) if _same_population(parts[j], part)), None)
-    family_list = _families(parts, dims)
-    if family_list:
-        linker = links.Links(family_list, len(dims.names["period"]))
-        while True:
-            flags = [part.suppressed for part in parts]
-            add = linker.step(flags)
-            add = {b: cells[~flags[b][cells]] for b, cells in add.items()}
-            add = {b: cells for b, cells in add.items() if cells.size}
-            if not add:
-                break
-            before = {b: flags[b].copy() for b in add}
-            list(pool.map(lambda b, add=add: parts[b].suppression.extend(add[b]), list(add)))
-            linker.mark_changed(before, {b: parts[b].suppressed for b in add})
+    family_list = [f for part in parts for f in part.families]
     for part in parts:
-        if part.alias is not None:
-            part.suppression = parts[part.alias].suppression
-        part.suppression.secondary = None  # its group memberships are not needed any more
+        part.families = []
+    if not family_list:
+        return
+    linker = links.Links(family_list, len(dims.names["period"]))
+    del family_list
+    while True:
+        flags = [part.flags if part.suppression is not None else _NONE for part in parts]
+        add = linker.step(flags)
+        add = {b: cells[~flags[b][cells]] for b, cells in add.items()}
+        add = {b: cells for b, cells in add.items() if cells.size}
+        if not add:
+            break
+        before = {b: flags[b].copy() for b in add}
+
+        def extend(b: int, add: dict[int, np.ndarray] = add) -> None:
+            suppression_of = parts[b].suppression
+            assert suppression_of is not None
+            suppression_of.extend(add[b])
+
+        list(pool.map(extend, list(add)))
+        linker.mark_changed(before, {b: parts[b].flags for b in add})
+    for part in parts:
+        if part.suppression is not None:
+            part.suppression.secondary = None  # its group memberships are not needed any more
 
 
-def _build(part: _Prepared, dims: Dims, catalog: Catalog) -> pa.Table:
-    """The finished cube table of one prepared block, with string columns."""
-    cells, codes = part.cells, part.codes
+_NONE = np.zeros(0, dtype=bool)
+
+
+def _build(
+    cells: rollup.Block,
+    codes: suppression.KeyCodes,
+    suppressed: np.ndarray,
+    dims: Dims,
+    catalog: Catalog,
+) -> pa.Table:
+    """The finished cube table of one block in key order, with string columns."""
     indicator = codes.codes["indicator"]
     info = [catalog.indicators.get(str(n)) for n in codes.names["indicator"]]
     unit = np.array([i.unit if i else "" for i in info], dtype=object)
@@ -657,7 +692,7 @@ def _build(part: _Prepared, dims: Dims, catalog: Catalog) -> pa.Table:
             "value": pa.array(value_np, pa.float64(), mask=np.isnan(value_np)),
             "ci_low": pa.array(ci_low, pa.float64(), mask=~shares),
             "ci_high": pa.array(ci_high, pa.float64(), mask=~shares),
-            "suppressed": pa.array(part.suppressed, pa.bool_()),
+            "suppressed": pa.array(suppressed, pa.bool_()),
             "target": pa.array(target, pa.float64(), mask=np.isnan(target)),
             "target_high": pa.array(target_high, pa.float64(), mask=np.isnan(target_high)),
             "meets_target": pa.array(meets, pa.bool_(), mask=~has_target),

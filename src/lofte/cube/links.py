@@ -37,92 +37,124 @@ class Family:
     value: np.ndarray  #: the counts (int64)
     series: tuple[int, int]  #: (indicator code, role): what is counted
     basis: int  #: region basis code
+    open: np.ndarray  #: whether each count's cell is open after primary suppression
     min_cell: int = disclosure.MIN_CELL
 
 
 class Links:
-    """The linking step over fixed families; :meth:`step` is called with the current flags."""
+    """The linking step over fixed families; :meth:`step` is called with the current flags.
+
+    What can ever matter is worked out once, from the counts alone: a pair of families can be
+    linked in a slice only where some row has equal counts in two cells that primary
+    suppression leaves open (the only rows that can ever be evidence), and the small-count
+    rule only touches rows of equal counts of 1 to ``min_cell - 1`` where one cell is open. Each
+    pair keeps just those rows (all rows of its possible slices, for the evidence against), so
+    a step compares far fewer rows than the families hold.
+    """
 
     def __init__(self, families: Sequence[Family], n_positions: int) -> None:
         self.families = list(families)
-        n_fam = len(self.families)
+        n_fam = self.n_fam = len(self.families)
         rows, row_id = compact(np.concatenate([f.row for f in self.families]), None)
         self.n_rows = rows.size
         _, self.slice_of_row = compact(rows // n_positions, None)
         self.n_slices = int(self.slice_of_row.max()) + 1 if rows.size else 0
-        self.n_fam = n_fam
-        # Column-major: each family's column is contiguous.
-        self.cell = np.full((self.n_rows, n_fam), -1, dtype=np.int64, order="F")
-        self.value = [np.zeros(self.n_rows, dtype=np.int64) for _ in range(n_fam)]
-        #: each family's row ids, in the order of its counts
+        #: each family's cell in every row (-1: none) and its row ids in the order of its counts
+        self.cell: list[np.ndarray] = []
         self.rows_of: list[np.ndarray] = []
+        value: list[np.ndarray] = []
+        is_open: list[np.ndarray] = []
         start = 0
-        for j, family in enumerate(self.families):
+        for family in self.families:
             ids = row_id[start : start + family.row.size]
             start += family.row.size
             self.rows_of.append(ids)
-            self.cell[ids, j] = family.cells
-            self.value[j][ids] = family.value
+            cell = np.full(self.n_rows, -1, dtype=np.int32)
+            cell[ids] = family.cells
+            self.cell.append(cell)
+            v = np.zeros(self.n_rows, dtype=np.int64)
+            v[ids] = family.value
+            value.append(v)
+            o = np.zeros(self.n_rows, dtype=bool)
+            o[ids] = family.open
+            is_open.append(o)
         keys = [(f.series, f.basis) for f in self.families]
-        # Two roles of one block in one basis are counts of the same cells: never mixed.
-        self.pairs = [
-            (a, b)
-            for a in range(n_fam)
-            for b in range(a + 1, n_fam)
-            if disclosure.comparable(keys[a], keys[b])
-            and not (
-                self.families[a].block == self.families[b].block
-                and self.families[a].basis == self.families[b].basis
-            )
-        ]
-        self._dirty: np.ndarray | None = None  # rows to compare next (None: all)
+        #: (a, b, rows, their slices, equal, small) of every pair that can ever link or meet the
+        #: small rule
+        self.pairs: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        for a in range(n_fam):
+            for b in range(a + 1, n_fam):
+                fa, fb = self.families[a], self.families[b]
+                # Two roles of one block in one basis are counts of the same cells: never mixed.
+                if not disclosure.comparable(keys[a], keys[b]) or (
+                    fa.block == fb.block and fa.basis == fb.basis
+                ):
+                    continue
+                both = np.flatnonzero((self.cell[a] >= 0) & (self.cell[b] >= 0))
+                if both.size == 0:
+                    continue
+                va, vb = value[a][both], value[b][both]
+                equal = va == vb
+                oa, ob = is_open[a][both], is_open[b][both]
+                live = np.zeros(self.n_slices, dtype=bool)
+                live[self.slice_of_row[both[equal & oa & ob]]] = True
+                limit = min(fa.min_cell, fb.min_cell)
+                small = equal & (va > 0) & (va < limit) & (oa | ob)
+                keep = live[self.slice_of_row[both]] | small
+                if keep.any():
+                    kept = both[keep].astype(np.int32)
+                    self.pairs.append(
+                        (
+                            a,
+                            b,
+                            kept,
+                            self.slice_of_row[kept].astype(np.int32),
+                            equal[keep],
+                            small[keep],
+                        )
+                    )
+        self._dirty: np.ndarray | None = None  # slices to compare next (None: all)
 
     def step(self, flags: Sequence[np.ndarray]) -> dict[int, np.ndarray]:
         """The cells (per block) that linking suppresses given each block's ``flags``."""
-        rows = None if self._dirty is None else self._dirty
-        if rows is not None and rows.size == 0:
-            return {}
-        # One column per family (contiguous), over the rows to compare.
-        cells = [self.cell[:, j] if rows is None else self.cell[rows, j] for j in range(self.n_fam)]
-        present = [c >= 0 for c in cells]
-        hidden = []
-        for j, family in enumerate(self.families):
-            h = np.zeros(cells[j].size, dtype=bool)
-            h[present[j]] = flags[family.block][cells[j][present[j]]]
-            hidden.append(h)
-        slice_id = self.slice_of_row if rows is None else self.slice_of_row[rows]
-        add = [np.zeros(cells[j].size, dtype=bool) for j in range(self.n_fam)]
-        for a, b in self.pairs:
-            # Rows where both are present and not both suppressed: the only ones that matter.
-            relevant = present[a] & present[b] & ~(hidden[a] & hidden[b])
-            both = np.flatnonzero(relevant)
-            if both.size == 0:
-                continue
-            ha, hb = hidden[a][both], hidden[b][both]
-            mixed = ha | hb
+        hidden: dict[int, np.ndarray] = {}
+
+        def hidden_of(j: int) -> np.ndarray:
+            if j not in hidden:
+                cell = self.cell[j]
+                h = np.zeros(self.n_rows, dtype=bool)
+                has = cell >= 0
+                h[has] = flags[self.families[j].block][cell[has]]
+                hidden[j] = h
+            return hidden[j]
+
+        add: dict[int, list[np.ndarray]] = {}
+        for a, b, rows, s, equal, small in self.pairs:
+            if self._dirty is not None:
+                keep = self._dirty[s]
+                if not keep.any():
+                    continue
+                rows, s, equal, small = rows[keep], s[keep], equal[keep], small[keep]
+            ha, hb = hidden_of(a)[rows], hidden_of(b)[rows]
+            mixed = ha != hb
             if not mixed.any():
                 continue
-            va = self.value[a][both] if rows is None else self.value[a][rows[both]]
-            vb = self.value[b][both] if rows is None else self.value[b][rows[both]]
-            equal = va == vb
-            s = slice_id[both]
-            shown = ~mixed
+            shown = ~ha & ~hb
+            evidence = np.zeros(self.n_slices, dtype=bool)
+            evidence[s[shown & equal]] = True
             against = np.zeros(self.n_slices, dtype=bool)
             against[s[shown & ~equal]] = True
-            evidence = np.zeros(self.n_slices, dtype=bool)
-            evidence[s[shown]] = True
             linked = evidence & ~against
-            small_limit = min(self.families[a].min_cell, self.families[b].min_cell)
-            small = equal & (va > 0) & (va < small_limit)
             hit = mixed & (linked[s] | small)
             if hit.any():
-                where = both[hit]
-                add[a][where] |= ~ha[hit]
-                add[b][where] |= ~hb[hit]
+                where = rows[hit]
+                add.setdefault(a, []).append(where[~ha[hit]])
+                add.setdefault(b, []).append(where[~hb[hit]])
         out: dict[int, list[np.ndarray]] = {}
-        for j, family in enumerate(self.families):
-            if add[j].any():
-                out.setdefault(family.block, []).append(cells[j][add[j]])
+        for j, parts in add.items():
+            chosen = self.cell[j][np.concatenate(parts)]
+            if chosen.size:
+                out.setdefault(self.families[j].block, []).append(chosen)
         return {block: np.unique(np.concatenate(parts)) for block, parts in out.items()}
 
     def mark_changed(
@@ -138,4 +170,4 @@ class Links:
             moved = before[family.cells] != after[family.cells]
             if moved.any():
                 changed[self.slice_of_row[self.rows_of[j][moved]]] = True
-        self._dirty = np.flatnonzero(changed[self.slice_of_row])
+        self._dirty = changed
