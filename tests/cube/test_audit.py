@@ -310,8 +310,14 @@ def test_command_line_audit_of_a_bad_file(tmp_path):
 def test_public_export_refuses_a_leaking_cube_and_writes_nothing(tmp_path):
     from lofte.cube import export
 
+    # Closed pathways: Sydöst 21 = Jönköping 9 + Kalmar 8 + Östergötland (hidden) 4.
     internal = LEAKY.set_column(
         LEAKY.column_names.index("denominator"), "denominator", pa.array([21, 9, 8, 4])
+    )
+    internal = internal.set_column(
+        internal.column_names.index("indicator"),
+        "indicator",
+        pa.array(["svf_antal_avslutade"] * 4),
     )
     for name, _default in (
         ("ci_low", None),
@@ -326,8 +332,13 @@ def test_public_export_refuses_a_leaking_cube_and_writes_nothing(tmp_path):
         pa.array([False, False, False, True]),
     )
     out = tmp_path / "publik.csv"
-    with pytest.raises(audit.DisclosureError, match="svf_ledtid_median 05"):
+    with pytest.raises(audit.DisclosureError, match="svf_antal_avslutade 05"):
         export.write(internal, out, public=True)
     assert not out.exists() and not list(tmp_path.iterdir())
     # The internal file is not a publication: it is written as before.
     assert export.write(internal, tmp_path / "intern.csv", public=False) == 4
+    # A median publishes no n (SPEC §7): the same numbers as a median are no leak.
+    medians = internal.set_column(
+        internal.column_names.index("indicator"), "indicator", pa.array([MEDIAN] * 4)
+    )
+    assert export.write(medians, tmp_path / "medianer.csv", public=True) == 4

@@ -94,7 +94,7 @@ def reference_suppression(cube) -> set[tuple]:
             continue
         if den < info.min_cell:
             initial.append(key)
-        if not info.additive:
+        if not (info.additive and info.publishes_n):
             continue
         denominators[key] = den
         groups[("geo", ind, basis, pathway, treatment, period, region)].add(key)
@@ -157,8 +157,10 @@ def _history(counts: dict[tuple[str, str], int]) -> list[dict]:
 
 
 def test_a_median_n_cannot_be_worked_out_from_its_region():
-    """The issue's example: Sydöst 21 = Jönköping 9 + Kalmar 8 + Östergötland 4. Before linked
-    suppression the medians' n had no secondary suppression, so Östergötland's 4 followed."""
+    """The issue's example: Sydöst 21 = Jönköping 9 + Kalmar 8 + Östergötland 4. Before, the
+    medians' n were published without secondary suppression, so Östergötland's 4 followed. Now
+    a median is published without its n, and the shares that count the same patients are
+    suppressed in every group."""
     events = _history({("06", "50"): 9, ("08", "50"): 8, ("05", "50"): 4})
     cube = cube_engine.compute(table(events), {}, [], load()).cube
     public = export.export_table(cube, public=True)
@@ -172,14 +174,36 @@ def test_a_median_n_cannot_be_worked_out_from_its_region():
         and r["pathway"] == "brost"
         and r["treatment"] == "alla"
     }
-    # Östergötland is hidden, and so is at least one of the others in the group.
-    assert medians[("05", "2024-03")] is None
-    assert sum(medians[(c, "2024-03")] is None for c in ("06", "08", "sydost")) >= 1
+    # No median publishes its n; Östergötland's median itself is hidden (4 < 5).
+    assert set(medians.values()) == {None}
+    shown = {
+        r["region"]
+        for r in public.to_pylist()
+        if r["indicator"] == "svf_ledtid_median"
+        and r["region_basis"] == "avslutande"
+        and r["pathway"] == "brost"
+        and r["treatment"] == "alla"
+        and r["period"] == "2024-03"
+        and not r["suppressed"]
+    }
+    assert "05" not in shown and {"06", "08", "sydost"} <= shown
+    # The same patients as a count: Östergötland and one more county are hidden.
+    closed = {
+        r["region"]: r["denominator"]
+        for r in public.to_pylist()
+        if r["indicator"] == "svf_antal_avslutade"
+        and r["region_basis"] == "avslutande"
+        and r["pathway"] == "brost"
+        and r["treatment"] == "alla"
+        and r["period"] == "2024-03"
+    }
+    assert closed["05"] is None
+    assert sum(closed[c] is None for c in ("06", "08", "sydost")) >= 1
 
 
 def test_a_shown_small_numerator_that_equals_a_hidden_population_is_hidden():
     """Inclusion's numerator is the closed pathways with a national end: where it is 3 and the
-    same 3 pathways are the (hidden) median's n, the inclusion cell is hidden too."""
+    same 3 pathways are a hidden count beside it, the inclusion cell is hidden too."""
     events = _history({("05", "50"): 3, ("06", "50"): 12, ("08", "50"): 9})
     register = [("05", "2024-03", "brost", 40), ("06", "2024-03", "brost", 40)]
     cube = cube_engine.compute(table(events), {}, register, load()).cube
@@ -195,8 +219,8 @@ def test_a_shown_small_numerator_that_equals_a_hidden_population_is_hidden():
         for r in cube.to_pylist()
     }
     inclusion = rows[("svf_inklusion", "bostad", "05", "brost", "alla", "2024-03")]
-    median = rows[("svf_ledtid_median", "bostad", "05", "brost", "alla", "2024-03")]
+    closed = rows[("svf_antal_avslutade", "bostad", "05", "brost", "alla", "2024-03")]
     assert (inclusion["numerator"], inclusion["denominator"]) == (3, 40)
-    assert median["denominator"] == 3 and median["suppressed"]
+    assert closed["denominator"] == 3 and closed["suppressed"]
     assert inclusion["suppressed"]
     assert audit.audit_table(export.export_table(cube, public=True)).ok

@@ -153,6 +153,14 @@ class Indicator:
         several regions) does not."""
         return self.source == "svf" or self.unit == "percent"
 
+    @property
+    def publishes_n(self) -> bool:
+        """Whether the public outputs show the indicator's n. A median or quartile (unit days)
+        is shown for 5 or more pathways without its n: the same persons are published as
+        shares' denominators, and protecting the medians' n as well would hide a third of all
+        median cells (ADR 0001). Staff see the n inside the application."""
+        return self.unit != "days"
+
 
 @dataclass(frozen=True)
 class TargetOverride:

@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 
 from lofte.catalog import Catalog, load
 from lofte.core import periods
-from lofte.cube.keys import compact
+from lofte.cube.keys import compact, positions_of
 
 KEYS = ("indicator", "region_basis", "region", "pathway", "treatment", "period")
 ROLES = ("denominator", "numerator")
@@ -457,13 +457,7 @@ class _Subtraction:
 
 def _gather(start: np.ndarray, members: np.ndarray, which: np.ndarray) -> np.ndarray:
     """The members of each of ``which`` in a CSR layout (``start`` offsets into ``members``)."""
-    lo, hi = start[which], start[which + 1]
-    lengths = hi - lo
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(lo - np.cumsum(lengths) + lengths, lengths)
-    return members[offsets + np.arange(total)]
+    return members[positions_of(start, which)]
 
 
 # --- linked counts ------------------------------------------------------------------------------

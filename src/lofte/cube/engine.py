@@ -546,8 +546,9 @@ def _prepare(
     key = codes.key_order()
     indicator = codes.codes["indicator"]
     info = [catalog.indicators.get(str(n)) for n in codes.names["indicator"]]
-    # An indicator outside the catalogue is treated as persons, additive (the safe side).
-    additive_of = np.array([i.additive if i else True for i in info], dtype=bool)
+    # An indicator outside the catalogue is treated as persons, additive (the safe side). A
+    # median's n is not published (Indicator.publishes_n): only primary suppression applies.
+    additive_of = np.array([i.additive and i.publishes_n if i else True for i in info], bool)
     min_cell = np.array(
         [(i.min_cell if i and i.min_cell is not None else 5) for i in info], dtype=np.int64
     )[indicator]
@@ -563,8 +564,10 @@ def _prepare(
             seen[digest] = index
     if alias is not None:
         return _Prepared(None, [], alias)
-    families = _families(index, cells, primary, min_cell, dims)
-    return _Prepared(_Suppression(codes, den, primary, additive, key), families, None)
+    held = _Suppression(codes, den, primary, additive, key)
+    published = np.array([i.publishes_n if i else True for i in info], bool)[indicator]
+    families = _families(index, cells, held.flags, np.where(published, min_cell, 0), dims)
+    return _Prepared(held, families, None)
 
 
 def _population_digest(cells: rollup.Block) -> bytes:
@@ -583,9 +586,10 @@ def _population_digest(cells: rollup.Block) -> bytes:
 
 
 def _families(
-    block: int, cells: rollup.Block, primary: np.ndarray, min_cell: np.ndarray, dims: Dims
+    block: int, cells: rollup.Block, suppressed: np.ndarray, min_cell: np.ndarray, dims: Dims
 ) -> list[links.Family]:
-    """The counts a block publishes, as families of series × region basis."""
+    """The counts a block publishes, as families of series × region basis (``suppressed``: the
+    block's suppression so far)."""
     sizes = [len(dims.names[n]) for n in ("pathway", "treatment", "region", "period")]
     families: list[links.Family] = []
     persons = min_cell > 1
@@ -614,7 +618,7 @@ def _families(
                         value=values[at].astype(np.int64),
                         series=(int(ind), role),
                         basis=int(bas),
-                        open=~primary[at],
+                        open=~suppressed[at],
                         min_cell=int(min_cell[at[0]]),
                     )
                 )

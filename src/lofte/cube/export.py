@@ -26,7 +26,10 @@ XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header row
 
 
 def public_view(cube: pa.Table) -> pa.Table:
-    """The cube with every suppressed cell blanked (SPEC §7)."""
+    """The cube with every suppressed cell blanked (SPEC §7), and without the n of the
+    indicators that do not publish it (medians and quartiles: Indicator.publishes_n)."""
+    from lofte.catalog import load
+
     hidden = cube.column("suppressed")
     out = cube
     for name in ("numerator", "denominator", "value", "meets_target", "ci_low", "ci_high"):
@@ -35,6 +38,18 @@ def public_view(cube: pa.Table) -> pa.Table:
         col = out.column(name)
         blank = pa.nulls(len(col), col.type)
         out = out.set_column(out.column_names.index(name), name, pc.if_else(hidden, blank, col))
+    no_n = [i.code for i in load().indicators.values() if not i.publishes_n]
+    if no_n and "denominator" in out.column_names:
+        indicator = out.column("indicator")
+        if pa.types.is_dictionary(indicator.type):
+            indicator = indicator.cast(pa.string())
+        without = pc.is_in(indicator, value_set=pa.array(no_n, pa.string()))
+        col = out.column("denominator")
+        out = out.set_column(
+            out.column_names.index("denominator"),
+            "denominator",
+            pc.if_else(without, pa.nulls(len(col), col.type), col),
+        )
     return out
 
 

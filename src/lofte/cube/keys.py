@@ -22,3 +22,14 @@ def compact(keys: np.ndarray, space: int | None = None) -> tuple[np.ndarray, np.
     seen[keys] = True
     lookup = np.cumsum(seen, dtype=np.int32 if space < 2**31 else np.int64) - 1
     return np.flatnonzero(seen), lookup[keys]
+
+
+def positions_of(offsets: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """The positions of groups ``which`` in an array ordered by group, where group ``g`` holds
+    positions ``offsets[g]`` to ``offsets[g + 1] - 1`` (a CSR layout), concatenated in order."""
+    lo, hi = offsets[which], offsets[which + 1]
+    lengths = hi - lo
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lofte.core import disclosure
-from lofte.cube.keys import compact
+from lofte.cube.keys import compact, positions_of
 
 
 @dataclass
@@ -37,19 +37,20 @@ class Family:
     value: np.ndarray  #: the counts (int64)
     series: tuple[int, int]  #: (indicator code, role): what is counted
     basis: int  #: region basis code
-    open: np.ndarray  #: whether each count's cell is open after primary suppression
+    open: np.ndarray  #: whether each count's cell is still shown (suppression only grows)
     min_cell: int = disclosure.MIN_CELL
 
 
 class Links:
     """The linking step over fixed families; :meth:`step` is called with the current flags.
 
-    What can ever matter is worked out once, from the counts alone: a pair of families can be
-    linked in a slice only where some row has equal counts in two cells that primary
-    suppression leaves open (the only rows that can ever be evidence), and the small-count
-    rule only touches rows of equal counts of 1 to ``min_cell - 1`` where one cell is open. Each
-    pair keeps just those rows (all rows of its possible slices, for the evidence against), so
-    a step compares far fewer rows than the families hold.
+    What can ever matter is worked out once, from the counts and the suppression so far (which
+    only grows): a pair of families can be linked in a slice only where some row has equal
+    counts in two cells that are still shown (the only rows that can ever be evidence), and the
+    small-count rule only touches rows of equal counts of 1 to ``min_cell - 1`` where one cell
+    is shown. Each pair keeps just those rows (all rows of its possible slices, for the evidence
+    against), ordered by slice, so that a step compares far fewer rows than the families hold
+    and a later step only the slices whose suppression changed.
     """
 
     def __init__(self, families: Sequence[Family], n_positions: int) -> None:
@@ -79,9 +80,11 @@ class Links:
             o[ids] = family.open
             is_open.append(o)
         keys = [(f.series, f.basis) for f in self.families]
-        #: (a, b, rows, their slices, equal, small) of every pair that can ever link or meet the
-        #: small rule
-        self.pairs: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        #: (a, b, rows, their slices, equal, small, slice offsets) of every pair that can ever
+        #: link or meet the small rule, its rows ordered by slice
+        self.pairs: list[
+            tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+        ] = []
         for a in range(n_fam):
             for b in range(a + 1, n_fam):
                 fa, fb = self.families[a], self.families[b]
@@ -102,15 +105,19 @@ class Links:
                 small = equal & (va > 0) & (va < limit) & (oa | ob)
                 keep = live[self.slice_of_row[both]] | small
                 if keep.any():
-                    kept = both[keep].astype(np.int32)
+                    kept = both[keep]
+                    sl = self.slice_of_row[kept]
+                    order = np.argsort(sl, kind="stable")
+                    sl = sl[order]
                     self.pairs.append(
                         (
                             a,
                             b,
-                            kept,
-                            self.slice_of_row[kept].astype(np.int32),
-                            equal[keep],
-                            small[keep],
+                            kept[order].astype(np.int32),
+                            sl.astype(np.int32),
+                            equal[keep][order],
+                            small[keep][order],
+                            np.searchsorted(sl, np.arange(self.n_slices + 1)),
                         )
                     )
         self._dirty: np.ndarray | None = None  # slices to compare next (None: all)
@@ -129,10 +136,11 @@ class Links:
             return hidden[j]
 
         add: dict[int, list[np.ndarray]] = {}
-        for a, b, rows, s, equal, small in self.pairs:
-            if self._dirty is not None:
-                keep = self._dirty[s]
-                if not keep.any():
+        dirty = None if self._dirty is None else np.flatnonzero(self._dirty)
+        for a, b, rows, s, equal, small, offsets in self.pairs:
+            if dirty is not None:
+                keep = positions_of(offsets, dirty)
+                if keep.size == 0:
                     continue
                 rows, s, equal, small = rows[keep], s[keep], equal[keep], small[keep]
             ha, hb = hidden_of(a)[rows], hidden_of(b)[rows]

@@ -294,7 +294,8 @@ def make_cell(
     else:
         value = _clean(row["value"])
         numerator = _clean(row["numerator"])
-        denominator = _clean(row["denominator"])
+        # A median's n is not published (Indicator.publishes_n, SPEC §7).
+        denominator = _clean(row["denominator"]) if indicator.publishes_n else None
         ci_low, ci_high = _clean(row.get("ci_low")), _clean(row.get("ci_high"))
     status = classify(value, suppressed, target_low, target_high, indicator.direction)
     return Cell(
@@ -468,7 +469,8 @@ def pathway_table(
                 pathway=pathway.id,
                 name_sv=pathway.name_sv,
                 name_en=pathway.name_en,
-                n=None if median_hidden or median is None else _clean(median["denominator"]),
+                # n of the share itself: a median's n is not published (SPEC §7)
+                n=None if now is None or now.suppressed else now.denominator,
                 share=None if now is None else now.value,
                 share_suppressed=bool(now and now.suppressed),
                 has_lead_time=share is not None,

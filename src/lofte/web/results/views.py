@@ -130,7 +130,12 @@ def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
         "present": True,
         "suppressed": bool(cell["suppressed"]),
         "text": fmt.value_text(cell["value"], unit),
-        "n": fmt.number(cell["denominator"], 0) if cell["denominator"] is not None else fmt.DASH,
+        # A median's n is not published (SPEC §7): an empty cell, not the suppression mark.
+        "n": (
+            fmt.number(cell["denominator"], 0)
+            if cell["denominator"] is not None
+            else ("" if unit == "days" and not cell["suppressed"] else fmt.DASH)
+        ),
         "meets_target": cell["meets_target"],
     }
 
