@@ -136,10 +136,67 @@ def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
     }
 
 
+#: Parameters of an indicator's page: a URL with any of them opens that page (old links too).
+SELECTION_PARAMS = frozenset(
+    [
+        "indicator",
+        "region",
+        "level",
+        "basis",
+        "pathway",
+        "treatment",
+        "ptype",
+        "from",
+        "to",
+        "view",
+        "chart",
+    ]
+)
+
+
 @require_safe
 def results(request: HttpRequest) -> HttpResponse:
-    """The results page. Its body depends only on the selection, the language, the cube file,
-    the reports and the host, so it is cached per process under a key made of exactly those."""
+    """``/``: the start page, or an indicator's page when the URL holds a selection."""
+    if SELECTION_PARAMS.isdisjoint(request.GET):
+        return start(request)
+    return indicator_page(request)
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """The promises at a glance for the nation and the healthcare region in ``omrade``."""
+    from lofte.web.results import overview
+
+    cat = load()
+    try:
+        cube_version = query.version()
+    except query.CubeMissing:
+        return render(request, "results/empty.html", {"reports": _latest_reports(None)})
+    regions = [NATION, *(r.code for r in cat.healthcare_regions())]
+    region = request.GET.get("omrade", NATION)
+    if region not in regions:
+        region = NATION
+    digest = hashlib.sha256(
+        "|".join([cube_version, fmt.lang(), request.get_host(), region]).encode()
+    ).hexdigest()
+    key = f"lofte-start:{digest}"
+    body = cache.get(key)
+    if body is None:
+        context = {
+            "promises": overview.promises(cat, region),
+            "region": region,
+            "region_name": fmt.region_name(cat, region),
+            "region_options": _options(
+                [(code, fmt.region_name(cat, code)) for code in regions], region
+            ),
+        }
+        body = render_to_string("results/_start_body.html", context, request=request)
+        cache.set(key, body, CACHE_SECONDS)
+    return render(request, "results/start.html", {"body": mark_safe(body)})
+
+
+def indicator_page(request: HttpRequest) -> HttpResponse:
+    """An indicator's page. Its body depends only on the selection, the language, the cube
+    file, the reports and the host, so it is cached per process under a key of exactly those."""
     cat, sel = _selection(request)
     reports = _latest_reports(sel)
     if sel is None:
