@@ -106,6 +106,7 @@ def _latest_reports(sel: Selection | None) -> list[dict[str, Any]]:
                 "region": entry.healthcare_region,
                 "region_name": fmt.region_name(cat, entry.healthcare_region),
                 "period": entry.period,
+                "period_name": fmt.period_text(entry.period),
                 "files": files,
             }
         )
