@@ -113,13 +113,13 @@ def comparison(
     """
     values = [b["value"] for b in bars if b["value"] is not None]
     top = 100.0 if unit == "percent" else max([*values, national or 0, target or 0, 1]) * 1.1
-    order = [b["name"] for b in bars]
+    order = [b["short"] for b in bars]
     highlighted = any(b["highlight"] for b in bars)
     layers: list[dict[str, Any]] = _zone_layers(
         zones(target, target_high, direction, top),
         {GOOD_ZONE: keys["zone"], MID_ZONE: keys["zone_low"]},
     )
-    y = {"field": "name", "type": "nominal", "sort": order, "title": None}
+    y = {"field": "short", "type": "nominal", "sort": order, "title": None}
     layers.append(
         {
             "mark": {"type": "bar", "tooltip": True},
@@ -140,7 +140,7 @@ def comparison(
                         else [keys["regions"]],
                         "range": [ACCENT, HIGHLIGHT] if highlighted else [ACCENT],
                     },
-                    "legend": {"title": None, "symbolType": "square"},
+                    "legend": {"title": None, "symbolType": "square", "direction": "vertical"},
                 },
                 "tooltip": [
                     {"field": "name", "title": _("Region")},
@@ -315,8 +315,12 @@ def trend(
                     "scale": None,
                     "legend": None,
                 },
+                "strokeOpacity": {
+                    "condition": {"test": "datum.width > 2", "value": 1},
+                    "value": 0.7,
+                },
                 "tooltip": [
-                    {"field": "name", "title": _("Region")},
+                    {"field": "full_name", "title": _("Region")},
                     {"field": "period_long", "title": _("Period")},
                     {"field": "label", "title": _("Värde")},
                 ],

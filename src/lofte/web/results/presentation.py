@@ -35,6 +35,18 @@ def region_name(cat: Catalog, code: str) -> str:
     return region.name if region else code
 
 
+def short_region_name(cat: Catalog, code: str) -> str:
+    """A region's name without "Region"/"sjukvårdsregion" for charts on a narrow screen
+    ("Östergötland", "Sydöstra", "Stockholm-Gotland"); tables keep the full name."""
+    name = region_name(cat, code)
+    for prefix in ("Region ", "Sjukvårdsregion "):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+    if name.endswith(" sjukvårdsregionen"):
+        name = name[: -len(" sjukvårdsregionen")]
+    return name
+
+
 def indicator_name(ind: Indicator) -> str:
     return ind.name_en if lang() == "en" else ind.name_sv
 

@@ -288,6 +288,7 @@ def _page_context(
         return {
             "code": code,
             "name": fmt.region_name(cat, code),
+            "short": fmt.short_region_name(cat, code),
             "value": value,
             "label": fmt.value_text(value, unit),
             "n": n,
@@ -333,7 +334,10 @@ def _page_context(
             funnel_points = []
             chart_spec = charts.comparison(
                 [
-                    {k: b[k] for k in ("name", "value", "label", "n", "n_text", "highlight")}
+                    {
+                        k: b[k]
+                        for k in ("name", "short", "value", "label", "n", "n_text", "highlight")
+                    }
                     for b in bars
                 ],
                 national["value"] if national else None,
@@ -350,7 +354,7 @@ def _page_context(
         series = []
         palette = iter(charts.SERIES * 2)
         for code in shown:
-            name = fmt.region_name(cat, code)
+            name = fmt.short_region_name(cat, code)
             if code == NATION:
                 series.append({"name": name, "colour": charts.NATIONAL_INK, "width": 3.5})
             elif code == sel.region:
@@ -363,6 +367,7 @@ def _page_context(
                 trend_rows.append(
                     {
                         "name": name,
+                        "full_name": fmt.region_name(cat, code),
                         "period": period,
                         "period_name": pname(period, short=True),
                         "period_long": pname(period),
