@@ -196,3 +196,41 @@ def test_the_map_shows_the_values_of_the_chosen_area(live_server, page):
     assert "Norrbotten" in texts  # the other counties keep their names, without values
     # a gradient key fitted to the area's values
     assert page.locator("#chart svg .role-legend .role-legend-gradient").count() == 1
+
+
+PAGES = [
+    "/",
+    "/?omrade=sydost",
+    "/?view=jamforelse&region=sydost&level=healthcare_region",
+    "/?view=jamforelse&chart=tratt",
+    "/?view=trend",
+    "/?view=tabell&ptype=month",
+    "/?view=karta&region=syd",
+    "/?view=om",
+    "/rapporter/",
+    "/om-statistiken/",
+    "/api/",
+    "/konto/logga-in/",
+]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP])
+def test_no_page_is_wider_than_the_screen(live_server, browser, viewport):
+    """Every public page at 390 and 1280 px: only tables scroll sideways, in their own box."""
+    context = browser.new_context(viewport=viewport, locale="sv-SE")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        for path in PAGES:
+            page.goto(live_server.url + path)
+            if page.locator("#chart").count():
+                page.wait_for_selector("#chart[data-rendered] svg")
+                # the chart fits its box: nothing of it is cut at the right
+                chart = page.locator("#chart svg").evaluate(
+                    "s => [s.getBoundingClientRect().right, document.documentElement.clientWidth]"
+                )
+                assert chart[0] <= chart[1] + 1, (path, viewport, chart)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], (path, viewport, width)
+    finally:
+        context.close()
