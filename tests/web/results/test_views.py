@@ -430,3 +430,23 @@ def test_periods_in_words_and_plain_labels(client, site_home):
     assert "Region där patienten bor" in html and "Region som avslutade förloppet" in html
     assert '<option value="2025H1" selected>första halvåret 2025</option>' in html
     assert "2025H1</option>" not in html
+
+
+def test_a_period_the_data_do_not_cover_to_its_end_is_marked(client, site_home, monkeypatch):
+    """As if the deliveries ended on 30 September 2025: the year 2025 holds January–September."""
+    import datetime as dt
+
+    from lofte.web.results import views
+
+    from django.core.cache import cache
+
+    cache.clear()  # pages are cached under the cube version, which this does not change
+    monkeypatch.setattr(views, "data_end", lambda periods: dt.date(2025, 9, 30))
+    html = get(client, view="tabell", ptype="year", **{"from": "2024", "to": "2025"})
+    assert re.search(r'class="num incomplete" data-period="2025">2025 \(jan–sep\)</th>', html)
+    assert 'data-period="2024">2024</th>' in html
+    assert 'data-testid="incomplete-note"' in html and "(2025 (jan–sep))" in html
+    assert '<option value="2025" selected>2025 (jan–sep)</option>' in html
+    complete = get(client, view="tabell", ptype="year", **{"from": "2024", "to": "2024"})
+    assert 'data-testid="incomplete-note"' not in complete
+    cache.clear()
