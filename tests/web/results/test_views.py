@@ -436,9 +436,9 @@ def test_a_period_the_data_do_not_cover_to_its_end_is_marked(client, site_home, 
     """As if the deliveries ended on 30 September 2025: the year 2025 holds January–September."""
     import datetime as dt
 
-    from lofte.web.results import views
-
     from django.core.cache import cache
+
+    from lofte.web.results import views
 
     cache.clear()  # pages are cached under the cube version, which this does not change
     monkeypatch.setattr(views, "data_end", lambda periods: dt.date(2025, 9, 30))
