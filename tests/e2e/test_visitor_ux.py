@@ -92,6 +92,9 @@ def test_names_are_never_cut_in_the_dropdowns(live_server, browser, viewport):
         cat = load()
         for region in ["SE", *(r.code for r in cat.healthcare_regions())]:
             page.goto(f"{live_server.url}/?view=tabell&region={region}&level=healthcare_region")
+            page.locator("details.more-choices > summary").evaluate(
+                "s => { s.parentElement.open = true; }"
+            )
             cut = page.evaluate(
                 """() => [...document.querySelectorAll('#f-region, #f-level, #f-basis, #f-ptype,'
                    + ' #f-treatment, #f-from, #f-to')].map(s => {
@@ -232,5 +235,26 @@ def test_no_page_is_wider_than_the_screen(live_server, browser, viewport):
                 assert chart[0] <= chart[1] + 1, (path, viewport, chart)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= viewport["width"], (path, viewport, width)
+    finally:
+        context.close()
+
+
+def test_a_phone_folds_the_less_used_choices_away(live_server, phone, browser):
+    phone.goto(f"{live_server.url}/?view=tabell&region=sydost&ptype=year")
+    more = phone.locator("details.more-choices")
+    assert more.get_attribute("open") is None  # folded on a phone ...
+    summary = phone.locator("details.more-choices > summary").inner_text()
+    assert "Regioner (län)" in summary and "Region där patienten bor" in summary
+    assert not phone.locator("#f-ptype").is_visible()
+    phone.locator("details.more-choices > summary").click()
+    assert phone.locator("#f-ptype").is_visible()
+    phone.select_option("#f-ptype", "half")  # ... and a choice there applies at once too
+    phone.wait_for_url("**ptype=half*")
+    context = browser.new_context(viewport=DESKTOP, locale="sv-SE")
+    try:
+        desk = context.new_page()
+        desk.goto(f"{live_server.url}/?view=tabell")
+        assert desk.locator("details.more-choices").get_attribute("open") is not None
+        assert desk.locator("#f-ptype").is_visible()  # ... open on a large screen
     finally:
         context.close()

@@ -480,6 +480,14 @@ def _page_context(
                 "from": _options([(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_from),
                 "to": _options([(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_to),
             },
+            "more_summary": " · ".join(
+                [
+                    fmt.level_name(sel.level),
+                    fmt.basis_name(sel.basis),
+                    fmt.treatment_name(sel.treatment),
+                    f"{pname(sel.period_from)} – {latest_name}",
+                ]
+            ),
             "charts": [
                 (
                     c,

@@ -57,6 +57,9 @@
     var apply = form.querySelector("[data-apply]");
     if (apply) apply.hidden = true;
     var status = form.querySelector(".selection__status");
+    // on a phone the less used choices fold away under "Fler val" (their summary says what they are)
+    var more = form.querySelector("details[data-collapse-narrow]");
+    if (more && window.matchMedia("(max-width: 40rem)").matches) more.open = false;
 
     function query(view) {
       var params = new URLSearchParams(new FormData(form));
