@@ -71,10 +71,10 @@ def test_no_page_violates_the_content_security_policy(
     watch = Watcher(page)
 
     # Public pages.
-    views = ["", "?view=jamforelse&chart=tratt", "?view=trend", "?view=karta"]
-    for query in views:
+    views = ["?view=jamforelse", "?view=jamforelse&chart=tratt", "?view=trend", "?view=karta"]
+    for query in [*views, "?view=karta&region=sydost"]:
         watch.visit(f"{base}/{query}", chart=True)
-    for query in ("?view=tabell", "?view=om", "?region=sydost&pathway=brost"):
+    for query in ("", "?omrade=sydost", "?view=tabell", "?view=om", "?region=sydost&pathway=brost"):
         watch.visit(f"{base}/{query}")
     for path in ("/rapporter/", "/om-statistiken/", "/api/", "/konto/logga-in/"):
         watch.visit(base + path)

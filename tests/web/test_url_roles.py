@@ -174,6 +174,9 @@ CASES: dict[str, list[Case]] = {
     "results:results": [
         Case({}, PUBLIC),
         Case({}, PUBLIC, data={"vy": "karta", "omrade": "sydost"}),
+        # "/" with a selection is an indicator's page; without one, the start page
+        Case({}, PUBLIC, data={"view": "karta", "region": "sydost"}),
+        Case({}, PUBLIC, data={"indicator": "svf_ledtid_median", "chart": "tratt"}),
     ],
     "results:download": [Case({"ext": "csv"}, PUBLIC), Case({"ext": "xlsx"}, PUBLIC)],
     "results:reports": [Case({}, PUBLIC)],

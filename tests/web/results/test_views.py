@@ -119,29 +119,37 @@ def test_unknown_choices_fall_back_instead_of_failing(client, site_home):
     assert 'data-view="jamforelse" aria-current="page"' in html
 
 
-def test_trend_shows_area_and_nation_over_the_period_range(client, site_home, public_cube):
+def test_trend_draws_every_region_its_table_lists(client, site_home, public_cube):
     html = get(client, region="sydost", view="trend")
     spec = chart_spec(html)
     points = spec["data"]["values"]
     periods = sorted({p["period"] for p in points})
     assert periods == ["2024H1", "2024H2", "2025H1"]
     cat = load()
+    wide = page_tables(html)["wide-table"]
+    assert set(wide) == {"05", "06", "08", "sydost", "SE"}
+    by_name = {("Riket" if code == "SE" else cat.region(code).name): code for code in wide}
+    # one line per row of the table, in the table's order, and nothing else
+    assert {p["full_name"] for p in points} == set(by_name)
+    short = {p["name"]: p["full_name"] for p in points}  # the chart's short names
+    legend = spec["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert [by_name[short[name]] for name in legend] == list(wide)
+    assert all(name in short[name] for name in legend)
     for point in points:
-        code = "SE" if point["name"] == "Riket" else "sydost"
-        assert point["name"] in ("Riket", cat.region("sydost").name)
         cell = rows_where(
             public_cube,
             indicator="svf_andel_inom_ledtid",
-            region=code,
+            region=by_name[point["full_name"]],
             region_basis="bostad",
             pathway="alla",
             treatment="alla",
             period=point["period"],
         )
         assert point["value"] == (cell[0]["value"] if cell else None)
-    wide = page_tables(html)["wide-table"]
-    assert set(wide) == {"05", "06", "08", "sydost", "SE"}
     assert all(len(cells) == 1 + len(periods) for cells in wide.values())
+    # the axis and the table name the periods in words
+    assert {p["period_name"] for p in points} == {"jan–jun 2024", "jul–dec 2024", "jan–jun 2025"}
+    assert "Första halvåret 2024" in html and "2024H1</th>" not in html
 
 
 def test_table_view_and_its_downloads_agree_with_the_cube(client, site_home, public_cube):
@@ -236,19 +244,31 @@ def test_funnel_plot_has_exact_binomial_limits_around_the_nation(client, site_ho
         treatment="alla",
         period="2025H1",
     )[0]["value"]
-    limits = next(
-        layer["data"]["values"]
+    limits = [
+        row
         for layer in spec["layer"]
-        if "data" in layer and "low_95" in layer["data"]["values"][0]
-    )
+        if "data" in layer
+        for row in layer["data"]["values"]
+        if row.get("key") == "95 % gräns (slumpen)"
+    ]
+    assert limits
     for row in limits:
         low, high = binomial_limits(row["n"], national / 100, 0.95)
-        assert (row["low_95"], row["high_95"]) == (100 * low, 100 * high)
+        assert row["limit"] == 100 * (low if row["side"] == "low" else high)
     points = spec["layer"][-1]["data"]["values"]
     assert points and all(p["n"] and p["value"] is not None for p in points)
+    # every point carries a number, and the list below the chart names it, in the table's order
+    listed = re.findall(r'<li data-region="(\w+)" value="(\d+)"><strong>([^<]+)</strong>', html)
+    assert [(code, mark) for code, mark, _ in listed] == [
+        (code, str(i))
+        for i, code in enumerate(page_tables(html)["comparison-table"], 1)
+        if code in {p["code"] for p in points}
+    ]
+    assert [p["mark"] for p in points] == [mark for _, mark, _ in listed]
+    assert [p["name"] for p in points] == [name for _, _, name in listed]
     # a count indicator has no funnel: the bars stay
     html = get(client, indicator="svf_antal_avslutade", chart="tratt")
-    assert "Trattdiagram" not in html or "low_95" not in html
+    assert '"side": "low"' not in html and 'data-testid="funnel-list"' not in html
 
 
 def test_english(client, site_home):
@@ -371,3 +391,62 @@ def test_about_the_statistics_states_the_rule_in_the_report_annex_words(client):
             )
         assert "21 − 9 − 8 = 4" in text
     assert "About the statistics" in text
+
+
+@pytest.mark.parametrize("indicator", ["svf_andel_inom_ledtid", "svf_ledtid_median"])
+def test_chart_and_table_share_one_order(client, site_home, indicator):
+    """Higher-better and lower-better alike: the bars run in the table's order, best first."""
+    html = get(client, indicator=indicator)
+    table = list(page_tables(html)["comparison-table"])
+    spec = chart_spec(html)
+    cat = load()
+    bar_layer = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar")
+    sort = bar_layer["encoding"]["y"]["sort"]
+    assert len(sort) == len(table)
+    for short, code in zip(sort, table, strict=True):  # short names for a phone, same order
+        assert short in cat.region(code).name
+    values = [d["value"] for d in spec["data"]["values"] if d["value"] is not None]
+    lower_better = cat.indicator(indicator).direction == "lower_better"
+    assert values == sorted(values, reverse=not lower_better)
+
+
+def test_every_mark_of_the_comparison_has_a_key(client, site_home):
+    spec = chart_spec(get(client, region="sydost", level="healthcare_region"))
+    entries = [
+        entry
+        for layer in spec["layer"]
+        for entry in layer["encoding"].get("color", {}).get("scale", {}).get("domain", [])
+        if layer["encoding"]["color"].get("legend", {}) is not None
+    ]
+    assert "Regioner" in entries and "Sydöstra sjukvårdsregionen" in entries
+    assert any(e.startswith("Riket: ") for e in entries)
+    assert any(e.startswith("Målnivån nås (") for e in entries)
+
+
+def test_periods_in_words_and_plain_labels(client, site_home):
+    html = get(client, view="tabell")
+    assert "Antal patienter" in html or "n=" in html
+    assert "Antal (nämnare)" not in html and "Regiontillhörighet" not in html
+    assert "Region där patienten bor" in html and "Region som avslutade förloppet" in html
+    assert '<option value="2025H1" selected>första halvåret 2025</option>' in html
+    assert "2025H1</option>" not in html
+
+
+def test_a_period_the_data_do_not_cover_to_its_end_is_marked(client, site_home, monkeypatch):
+    """As if the deliveries ended on 30 September 2025: the year 2025 holds January–September."""
+    import datetime as dt
+
+    from django.core.cache import cache
+
+    from lofte.web.results import views
+
+    cache.clear()  # pages are cached under the cube version, which this does not change
+    monkeypatch.setattr(views, "data_end", lambda periods: dt.date(2025, 9, 30))
+    html = get(client, view="tabell", ptype="year", **{"from": "2024", "to": "2025"})
+    assert re.search(r'class="num incomplete" data-period="2025">2025 \(jan–sep\)</th>', html)
+    assert 'data-period="2024">2024</th>' in html
+    assert 'data-testid="incomplete-note"' in html and "(2025 (jan–sep))" in html
+    assert '<option value="2025" selected>2025 (jan–sep)</option>' in html
+    complete = get(client, view="tabell", ptype="year", **{"from": "2024", "to": "2024"})
+    assert 'data-testid="incomplete-note"' not in complete
+    cache.clear()

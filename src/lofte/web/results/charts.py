@@ -19,6 +19,10 @@ ACCENT = "#0b5c8c"
 HIGHLIGHT = "#b3261e"
 GOOD_ZONE = "#1a7f37"
 MID_ZONE = "#9a6700"
+NATIONAL_INK = "#1b1b1f"
+LIMIT_INK = "#55575f"
+MISSING = "#d0d3da"
+OUTSIDE = "#eef0f3"
 
 
 def _base(description: str, height: int | str = 300) -> dict[str, Any]:
@@ -27,18 +31,43 @@ def _base(description: str, height: int | str = 300) -> dict[str, Any]:
         "description": description,
         "width": "container",
         "height": height,
-        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+        "config": {
+            "font": "system-ui, sans-serif",
+            "view": {"stroke": None},
+            # the keys one under the other, so that they fit a phone's width
+            "legend": {
+                "orient": "bottom",
+                "labelFontSize": 12,
+                "labelLimit": 320,
+                "layout": {"bottom": {"anchor": "start", "direction": "vertical", "margin": 2}},
+            },
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 220},
+        },
     }
 
 
-def _zones(
+def _key(label: str, colour: str, symbol: str = "square", dash: list[int] | None = None) -> dict:
+    """A colour encoding that puts exactly one entry (``label``) into the chart's key."""
+    legend: dict[str, Any] = {"title": None, "symbolType": symbol}
+    if symbol == "stroke":
+        legend.update({"symbolStrokeWidth": 2, "symbolSize": 300})
+        if dash:
+            legend["symbolDash"] = dash
+    return {
+        "field": "key",
+        "type": "nominal",
+        "scale": {"domain": [label], "range": [colour]},
+        "legend": legend,
+    }
+
+
+def zones(
     target: float | None, target_high: float | None, direction: str | None, top: float
 ) -> list[dict[str, Any]]:
-    """Background bands: where the value meets the target (and the high target level)."""
+    """Background bands where the value meets the target (and the high target level)."""
     if target is None or direction is None:
         return []
     if direction == "higher_better":
-        bands = [(target, target_high if target_high is not None else top, MID_ZONE)]
         if target_high is not None:
             bands = [(target, target_high, MID_ZONE), (target_high, top, GOOD_ZONE)]
         else:
@@ -48,56 +77,75 @@ def _zones(
     return [{"x": lo, "x2": hi, "colour": colour} for lo, hi, colour in bands]
 
 
+def _zone_layers(bands: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
+    layers = []
+    for band in bands:
+        label = labels[band["colour"]]
+        layers.append(
+            {
+                "data": {"values": [{**band, "key": label}]},
+                "mark": {"type": "rect", "opacity": 0.15},
+                "encoding": {
+                    "x": {"field": "x", "type": "quantitative"},
+                    "x2": {"field": "x2"},
+                    "color": _key(label, band["colour"]),
+                },
+            }
+        )
+    return layers
+
+
 def comparison(
     bars: list[dict[str, Any]],
     national: float | None,
+    national_label: str,
     target: float | None,
     target_high: float | None,
     direction: str | None,
     unit: str,
     description: str,
+    keys: dict[str, str],
 ) -> dict[str, Any]:
-    """Sorted horizontal bars with target zones and the national value as a rule."""
+    """Horizontal bars in the table's order, target zones and the national value as a rule.
+
+    Every mark has an entry in the key below the chart: the regions, the chosen area, the
+    nation (dashed line) and each target zone. ``keys`` holds the entries' words.
+    """
     values = [b["value"] for b in bars if b["value"] is not None]
     top = 100.0 if unit == "percent" else max([*values, national or 0, target or 0, 1]) * 1.1
-    zones = _zones(target, target_high, direction, top)
-    layers: list[dict[str, Any]] = []
-    if zones:
-        layers.append(
-            {
-                "data": {"values": zones},
-                "mark": {"type": "rect", "opacity": 0.12},
-                "encoding": {
-                    "x": {"field": "x", "type": "quantitative"},
-                    "x2": {"field": "x2"},
-                    "color": {"field": "colour", "type": "nominal", "scale": None},
-                },
-            }
-        )
+    order = [b["short"] for b in bars]
+    highlighted = any(b["highlight"] for b in bars)
+    layers: list[dict[str, Any]] = _zone_layers(
+        zones(target, target_high, direction, top),
+        {GOOD_ZONE: keys["zone"], MID_ZONE: keys["zone_low"]},
+    )
+    y = {"field": "short", "type": "nominal", "sort": order, "title": None}
     layers.append(
         {
             "mark": {"type": "bar", "tooltip": True},
             "encoding": {
-                "y": {
-                    "field": "name",
-                    "type": "nominal",
-                    "sort": {"field": "sort_value", "order": "descending"},
-                    "title": None,
-                },
+                "y": y,
                 "x": {
                     "field": "value",
                     "type": "quantitative",
-                    "title": _("Värde"),
+                    "title": keys["axis"],
                     "scale": {"domain": [0, top]},
                 },
                 "color": {
-                    "condition": {"test": "datum.highlight", "value": HIGHLIGHT},
-                    "value": ACCENT,
+                    "field": "key",
+                    "type": "nominal",
+                    "scale": {
+                        "domain": [keys["regions"], keys["area"]]
+                        if highlighted
+                        else [keys["regions"]],
+                        "range": [ACCENT, HIGHLIGHT] if highlighted else [ACCENT],
+                    },
+                    "legend": {"title": None, "symbolType": "square", "direction": "vertical"},
                 },
                 "tooltip": [
                     {"field": "name", "title": _("Region")},
                     {"field": "label", "title": _("Värde")},
-                    {"field": "n", "title": _("Antal (nämnare)")},
+                    {"field": "n_text", "title": keys["count"]},
                 ],
             },
         }
@@ -106,11 +154,7 @@ def comparison(
         {
             "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11},
             "encoding": {
-                "y": {
-                    "field": "name",
-                    "type": "nominal",
-                    "sort": {"field": "sort_value", "order": "descending"},
-                },
+                "y": {**y, "title": None},
                 "x": {"field": "text_x", "type": "quantitative"},
                 "text": {"field": "label"},
             },
@@ -119,14 +163,12 @@ def comparison(
     if national is not None:
         layers.append(
             {
-                "data": {"values": [{"national": national, "label": _("Riket")}]},
-                "mark": {
-                    "type": "rule",
-                    "strokeDash": [6, 3],
-                    "strokeWidth": 2,
-                    "color": "#1b1b1f",
+                "data": {"values": [{"national": national, "key": national_label}]},
+                "mark": {"type": "rule", "strokeDash": [6, 3], "strokeWidth": 2},
+                "encoding": {
+                    "x": {"field": "national", "type": "quantitative"},
+                    "color": _key(national_label, NATIONAL_INK, "stroke", [6, 3]),
                 },
-                "encoding": {"x": {"field": "national", "type": "quantitative"}},
             }
         )
     spec = _base(description, height={"step": 24})  # type: ignore[arg-type]
@@ -134,89 +176,152 @@ def comparison(
         "values": [
             {
                 **b,
-                "sort_value": b["value"] if b["value"] is not None else -1e18,
+                "key": keys["area"] if b["highlight"] else keys["regions"],
                 "text_x": b["value"] if b["value"] is not None else 0,
             }
             for b in bars
         ]
     }
     spec["layer"] = layers
+    spec["resolve"] = {"scale": {"color": "independent"}}
     return spec
 
 
 def funnel(
-    points: list[dict[str, Any]], national: float, description: str
+    points: list[dict[str, Any]], national: float, national_label: str, keys: dict[str, str]
 ) -> dict[str, Any] | None:
-    """Value against denominator with exact binomial 95 % and 99.8 % limits around the nation."""
+    """Value against the number of patients with exact binomial 95 % and 99.8 % limits.
+
+    Each point carries its number (``mark``) as a label; the page lists the numbered regions
+    below the chart. The limits and the national line each have an entry in the key.
+    """
     counted = [p for p in points if p.get("n") and p.get("value") is not None]
     if not counted:
         return None
     p0 = national / 100.0
     n_values = [int(p["n"]) for p in counted]
     curves = funnel_rows(p0, max(1, min(n_values) // 2), max(n_values) * 2)
+    x = {"field": "n", "type": "quantitative", "scale": {"type": "log"}}
     limit_layers = []
-    for field, dash in (("95", [4, 2]), ("99_8", [1, 0])):
-        for side in ("low", "high"):
-            limit_layers.append(
-                {
-                    "data": {"values": curves},
-                    "mark": {"type": "line", "color": "#55575f", "strokeDash": dash},
-                    "encoding": {
-                        "x": {"field": "n", "type": "quantitative", "scale": {"type": "log"}},
-                        "y": {"field": f"{side}_{field}", "type": "quantitative"},
-                    },
-                }
-            )
-    spec = _base(description, height=360)
+    for field, dash, label in (("95", [4, 2], keys["limit95"]), ("99_8", [], keys["limit998"])):
+        rows = [
+            {"n": row["n"], "limit": row[f"{side}_{field}"], "side": side, "key": label}
+            for side in ("low", "high")
+            for row in curves
+        ]
+        limit_layers.append(
+            {
+                "data": {"values": rows},
+                "mark": {"type": "line", "strokeDash": dash or [1, 0]},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "limit", "type": "quantitative"},
+                    "detail": {"field": "side", "type": "nominal"},
+                    "color": _key(label, LIMIT_INK, "stroke", dash or None),
+                },
+            }
+        )
+    spec = _base(keys["description"], height=380)
     spec["layer"] = [
         *limit_layers,
         {
-            "data": {"values": [{"national": national}]},
-            "mark": {"type": "rule", "color": "#1b1b1f"},
-            "encoding": {"y": {"field": "national", "type": "quantitative"}},
-        },
-        {
-            "data": {"values": counted},
-            "mark": {"type": "point", "filled": True, "size": 70, "tooltip": True},
+            "data": {"values": [{"national": national, "key": national_label}]},
+            "mark": {"type": "rule", "strokeWidth": 2},
             "encoding": {
-                "x": {
-                    "field": "n",
-                    "type": "quantitative",
-                    "title": _("Antal (nämnare, logaritmisk skala)"),
-                    "scale": {"type": "log"},
-                },
-                "y": {"field": "value", "type": "quantitative", "title": _("Andel (%)")},
-                "color": {"value": ACCENT},
-                "tooltip": [
-                    {"field": "name", "title": _("Region")},
-                    {"field": "label", "title": _("Värde")},
-                    {"field": "n", "title": _("Antal (nämnare)")},
-                ],
+                "y": {"field": "national", "type": "quantitative"},
+                "color": _key(national_label, NATIONAL_INK, "stroke"),
             },
         },
+        {
+            "data": {"values": [{**p, "key": keys["points"]} for p in counted]},
+            "layer": [
+                {
+                    "mark": {"type": "point", "filled": True, "size": 80, "tooltip": True},
+                    "encoding": {
+                        "x": {**x, "title": keys["axis_n"]},
+                        "y": {"field": "value", "type": "quantitative", "title": keys["axis"]},
+                        "color": _key(keys["points"], ACCENT, "circle"),
+                        "tooltip": [
+                            {"field": "mark", "title": "#"},
+                            {"field": "name", "title": _("Region")},
+                            {"field": "label", "title": _("Värde")},
+                            {"field": "n_text", "title": keys["count"]},
+                        ],
+                    },
+                },
+                {
+                    "mark": {
+                        "type": "text",
+                        "align": "left",
+                        "dx": 7,
+                        "dy": -6,
+                        "fontSize": 12,
+                        "fontWeight": "bold",
+                    },
+                    "encoding": {
+                        "x": x,
+                        "y": {"field": "value", "type": "quantitative"},
+                        "text": {"field": "mark"},
+                    },
+                },
+            ],
+        },
     ]
+    spec["resolve"] = {"scale": {"color": "independent"}}
     return spec
 
 
 def trend(
-    points: list[dict[str, Any]], target: float | None, unit: str, description: str
+    points: list[dict[str, Any]],
+    series: list[dict[str, Any]],
+    period_order: list[str],
+    target: float | None,
+    target_label: str,
+    unit: str,
+    description: str,
 ) -> dict[str, Any]:
-    """One line per region over the periods; gaps where a cell is suppressed."""
+    """One line per region the table lists, in its order; the nation black and thick, the
+    chosen area red; gaps where a cell is suppressed; the target as a dashed green rule."""
     layers: list[dict[str, Any]] = [
         {
             "mark": {"type": "line", "point": True, "tooltip": True},
             "encoding": {
-                "x": {"field": "period", "type": "ordinal", "title": _("Period")},
+                "x": {
+                    "field": "period_name",
+                    "type": "ordinal",
+                    "sort": period_order,
+                    "title": None,
+                    "axis": {"labelAngle": -40, "labelOverlap": False},
+                },
                 "y": {
                     "field": "value",
                     "type": "quantitative",
                     "title": _("Värde"),
                     "scale": {"domain": [0, 100]} if unit == "percent" else {"zero": True},
                 },
-                "color": {"field": "name", "type": "nominal", "title": _("Region")},
+                "color": {
+                    "field": "name",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {
+                        "domain": [s["name"] for s in series],
+                        "range": [s["colour"] for s in series],
+                    },
+                    "legend": {"symbolType": "stroke", "symbolStrokeWidth": 3, "columns": 2},
+                },
+                "strokeWidth": {
+                    "field": "width",
+                    "type": "quantitative",
+                    "scale": None,
+                    "legend": None,
+                },
+                "strokeOpacity": {
+                    "condition": {"test": "datum.width > 2", "value": 1},
+                    "value": 0.7,
+                },
                 "tooltip": [
-                    {"field": "name", "title": _("Region")},
-                    {"field": "period", "title": _("Period")},
+                    {"field": "full_name", "title": _("Region")},
+                    {"field": "period_long", "title": _("Period")},
                     {"field": "label", "title": _("Värde")},
                 ],
             },
@@ -225,15 +330,36 @@ def trend(
     if target is not None:
         layers.append(
             {
-                "data": {"values": [{"target": target}]},
-                "mark": {"type": "rule", "color": GOOD_ZONE, "strokeDash": [6, 3]},
-                "encoding": {"y": {"field": "target", "type": "quantitative"}},
+                "data": {"values": [{"target": target, "key": target_label}]},
+                "mark": {"type": "rule", "strokeDash": [6, 3], "strokeWidth": 2},
+                "encoding": {
+                    "y": {"field": "target", "type": "quantitative"},
+                    "color": _key(target_label, GOOD_ZONE, "stroke", [6, 3]),
+                },
             }
         )
-    spec = _base(description)
+    spec = _base(description, height=320)
     spec["data"] = {"values": points}
     spec["layer"] = layers
+    spec["resolve"] = {"scale": {"color": "independent"}}
     return spec
+
+
+#: Colours of the counties' lines in Trend (colour-blind safe, Tableau 10 without red).
+SERIES = (
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+    "#17becf",
+    "#8c564b",
+    "#bcbd22",
+)
 
 
 def tile_positions() -> list[dict[str, Any]]:
@@ -241,38 +367,52 @@ def tile_positions() -> list[dict[str, Any]]:
     return list(json.loads(text)["tiles"])
 
 
-def tile_map(tiles: list[dict[str, Any]], unit: str, description: str) -> dict[str, Any]:
-    """The 21 counties as squares coloured by value; grey where suppressed or missing."""
-    spec = _base(description, height=400)
-    spec["config"] = {**spec["config"], "legend": {"orient": "bottom"}}
+def tile_map(
+    tiles: list[dict[str, Any]], domain: tuple[float, float], legend_title: str, description: str
+) -> dict[str, Any]:
+    """The 21 counties as squares with their names and values.
+
+    The counties of the chosen area are coloured on a sequential scale fitted to their values
+    (``domain``), with a gradient key; a county of the area whose value is hidden is light grey
+    with "–"; the counties outside the area are pale and carry no value.
+    """
+    spec = _base(description, height=430)
     spec["data"] = {"values": tiles}
     axis_off = {"axis": None}
-    colour_scale: dict[str, Any] = {"scheme": "blues"}
-    if unit == "percent":
-        colour_scale["domain"] = [0, 100]
     spec["encoding"] = {
         "x": {"field": "col", "type": "ordinal", **axis_off},
         "y": {"field": "row", "type": "ordinal", **axis_off},
     }
     spec["layer"] = [
-        {
-            "mark": {
-                "type": "rect",
-                "stroke": "white",
-                "strokeWidth": 2,
-                "tooltip": True,
-                "invalid": None,  # suppressed counties stay on the map, grey
+        {  # every tile: pale outside the area, grey where the value is hidden or missing
+            "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2, "tooltip": True},
+            "encoding": {
+                "color": {"field": "base", "type": "nominal", "scale": None, "legend": None},
+                "tooltip": [
+                    {"field": "name", "title": _("Region")},
+                    {"field": "label", "title": _("Värde")},
+                ],
             },
+        },
+        {  # the area's counties with a value, on the fitted scale
+            "transform": [{"filter": "datum.shaded"}],
+            "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2, "tooltip": True},
             "encoding": {
                 "color": {
-                    "condition": {
-                        "test": "datum.value !== null",
-                        "field": "value",
-                        "type": "quantitative",
-                        "scale": colour_scale,
-                        "title": _("Värde"),
+                    "field": "value",
+                    "type": "quantitative",
+                    "scale": {
+                        "scheme": {"name": "blues", "extent": [0.2, 1.0]},
+                        "domain": list(domain),
+                        "nice": False,
+                        "zero": False,
                     },
-                    "value": "#d0d3da",
+                    "legend": {
+                        "title": legend_title,
+                        "direction": "horizontal",
+                        "gradientLength": 220,
+                        "format": ".1f" if domain[1] - domain[0] < 10 else ".0f",
+                    },
                 },
                 "tooltip": [
                     {"field": "name", "title": _("Region")},
@@ -281,14 +421,26 @@ def tile_map(tiles: list[dict[str, Any]], unit: str, description: str) -> dict[s
             },
         },
         {
-            "mark": {"type": "text", "fontSize": 9, "baseline": "middle"},
+            "mark": {"type": "text", "fontSize": 11, "baseline": "middle", "dy": -9},
             "encoding": {
                 "text": {"field": "short"},
-                "color": {
-                    "condition": {"test": "datum.dark", "value": "white"},
-                    "value": "#1b1b1f",
-                },
+                "color": {"field": "ink", "type": "nominal", "scale": None},
+            },
+        },
+        {
+            "transform": [{"filter": "datum.in_area"}],
+            "mark": {
+                "type": "text",
+                "fontSize": 14,
+                "fontWeight": "bold",
+                "baseline": "middle",
+                "dy": 9,
+            },
+            "encoding": {
+                "text": {"field": "value_text"},
+                "color": {"field": "ink", "type": "nominal", "scale": None},
             },
         },
     ]
+    spec["resolve"] = {"scale": {"color": "independent"}}
     return spec

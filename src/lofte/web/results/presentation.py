@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lofte.catalog import Catalog
 from lofte.catalog.model import NATION, Indicator
+from lofte.core.period_names import period_name
 from lofte.core.stats import round_half_up
 
 DASH = "–"
@@ -31,6 +33,18 @@ def region_name(cat: Catalog, code: str) -> str:
         return _("Riket")
     region = cat.regions.get(code)
     return region.name if region else code
+
+
+def short_region_name(cat: Catalog, code: str) -> str:
+    """A region's name without "Region"/"sjukvårdsregion" for charts on a narrow screen
+    ("Östergötland", "Sydöstra", "Stockholm-Gotland"); tables keep the full name."""
+    name = region_name(cat, code)
+    for prefix in ("Region ", "Sjukvårdsregion "):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+    if name.endswith(" sjukvårdsregionen"):
+        name = name[: -len(" sjukvårdsregionen")]
+    return name
 
 
 def indicator_name(ind: Indicator) -> str:
@@ -59,7 +73,7 @@ TREATMENTS = {
     "avslut": gettext_lazy("Avslut utan behandling"),
 }
 BASES = {
-    "bostad": gettext_lazy("Patientens hemregion"),
+    "bostad": gettext_lazy("Region där patienten bor"),
     "avslutande": gettext_lazy("Region som avslutade förloppet"),
     "": gettext_lazy("Ingen (inrapporterat värde)"),
 }
@@ -122,3 +136,29 @@ def target_text(cell: dict[str, Any], unit: str) -> str:
     if high is not None:
         return f"{number(low)}–{number(high)}{unit_suffix(unit)}"
     return value_text(low, unit)
+
+
+def period_text(label: str, data_end: datetime.date | None = None, short: bool = False) -> str:
+    """A period in words in the visitor's language (see :func:`period_name`)."""
+    return period_name(label, lang(), data_end=data_end, short=short)
+
+
+def count_label(ind: Indicator) -> str:
+    """What the denominator counts, in plain words."""
+    return _("Antal patienter") if ind.source == "svf" else _("Antal personer")
+
+
+def change_text(now: float | None, before: float | None, unit: str) -> str:
+    """The change between two values in words: "+2,3 procentenheter", "−4,0 dagar"."""
+    if now is None or before is None:
+        return ""
+    delta = now - before
+    sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+    size = number(abs(delta), 0 if unit == "count" else 1)
+    suffix = {
+        "percent": " " + _("procentenheter"),
+        "days": " " + _("dagar"),
+        "score": " " + _("poäng"),
+        "count": "",
+    }.get(unit, "")
+    return f"{sign}{size}{suffix}"

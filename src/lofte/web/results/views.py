@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATION
+from lofte.core.period_names import data_end, is_complete
 from lofte.cube import export, query
 from lofte.reports import store
 from lofte.web.results import charts
@@ -105,6 +106,7 @@ def _latest_reports(sel: Selection | None) -> list[dict[str, Any]]:
                 "region": entry.healthcare_region,
                 "region_name": fmt.region_name(cat, entry.healthcare_region),
                 "period": entry.period,
+                "period_name": fmt.period_text(entry.period),
                 "files": files,
             }
         )
@@ -140,10 +142,67 @@ def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
     }
 
 
+#: Parameters of an indicator's page: a URL with any of them opens that page (old links too).
+SELECTION_PARAMS = frozenset(
+    [
+        "indicator",
+        "region",
+        "level",
+        "basis",
+        "pathway",
+        "treatment",
+        "ptype",
+        "from",
+        "to",
+        "view",
+        "chart",
+    ]
+)
+
+
 @require_safe
 def results(request: HttpRequest) -> HttpResponse:
-    """The results page. Its body depends only on the selection, the language, the cube file,
-    the reports and the host, so it is cached per process under a key made of exactly those."""
+    """``/``: the start page, or an indicator's page when the URL holds a selection."""
+    if SELECTION_PARAMS.isdisjoint(request.GET):
+        return start(request)
+    return indicator_page(request)
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """The promises at a glance for the nation and the healthcare region in ``omrade``."""
+    from lofte.web.results import overview
+
+    cat = load()
+    try:
+        cube_version = query.version()
+    except query.CubeMissing:
+        return render(request, "results/empty.html", {"reports": _latest_reports(None)})
+    regions = [NATION, *(r.code for r in cat.healthcare_regions())]
+    region = request.GET.get("omrade", NATION)
+    if region not in regions:
+        region = NATION
+    digest = hashlib.sha256(
+        "|".join([cube_version, fmt.lang(), request.get_host(), region]).encode()
+    ).hexdigest()
+    key = f"lofte-start:{digest}"
+    body = cache.get(key)
+    if body is None:
+        context = {
+            "promises": overview.promises(cat, region),
+            "region": region,
+            "region_name": fmt.region_name(cat, region),
+            "region_options": _options(
+                [(code, fmt.region_name(cat, code)) for code in regions], region
+            ),
+        }
+        body = render_to_string("results/_start_body.html", context, request=request)
+        cache.set(key, body, CACHE_SECONDS)
+    return render(request, "results/start.html", {"body": mark_safe(body)})
+
+
+def indicator_page(request: HttpRequest) -> HttpResponse:
+    """An indicator's page. Its body depends only on the selection, the language, the cube
+    file, the reports and the host, so it is cached per process under a key of exactly those."""
     cat, sel = _selection(request)
     reports = _latest_reports(sel)
     if sel is None:
@@ -167,6 +226,28 @@ def results(request: HttpRequest) -> HttpResponse:
     return render(request, "results/results.html", {**cached, "body": mark_safe(cached["body"])})
 
 
+def _chart_keys(ind: Any, area_name: str) -> dict[str, str]:
+    """The words of the charts' keys and axes."""
+    return {
+        "regions": _("Regioner"),
+        "area": area_name,
+        "zone": _("Målnivån nås"),
+        "zone_low": _("Lägsta målnivån nås"),
+        "axis": "{} ({})".format(_("Värde"), _unit_words(ind.unit))
+        if ind.unit != "count"
+        else _("Antal"),
+        "count": fmt.count_label(ind),
+        "limit95": _("95 % gräns (slumpen)"),
+        "limit998": _("99,8 % gräns"),
+        "points": _("Regionerna (numrerade som i listan)"),
+        "axis_n": "{} ({})".format(fmt.count_label(ind), _("logaritmisk skala")),
+    }
+
+
+def _unit_words(unit: str) -> str:
+    return {"percent": "%", "days": _("dagar"), "score": _("poäng"), "count": _("antal")}[unit]
+
+
 def _page_context(
     request: HttpRequest, cat: Catalog, sel: Selection, reports: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -174,6 +255,11 @@ def _page_context(
     ind = cat.indicator(sel.indicator)
     dims = query.dims(sel.indicator)
     assert dims is not None
+    end = data_end(dims.periods)
+
+    def pname(label: str, short: bool = False) -> str:
+        return fmt.period_text(label, end, short)
+
     shown = _shown_regions(sel, cat)
     cells = query.cells(sel.filters(regions=shown))
     by_key = {(c["region"], c["period"]): c for c in cells}
@@ -181,24 +267,37 @@ def _page_context(
     compared = comparison_regions(sel, cat)
     unit = ind.unit
     latest = sel.period_to
+    latest_name = pname(latest)
     national = by_key.get((NATION, latest))
     area = by_key.get((sel.region, latest))
+    area_name = fmt.region_name(cat, sel.region)
+    national_label = "{}: {}".format(
+        _("Riket"),
+        fmt.value_text(national["value"] if national else None, unit),
+    )
     reference = national or {}
     target, target_high = reference.get("target"), reference.get("target_high")
     if target is None:
         any_cell = next((c for c in cells if c.get("target") is not None), None)
         if any_cell:
             target, target_high = any_cell["target"], any_cell["target_high"]
+    target_text = fmt.target_text({"target": target, "target_high": target_high}, unit)
+    keys = _chart_keys(ind, area_name)
+    if target_text:
+        keys["zone"] = "{} ({})".format(_("Målnivån nås"), target_text)
 
     def bar(code: str) -> dict[str, Any]:
         cell = by_key.get((code, latest))
         value = cell["value"] if cell else None
+        n = cell["denominator"] if cell else None
         return {
             "code": code,
             "name": fmt.region_name(cat, code),
+            "short": fmt.short_region_name(cat, code),
             "value": value,
             "label": fmt.value_text(value, unit),
-            "n": cell["denominator"] if cell else None,
+            "n": n,
+            "n_text": fmt.number(n, 0),
             "highlight": code == sel.region and code != NATION,
             "suppressed": bool(cell and cell["suppressed"]),
             "missing": cell is None,
@@ -206,56 +305,95 @@ def _page_context(
         }
 
     bars = [bar(code) for code in compared] if sel.view == "jamforelse" else []
-    bars.sort(key=lambda b: (b["value"] is None, -(b["value"] or 0)))
-    if ind.direction == "lower_better":
-        bars.sort(key=lambda b: (b["value"] is None, b["value"] or 0))
+    lower_better = ind.direction == "lower_better"
+    bars.sort(
+        key=lambda b: (
+            b["value"] is None,
+            (b["value"] or 0) if lower_better else -(b["value"] or 0),
+            fmt.sort_key(b["name"]),
+        )
+    )
     chart_spec = None
-    title_parts = [fmt.indicator_name(ind), fmt.pathway_name(cat, sel.pathway), latest]
+    funnel_points: list[dict[str, Any]] = []
+    title_parts = [fmt.indicator_name(ind), fmt.pathway_name(cat, sel.pathway), latest_name]
     if sel.view == "jamforelse":
         description = _("Jämförelse: %(what)s per region, %(period)s.") % {
             "what": fmt.indicator_name(ind),
-            "period": latest,
+            "period": latest_name,
         }
         if sel.chart == "tratt" and unit == "percent" and national and national["value"]:
+            funnel_points = _funnel_points(bars, national["value"])
             chart_spec = charts.funnel(
-                [b for b in bars if b["n"]],
+                funnel_points,
                 national["value"],
-                _("Trattdiagram: %(what)s mot antal, med exakta binomiala gränser.")
-                % {"what": fmt.indicator_name(ind)},
+                national_label,
+                {
+                    **keys,
+                    "description": _(
+                        "Trattdiagram: %(what)s mot antal, med exakta binomiala gränser."
+                    )
+                    % {"what": fmt.indicator_name(ind)},
+                },
             )
         if chart_spec is None:
+            funnel_points = []
             chart_spec = charts.comparison(
-                [{k: b[k] for k in ("name", "value", "label", "n", "highlight")} for b in bars],
+                [
+                    {
+                        k: b[k]
+                        for k in ("name", "short", "value", "label", "n", "n_text", "highlight")
+                    }
+                    for b in bars
+                ],
                 national["value"] if national else None,
+                national_label,
                 target,
                 target_high,
                 ind.direction,
                 unit,
                 description,
+                keys,
             )
     trend_rows = []
     if sel.view == "trend":
-        trend_regions = [sel.region] if sel.region == NATION else [sel.region, NATION]
-        if sel.level == "healthcare_region" and sel.region == NATION:
-            trend_regions = [*comparison_regions(sel, cat), NATION]
-        for code in trend_regions:
+        series = []
+        palette = iter(charts.SERIES * 2)
+        for code in shown:
+            name = fmt.short_region_name(cat, code)
+            if code == NATION:
+                series.append({"name": name, "colour": charts.NATIONAL_INK, "width": 3.5})
+            elif code == sel.region:
+                series.append({"name": name, "colour": charts.HIGHLIGHT, "width": 3.5})
+            else:
+                series.append({"name": name, "colour": next(palette), "width": 1.5})
             for period in periods:
                 cell = by_key.get((code, period))
                 value = cell["value"] if cell else None
                 trend_rows.append(
                     {
-                        "name": fmt.region_name(cat, code),
+                        "name": name,
+                        "full_name": fmt.region_name(cat, code),
                         "period": period,
+                        "period_name": pname(period, short=True),
+                        "period_long": pname(period),
                         "value": value,
                         "label": fmt.value_text(value, unit),
+                        "width": series[-1]["width"],
                     }
                 )
         chart_spec = charts.trend(
             trend_rows,
+            series,
+            [pname(p, short=True) for p in periods],
             target,
+            "{}: {}".format(_("Målnivå"), target_text),
             unit,
             _("Trend: %(what)s från %(start)s till %(end)s.")
-            % {"what": fmt.indicator_name(ind), "start": sel.period_from, "end": latest},
+            % {
+                "what": fmt.indicator_name(ind),
+                "start": pname(sel.period_from),
+                "end": latest_name,
+            },
         )
     table_rows: list[dict[str, Any]] = []
     if sel.view in ("trend", "tabell"):  # the views that show the region × period table
@@ -267,49 +405,10 @@ def _page_context(
             }
             for code in shown
         ]
-    map_tiles = []
+    map_tiles: list[dict[str, Any]] = []
+    map_domain: tuple[float, float] | None = None
     if sel.view == "karta":
-        county_cells = {
-            c["region"]: c
-            for c in query.cells(
-                query.Filters(
-                    indicator=sel.indicator,
-                    region_basis=sel.basis,
-                    pathway=sel.pathway,
-                    treatment=sel.treatment,
-                    period_type=sel.ptype,
-                    periods=[latest],
-                    region_level="county",
-                )
-            )
-        }
-        values = [c["value"] for c in county_cells.values() if c["value"] is not None]
-        mid = (max(values) + min(values)) / 2 if values else 0
-        if unit == "percent":
-            mid = 50.0
-        for tile in charts.tile_positions():
-            cell = county_cells.get(tile["code"])
-            value = cell["value"] if cell else None
-            map_tiles.append(
-                {
-                    **tile,
-                    "name": fmt.region_name(cat, tile["code"]),
-                    "value": value,
-                    "label": fmt.value_text(value, unit),
-                    "dark": value is not None and value > mid,
-                    "cell": _cell_view(cell, unit),
-                }
-            )
-        chart_spec = charts.tile_map(
-            [
-                {k: t[k] for k in ("col", "row", "short", "name", "value", "label", "dark")}
-                for t in map_tiles
-            ],
-            unit,
-            _("Karta: %(what)s per region (län), %(period)s.")
-            % {"what": fmt.indicator_name(ind), "period": latest},
-        )
-        map_tiles.sort(key=lambda t: fmt.sort_key(t["name"]))
+        map_tiles, map_domain, chart_spec = _map(cat, sel, ind, latest, latest_name, keys)
     present = set(query.indicators())
     promises = []
     for number, promise in cat.promises.items():
@@ -341,7 +440,7 @@ def _page_context(
     any_suppressed = (
         any(b["suppressed"] for b in bars)
         or any(c["suppressed"] for row in table_rows for c in row["cells"])
-        or any(t["cell"]["suppressed"] for t in map_tiles)
+        or any(t["cell"]["suppressed"] for t in map_tiles if t["in_area"])
     )
     context.update(
         {
@@ -383,9 +482,17 @@ def _page_context(
                     [(t, fmt.treatment_name(t)) for t in dims.treatments], sel.treatment
                 ),
                 "ptype": _options([(t, fmt.ptype_name(t)) for t in dims.periods], sel.ptype),
-                "from": _options([(p, p) for p in dims.periods[sel.ptype]], sel.period_from),
-                "to": _options([(p, p) for p in dims.periods[sel.ptype]], sel.period_to),
+                "from": _options([(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_from),
+                "to": _options([(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_to),
             },
+            "more_summary": " · ".join(
+                [
+                    fmt.level_name(sel.level),
+                    fmt.basis_name(sel.basis),
+                    fmt.treatment_name(sel.treatment),
+                    f"{pname(sel.period_from)} – {latest_name}",
+                ]
+            ),
             "charts": [
                 (
                     c,
@@ -401,13 +508,20 @@ def _page_context(
             "bars": bars,
             "national": _cell_view(national, unit),
             "area": _cell_view(area, unit),
-            "area_name": fmt.region_name(cat, sel.region),
-            "latest": latest,
-            "periods": periods,
+            "area_name": area_name,
+            "latest": latest_name,
+            "periods": [
+                {"code": p, "name": pname(p), "complete": is_complete(p, end)} for p in periods
+            ],
+            "incomplete": [pname(p) for p in periods if not is_complete(p, end)],
+            "count_label": fmt.count_label(ind),
+            "funnel_points": funnel_points,
+            "map_domain": map_domain,
+            "map_in_area": [t for t in map_tiles if t["in_area"]],
             "table_rows": table_rows,
             "map_tiles": map_tiles,
             "chart_spec": chart_spec,
-            "target_text": fmt.target_text({"target": target, "target_high": target_high}, unit),
+            "target_text": target_text,
             "unit_name": {
                 "percent": _("procent"),
                 "days": _("dagar"),
@@ -432,6 +546,126 @@ def _page_context(
         }
     )
     return context
+
+
+def _funnel_points(bars: list[dict[str, Any]], national: float) -> list[dict[str, Any]]:
+    """The funnel's points, numbered in the table's order, each with its place in words."""
+    from lofte.web.results.funnel import binomial_limits
+
+    points = []
+    for b in bars:
+        if not b["n"] or b["value"] is None:
+            continue
+        n = int(b["n"])
+        low95, high95 = binomial_limits(n, national / 100.0, 0.95)
+        low998, high998 = binomial_limits(n, national / 100.0, 0.998)
+        share = b["value"] / 100.0
+        if share > high998:
+            verdict = _("över 99,8 % gränsen")
+        elif share > high95:
+            verdict = _("över 95 % gränsen")
+        elif share < low998:
+            verdict = _("under 99,8 % gränsen")
+        elif share < low95:
+            verdict = _("under 95 % gränsen")
+        else:
+            verdict = _("inom gränserna")
+        points.append(
+            {
+                "mark": str(len(points) + 1),
+                "code": b["code"],
+                "name": b["name"],
+                "value": b["value"],
+                "label": b["label"],
+                "n": n,
+                "n_text": b["n_text"],
+                "verdict": verdict,
+            }
+        )
+    return points
+
+
+def _map(
+    cat: Catalog, sel: Selection, ind: Any, latest: str, latest_name: str, keys: dict[str, str]
+) -> tuple[list[dict[str, Any]], tuple[float, float] | None, dict[str, Any]]:
+    """The tiles of the map: the area's counties coloured on a scale fitted to their values."""
+    unit = ind.unit
+    county_cells = {
+        c["region"]: c
+        for c in query.cells(
+            query.Filters(
+                indicator=sel.indicator,
+                region_basis=sel.basis,
+                pathway=sel.pathway,
+                treatment=sel.treatment,
+                period_type=sel.ptype,
+                periods=[latest],
+                region_level="county",
+            )
+        )
+    }
+    area = {r.code for r in cat.counties() if sel.region == NATION or r.parent == sel.region}
+    values = [
+        c["value"] for code, c in county_cells.items() if code in area and c["value"] is not None
+    ]
+    domain: tuple[float, float] | None = None
+    if values:
+        low, high = min(values), max(values)
+        if high - low < 1e-9:
+            low, high = low - 1, high + 1
+        domain = (low, high)
+    tiles = []
+    for tile in charts.tile_positions():
+        cell = county_cells.get(tile["code"])
+        in_area = tile["code"] in area
+        value = cell["value"] if cell and in_area else None
+        shaded = value is not None and domain is not None
+        dark = (
+            value is not None
+            and domain is not None
+            and (value - domain[0]) / (domain[1] - domain[0]) > 0.45
+        )
+        tiles.append(
+            {
+                **tile,
+                "name": fmt.region_name(cat, tile["code"]),
+                "value": value,
+                "label": fmt.value_text(value, unit) if in_area else _("utanför området"),
+                "value_text": fmt.value_text(value, unit),
+                "in_area": in_area,
+                "shaded": shaded,
+                "base": charts.MISSING if in_area else charts.OUTSIDE,
+                "ink": "#ffffff" if dark else ("#1b1b1f" if in_area else "#6b6f76"),
+                "cell": _cell_view(cell if in_area else None, unit),
+            }
+        )
+    spec = charts.tile_map(
+        [
+            {
+                k: t[k]
+                for k in (
+                    "col",
+                    "row",
+                    "short",
+                    "name",
+                    "value",
+                    "label",
+                    "value_text",
+                    "in_area",
+                    "shaded",
+                    "base",
+                    "ink",
+                )
+            }
+            for t in tiles
+        ],
+        domain or (0.0, 1.0),
+        keys["axis"],
+        _("Karta: %(what)s per region (län), %(period)s.")
+        % {"what": fmt.indicator_name(ind), "period": latest_name},
+    )
+    tiles.sort(key=lambda t: fmt.sort_key(t["name"]))
+    return tiles, domain, spec
 
 
 def _download_rows(request: HttpRequest) -> tuple[Selection, list[dict[str, Any]]]:

@@ -1,5 +1,6 @@
-/* Löfte results site: draws the chart of the current view and copies the share link.
-   Everything the page says is already in the HTML; this script only adds the picture. */
+/* Löfte results site: draws the chart of the current view, applies a changed selection at once
+   (the *Visa* button is only needed without JavaScript), keeps the tabs' links in step with the
+   form, and copies the share link. Everything the page says is already in the HTML. */
 (function () {
   "use strict";
 
@@ -49,7 +50,39 @@
     });
   }
 
-  function start() { drawChart(); setUpCopy(); }
+  function setUpSelection() {
+    var form = document.querySelector("form[data-auto-apply]");
+    if (!form) return;
+    var timer = null;
+    var apply = form.querySelector("[data-apply]");
+    if (apply) apply.hidden = true;
+    var status = form.querySelector(".selection__status");
+    // on a phone the less used choices fold away under "Fler val" (their summary says what they are)
+    var more = form.querySelector("details[data-collapse-narrow]");
+    if (more && window.matchMedia("(max-width: 40rem)").matches) more.open = false;
+
+    function query(view) {
+      var params = new URLSearchParams(new FormData(form));
+      if (view) params.set("view", view);
+      return params.toString();
+    }
+    function syncTabs() {
+      document.querySelectorAll(".tabs a[data-view]").forEach(function (link) {
+        link.setAttribute("href", "?" + query(link.getAttribute("data-view")));
+      });
+    }
+    form.addEventListener("change", function () {
+      syncTabs();
+      if (status) status.textContent = status.getAttribute("data-loading") || "";
+      // a short pause: arrowing through a closed list fires one change per step
+      if (timer) window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        window.location.assign(form.getAttribute("action") + "?" + query(null));
+      }, 350);
+    });
+  }
+
+  function start() { setUpSelection(); drawChart(); setUpCopy(); }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
