@@ -151,36 +151,39 @@ TEXTS: dict[str, tuple[str, str]] = {
     "suppression_text": (
         "Inga uppgifter om färre än {min_cell} personer publiceras, och inga sådana uppgifter "
         "ska gå att räkna fram ur allt som publiceras tillsammans. Det som skyddas är "
-        "populationer: nämnaren i en andel, ett antal, antalet vårdförlopp bakom en median eller "
-        "kvartil – var de än publiceras, även som täljare i en annan indikator. (En täljare på "
+        "populationer: nämnaren i en andel och ett antal – var de än publiceras, även som "
+        "täljare i en annan indikator. (En täljare på "
         "1–{below} i en andel vars nämnare är minst {min_cell} får visas.)",
         "No figure about fewer than {min_cell} persons is published, and none can be worked out "
         "from everything published together. What is protected are populations: the "
-        "denominator of a share, a count, the number of pathways behind a median or quartile — "
-        "wherever they are published, even as another indicator's numerator. (A numerator of "
+        "denominator of a share and a count — wherever they are published, even as another "
+        "indicator's numerator. (A numerator of "
         "1–{below} in a share whose denominator is at least {min_cell} may be shown.)",
     ),
     "suppression_rules": (
         '1. Celler med färre än {min_cell} fall visas som "–" (Färre än {min_cell} fall '
-        "redovisas ej).|"
+        "redovisas ej). Medianer och kvartiler visas för minst {min_cell} vårdförlopp men utan "
+        "sitt antal: samma patienter redovisas redan som nämnare i andelarna.|"
         "2. Tal som summeras – län till sjukvårdsregion och riket, vårdförlopp och behandlingar "
         "till totalen, månader till kvartal, halvår och år, för båda regiontillhörigheterna – "
         "får aldrig ha exakt en dold cell i en summa. Då döljs även den minsta kompletterande "
         "cellen, så att det dolda talet inte kan räknas fram genom subtraktion.|"
         "3. Samma patienter räknas ofta i flera indikatorer (avslutade förlopp med nationell "
-        "slutpunkt är medianernas antal, nämnaren för MDK och täljaren för inklusion) och, för "
+        "slutpunkt är nämnaren för MDK och täljaren för inklusion) och, för "
         "riket, i båda regiontillhörigheterna. Tal som är lika i alla perioder där båda visas "
         "döljs tillsammans, liksom ett visat tal på 1–{below} som är lika med ett dolt.",
         '1. Cells with fewer than {min_cell} cases show as "–" (Fewer than {min_cell} cases '
-        "not reported).|"
+        "not reported). Medians and quartiles are shown for {min_cell} or more pathways but "
+        "without their count: the same patients are already published as the shares' "
+        "denominators.|"
         "2. Figures that add up — counties to healthcare region and nation, pathways and "
         "treatments to their total, months to quarters, halves and years, in both region "
         "bases — may never have exactly one hidden cell in a sum. Then the smallest "
         "complementary cell is hidden too, so that the hidden figure cannot be worked out by "
         "subtraction.|"
         "3. The same patients are often counted by several indicators (closed pathways with a "
-        "national end point are the medians' n, the MDK denominator and the inclusion "
-        "numerator) and, for the nation, in both region bases. Figures that are equal in every "
+        "national end point are the MDK denominator and the inclusion numerator) and, for "
+        "the nation, in both region bases. Figures that are equal in every "
         "period where both are shown are hidden together, and so is a shown figure of "
         "1–{below} that equals a hidden one.",
     ),
