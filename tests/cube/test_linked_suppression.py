@@ -9,18 +9,18 @@ intruder's audit of the public cube must work out nothing at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lofte.catalog import load
-from lofte.core import disclosure, periods
+from lofte.core import disclosure
 from lofte.cube import audit, export
 from lofte.cube import engine as cube_engine
 from lofte.cube.engine import region_parents
 
 from ..svf.engine_helpers import table
+from .test_suppression import reference_groups
 
 PATHWAYS = ["brost", "kolorektal", "prostata"]
 COUNTIES = ["05", "06", "08", "07"]  # three of Sydöst and one of Syd
@@ -82,7 +82,6 @@ def reference_suppression(cube) -> set[tuple]:
     denominators: dict[tuple, int] = {}
     initial: list[tuple] = []
     counts: list[disclosure.Count] = []
-    groups: dict[tuple, set[tuple]] = defaultdict(set)
     for r in rows:
         info = catalog.indicators[r["indicator"]]
         key = tuple(
@@ -97,21 +96,12 @@ def reference_suppression(cube) -> set[tuple]:
         if not (info.additive and info.publishes_n):
             continue
         denominators[key] = den
-        groups[("geo", ind, basis, pathway, treatment, period, region)].add(key)
-        if region in parent:
-            groups[("geo", ind, basis, pathway, treatment, period, parent[region])].add(key)
-        groups[("per", ind, basis, region, pathway, treatment, period)].add(key)
-        if periods.parent(period):
-            groups[("per", ind, basis, region, pathway, treatment, periods.parent(period))].add(key)
-        groups[("trt", ind, basis, region, pathway, period)].add(key)
-        groups[("pw", ind, basis, region, treatment, period)].add(key)
         where = (pathway, treatment, region)
         counts.append(disclosure.Count(key, (ind, "den"), basis, where, period, den))
         if r["numerator"] is not None:
             counts.append(disclosure.Count(key, (ind, "num"), basis, where, period, r["numerator"]))
-    return disclosure.suppress_jointly(
-        denominators, initial, [sorted(g) for g in groups.values()], counts
-    )
+    groups = reference_groups(sorted(denominators), parent)
+    return disclosure.suppress_jointly(denominators, initial, groups, counts)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

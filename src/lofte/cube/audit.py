@@ -606,16 +606,6 @@ def verdict_path(cube: Path) -> Path:
     return cube.with_name(cube.name + ".granskning.json")
 
 
-def _fingerprint(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def audit_stored(cube: Path, catalog: Catalog | None = None) -> AuditResult:
     """The audit of a stored internal cube file's public view, computed once per file content
     and kept beside it (:func:`verdict_path`)."""
@@ -624,8 +614,9 @@ def audit_stored(cube: Path, catalog: Catalog | None = None) -> AuditResult:
     import pyarrow.parquet as pq
 
     from lofte.cube.export import export_table
+    from lofte.svf.reader import sha256_of
 
-    fingerprint = _fingerprint(cube)
+    fingerprint = sha256_of(cube)
     kept = verdict_path(cube)
     try:
         data = json.loads(kept.read_text(encoding="utf-8"))
