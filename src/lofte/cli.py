@@ -233,7 +233,9 @@ def demo(
     public = exports / "SYNTETISK_kub_publik.csv"
     internal = exports / "SYNTETISK_kub_intern.parquet"
     cube = service.read_cube()
-    export.write(cube, public, public=True)
+    from lofte.cube import audit
+
+    export.write(cube, public, public=True, verdict=audit.audit_stored(service.cube_path()))
     export.write(cube, internal, public=False)
     from lofte.core.periods import labels_for
     from lofte.reports.service import write_report
@@ -332,10 +334,13 @@ def export_cube(
         cube = service.read_cube()
     except FileNotFoundError:
         raise fail("det finns ingen kub ännu – kör 'lofte compute' först") from None
+    from lofte.cube import audit
     from lofte.cube.audit import DisclosureError
 
+    # The stored cube's verdict, kept beside it by compute (audited again if it is missing).
+    verdict = audit.audit_stored(service.cube_path()) if public else None
     try:
-        rows = export.write(cube, out_file, public=public, fmt=fmt)
+        rows = export.write(cube, out_file, public=public, fmt=fmt, verdict=verdict)
     except DisclosureError as refused:
         raise fail(f"{refused}; ingen fil skrevs") from None
     kind = "publik" if public else "intern (innehåller undertryckta värden – lämna inte ut)"

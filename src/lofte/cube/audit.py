@@ -282,6 +282,26 @@ def _levels(
     return depth, ancestors, np.array([len(names) + len(extra)])
 
 
+def _pack(
+    key: dict[str, np.ndarray],
+    replace: dict[str, np.ndarray],
+    tag: int,
+    level: np.ndarray | int,
+    role: np.ndarray,
+    sizes: dict[str, int],
+) -> np.ndarray:
+    """One int64 per count naming (tag, level, role, key with ``replace``d columns): a cell's
+    own key with tag 0, a relation's key otherwise."""
+    out = np.full(role.size, tag * 5, dtype=np.int64)
+    out += level
+    out *= 2
+    out += role
+    for k in KEYS:
+        out *= sizes[k]
+        out += replace.get(k, key[k])
+    return out
+
+
 def _relations(
     codes: dict[str, np.ndarray], names: dict[str, list[str]], var: _Variables, catalog: Catalog
 ) -> _Relations:
@@ -310,18 +330,7 @@ def _relations(
     sizes["region"] = int(region[2][0])
     sizes["period"] = int(period[2][0])
 
-    def packed(replace: dict[str, np.ndarray], tag: int, level: np.ndarray | int) -> np.ndarray:
-        out = np.full(cell.size, tag, dtype=np.int64)
-        out = out * 5 + level
-        out = out * 2 + role
-        for k in KEYS:
-            out = out * sizes[k] + replace.get(k, key[k])
-        return out
-
-    def cell_key(replace: dict[str, np.ndarray]) -> np.ndarray:
-        return packed(replace, 0, 0)
-
-    own = cell_key({})
+    own = _pack(key, {}, 0, 0, role, sizes)
     order = np.argsort(own, kind="stable")
     sorted_own = own[order]
 
@@ -331,19 +340,42 @@ def _relations(
         found = sorted_own[at] == wanted
         return np.where(found, order[at], -1)
 
-    rel_keys: list[np.ndarray] = []  # each child's relation
-    parent_keys: list[np.ndarray] = []  # the cell key of that relation's parent
-    rel_vars: list[np.ndarray] = []  # the child
+    # One kind of relation at a time (a dimension and an ancestor step), so that only one
+    # kind's keys are held while they are numbered; relation ids of each kind follow the last.
+    relations: list[np.ndarray] = []
+    variables: list[np.ndarray] = []
+    signs: list[np.ndarray] = []
+    count = 0
 
     def add(tag: int, dim: str, ancestor: np.ndarray, level: np.ndarray | int, ok: np.ndarray):
-        idx = np.flatnonzero(ok)
-        if idx.size == 0:
+        nonlocal count
+        children = np.flatnonzero(ok)
+        if children.size == 0:
             return
-        repl = {dim: np.where(ok, ancestor, 0)}
-        lvl = level if isinstance(level, int) else np.where(ok, level, 0)
-        rel_keys.append(packed(repl, tag, lvl)[idx])
-        parent_keys.append(cell_key(repl)[idx])
-        rel_vars.append(idx)
+        repl = {dim: ancestor[children]}
+        lvl = level if isinstance(level, int) else level[children]
+        sub = {k: v[children] for k, v in key.items()}
+        keys_present, first, rel_id = np.unique(
+            _pack(sub, repl, tag, lvl, role[children], sizes),
+            return_index=True,
+            return_inverse=True,
+        )
+        parent = lookup(_pack(sub, repl, 0, 0, role[children], sizes)[first])
+        # Without its parent's row a relation says nothing usable; a relation without any
+        # unknown member can never give anything.
+        useful = parent >= 0
+        open_rel = np.zeros(keys_present.size, dtype=bool)
+        open_rel[rel_id[~var.known[children]]] = True
+        open_rel[np.flatnonzero(useful)[~var.known[parent[useful]]]] = True
+        useful &= open_rel
+        child_keep = useful[rel_id]
+        kept = np.flatnonzero(useful)
+        renumber = np.full(keys_present.size, -1, dtype=np.int64)
+        renumber[kept] = np.arange(kept.size) + count
+        relations.extend([renumber[rel_id[child_keep]], np.arange(kept.size) + count])
+        variables.extend([children[child_keep], parent[kept]])
+        signs.extend([np.full(int(child_keep.sum()), -1, np.int8), np.ones(kept.size, np.int8)])
+        count += int(kept.size)
 
     for tag, dim, (depth, ancestors, _size) in ((1, "region", region), (2, "period", period)):
         d = depth[key[dim]] if key[dim].size else key[dim]
@@ -358,31 +390,16 @@ def _relations(
         ok = key[dim] != total
         add(tag, dim, np.full(cell.size, total, dtype=np.int64), 0, ok)
 
-    if not rel_keys:
+    if not relations:
         empty = np.zeros(0, dtype=np.int64)
         return _Relations(empty, empty, np.zeros(0, np.int8), 0)
-    child_rel = np.concatenate(rel_keys)
-    children = np.concatenate(rel_vars)
-    parents_of = np.concatenate(parent_keys)
-    keys_present, first, rel_id = np.unique(child_rel, return_index=True, return_inverse=True)
-    parent = lookup(parents_of[first])  # one parent per relation
-    # Without its parent's row a relation says nothing usable; a relation without any unknown
-    # member can never give anything.
-    useful = parent >= 0
-    open_rel = np.zeros(keys_present.size, dtype=bool)
-    open_rel[rel_id[~var.known[children]]] = True
-    open_rel[np.flatnonzero(useful)[~var.known[parent[useful]]]] = True
-    useful &= open_rel
-    child_keep = useful[rel_id]
-    kept = np.flatnonzero(useful)
-    renumber = np.full(keys_present.size, -1, dtype=np.int64)
-    renumber[kept] = np.arange(kept.size)
-    relation = np.concatenate([renumber[rel_id[child_keep]], np.arange(kept.size)])
-    variables = np.concatenate([children[child_keep], parent[kept]])
-    signs = np.concatenate(
-        [np.full(int(child_keep.sum()), -1, np.int8), np.ones(kept.size, np.int8)]
+    # int32 ids (fewer than 2**31 counts and relations) halve the memory of the memberships.
+    return _Relations(
+        np.concatenate(relations).astype(np.int32),
+        np.concatenate(variables).astype(np.int32),
+        np.concatenate(signs),
+        count,
     )
-    return _Relations(relation, variables, signs, int(kept.size))
 
 
 class _Subtraction:
@@ -396,10 +413,10 @@ class _Subtraction:
         n_var = var.cell.size
         # Memberships by relation (to find a relation's unknown member) and by variable (to
         # update the relations of a newly known count).
-        by_rel = np.argsort(rel.relation, kind="stable")
+        by_rel = np.argsort(rel.relation, kind="stable").astype(np.int32)
         self.rel_start = np.searchsorted(rel.relation[by_rel], np.arange(rel.count + 1))
         self.rel_members = by_rel
-        by_var = np.argsort(rel.variable, kind="stable")
+        by_var = np.argsort(rel.variable, kind="stable").astype(np.int32)
         self.var_start = np.searchsorted(rel.variable[by_var], np.arange(n_var + 1))
         self.var_members = by_var
         unknown = ~var.known[rel.variable]
@@ -482,7 +499,7 @@ class _LinkFinder:
         _, self.slice_of_row = compact(rows // sizes[3], None)
         self.n_slices = int(self.slice_of_row.max()) + 1
         n_fam = fam_codes.size
-        self.var_at = np.full((rows.size, n_fam), -1, dtype=np.int64)
+        self.var_at = np.full((rows.size, n_fam), -1, dtype=np.int32)
         self.var_at[self.row, self.family] = np.arange(cell.size)
         self._seen: np.ndarray | None = None
         self._value = var.value
@@ -593,10 +610,16 @@ class DisclosureError(Exception):
         )
 
 
-def require_safe(public: pa.Table, what: str = "kuben", catalog: Catalog | None = None) -> None:
+def require_safe(
+    public: pa.Table,
+    what: str = "kuben",
+    catalog: Catalog | None = None,
+    verdict: AuditResult | None = None,
+) -> None:
     """Raise :class:`DisclosureError` when the audit works out a population of 1–4 from
-    ``public`` (a public view: suppressed cells blank)."""
-    result = audit_table(public, catalog, limit=20)
+    ``public`` (a public view: suppressed cells blank). ``verdict`` is the audit of the same
+    public view where the caller has it (:func:`audit_stored` of the cube it was made from)."""
+    result = verdict if verdict is not None else audit_table(public, catalog, limit=20)
     if not result.ok:
         raise DisclosureError(result, what)
 

@@ -62,11 +62,18 @@ def export_table(cube: pa.Table, public: bool) -> pa.Table:
     return table.set_column(table.column_names.index("region_basis"), "region_basis", basis)
 
 
-def write(cube: pa.Table, out: Path, public: bool, fmt: str | None = None) -> int:
+def write(
+    cube: pa.Table,
+    out: Path,
+    public: bool,
+    fmt: str | None = None,
+    verdict: audit.AuditResult | None = None,
+) -> int:
     """Write the cube to ``out`` in ``fmt`` (default from the suffix); returns the row count.
 
     A public file is written only when the disclosure audit finds nothing to work out
-    (:class:`lofte.cube.audit.DisclosureError` otherwise)."""
+    (:class:`lofte.cube.audit.DisclosureError` otherwise); ``verdict`` is the stored cube's
+    audit (:func:`lofte.cube.audit.audit_stored`) when ``cube`` is that file, read unchanged."""
     fmt = (fmt or out.suffix.lstrip(".") or "csv").lower()
     if fmt not in FORMATS:
         raise ValueError(f"okänt format: {fmt} (välj {', '.join(FORMATS)})")
@@ -74,7 +81,7 @@ def write(cube: pa.Table, out: Path, public: bool, fmt: str | None = None) -> in
     if public:
         # The publication gate (SPEC §7): nothing is written when an intruder could work out a
         # population of 1–4 from the file.
-        audit.require_safe(table, what=out.name)
+        audit.require_safe(table, what=out.name, verdict=verdict)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     if fmt == "parquet":
