@@ -41,6 +41,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lofte import config
+from lofte.faults import OperatorError
 from lofte.svf import store
 from lofte.svf.models import Delivery
 from lofte.svf.reader import DeliveryFile, DeliveryFileError, read_delivery, sha256_of
@@ -81,15 +82,35 @@ def import_delivery(
     user: str = "",
     progress: Progress | None = None,
     today: dt.date | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Delivery:
     """Import one SVF delivery file from county ``region`` (see the module docstring).
 
     ``window_from``/``window_to`` are the coverage window (default: the first and last event
     date); events outside a given window are errors. ``progress(done, total)`` is called as the
     import advances. Raises ``ValueError`` for an unknown region, an inverted window or one that
-    ends in the future, and
-    :class:`DeliveryError` (or :class:`DeliveryRefused`) when the delivery cannot be imported.
+    ends in the future,
+    :class:`DeliveryError` (or :class:`DeliveryRefused`) when the delivery cannot be imported, and
+    :class:`~lofte.faults.OperatorError` when the home stays busy with another writer
+    (``on_wait`` is told when the import has to wait for it, :mod:`lofte.locking`) or the
+    pseudonym key is missing.
     """
+    from lofte.locking import writer_lock
+
+    with writer_lock("importen", notify=on_wait):
+        config.pseudonym_key()  # a missing key stops the import before any work
+        return _import_delivery(path, region, window_from, window_to, user, progress, today)
+
+
+def _import_delivery(
+    path: Path | str,
+    region: str,
+    window_from: dt.date | None,
+    window_to: dt.date | None,
+    user: str,
+    progress: Progress | None,
+    today: dt.date | None,
+) -> Delivery:
     from lofte.catalog import load
 
     path = Path(path)
@@ -224,7 +245,7 @@ def _guarded(step: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """
     try:
         return func(*args, **kwargs)
-    except (DeliveryError, DeliveryFileError):
+    except (DeliveryError, DeliveryFileError, OperatorError):
         raise
     except Exception as exc:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
@@ -246,6 +267,12 @@ def _identical_active(
     if window_from not in (None, candidate.window_from):
         return None
     if window_to not in (None, candidate.window_to):
+        return None
+    from lofte.svf import integrity
+
+    if integrity.problems([candidate]):
+        # Its event file is missing or damaged: importing the file again is the remedy (the new
+        # delivery supersedes the damaged one), not a no-op.
         return None
     return candidate
 
@@ -642,9 +669,11 @@ def _reject(
 
 
 def _register(delivery: Delivery, events_file: Path, covered: list[Delivery]) -> None:
-    """Point the delivery at its event file and supersede the deliveries it covers."""
+    """Point the delivery at its event file, with the file's hash and size as written, and
+    supersede the deliveries it covers."""
     delivery.events_path = store.relative_path(events_file)
-    delivery.save(update_fields=["events_path"])
+    delivery.events_sha256, delivery.events_bytes = store.file_digest(events_file)
+    delivery.save(update_fields=["events_path", "events_sha256", "events_bytes"])
     if covered:
         Delivery.objects.filter(pk__in=[d.pk for d in covered]).update(
             status=Delivery.Status.SUPERSEDED, superseded_by=delivery

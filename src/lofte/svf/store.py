@@ -12,6 +12,7 @@ Paths are computed at call time from :mod:`lofte.config`, never at import time, 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import uuid
 from pathlib import Path
@@ -59,6 +60,31 @@ def absolute_path(events_path: str) -> Path:
 
 def file_name(delivery_id: int, sha256: str) -> str:
     return f"delivery-{delivery_id:06d}-{sha256[:12]}.parquet"
+
+
+#: Read size for hashing: large enough that hashlib releases the GIL and the loop costs nothing.
+_HASH_CHUNK = 1 << 20
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and size in bytes of a file, read in chunks (never whole into memory)."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb", buffering=0) as fh:
+        buffer = bytearray(_HASH_CHUNK)
+        view = memoryview(buffer)
+        while True:
+            read = fh.readinto(buffer)
+            if not read:
+                break
+            digest.update(view[:read])
+            size += read
+    return digest.hexdigest(), size
+
+
+def is_temporary(path: Path) -> bool:
+    """A file an interrupted write left behind (never registered, never read)."""
+    return path.name.startswith(_TMP_PREFIX)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -128,7 +154,8 @@ def active_event_files() -> list[Path]:
 
 
 def unregistered_files() -> list[Path]:
-    """Files in the event store that no delivery points at (left behind by a crash)."""
+    """Files in the event store that no delivery points at (left behind by a crash), temporary
+    files included."""
     from lofte.svf.models import Delivery
 
     registered = {
