@@ -45,17 +45,21 @@ def test_a_second_writer_is_refused_or_waits_with_a_message(home):
     holder = _hold_lock(home, 30)
     try:
         assert "importen (process" in (locking.holder() or "")
-        with pytest.raises(faults.OperatorError) as refused:
-            with locking.writer_lock("beräkningen", wait=0):
-                pass
+        with (
+            pytest.raises(faults.OperatorError) as refused,
+            locking.writer_lock("beräkningen", wait=0),
+        ):
+            pass
         assert "LOFTE_HOME används av importen (process" in str(refused.value)
         assert "Ingenting har ändrats" in str(refused.value)
 
         heard: list[str] = []
         started = time.monotonic()
-        with pytest.raises(faults.OperatorError) as gave_up:
-            with locking.writer_lock("beräkningen", wait=0.5, notify=heard.append):
-                pass
+        with (
+            pytest.raises(faults.OperatorError) as gave_up,
+            locking.writer_lock("beräkningen", wait=0.5, notify=heard.append),
+        ):
+            pass
         assert time.monotonic() - started >= 0.5
         assert heard and "väntar" in heard[0]
         assert "gav upp" in str(gave_up.value)
@@ -83,9 +87,8 @@ def test_a_waiting_writer_gets_the_lock_when_the_holder_ends(home):
 
 def test_the_lock_is_reentrant_in_a_process(home):
     with locking.writer_lock("demon", wait=0):
-        with locking.writer_lock("importen", wait=0):
-            with locking.writer_lock("beräkningen", wait=0):
-                pass
+        with locking.writer_lock("importen", wait=0), locking.writer_lock("beräkningen", wait=0):
+            pass
         # still held by this process: another process would have to wait
         proc = subprocess.run(
             [
