@@ -198,7 +198,7 @@ def _import_delivery(
     flags, fingerprints = _guarded("kvalitetskontroll", _flag_warnings, events, catalog, region)
     report(4)
 
-    warnings = _ignored_column_warnings(delivery_file) + duplicates + flags
+    warnings = _ignored_column_warnings(delivery_file) + result.warnings + duplicates + flags
     warnings.sort(key=lambda issue: issue.line or 0)
     delivery = _store(
         events,
