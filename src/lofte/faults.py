@@ -11,9 +11,10 @@ line with it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -65,9 +66,26 @@ def explain(exc: BaseException) -> str | None:
             )
         if "unable to open database" in text:
             return f"databasen kan inte öppnas (finns LOFTE_HOME och får den skrivas?). {_NOTHING}"
-    if isinstance(exc, OSError) and "no space left" in text:
+    if "no space left on device" in text:  # DuckDB, pyarrow: their own exception types
         return f"disken är full. {_NOTHING}"
+    if "read-only file system" in text:
+        return f"filsystemet är skrivskyddat. {_NOTHING}"
     return None
+
+
+@contextlib.contextmanager
+def operator_faults() -> Iterator[None]:
+    """Turn an operator fault raised inside into :class:`OperatorError` (for the services, so
+    that the command line, the desk's jobs and the tests all see the same Swedish message)."""
+    try:
+        yield
+    except OperatorError:
+        raise
+    except Exception as exc:
+        message = explain(exc)
+        if message is None:
+            raise
+        raise OperatorError(message) from None
 
 
 def guarded(run: Callable[[], T]) -> T:

@@ -64,10 +64,11 @@ def compute(
     (:mod:`lofte.commit`).
     """
     from lofte import commit
+    from lofte.faults import operator_faults
     from lofte.locking import writer_lock
     from lofte.svf import integrity
 
-    with writer_lock("beräkningen", notify=on_wait):
+    with operator_faults(), writer_lock("beräkningen", notify=on_wait):
         commit.recover()
         active = list(
             Delivery.objects.filter(status=Delivery.Status.ACTIVE)

@@ -41,7 +41,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lofte import config
-from lofte.faults import OperatorError
+from lofte.faults import OperatorError, explain, operator_faults
 from lofte.svf import store
 from lofte.svf.models import Delivery
 from lofte.svf.reader import DeliveryFile, DeliveryFileError, read_delivery, sha256_of
@@ -97,7 +97,7 @@ def import_delivery(
     """
     from lofte.locking import writer_lock
 
-    with writer_lock("importen", notify=on_wait):
+    with operator_faults(), writer_lock("importen", notify=on_wait):
         config.pseudonym_key()  # a missing key stops the import before any work
         return _import_delivery(path, region, window_from, window_to, user, progress, today)
 
@@ -248,6 +248,9 @@ def _guarded(step: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     except (DeliveryError, DeliveryFileError, OperatorError):
         raise
     except Exception as exc:
+        fault = explain(exc)
+        if fault is not None:
+            raise OperatorError(fault) from None
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{type(exc).__name__} i {Path(frame.filename).name}:{frame.lineno}"
     logger.error("SVF-import: internt fel vid %s (%s)", step, where)
