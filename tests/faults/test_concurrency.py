@@ -34,8 +34,8 @@ def test_two_computes_at_once_one_pausing_while_it_writes(files, new_home, refer
         home.ok(*import_args(files, region))
     first = home.start("compute", inject=PAUSE_IN_WRITE)
     second = home.start("compute")
-    out1, err1 = first.communicate(timeout=180)
-    out2, err2 = second.communicate(timeout=180)
+    _, err1 = first.communicate(timeout=180)
+    _, err2 = second.communicate(timeout=180)
     assert (first.returncode, second.returncode) == (0, 0), (err1, err2)
     assert "Traceback" not in err1 + err2
     assert "väntar" in err1 + err2
