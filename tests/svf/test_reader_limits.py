@@ -226,3 +226,13 @@ def test_an_enhet_not_shaped_like_an_hsa_id_is_a_warning(tmp_path, pnr):
     assert result.ok
     assert [(w.line, w.column, w.code) for w in result.warnings] == [(2, "enhet", "hsa_id")]
     assert "3 rader" in result.warnings[0].reason
+
+
+def test_a_formula_without_a_saved_value_is_located(tmp_path, pnr):
+    cells = "".join(inline(v) for v in rows_of(pnr, 1)[0][:5])
+    path = package(
+        tmp_path / "formel.xlsx",
+        header_row() + f'<row r="2">{cells}<c r="F2"><f>CONCATENATE("SE","1")</f></c></row>',
+    )
+    message = refused(path, "formel utan sparat värde")
+    assert "rad 2, cell F2" in message

@@ -819,6 +819,7 @@ _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _ROW = f"{{{_MAIN_NS}}}row"
 _CELL = f"{{{_MAIN_NS}}}c"
 _VALUE = f"{{{_MAIN_NS}}}v"
+_FORMULA = f"{{{_MAIN_NS}}}f"
 _INLINE = f"{{{_MAIN_NS}}}is"
 _TEXT = f"{{{_MAIN_NS}}}t"
 _RUN = f"{{{_MAIN_NS}}}r"
@@ -862,6 +863,15 @@ def _is_date_format(code: str | None) -> bool:
 
 def _is_timedelta_format(code: str | None) -> bool:
     return code is not None and _FORMAT_TIMEDELTA.search(code.split(";")[0]) is not None
+
+
+def _letters(index: int) -> str:
+    """The column letters of a 1-based column index (``28`` → ``AB``)."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _column_index(letters: str) -> int:
@@ -1063,6 +1073,16 @@ def _xlsx_rows_fast(path: Path, bounds: Limits | None = None) -> Iterable[tuple[
                     else:
                         raw = cell.findtext(_VALUE) or None
                         if raw is None:
+                            if cell.find(_FORMULA) is not None:
+                                # openpyxl would read it as empty: a "missing value" that is
+                                # really a formula Excel never calculated and saved.
+                                raise DeliveryFileError(
+                                    f"rad {row_number}, cell {reference or _letters(column)}: "
+                                    "cellen "
+                                    "innehåller en formel utan sparat värde; öppna filen i "
+                                    "Excel, spara den och leverera igen (eller klistra in "
+                                    "värdena)"
+                                )
                             text = None
                         elif kind == "n":
                             style: Any = cell.get("s", 0)
