@@ -236,3 +236,20 @@ def test_a_formula_without_a_saved_value_is_located(tmp_path, pnr):
     )
     message = refused(path, "formel utan sparat värde")
     assert "rad 2, cell F2" in message
+
+
+def test_rows_are_counted_across_chunk_boundaries(monkeypatch):
+    import io
+
+    monkeypatch.setattr(reader, "_PART_CHUNK", 7)
+    data = b"<sheetData>" + b'<row r="1"><c/></row><row><c/></row>' * 50 + b"<rowBreaks/>"
+    part = reader._BoundedPart(io.BytesIO(data), "sheet", reader.Limits(max_xml_run=1 << 16))
+    assert reader._count_rows(part) == 100
+
+
+def test_too_many_rows_are_found_without_parsing(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "XLSX_MAX_SHEET_ROWS", 50)
+    rows = "".join(f"<row><c><v>{i}</v></c></row>" for i in range(60))
+    path = package(tmp_path / "rader.xlsx", header_row() + rows)
+    monkeypatch.setattr(reader, "_collect_rows", lambda *a, **k: 1 / 0)
+    refused(path, "fler än Excels 50 rader")
