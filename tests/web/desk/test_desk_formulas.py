@@ -39,3 +39,25 @@ def test_list_csv_neutralises_a_formula_file_name(client, coordinator, tmp_path,
     assert rows and {r["Fil"] for r in rows} == {"'" + EVIL_NAME}
     assert all(not value.startswith("=") for r in rows for value in r.values())
     assert rows[0]["Rad"] == "5"  # numbers stay as they were
+
+
+def test_a_compute_job_on_a_damaged_store_fails_with_the_reason(
+    client, statistician, tmp_path, make_personnummer, django_capture_on_commit_callbacks
+):
+    from lofte import config
+    from lofte.web.desk.models import Job
+
+    path = write_csv(tmp_path / "bra.csv", good_rows(make_personnummer))
+    delivery = import_delivery(
+        path, HOME_REGION, dt.date(2024, 1, 1), dt.date(2024, 12, 31), today=dt.date(2025, 6, 30)
+    )
+    events = config.home() / delivery.events_path
+    events.write_bytes(events.read_bytes()[:-10])  # truncated
+    client.force_login(statistician)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("desk:operations"), {"what": "compute"})
+    job = Job.objects.get(kind="compute")
+    assert job.status == Job.Status.FAILED
+    assert job.message.startswith("Kunde inte slutföras: händelselagret stämmer inte")
+    assert f"leverans {delivery.pk}" in job.message and "Internt fel" not in job.message
+    assert not cube_service.cube_path().exists()
