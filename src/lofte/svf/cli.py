@@ -258,6 +258,8 @@ def show_delivery(delivery_id: int, as_json: bool = False) -> None:
             "superseded_by": delivery.superseded_by_id,
             "file_name": delivery.file_name,
             "sha256": delivery.sha256,
+            "events_sha256": delivery.events_sha256,
+            "events_bytes": delivery.events_bytes,
             "rows_read": delivery.rows_read,
             "rows_stored": delivery.rows_stored,
             "duplicates_dropped": delivery.duplicates_dropped,

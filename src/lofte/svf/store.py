@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lofte import config
+from lofte.commit import TMP_PREFIX, fsync_dir
 
 #: The event-store row (docs/contracts.md).
 EVENT_SCHEMA = pa.schema(
@@ -40,7 +41,7 @@ EVENT_SCHEMA = pa.schema(
 SORT_KEYS = ("patient", "pathway", "event_date")
 
 _EVENTS_DIR = "events"
-_TMP_PREFIX = ".tmp-"
+_TMP_PREFIX = TMP_PREFIX
 
 
 def events_dir() -> Path:
@@ -82,25 +83,6 @@ def file_digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def is_temporary(path: Path) -> bool:
-    """A file an interrupted write left behind (never registered, never read)."""
-    return path.name.startswith(_TMP_PREFIX)
-
-
-def _fsync_dir(directory: Path) -> None:
-    # Make the rename itself durable; not possible (nor needed) on every platform.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_events(table: pa.Table, name: str) -> Path:
     """Write ``table`` (the event schema, already sorted) as ``events/<name>``, atomically.
 
@@ -129,7 +111,7 @@ def write_events(table: pa.Table, name: str) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(directory)
+    fsync_dir(directory)
     return final
 
 
@@ -137,7 +119,7 @@ def remove_events(path: Path) -> None:
     """Delete an event file that did not get registered (missing files are fine)."""
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def active_event_files() -> list[Path]:
