@@ -203,3 +203,16 @@ def test_compute_leaves_no_temporary_files(two):
     ]
     assert leftovers == []
     assert not commit.pending()
+
+
+def test_an_import_stops_on_a_truncated_file_of_another_region(two, tmp_path, people):
+    first, second = two
+    path = _path(second)
+    path.write_bytes(path.read_bytes()[:-50])
+    rows = [row for p in people[:2] for row in pathway_rows(p, "2024-05-01", region="05")]
+    with pytest.raises(integrity.StoreIntegrityError) as caught:
+        run(write_csv(tmp_path / "c.csv", rows), region="05")
+    message = str(caught.value)
+    assert "importen avbröts och ingenting har lagrats" in message
+    assert f"leverans {second.pk} (region 06" in message
+    assert Delivery.objects.count() == 2

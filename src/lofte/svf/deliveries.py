@@ -446,11 +446,17 @@ def _flag_warnings(events: pa.Table, catalog: Any, region: str) -> tuple[list[Is
     Other regions' active deliveries take part as context, so that a patient transferred from
     another region (who has a start there) is not reported as an orphan here.
     """
+    from lofte.svf import integrity
     from lofte.svf.engine import FLAG_LABELS_SV
 
-    others = Delivery.objects.filter(status=Delivery.Status.ACTIVE).exclude(region=region)
-    files = [config.home() / d.events_path for d in others if d.events_path]
-    files = [p for p in files if p.exists()]
+    others = list(
+        Delivery.objects.filter(status=Delivery.Status.ACTIVE)
+        .exclude(region=region)
+        .exclude(events_path="")
+    )
+    # Missing, truncated or swapped context files (cheap: no hashing here; compute hashes all).
+    integrity.verify(others, hash_files=False, action="importen")
+    files = [config.home() / d.events_path for d in others]
     for stale in set(_FINGERPRINTS) - {str(p.resolve()) for p in files}:
         _FINGERPRINTS.pop(stale, None)
     flags, fingerprints = _quality_flags(events, catalog, files)

@@ -68,8 +68,9 @@ def _expected(delivery: Delivery) -> tuple[Path, str]:
     return path, display_path(path)
 
 
-def _check_one(delivery: Delivery) -> Problem | None:
-    """The first thing wrong with one delivery's event file, or None."""
+def _check_one(delivery: Delivery, hash_files: bool = True) -> Problem | None:
+    """The first thing wrong with one delivery's event file, or None (without ``hash_files``
+    only presence and size are checked)."""
     path, shown = _expected(delivery)
 
     def problem(reason: str) -> Problem:
@@ -88,6 +89,8 @@ def _check_one(delivery: Delivery) -> Problem | None:
             f"filen är {size} byte men registrerades med {delivery.events_bytes} byte "
             "(avkortad eller utbytt)"
         )
+    if not hash_files:
+        return None
     try:
         sha, _ = store.file_digest(path)
     except OSError as exc:
@@ -107,25 +110,33 @@ def _check_one(delivery: Delivery) -> Problem | None:
     return None
 
 
-def problems(deliveries: Sequence[Delivery]) -> list[Problem]:
+def problems(deliveries: Sequence[Delivery], hash_files: bool = True) -> list[Problem]:
     """What is wrong with the event files of ``deliveries`` (in their order)."""
     todo = [d for d in deliveries if d.events_path]
     if not todo:
         return []
-    with ThreadPoolExecutor(max_workers=min(_HASH_THREADS, len(todo))) as pool:
-        found = list(pool.map(_check_one, todo))
+    if not hash_files:
+        found = [_check_one(d, hash_files=False) for d in todo]
+    else:
+        with ThreadPoolExecutor(max_workers=min(_HASH_THREADS, len(todo))) as pool:
+            found = list(pool.map(_check_one, todo))
     return [p for p in found if p is not None]
 
 
-def verify(deliveries: Sequence[Delivery]) -> None:
-    """Raise :class:`StoreIntegrityError` unless every event file is as registered."""
-    found = problems(deliveries)
+def verify(
+    deliveries: Sequence[Delivery], *, hash_files: bool = True, action: str = "beräkningen"
+) -> None:
+    """Raise :class:`StoreIntegrityError` unless every event file is as registered (``action``
+    names what stops: compute, whose previous cube then stays, or an import)."""
+    found = problems(deliveries, hash_files=hash_files)
     if not found:
         return
     lines = "\n".join(f"  - {p.message()}" for p in found)
+    kept = (
+        "och den förra kuben är orörd" if action == "beräkningen" else "och ingenting har lagrats"
+    )
     raise StoreIntegrityError(
-        "händelselagret stämmer inte med databasen, så beräkningen avbröts och den förra "
-        f"kuben är orörd:\n{lines}\n"
+        f"händelselagret stämmer inte med databasen, så {action} avbröts {kept}:\n{lines}\n"
         "Importera de berörda leveranserna på nytt (eller återställ filerna från "
         "säkerhetskopian) och kör 'lofte check'."
     )
