@@ -182,3 +182,20 @@ def test_escape_text_shows_control_characters():
         "a\\x1b[31mröd\\x07\\x00\\r\\nb\\x9b"
     )
     assert faults.escape_text("Östergötland – leverans.csv") == "Östergötland – leverans.csv"
+
+
+def test_a_read_only_home_starts_without_the_setup_lock(home, monkeypatch):
+    real_open = os.open
+
+    def read_only(path, flags, *args):  # type: ignore[no-untyped-def]
+        if str(path).endswith((locking.SETUP_LOCK, locking.WRITER_LOCK)):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", read_only)
+    with locking.setup_lock():
+        pass  # reading commands still start
+    # A writer cannot: the operator is told the file system is read-only.
+    with pytest.raises(OSError) as caught, locking.writer_lock("importen", wait=0):
+        pass
+    assert "skrivskyddat" in (faults.explain(caught.value) or "")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import logging
 import os
@@ -64,7 +65,11 @@ def _describe(what: str) -> str:
 
 @contextlib.contextmanager
 def _flock(
-    name: str, what: str, wait: float, notify: Callable[[str], None] | None
+    name: str,
+    what: str,
+    wait: float,
+    notify: Callable[[str], None] | None,
+    optional: bool = False,
 ) -> Iterator[None]:
     path = config.home() / name
     key = str(path)
@@ -76,7 +81,14 @@ def _flock(
             finally:
                 _held[key] -= 1
             return
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            if optional and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                # A read-only home: nobody can write it, so there is nothing to serialise.
+                yield
+                return
+            raise
         try:
             _acquire(fd, path, what, wait, notify)
             with contextlib.suppress(OSError):
@@ -135,8 +147,9 @@ def writer_lock(
 
 
 def setup_lock() -> contextlib.AbstractContextManager[None]:
-    """Serialise the start-up of a home (migrations) between processes."""
-    return _flock(SETUP_LOCK, "starten", max(lock_wait(), 60.0), None)
+    """Serialise the start-up of a home (migrations) between processes; a read-only home
+    (where the lock file cannot be opened for writing) starts without it."""
+    return _flock(SETUP_LOCK, "starten", max(lock_wait(), 60.0), None, optional=True)
 
 
 def holder() -> str | None:
