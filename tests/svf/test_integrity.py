@@ -206,7 +206,7 @@ def test_compute_leaves_no_temporary_files(two):
 
 
 def test_an_import_stops_on_a_truncated_file_of_another_region(two, tmp_path, people):
-    first, second = two
+    _, second = two
     path = _path(second)
     path.write_bytes(path.read_bytes()[:-50])
     rows = [row for p in people[:2] for row in pathway_rows(p, "2024-05-01", region="05")]
