@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 
 import pytest
@@ -26,6 +27,15 @@ def test_quick_demo_writes_cube_report_and_working_demo_accounts(lofte_home):
     assert result.exit_code == 0, result.output
     assert "syntetisk" in result.output.lower()
     assert service.cube_path().is_file()
+    assert "ingen population på 1–4 personer kan härledas" in " ".join(result.output.split())
+
+    # The intruder's audit of the published CSV finds nothing to work out (SPEC §7).
+    public = lofte_home / "export" / "SYNTETISK_kub_publik.csv"
+    audited = CliRunner().invoke(app, ["audit", "disclosure", str(public), "--format", "json"])
+    assert audited.exit_code == 0, audited.output
+    found = json.loads(audited.output)
+    assert found["cells"] > 100_000 and found["suppressed"] > 0
+    assert (found["derived"], found["leaks"]) == (0, 0)
 
     reports = store.list_reports()
     assert [r.healthcare_region for r in reports] == ["sydost"]

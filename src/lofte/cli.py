@@ -27,6 +27,8 @@ app = typer.Typer(
 import_app = typer.Typer(help="Importera leveranser och aggregat.", no_args_is_help=True)
 export_app = typer.Typer(help="Exportera indikatorkuben.", no_args_is_help=True)
 catalog_app = typer.Typer(help="Visa katalogerna (regioner, vårdförlopp, indikatorer).")
+audit_app = typer.Typer(help="Granska en kub som en inkräktare skulle.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(catalog_app, name="catalog")
@@ -65,6 +67,7 @@ STAGES_SV = {
     "cells": "Beräknar indikatorer",
     "suppression": "Röjandekontroll",
     "write": "Sparar kuben",
+    "audit": "Granskar röjandeskyddet",
 }
 
 
@@ -88,6 +91,21 @@ def run_compute() -> None:
         f"Beräknat: {run.instances} vårdförlopp, {run.cells} celler → "
         f"{config.home() / run.cube_path}"
     )
+    from lofte.cube import audit
+
+    found = audit.audit_stored(service.cube_path())  # kept beside the cube by compute
+    if found.ok:
+        out.print(
+            f"Röjandekontroll: ingen population på 1–4 personer kan härledas ur den publika "
+            f"kuben ({found.suppressed} av {found.cells} celler undertryckta; granskad på "
+            f"{found.seconds:.1f} s)"
+        )
+    else:
+        raise fail(
+            f"den publika kuben läcker: {found.leak_count} undertryckta antal på 1–4 personer "
+            f"kan härledas (först: {found.leaks[0].describe()}); inget publiceras – "
+            "kör 'lofte audit disclosure' på en export för detaljer"
+        )
 
 
 @app.command()
@@ -318,9 +336,69 @@ def export_cube(
         cube = service.read_cube()
     except FileNotFoundError:
         raise fail("det finns ingen kub ännu – kör 'lofte compute' först") from None
-    rows = export.write(cube, out_file, public=public, fmt=fmt)
+    from lofte.cube.audit import DisclosureError
+
+    try:
+        rows = export.write(cube, out_file, public=public, fmt=fmt)
+    except DisclosureError as refused:
+        raise fail(f"{refused}; ingen fil skrevs") from None
     kind = "publik" if public else "intern (innehåller undertryckta värden – lämna inte ut)"
     out.print(f"Skrev {rows} celler ({kind}) till {out_file}")
+
+
+@audit_app.command("disclosure")
+def audit_disclosure(
+    file: Annotated[Path, typer.Argument(help="En kub som CSV eller Parquet (SPEC §8)")],
+    show: Annotated[int, typer.Option("--show", help="Antal härledda celler att lista")] = 20,
+    fmt: Annotated[str, typer.Option("--format", help="text eller json")] = "text",
+) -> None:
+    """Röjandekontroll av en publicerad kub: vad kan en inkräktare räkna ut? (SPEC §7)
+
+    Härleder undertryckta antal genom subtraktion i varje additiv grupp (geografi, period,
+    behandling, vårdförlopp, per regiontillhörighet) och genom länkade serier, och listar varje
+    population på 1–4 personer som går att räkna ut. Exit 1 när någon finns."""
+    import json
+
+    from lofte.cube import audit
+
+    if not file.is_file():
+        raise fail(f"filen {_shown(file)} finns inte")
+    try:
+        found = audit.audit_file(file, limit=max(show, 0))
+    except (audit.CubeFileError, ValueError, OSError) as bad:
+        raise fail(f"{_shown(file)} kan inte läsas som en kub: {bad}") from None
+    if fmt == "json":
+        print(
+            json.dumps(
+                {
+                    "file": file.name,
+                    "cells": found.cells,
+                    "suppressed": found.suppressed,
+                    "derived": found.derived,
+                    "leaks": found.leak_count,
+                    "first_leaks": [vars(leak) for leak in found.leaks],
+                    "seconds": round(found.seconds, 3),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        out.print(
+            f"{found.cells} celler, {found.suppressed} undertryckta; en inkräktare kan räkna ut "
+            f"{found.derived} undertryckta antal, varav {found.leak_count} populationer på "
+            f"1–4 personer ({found.seconds:.1f} s).",
+            highlight=False,
+        )
+        for leak in found.leaks:
+            out.print(f"  {leak.describe()}", highlight=False, markup=False)
+    if not found.ok:
+        raise typer.Exit(code=1)
+
+
+def _shown(path: Path) -> str:
+    """A file name as it may be printed: control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
 
 
 @catalog_app.command("show")

@@ -14,10 +14,28 @@ from pathlib import Path
 
 from lofte.faults import OperatorError
 
+#: The package's own directory: state (keys, database) must never be created inside it, where
+#: it would be committed and shipped in the wheel.
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class HomeError(RuntimeError):
+    """LOFTE_HOME would be inside the program's own files."""
+
 
 def home() -> Path:
-    """The installation's state directory, created on first use."""
+    """The installation's state directory, created on first use.
+
+    Refused inside the package: a command run in a source folder without ``LOFTE_HOME`` (for
+    example ``django-admin makemessages`` in an app) once created ``./var/secret/django.key``
+    there, and it was committed.
+    """
     path = Path(os.environ.get("LOFTE_HOME", "./var")).resolve()
+    if path == PACKAGE_DIR or PACKAGE_DIR in path.parents:
+        raise HomeError(
+            f"LOFTE_HOME ({path}) ligger i programmets egen katalog; sätt LOFTE_HOME till en "
+            "katalog utanför källkoden, t.ex. export LOFTE_HOME=/tmp/lofte"
+        )
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lofte.core import disclosure
 from lofte.core.disclosure import primary, secondary, suppress, unsafe_groups
 
 Key = tuple[str, ...]
@@ -236,3 +237,73 @@ def test_suppress_is_primary_then_secondary(
     denominators, _, groups = case
     initial = {key for key, n in denominators.items() if primary(n)}
     assert suppress(denominators, groups) == secondary(denominators, initial, groups)
+
+
+# --- linked counts (SPEC §7: the same population under several indicators or bases) ---------
+
+
+def _counts(series: str, basis: str, values: dict[str, tuple[int, bool]]):
+    """Counts of one series in one slice, by period: (value, hidden)."""
+    return [
+        disclosure.Count((series, basis, p), (series, "den"), basis, ("brost", "alla", "05"), p, v)
+        for p, (v, _hidden) in values.items()
+    ]
+
+
+def test_linked_series_share_their_suppression():
+    mdk = _counts("mdk", "bostad", {"2024-01": (4, True), "2024-02": (11, False)})
+    incl = _counts("inkl", "bostad", {"2024-01": (4, False), "2024-02": (11, False)})
+    hidden = {("mdk", "bostad", "2024-01")}
+    assert disclosure.linked_cells([*mdk, *incl], hidden) == {("inkl", "bostad", "2024-01")}
+
+
+def test_series_that_differ_where_both_are_shown_are_not_linked():
+    a = _counts("a", "bostad", {"2024-01": (7, True), "2024-02": (11, False)})
+    b = _counts("b", "bostad", {"2024-01": (9, False), "2024-02": (12, False)})
+    assert disclosure.linked_cells([*a, *b], {("a", "bostad", "2024-01")}) == set()
+
+
+def test_a_small_shown_count_equal_to_a_hidden_one_is_hidden_without_evidence():
+    a = _counts("a", "bostad", {"2024-01": (3, True)})
+    b = _counts("b", "bostad", {"2024-01": (3, False)})
+    assert disclosure.linked_cells([*a, *b], {("a", "bostad", "2024-01")}) == {
+        ("b", "bostad", "2024-01")
+    }
+    # ... but not a large one: without evidence an intruder cannot tell them apart.
+    c = _counts("c", "bostad", {"2024-01": (8, True)})
+    d = _counts("d", "bostad", {"2024-01": (8, False)})
+    assert disclosure.linked_cells([*c, *d], {("c", "bostad", "2024-01")}) == set()
+
+
+def test_the_same_series_links_across_bases_other_series_only_within_one():
+    same = _counts("a", "avslutande", {"2024-01": (6, True), "2024-02": (9, False)})
+    other_basis = _counts("a", "bostad", {"2024-01": (6, False), "2024-02": (9, False)})
+    assert disclosure.linked_cells([*same, *other_basis], {("a", "avslutande", "2024-01")}) == {
+        ("a", "bostad", "2024-01")
+    }
+    crossed = _counts("b", "bostad", {"2024-01": (6, False), "2024-02": (9, False)})
+    assert disclosure.linked_cells([*same, *crossed], {("a", "avslutande", "2024-01")}) == set()
+
+
+def test_joint_suppression_alternates_until_stable():
+    # A primary cell of 3 in the MDK series; its complement (the county of 6) is linked to an
+    # inclusion count, which must follow, and then the inclusion group needs its own complement.
+    dens = {
+        ("mdk", "05"): 3,
+        ("mdk", "06"): 6,
+        ("mdk", "08"): 20,
+        ("mdk", "sydost"): 29,
+        ("inkl", "05"): 3,
+        ("inkl", "06"): 6,
+        ("inkl", "08"): 21,
+        ("inkl", "sydost"): 30,
+    }
+    groups = [[(s, r) for r in ("05", "06", "08", "sydost")] for s in ("mdk", "inkl")]
+    counts = [
+        disclosure.Count(k, (k[0], "den"), "bostad", ("brost", "alla", k[1]), "2024", v)
+        for k, v in dens.items()
+    ]
+    hidden = disclosure.suppress_jointly(dens, [("mdk", "05"), ("inkl", "05")], groups, counts)
+    assert hidden == {("mdk", "05"), ("mdk", "06"), ("inkl", "05"), ("inkl", "06")}
+    for group in groups:
+        assert sum(1 for k in group if k in hidden) != 1

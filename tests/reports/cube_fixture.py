@@ -144,8 +144,25 @@ def table() -> pa.Table:
     )
 
 
+def published() -> pa.Table:
+    """The cube as the engine would store it for publishing: Kalmar's 3 could be worked out as
+    Sydöst minus the other two counties, so Jönköping's cells of that half are hidden too
+    (secondary suppression, SPEC §7)."""
+    out = rows()
+    for r in out:
+        if r["region"] == "06" and r["period"] == PERIOD and r["region_basis"] == "bostad":
+            r["suppressed"] = True
+    t = pa.Table.from_pylist(out)
+    return t.set_column(
+        t.schema.get_field_index("region_basis"),
+        "region_basis",
+        pa.array(t.column("region_basis").to_pylist(), pa.string()),
+    )
+
+
 def write(path) -> pa.Table:
-    t = table()
+    """Write the cube that passes the publication gate (:func:`published`)."""
+    t = published()
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(t, path)
     return t

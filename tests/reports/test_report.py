@@ -265,3 +265,21 @@ def test_file_names_follow_spec_section_9():
         "report.xlsx",
     ]
     assert store.file_name("en", "pdf") == "report.en.pdf"
+
+
+def test_report_refuses_a_cube_whose_small_cell_can_be_worked_out(tmp_path):
+    # Without its complement, Kalmar's 3 is Sydöst minus Östergötland and Jönköping.
+    import pyarrow.parquet as pq
+
+    path = cube_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(cf.table(), path)
+    out = tmp_path / "ut"
+    result = CliRunner().invoke(
+        app, ["report", "--healthcare-region", cf.HR, "--period", cf.PERIOD, "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    text = " ".join(result.output.split())
+    assert "röjandekontrollen" in text and "08, bostad alla/alla 2025H1" in text
+    assert not out.exists()
+    assert not store.list_reports()

@@ -145,6 +145,14 @@ class Indicator:
         """The definition in ``lang`` ("en" gives English, anything else Swedish)."""
         return self.description_en if lang == "en" else self.description_sv
 
+    @property
+    def additive(self) -> bool:
+        """Whether the indicator's counts (denominator, numerator, a median's n) add up over
+        regions, periods, pathways and treatments: persons counted once each. SVF counts and the
+        registers' shares do; an imported count such as open studies (one study can be open in
+        several regions) does not."""
+        return self.source == "svf" or self.unit == "percent"
+
 
 @dataclass(frozen=True)
 class TargetOverride:

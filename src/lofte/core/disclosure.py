@@ -1,35 +1,54 @@
-"""Disclosure control (*röjandekontroll*): the one place that decides what is suppressed.
+"""Disclosure control (*röjandekontroll*): the one place that states what is suppressed.
 
-Rule (SPEC §7, /work/shared/spec/SPEC.md "7. Disclosure control"):
+The rule (SPEC §7, "Disclosure control", in ``spec/SPEC.md`` of the project's shared documents):
+**no population of 1–4 persons may be published or be derivable** from everything public taken
+together. A population is what a cell counts: its denominator, a count, the n of a median or
+quartile — wherever else the same population is published, even as another indicator's
+numerator. (A numerator of 1–4 inside a share whose population is 5 or more may be shown.)
 
-- **Primary**: a cell whose denominator (or count) is at least 1 but below ``min_cell``
-  (default 5) is suppressed — shown as "–", *"Färre än 5 fall redovisas ej"*. Medians and
-  quartiles of fewer than ``min_cell`` instances likewise. A cell with no count at all (an
+This module is the plain reference; :mod:`lofte.cube.suppression` and :mod:`lofte.cube.links`
+apply exactly the same steps to millions of cells, and property tests hold them together.
+
+- **Primary**: a cell whose denominator (or count, or median's n) is at least 1 but below
+  ``min_cell`` (default 5) is suppressed — shown as "–". A cell with no count at all (an
   aggregate indicator imported as a value only, already published by its source) has nothing
   this rule can test and is not suppressed by it.
 - **Secondary**: counts add up along the geography (SE → healthcare regions → counties), the
-  treatments (``alla`` → types) and the pathways (``alla`` → pathways) — and, in Löfte's cube,
-  along the periods too (year → halves → quarters → months), since a month could otherwise be
-  recovered from its quarter. In every such additive
-  group (a parent and its children) a single suppressed cell could be recovered by subtraction,
-  so each group must hold no suppressed cell or at least two. Complementary cells are chosen by
-  the smallest denominator, repeatedly, until no group has exactly one.
+  treatments (``alla`` → types), the pathways (``alla`` → pathways) and the periods (year →
+  halves → quarters → months), for each region basis. In every such additive group (a parent
+  and its children) a single suppressed cell could be recovered by subtraction, so each group
+  must hold no suppressed cell or at least two. Complementary cells are chosen by the smallest
+  denominator, repeatedly, until no group has exactly one.
+- **Linked counts**: the same population is often published under several indicators (closed
+  pathways with a national end are the medians' n, the MDK denominator of an MDK pathway and
+  the inclusion numerator of a registered one) and, for the nation, under both region bases.
+  Two series of counts that can be compared — different indicators or roles in the same region
+  basis, or the same indicator and role in the two bases — are *linked* in a slice (pathway,
+  treatment, region) when they are equal in every period where both are shown, and in at least
+  one: an intruder would read one as the other. Wherever two linked series meet and only one
+  of them is suppressed, the other is suppressed too; so is a shown count of 1 to
+  ``min_cell - 1`` that equals a suppressed count beside it (a known identity needs no
+  evidence). Secondary suppression and linking repeat until neither changes anything.
 
-The secondary step is defined in deterministic rounds so that a vectorised engine (SQL over the
-whole cube) can reproduce it exactly, and so the result does not depend on the order of the
-groups:
+The secondary step is defined in deterministic rounds so that a vectorised engine can reproduce
+it exactly, and so the result does not depend on the order of the groups:
 
 1. S = the initially suppressed cells.
 2. For every group G whose present members (keys of ``denominators``) include exactly one
    member of S, pick c(G) = the present member of G not in S with the smallest
    (denominator, key). A group without such a member picks nothing.
 3. Add all picks to S at once; repeat from 2 until a round picks nothing.
+
+The joint procedure (:func:`suppress_jointly`) alternates that secondary step with one linking
+step (:func:`linked_cells`, all additions at once) until the linking step adds nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
@@ -119,3 +138,76 @@ def suppress(
     """Primary then secondary suppression of a set of cells: the cells to blank."""
     initial = [key for key, denominator in denominators.items() if primary(denominator, min_cell)]
     return secondary(denominators, initial, groups)
+
+
+@dataclass(frozen=True)
+class Count(Generic[K]):
+    """One count that a cell publishes (its denominator, or its numerator).
+
+    ``series`` names what is counted (indicator and role), ``basis`` the region basis; the
+    count sits in ``slice`` (pathway, treatment, region) at ``position`` (the period). A cell is
+    shown or suppressed as a whole, with every count it publishes.
+    """
+
+    cell: K
+    series: Hashable
+    basis: Hashable
+    slice: Hashable
+    position: Hashable
+    value: int
+
+
+def comparable(a: tuple[Hashable, Hashable], b: tuple[Hashable, Hashable]) -> bool:
+    """Whether two (series, basis) families can be linked: other series in the same basis, or
+    the same series in another basis."""
+    return a != b and (a[0] == b[0] or a[1] == b[1])
+
+
+def linked_cells(counts: Iterable[Count[K]], hidden: set[K], min_cell: int = MIN_CELL) -> set[K]:
+    """The shown cells that the linking step suppresses, given the suppressed ``hidden``."""
+    by_slice: dict[Hashable, dict[tuple[Hashable, Hashable], dict[Hashable, Count[K]]]] = (
+        defaultdict(lambda: defaultdict(dict))
+    )
+    for count in counts:
+        by_slice[count.slice][(count.series, count.basis)][count.position] = count
+    out: set[K] = set()
+    for families in by_slice.values():
+        names = sorted(families, key=repr)
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                if not comparable(a, b):
+                    continue
+                common = [p for p in families[a] if p in families[b]]
+                pairs = [(families[a][p], families[b][p]) for p in common]
+                shown = [(x, y) for x, y in pairs if x.cell not in hidden and y.cell not in hidden]
+                linked = bool(shown) and all(x.value == y.value for x, y in shown)
+                for x, y in pairs:
+                    if (x.cell in hidden) == (y.cell in hidden):
+                        continue
+                    small = x.value == y.value and 0 < x.value < min_cell
+                    if linked or small:
+                        out.add(y.cell if x.cell in hidden else x.cell)
+    return out
+
+
+def suppress_jointly(
+    denominators: Mapping[K, int],
+    initial: Iterable[K],
+    groups: Iterable[Sequence[K]],
+    counts: Sequence[Count[K]],
+    min_cell: int = MIN_CELL,
+) -> set[K]:
+    """Secondary suppression and linking, alternately, until neither adds a cell.
+
+    ``denominators`` are the cells that take part in the additive ``groups`` (with the
+    denominator that ranks them), ``initial`` the primarily suppressed cells and ``counts`` every
+    count published by any cell.
+    """
+    given = list(groups)
+    hidden = set(initial)
+    while True:
+        hidden = secondary(denominators, hidden, given)
+        more = linked_cells(counts, hidden, min_cell) - hidden
+        if not more:
+            return hidden
+        hidden |= more

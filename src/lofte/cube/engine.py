@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import pyarrow.compute as pc
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATIONAL_EXIT_TREATMENTS, TREATMENTS
 from lofte.core import periods, stats
-from lofte.cube import heap, register, rollup, suppression
+from lofte.cube import heap, links, register, rollup, suppression
 from lofte.svf import engine as svf_engine
 
 #: Public columns of the cube file, SPEC §8.
@@ -416,53 +417,258 @@ def finish_blocks(
     catalog: Catalog,
     workers: int = 2,
 ) -> pa.Table:
-    """:func:`finish` for each block of one indicator, on ``workers`` threads, the results in
-    the blocks' order (a lazy block is built on its thread first). Every additive group keeps
-    its indicator, so the blocks' suppressions are independent and each is exactly the whole
-    cube's (numpy releases the GIL in most of it)."""
+    """Uncertainty, targets and disclosure control (SPEC §5, §7, §8) for blocks of one indicator
+    each; the finished cube in the blocks' order.
 
-    def built_and_finished(block: rollup.Block | rollup.LazyBlock) -> pa.Table:
-        if isinstance(block, rollup.LazyBlock):
-            block = block.make()
-        return finish(block, dims, catalog)
+    First each block's suppression is prepared on one of ``workers`` threads (a lazy block is
+    built there): primary suppression and secondary within its additive groups, which never
+    cross indicators, and the counts it publishes. Only what the suppression needs is kept; the
+    block itself is let go. Then the counts are linked across indicators and region bases
+    (:mod:`lofte.cube.links`), and secondary suppression and linking alternate until neither
+    adds a cell (:func:`lofte.core.disclosure.suppress_jointly`). Last, each block is built
+    again (a lazy block from its maker) and finished into its table, again in parallel (numpy
+    releases the GIL in most of this)."""
+    if not blocks:
+        blocks = [rollup.Block.empty(suppression.KEY_COLUMNS)]
+    seen: dict[bytes, int] = {}
+    lock = threading.Lock()
 
-    if len(blocks) < 2:
-        only = blocks[0] if blocks else rollup.Block.empty(suppression.KEY_COLUMNS)
-        return built_and_finished(only)
-    results: list[pa.Table | None] = [None] * len(blocks)
+    def prepared(i: int) -> _Prepared:
+        return _prepare(i, _made(blocks[i]), dims, catalog, seen, lock)
+
+    def built(i: int) -> pa.Table:
+        cells, codes = _sorted_block(_made(blocks[i]), dims)
+        part = parts[i]
+        flags = part.flags if part.alias is None else parts[part.alias].flags
+        return _build(cells, codes, flags, dims, catalog)
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        # The largest blocks first, so that the two threads end together.
+        # The largest blocks first, so that the threads end together.
         largest_first = sorted(range(len(blocks)), key=lambda i: -len(blocks[i]))
-        futures = {i: pool.submit(built_and_finished, blocks[i]) for i in largest_first}
-        for i, future in futures.items():
-            results[i] = future.result()
-    return pa.concat_tables([r for r in results if r is not None])
+        futures = {i: pool.submit(prepared, i) for i in largest_first}
+        parts = [futures[i].result() for i in range(len(blocks))]
+        del futures
+        _suppress_linked(parts, dims, pool)
+        results = {i: pool.submit(built, i) for i in largest_first}
+        tables = [results[i].result() for i in range(len(blocks))]
+    return pa.concat_tables(tables)
 
 
 def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
-    """Uncertainty, targets and disclosure control (SPEC §5, §7, §8) for raw coded cells; the
-    finished cube sorted by its key, with string columns."""
+    """:func:`finish_blocks` for one block of raw coded cells (any indicators)."""
+    return finish_blocks([cells], dims, catalog, workers=1)
+
+
+def _made(block: rollup.Block | rollup.LazyBlock) -> rollup.Block:
+    return block.make() if isinstance(block, rollup.LazyBlock) else block
+
+
+def _sorted_block(cells: rollup.Block, dims: Dims) -> tuple[rollup.Block, suppression.KeyCodes]:
+    """A block in key order with its key codes (built the same way each time it is asked)."""
     codes = suppression.KeyCodes.from_dims(cells.keys, dims.names, dims.parents)
     key = codes.key_order()
     if key is None or not bool(np.all(key[1:] > key[:-1])):  # not yet in key order
         order = codes.sort_order()
         codes = codes.take(order)
         cells = cells.take(order)
-        key = None if key is None else key[order]
-        del order
+    return cells, codes
 
+
+class _Suppression:
+    """One block's suppressed flags and its secondary suppression among the additive cells,
+    which can be extended by cells that linking suppresses (:class:`suppression.Secondary`)."""
+
+    def __init__(
+        self,
+        codes: suppression.KeyCodes,
+        den: np.ndarray,
+        primary: np.ndarray,
+        additive: np.ndarray,
+        key: np.ndarray | None,
+    ) -> None:
+        self.flags = primary.copy()
+        self.additive = additive
+        self.secondary: suppression.Secondary | None = None
+        self.idx = None if additive.all() else np.flatnonzero(additive)
+        if not additive.any():
+            return
+        if self.idx is not None:
+            codes, den, key = codes.take(self.idx), den[self.idx], None
+        sub = self.flags if self.idx is None else self.flags[self.idx]
+        self.secondary = suppression.Secondary(codes, den, sub, key)
+        self._copy_back()
+
+    def _copy_back(self) -> None:
+        assert self.secondary is not None
+        if self.idx is None:
+            self.flags = self.secondary.state.copy()
+        else:
+            self.flags[self.idx] = self.secondary.state
+
+    def extend(self, cells: np.ndarray) -> None:
+        """Suppress ``cells`` too and complete the secondary suppression again."""
+        self.flags[cells] = True
+        if self.secondary is None:
+            return
+        if self.idx is None:
+            self.secondary.extend(cells)
+        else:
+            self.secondary.extend(np.searchsorted(self.idx, cells[self.additive[cells]]))
+        self._copy_back()
+
+
+@dataclass
+class _Prepared:
+    """What one block's suppression needs, without the block."""
+
+    suppression: _Suppression | None  # None for an alias
+    families: list[links.Family]
+    alias: int | None  # an earlier block with the same population (the quartiles' median)
+
+    @property
+    def flags(self) -> np.ndarray:
+        assert self.suppression is not None
+        return self.suppression.flags
+
+
+def _prepare(
+    index: int,
+    cells: rollup.Block,
+    dims: Dims,
+    catalog: Catalog,
+    seen: dict[bytes, int],
+    lock: threading.Lock,
+) -> _Prepared:
+    """Primary suppression, secondary within the block's additive groups and its counts as
+    families; a block whose population repeats another's (by a digest of its denominators and
+    keys) is only noted as that one's alias."""
+    cells, codes = _sorted_block(cells, dims)
+    key = codes.key_order()
+    indicator = codes.codes["indicator"]
+    info = [catalog.indicators.get(str(n)) for n in codes.names["indicator"]]
+    # An indicator outside the catalogue is treated as persons, additive (the safe side).
+    additive_of = np.array([i.additive if i else True for i in info], dtype=bool)
+    min_cell = np.array(
+        [(i.min_cell if i and i.min_cell is not None else 5) for i in info], dtype=np.int64
+    )[indicator]
+    den_valid = cells.denominator_valid
+    den = np.where(den_valid, cells.denominator, 0)
+    # A value imported without counts (already published by its source) has nothing to test.
+    primary = den_valid & (den < min_cell)
+    additive = additive_of[indicator] & den_valid
+    digest = _population_digest(cells)
+    with lock:
+        alias = seen.get(digest) if digest else None
+        if alias is None and digest:
+            seen[digest] = index
+    if alias is not None:
+        return _Prepared(None, [], alias)
+    families = _families(index, cells, primary, min_cell, dims)
+    return _Prepared(_Suppression(codes, den, primary, additive, key), families, None)
+
+
+def _population_digest(cells: rollup.Block) -> bytes:
+    """A digest of a block without numerators: its keys (but the indicator) and denominators.
+    Two such blocks with one digest count one population in the same cells (empty: none)."""
+    if cells.numerator_valid.any() or len(cells) == 0:
+        return b""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=20)
+    for name in ("region_basis", "region", "pathway", "treatment", "period"):
+        digest.update(np.ascontiguousarray(cells.keys[name], dtype=np.int32).tobytes())
+    digest.update(np.ascontiguousarray(cells.denominator).tobytes())
+    digest.update(np.ascontiguousarray(cells.denominator_valid).tobytes())
+    return digest.digest()
+
+
+def _families(
+    block: int, cells: rollup.Block, primary: np.ndarray, min_cell: np.ndarray, dims: Dims
+) -> list[links.Family]:
+    """The counts a block publishes, as families of series × region basis."""
+    sizes = [len(dims.names[n]) for n in ("pathway", "treatment", "region", "period")]
+    families: list[links.Family] = []
+    persons = min_cell > 1
+    keys = cells.keys
+    row = keys["pathway"].astype(np.int64)
+    for name, size in zip(("treatment", "region", "period"), sizes[1:], strict=True):
+        row = row * size + keys[name]
+    indicator = keys["indicator"]
+    basis = keys["region_basis"]
+    roles = [(0, cells.denominator, cells.denominator_valid)]
+    num_ok = cells.numerator_valid & cells.denominator_valid
+    if num_ok.any() and not np.array_equal(cells.numerator[num_ok], cells.denominator[num_ok]):
+        roles.append((1, cells.numerator, num_ok))
+    for role, values, valid in roles:
+        ok = valid & persons
+        if not ok.any():
+            continue
+        for ind in np.unique(indicator[ok]).tolist():
+            for bas in np.unique(basis[ok & (indicator == ind)]).tolist():
+                at = np.flatnonzero(ok & (indicator == ind) & (basis == bas))
+                families.append(
+                    links.Family(
+                        block=block,
+                        cells=at,
+                        row=row[at],
+                        value=values[at].astype(np.int64),
+                        series=(int(ind), role),
+                        basis=int(bas),
+                        open=~primary[at],
+                        min_cell=int(min_cell[at[0]]),
+                    )
+                )
+    return families
+
+
+def _suppress_linked(parts: list[_Prepared], dims: Dims, pool: ThreadPoolExecutor) -> None:
+    """Linking and secondary suppression alternately until neither adds a cell (SPEC §7)."""
+    family_list = [f for part in parts for f in part.families]
+    for part in parts:
+        part.families = []
+    if not family_list:
+        return
+    linker = links.Links(family_list, len(dims.names["period"]))
+    del family_list
+    while True:
+        flags = [part.flags if part.suppression is not None else _NONE for part in parts]
+        add = linker.step(flags)
+        add = {b: cells[~flags[b][cells]] for b, cells in add.items()}
+        add = {b: cells for b, cells in add.items() if cells.size}
+        if not add:
+            break
+        before = {b: flags[b].copy() for b in add}
+
+        def extend(b: int, add: dict[int, np.ndarray] = add) -> None:
+            suppression_of = parts[b].suppression
+            assert suppression_of is not None
+            suppression_of.extend(add[b])
+
+        list(pool.map(extend, list(add)))
+        linker.mark_changed(before, {b: parts[b].flags for b in add})
+    for part in parts:
+        if part.suppression is not None:
+            part.suppression.secondary = None  # its group memberships are not needed any more
+
+
+_NONE = np.zeros(0, dtype=bool)
+
+
+def _build(
+    cells: rollup.Block,
+    codes: suppression.KeyCodes,
+    suppressed: np.ndarray,
+    dims: Dims,
+    catalog: Catalog,
+) -> pa.Table:
+    """The finished cube table of one block in key order, with string columns."""
     indicator = codes.codes["indicator"]
     info = [catalog.indicators.get(str(n)) for n in codes.names["indicator"]]
     unit = np.array([i.unit if i else "" for i in info], dtype=object)
     is_percent = np.array([u == "percent" for u in unit], dtype=bool)[indicator]
-    is_additive = np.array([u in ("percent", "count") for u in unit], dtype=bool)[indicator]
     lower_better = np.array([bool(i and i.direction == "lower_better") for i in info], dtype=bool)[
         indicator
     ]
-    min_cell = np.array(
-        [(i.min_cell if i and i.min_cell is not None else 5) for i in info], dtype=np.int64
-    )
-
     den_valid = cells.denominator_valid
     num_valid = cells.numerator_valid
     den = np.where(den_valid, cells.denominator, 0)
@@ -474,18 +680,10 @@ def finish(cells: rollup.Block, dims: Dims, catalog: Catalog) -> pa.Table:
         ci_low, ci_high = wilson_percent(num, den)
     else:  # no shares (medians, counts): no interval
         ci_low = ci_high = np.zeros(len(cells), dtype=np.float64)
-    # A value imported without counts (already published by its source) has nothing to test.
-    suppressed = den_valid & (den < min_cell[indicator])
-    additive = is_additive & den_valid
-
     target, target_high = _targets(codes, catalog)
     value_np = cells.value
     has_target = ~np.isnan(target) & ~np.isnan(value_np)
     meets = np.where(lower_better, value_np <= target, value_np >= target)
-
-    # Secondary suppression among the additive cells (usually all cells of the block or none).
-    suppressed = suppression.secondary_from_codes(codes, den, suppressed, additive, key)
-    del key
     columns = _key_columns(codes, catalog, dims)
     columns.update(
         {

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lofte.core.spreadsheet import neutralise
+from lofte.cube import audit
 from lofte.cube.engine import CUBE_COLUMNS
 
 FORMATS = ("csv", "parquet", "xlsx")
@@ -48,11 +49,18 @@ def export_table(cube: pa.Table, public: bool) -> pa.Table:
 
 
 def write(cube: pa.Table, out: Path, public: bool, fmt: str | None = None) -> int:
-    """Write the cube to ``out`` in ``fmt`` (default from the suffix); returns the row count."""
+    """Write the cube to ``out`` in ``fmt`` (default from the suffix); returns the row count.
+
+    A public file is written only when the disclosure audit finds nothing to work out
+    (:class:`lofte.cube.audit.DisclosureError` otherwise)."""
     fmt = (fmt or out.suffix.lstrip(".") or "csv").lower()
     if fmt not in FORMATS:
         raise ValueError(f"okänt format: {fmt} (välj {', '.join(FORMATS)})")
     table = export_table(cube, public)
+    if public:
+        # The publication gate (SPEC §7): nothing is written when an intruder could work out a
+        # population of 1–4 from the file.
+        audit.require_safe(table, what=out.name)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     if fmt == "parquet":

@@ -12,6 +12,7 @@ Views call these functions; none of them writes SQL or reads the cube file thems
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import zlib
@@ -55,6 +56,10 @@ MAX_LIMIT = 10_000
 
 class CubeMissing(LookupError):
     """No cube has been computed yet."""
+
+
+class CubeWithheld(CubeMissing):
+    """A cube exists but its public view fails the disclosure audit: nothing of it is served."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,7 @@ class _Loaded:
     by_indicator: dict[str, list[tuple[str, str, str, str, str]]] = field(default_factory=dict)
 
 
+_log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _loaded: _Loaded | None = None
 
@@ -145,6 +151,14 @@ def _ranks(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
 
 
 def _load(path: Path, key: tuple[str, int, int]) -> _Loaded:
+    from lofte.cube import audit
+
+    try:
+        # The publication gate (SPEC §7): the verdict is computed once per cube file.
+        audit.require_safe_stored(path, what="Resultaten")
+    except audit.DisclosureError as err:
+        _log.error("%s", err)
+        raise CubeWithheld(str(err)) from None
     raw = pq.read_table(path)
     present = [c for c in COLUMNS if c in raw.column_names]
     table = public_view(raw).select(present)

@@ -100,6 +100,12 @@ def compute(
                 with contextlib.suppress(OSError):
                     tmp.unlink()
             raise
+        if progress:
+            progress("audit")
+        from lofte.cube import audit
+
+        # The disclosure audit of the new cube's public view, kept beside it for every publisher.
+        audit.audit_stored(cube_path())
         run.deliveries = ids
         run.instances = result.instances.num_rows
         run.cells = result.cube.num_rows

@@ -279,48 +279,86 @@ def secondary_of_additive(
     """The secondary suppression of cells that are all additive: the new suppressed flags.
 
     ``codes``, ``denominator`` and ``suppressed`` describe the same cells in the same order;
-    ``key`` is ``codes.key_order()`` where the caller has it already.
+    ``key`` is ``codes.key_order()`` where the caller has it already (see :class:`Secondary`).
+    """
+    if len(codes) == 0 or not suppressed.any():
+        return suppressed.copy()
+    return Secondary(codes, denominator, suppressed, key).state
+
+
+class Secondary:
+    """Secondary suppression of cells that are all additive, kept so that it can be extended.
 
     Every open cell was open from the start, so in a group with exactly one suppressed member the
     open member of the smallest rank is the group's first initially open member, or its second
-    when the first is the suppressed one (picked in an earlier round). These two are found once
-    for every group (one sort of the open cells' memberships); then each round only looks at the
-    groups that can have become single: all in the first round, later only the groups of the
-    cells picked in the round before (no other group's count can have changed).
+    when the first is the suppressed one. These two are found once for every group (one sort of
+    the open cells' memberships); then each round only looks at the groups that can have become
+    single: all in the first round, later only the groups of the cells picked in the round before
+    (no other group's count can have changed). :meth:`extend` suppresses more cells (linked
+    counts) and runs the rounds again from their groups only: the two smallest initially open
+    members stay right, since a group with exactly one suppressed member can have lost at most
+    that one of them.
     """
-    n = len(codes)
-    if n == 0 or not suppressed.any():
-        return suppressed.copy()
-    key = _key(codes) if key is None else key
-    order = _rank_order(key, np.asarray(denominator).astype(np.int64))
 
-    # Each cell's groups: one column per kind of membership, -1 where the cell has none.
-    columns, n_groups = _membership_columns(codes, key)
-    hidden_cells = np.flatnonzero(suppressed)
-    hidden = np.concatenate([column[hidden_cells] for column in columns])
-    counts = np.bincount(hidden[hidden >= 0], minlength=n_groups)
-    # The last slot stands for "no cell": it counts as suppressed, so that it is never picked.
-    state = np.append(suppressed, True)
-    single = np.flatnonzero(counts == 1)
-    first, second = _two_smallest(columns, order, np.flatnonzero(~suppressed), n_groups)
-    while single.size:
-        candidate = first[single]
-        chosen = np.where(state[candidate], second[single], candidate)
-        chosen = chosen[chosen < n]
-        if chosen.size == 0:
-            break
-        picks = _distinct(chosen, n)
-        state[picks] = True
-        touched = np.concatenate([column[picks] for column in columns])
+    def __init__(
+        self,
+        codes: KeyCodes,
+        denominator: np.ndarray,
+        suppressed: np.ndarray,
+        key: np.ndarray | None = None,
+    ) -> None:
+        self.n = len(codes)
+        key = _key(codes) if key is None else key
+        order = _rank_order(key, np.asarray(denominator).astype(np.int64))
+        # Each cell's groups: one column per kind of membership, -1 where the cell has none.
+        self.columns, self.n_groups = _membership_columns(codes, key)
+        hidden_cells = np.flatnonzero(suppressed)
+        hidden = np.concatenate([column[hidden_cells] for column in self.columns])
+        self.counts = np.bincount(hidden[hidden >= 0], minlength=self.n_groups)
+        # The last slot stands for "no cell": it counts as suppressed, so that it is never picked.
+        self._state = np.append(suppressed, True)
+        self.first, self.second = _two_smallest(
+            self.columns, order, np.flatnonzero(~suppressed), self.n_groups
+        )
+        del order
+        self._rounds(np.flatnonzero(self.counts == 1))
+
+    @property
+    def state(self) -> np.ndarray:
+        """The suppressed flags (a view: copy before changing)."""
+        return self._state[: self.n]
+
+    def extend(self, cells: np.ndarray) -> None:
+        """Suppress ``cells`` as well, then complete the secondary suppression again."""
+        cells = cells[~self._state[cells]]
+        if cells.size == 0:
+            return
+        self._state[cells] = True
+        self._rounds(self._count(cells))
+
+    def _count(self, picks: np.ndarray) -> np.ndarray:
+        """Add newly suppressed cells to their groups' counts; the groups touched."""
+        touched = np.concatenate([column[picks] for column in self.columns])
         touched = touched[touched >= 0]
-        if touched.size > n_groups // 16:
-            counts += np.bincount(touched, minlength=n_groups)
+        if touched.size > self.n_groups // 16:
+            self.counts += np.bincount(touched, minlength=self.n_groups)
         else:
-            np.add.at(counts, touched, 1)
-        # Only the groups that received a pick can have changed their count.
-        to_check = _distinct(touched, n_groups)
-        single = to_check[counts[to_check] == 1]
-    return state[:n]
+            np.add.at(self.counts, touched, 1)
+        to_check = _distinct(touched, self.n_groups)
+        return to_check[self.counts[to_check] == 1]
+
+    def _rounds(self, single: np.ndarray) -> None:
+        n, state = self.n, self._state
+        while single.size:
+            candidate = self.first[single]
+            chosen = np.where(state[candidate], self.second[single], candidate)
+            chosen = chosen[chosen < n]
+            if chosen.size == 0:
+                break
+            picks = _distinct(chosen, n)
+            state[picks] = True
+            # Only the groups that received a pick can have changed their count.
+            single = self._count(picks)
 
 
 def _key(codes: KeyCodes) -> np.ndarray:

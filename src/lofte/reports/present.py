@@ -342,7 +342,19 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
         "gaps": gaps,
         "definitions": definitions,
         "sources": sources,
-        "suppression": t("suppression_text", lang, min_cell=report.min_cell),
+        "suppression": disclosure_paragraphs(lang, report.min_cell),
         "method": t("method_text", lang),
         "quality": quality,
     }
+
+
+def disclosure_paragraphs(lang: str, min_cell: int) -> list[str]:
+    """The disclosure rule in words (SPEC §7): the same paragraphs in the report's annex and on
+    the results site's *Om statistiken*."""
+    params = {"min_cell": min_cell, "below": min_cell - 1}
+    return [
+        texts.t("suppression_text", lang, **params),
+        *texts.t("suppression_rules", lang, **params).split("|"),
+        texts.t("suppression_example", lang, **params),
+        texts.t("suppression_audit", lang, **params),
+    ]

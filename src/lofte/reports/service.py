@@ -39,11 +39,18 @@ def read_report_cube(regions: list[str]) -> pa.Table:
     """
     import duckdb
 
+    from lofte.cube import audit
     from lofte.cube.service import cube_path
 
     path = cube_path()
     if not path.is_file():
         raise ReportError("det finns ingen kub ännu – kör 'lofte compute' först")
+    try:
+        # The publication gate (SPEC §7): a report is written only from a cube whose public
+        # view the disclosure audit passes.
+        audit.require_safe_stored(path, what="Rapporten")
+    except audit.DisclosureError as err:
+        raise ReportError(str(err)) from None
 
     def quoted(code: str) -> str:
         return "'" + code.replace("'", "''") + "'"

@@ -149,19 +149,59 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Aggregate indicators (quality registers, screening, patient survey and others)",
     ),
     "suppression_text": (
-        'Celler med färre än {min_cell} fall (nämnare) redovisas inte: de visas som "–" med '
-        'fotnoten "Färre än 5 fall redovisas ej". Medianer och kvartiler av färre än '
-        "{min_cell} vårdförlopp visas inte heller. Där en undertryckt cell skulle kunna räknas "
-        "fram ur summor (region mot sjukvårdsregion och riket, vårdförlopp mot totalen, "
-        "behandling mot totalen, delperioder mot helår) undertrycks även den minsta "
-        "kompletterande cellen. Rapporten visar bara undertryckta (publika) uppgifter.",
-        "Cells with fewer than {min_cell} cases (denominator) are not shown: they appear as "
-        '"–" with the footnote "Fewer than 5 cases not reported". Medians and quartiles of '
-        "fewer than {min_cell} pathways are not shown either. Where a hidden cell could be "
-        "recovered from totals (county against healthcare region and nation, pathway against "
-        "the total, treatment against the total, sub-periods against the year), the smallest "
-        "complementary cell is hidden too. The report shows only disclosure-controlled "
-        "(public) figures.",
+        "Inga uppgifter om färre än {min_cell} personer publiceras, och inga sådana uppgifter "
+        "ska gå att räkna fram ur allt som publiceras tillsammans. Det som skyddas är "
+        "populationer: nämnaren i en andel, ett antal, antalet vårdförlopp bakom en median eller "
+        "kvartil – var de än publiceras, även som täljare i en annan indikator. (En täljare på "
+        "1–{below} i en andel vars nämnare är minst {min_cell} får visas.)",
+        "No figure about fewer than {min_cell} persons is published, and none can be worked out "
+        "from everything published together. What is protected are populations: the "
+        "denominator of a share, a count, the number of pathways behind a median or quartile — "
+        "wherever they are published, even as another indicator's numerator. (A numerator of "
+        "1–{below} in a share whose denominator is at least {min_cell} may be shown.)",
+    ),
+    "suppression_rules": (
+        '1. Celler med färre än {min_cell} fall visas som "–" (Färre än {min_cell} fall '
+        "redovisas ej).|"
+        "2. Tal som summeras – län till sjukvårdsregion och riket, vårdförlopp och behandlingar "
+        "till totalen, månader till kvartal, halvår och år, för båda regiontillhörigheterna – "
+        "får aldrig ha exakt en dold cell i en summa. Då döljs även den minsta kompletterande "
+        "cellen, så att det dolda talet inte kan räknas fram genom subtraktion.|"
+        "3. Samma patienter räknas ofta i flera indikatorer (avslutade förlopp med nationell "
+        "slutpunkt är medianernas antal, nämnaren för MDK och täljaren för inklusion) och, för "
+        "riket, i båda regiontillhörigheterna. Tal som är lika i alla perioder där båda visas "
+        "döljs tillsammans, liksom ett visat tal på 1–{below} som är lika med ett dolt.",
+        '1. Cells with fewer than {min_cell} cases show as "–" (Fewer than {min_cell} cases '
+        "not reported).|"
+        "2. Figures that add up — counties to healthcare region and nation, pathways and "
+        "treatments to their total, months to quarters, halves and years, in both region "
+        "bases — may never have exactly one hidden cell in a sum. Then the smallest "
+        "complementary cell is hidden too, so that the hidden figure cannot be worked out by "
+        "subtraction.|"
+        "3. The same patients are often counted by several indicators (closed pathways with a "
+        "national end point are the medians' n, the MDK denominator and the inclusion "
+        "numerator) and, for the nation, in both region bases. Figures that are equal in every "
+        "period where both are shown are hidden together, and so is a shown figure of "
+        "1–{below} that equals a hidden one.",
+    ),
+    "suppression_example": (
+        "Exempel: ett halvår har Sydöst 21 avslutade förlopp, Jönköping 9, Kalmar 8 och "
+        "Östergötland 4. Östergötlands 4 döljs, men 21 − 9 − 8 = 4, så även Kalmar (den minsta "
+        "av de andra) döljs. Visar inklusionens täljare samma 4 förlopp för Östergötland döljs "
+        "även den cellen.",
+        "Example: in one half-year Sydöst has 21 closed pathways, Jönköping 9, Kalmar 8 and "
+        "Östergötland 4. Östergötland's 4 is hidden, but 21 − 9 − 8 = 4, so Kalmar (the "
+        "smallest of the others) is hidden too. If the inclusion numerator shows the same 4 "
+        "pathways for Östergötland, that cell is hidden as well.",
+    ),
+    "suppression_audit": (
+        "Innan något publiceras – kubfilen, webbplatsen, API:t och den här rapporten – prövar "
+        "Löfte resultatet som en inkräktare skulle: alla summor och samband räknas igenom varv "
+        "efter varv. Går ett dolt antal på 1–{below} att räkna fram publiceras ingenting.",
+        "Before anything is published — the cube file, the website, the API and this report — "
+        "Löfte tries the results as an intruder would: every sum and link is worked through, "
+        "round after round. If a hidden count of 1–{below} can be worked out, nothing is "
+        "published.",
     ),
     "suppressed_footnote": (
         "– = Färre än 5 fall redovisas ej.",

@@ -192,7 +192,7 @@ def render(p: dict[str, Any]) -> bytes:
         p,
         labels["annex_suppression"],
         [],
-        [[p["suppression"]]],
+        [[para] for para in p["suppression"]],
     )
     _write(
         wb,

@@ -14,9 +14,11 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from lofte import config
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "lofte.cube",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "lofte.web.accounts",
     "lofte.web.audit",
     "lofte.web.desk",
@@ -57,9 +61,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lofte.web.middleware.StaffResponseMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "lofte.web.urls"
+CSRF_FAILURE_VIEW = "lofte.web.errors.csrf_failure"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -128,6 +136,41 @@ WHITENOISE_USE_FINDERS = DEBUG  # no collectstatic needed while developing
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Login throttling (lofte.web.accounts.throttle; docs/adr/0101-login-throttling.md).
+AUTHENTICATION_BACKENDS = [
+    "lofte.web.accounts.throttle.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "lofte.web.accounts.throttle.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: account or address
+AXES_FAILURE_LIMIT = int(os.environ.get("LOFTE_LOGIN_ACCOUNT_LIMIT", "5"))
+LOFTE_LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOFTE_LOGIN_ADDRESS_LIMIT", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOFTE_LOGIN_LOCK_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lofte.web.accounts.throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "lofte.web.audit.service.client_ip"
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
+AXES_VERBOSE = False
+LOFTE_BEHIND_PROXY = os.environ.get("DJANGO_BEHIND_TLS_PROXY", "0") == "1"
+
+# Content-Security-Policy (django-csp; docs/adr/0102-content-security-policy.md): only the
+# site's own files, no inline script or style, no eval (Vega runs its CSP-safe interpreter).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
 if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DJANGO_HSTS_SUBDOMAINS", "0") == "1"
@@ -140,4 +183,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOFTE_LOG_LEVEL", "WARNING")},
+    # django-axes logs every failed login; the audit log has them already.
+    "loggers": {"axes": {"level": "ERROR"}},
 }

@@ -3,6 +3,8 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
+from lofte.web.results.api import api
+
 
 def health(request):  # type: ignore[no-untyped-def]
     """Liveness probe for load balancers and `lofte serve` smoke tests."""
@@ -15,6 +17,11 @@ urlpatterns = [
     path("konto/", include("lofte.web.accounts.urls")),
     path("granskningslogg/", include("lofte.web.audit.urls")),
     path("skrivbord/", include("lofte.web.desk.urls")),
-    path("api/v1/", include("lofte.web.results.api_urls")),
+    path("api/v1/", api.urls),
     path("", include("lofte.web.results.urls")),
 ]
+
+handler400 = "lofte.web.errors.bad_request"
+handler403 = "lofte.web.errors.permission_denied"
+handler404 = "lofte.web.errors.not_found"
+handler500 = "lofte.web.errors.server_error"

@@ -312,6 +312,11 @@ def test_compute_and_report_jobs_for_rcc_staff(
 ):
     assert client.get(reverse("desk:operations")).status_code == 403  # Anna
     client.force_login(statistician)
+    page = client.get(reverse("desk:operations"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'name="what" value="compute"' in text and 'name="what" value="report"' in text
+    assert "Rapportmodulen finns inte" not in text
     before = cube_service.read_cube().num_rows
     cube_service.cube_path().unlink()
     with django_capture_on_commit_callbacks(execute=True):
@@ -347,6 +352,20 @@ def test_compute_and_report_jobs_for_rcc_staff(
     assert ("sydost", "2019H1") not in [
         (r.healthcare_region, r.period) for r in report_store.list_reports()
     ]
+
+    # The page lists the jobs it started; a bad report request is answered with the form's
+    # errors, and no job.
+    text = client.get(reverse("desk:operations")).content.decode()
+    assert (
+        reverse("desk:job", args=[job.pk]) in text and reverse("desk:job", args=[empty.pk]) in text
+    )
+    jobs = Job.objects.count()
+    bad = client.post(
+        reverse("desk:operations"),
+        {"what": "report", "healthcare_region": "sydost", "period": "2024H3"},
+    )
+    assert bad.status_code == 400 and 'class="errorlist' in bad.content.decode()
+    assert Job.objects.count() == jobs
 
 
 def test_pathway_scope_limits_the_lists(client, computed, coordinator):

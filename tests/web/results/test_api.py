@@ -190,3 +190,66 @@ def test_api_responses_hold_no_small_or_hidden_cells(client, site_home, internal
         _, data = get_json(client, data["next"])
     assert checked == internal_cube.num_rows
     assert suppressed > 0
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("period=2024H3", "period: not a period: '2024H3'"),
+        ("period_from=banana", "period_from: not a period: 'banana'"),
+        ("period_to=2025H0", "period_to: not a period"),
+        ("pathway=xyz", "pathway: unknown pathway: xyz"),
+        ("treatment=xyz", "treatment: unknown treatment: xyz"),
+        ("region=,,,", "region: empty value in the list"),
+        ("region=SE,", "region: empty value in the list"),
+        ("colour=blue", "unknown parameter: colour"),
+        ("indicator=svf_andel_inom_ledtid&indicator=svf_ledtid_median", "indicator: given more"),
+        ("limit=10&limit=20", "limit: given more than once"),
+        ("period_type=half&period=2024Q1", "periods must be of period_type half"),
+        ("period=2024&period_to=2024H1", "periods of different types"),
+        ("period_from=2025H1&period_to=2024H1", "period_from is after period_to"),
+        ("offset=x", "offset:"),
+    ],
+)
+def test_every_bad_parameter_is_a_400_with_a_message(client, site_home, query, message):
+    response = client.get(f"/api/v1/cube?{query}")
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/json"
+    assert message in response.json()["error"]
+
+
+def test_repeated_list_parameters_are_lists(client, site_home):
+    base = "/api/v1/cube?indicator=svf_antal_avslutade&region=SE&period_type=half&limit=10000"
+    _, both = get_json(client, base + "&period=2024H2&period=2025H1")
+    _, comma = get_json(client, base + "&period=2024H2,2025H1")
+    assert both["results"] == comma["results"]
+    assert {c["period"] for c in both["results"]} == {"2024H2", "2025H1"}
+
+
+def test_other_operations_refuse_parameters_and_unknown_paths_are_json(client, site_home):
+    for path in ("/catalog/regions", "/reports", "/openapi.json"):
+        _, data = get_json(client, f"/api/v1{path}?x=1", status=400)
+        assert data["error"].startswith("unknown parameter: x")
+    for path in ("/api/v1/cube/", "/api/v1/catalog/users", "/api/v1/nothing"):
+        _, data = get_json(client, path, status=404)
+        assert data["error"].startswith("no such resource")
+    assert client.head("/api/v1/catalog/regions").status_code == 200
+
+
+def test_the_document_is_generated_from_the_typed_schema(client, site_home):
+    from lofte.cube.query import COLUMNS
+    from lofte.web.results import schemas
+
+    _, document = get_json(client, "/api/v1/openapi.json")
+    cube = document["paths"]["/cube"]["get"]
+    assert [p["name"] for p in cube["parameters"]] == list(schemas.CubeQuery.model_fields)
+    region = next(p for p in cube["parameters"] if p["name"] == "region")
+    assert {"type": "array", "items": {"type": "string"}} in region["schema"]["oneOf"]
+    limit = next(p for p in cube["parameters"] if p["name"] == "limit")
+    assert (limit["schema"]["minimum"], limit["schema"]["maximum"]) == (1, 10_000)
+    cell = document["components"]["schemas"]["Cell"]
+    assert list(cell["properties"]) == list(COLUMNS) and cell["additionalProperties"] is False
+    assert cube["responses"]["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert all(set(item) == {"get"} for item in document["paths"].values())

@@ -103,3 +103,23 @@ def test_a_recomputed_cube_is_picked_up(site_home, tmp_path, monkeypatch):
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert "svf_andel_inom_ledtid" in query.indicators()
     assert query.version() != version
+
+
+def test_a_leaking_cube_is_withheld_from_site_and_api(tmp_path, monkeypatch, client):
+    """The publication gate: a cube whose hidden cell can be worked out is not served at all."""
+    import pyarrow.parquet as pq
+
+    from tests.reports import cube_fixture
+
+    monkeypatch.setenv("LOFTE_HOME", str(tmp_path))
+    (tmp_path / "cube").mkdir()
+    pq.write_table(cube_fixture.table(), tmp_path / "cube" / "cube.parquet")
+    query.clear_cache()
+    with pytest.raises(query.CubeWithheld, match="röjandekontrollen"):
+        query.indicators()
+    assert not query.available()
+    # The verdict is kept beside the cube, so the audit is not run again for the same file.
+    assert (tmp_path / "cube" / "cube.parquet.granskning.json").is_file()
+    response = client.get("/api/v1/cube?indicator=svf_andel_inom_ledtid")
+    assert response.status_code in (404, 503)
+    assert b"66" not in response.content

@@ -353,3 +353,21 @@ def test_cached_pages_follow_a_recomputed_cube_and_new_reports(
     (directory / "report.pdf").write_bytes(b"%PDF")
     (directory / store.MODEL_FILE).write_text("{}", encoding="utf-8")
     assert "/rapport/norra/2025H2/report.pdf" in get(client)
+
+
+def test_about_the_statistics_states_the_rule_in_the_report_annex_words(client):
+    import html
+
+    from lofte.reports.present import disclosure_paragraphs
+
+    for lang, header in (("sv", "sv"), ("en", "en")):
+        page = client.get("/om-statistiken/", HTTP_ACCEPT_LANGUAGE=header)
+        assert page.status_code == 200
+        text = html.unescape(page.content.decode())
+        for para in disclosure_paragraphs(lang, 5):
+            # the numbered rules are an ordered list on the page, without their numbers
+            assert (
+                para.split(". ", 1)[1] in text if para[:2] in ("1.", "2.", "3.") else para in text
+            )
+        assert "21 − 9 − 8 = 4" in text
+    assert "About the statistics" in text

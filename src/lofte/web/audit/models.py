@@ -12,6 +12,7 @@ class AuditEvent(models.Model):
         LOGIN = "login", _("Inloggning")
         LOGOUT = "logout", _("Utloggning")
         LOGIN_FAILED = "login_failed", _("Misslyckad inloggning")
+        LOGIN_LOCKED = "login_locked", _("Inloggning spärrad (för många försök)")
         DELIVERY_UPLOADED = "delivery_uploaded", _("Leverans uppladdad")
         DELIVERY_IMPORTED = "delivery_imported", _("Leverans importerad")
         DELIVERY_REJECTED = "delivery_rejected", _("Leverans avvisad")
@@ -28,6 +29,7 @@ class AuditEvent(models.Model):
         CATALOG_CHANGED = "catalog_changed", _("Katalog ändrad")
         TARGET_CHANGED = "target_changed", _("Målnivå ändrad")
         ACCESS_DENIED = "access_denied", _("Åtkomst nekad")
+        NOT_FOUND = "not_found", _("Okänd sida eller dolt objekt")
 
     at = models.DateTimeField(_("tid"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

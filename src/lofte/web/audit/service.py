@@ -7,6 +7,7 @@ separator) is masked before it is stored, so that a careless caller cannot put o
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 
@@ -27,10 +28,27 @@ def mask(value: Any) -> Any:
     return value
 
 
-def _client_ip(request: Any) -> str | None:
+def client_ip(request: Any) -> str | None:
+    """The client's address: behind the TLS proxy (``DJANGO_BEHIND_TLS_PROXY=1``) the last
+    ``X-Forwarded-For`` entry, which our proxy appended; else the connection's address."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from django.conf import settings
+
+    if getattr(settings, "LOFTE_BEHIND_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if _valid_ip(forwarded):
+            return forwarded
+    address = request.META.get("REMOTE_ADDR") or ""
+    return address if _valid_ip(address) else None
+
+
+def _valid_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def record(
@@ -60,6 +78,6 @@ def record(
         object_type=object_type[:64],
         object_id=str(object_id)[:64],
         region=region[:8],
-        ip=_client_ip(request),
+        ip=client_ip(request),
         details=mask(details or {}),
     )

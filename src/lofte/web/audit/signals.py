@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -29,4 +30,15 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
         AuditEvent.Action.LOGIN_FAILED,
         request=request,
         username=str(credentials.get("username", ""))[:150],
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="lofte_audit_login_locked")
+def _locked_out(sender: Any, request: Any = None, username: Any = None, **kw: Any) -> None:
+    """A login refused by the throttle (lofte.web.accounts.throttle), each attempt."""
+    record(
+        AuditEvent.Action.LOGIN_LOCKED,
+        request=request,
+        username=str(username or "")[:150],
+        details={"address": kw.get("ip_address") or ""},
     )

@@ -1,30 +1,51 @@
 """The read-only JSON API (``/api/v1/``): the public cube, the catalogues and the report list.
 
 Public means suppressed: cells come from :mod:`lofte.cube.query`, which only ever holds the
-blanked public view. The OpenAPI 3.1 description (``openapi.json``) is written by hand in
-:mod:`lofte.web.results.openapi`; a test checks every response against it.
+blanked public view. The API is a django-ninja router: query parameters are parsed and validated
+by the typed schema in :mod:`lofte.web.results.schemas`, from which the OpenAPI 3.1 document
+(``openapi.json``) is generated; a test checks every response against it. Every unknown
+parameter, a scalar parameter given twice, or a bad value is a 400 with a JSON message; an
+unknown path under ``/api/v1/`` is a JSON 404 (``lofte.web.errors``). See
+docs/adr/0104-api-schema.md.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from ninja import NinjaAPI, Query
+from ninja.errors import ValidationError
+from pydantic import BaseModel
 
 from lofte.catalog import load
 from lofte.cube import query
 from lofte.reports import store
-from lofte.web.results.openapi import document
+from lofte.web.results import schemas
 
-DEFAULT_LIMIT = 1000
 CACHE = "public, max-age=60"
 CACHE_SECONDS = 600
+
+api = NinjaAPI(
+    title="Löfte public results API",
+    version="1.0.0",
+    description=(
+        "Read-only access to the published (disclosure-controlled) indicator cube of the "
+        "cancer promises, the catalogues and the results reports. Cells with fewer than "
+        "min_cell cases, and cells hidden so that no hidden count can be recovered, have "
+        "suppressed = true and no numerator, denominator or value. Every unknown parameter or "
+        "bad value is answered 400 with a JSON message."
+    ),
+    urls_namespace="api",
+    openapi_url=None,  # served by the `openapi` operation below, with the request's server
+    docs_url=None,
+)
 
 
 def _json(data: Any, status: int = 200) -> JsonResponse:
@@ -38,50 +59,69 @@ def _error(message: str, status: int = 400) -> JsonResponse:
     return _json({"error": message}, status=status)
 
 
-def _list(request: HttpRequest, name: str) -> list[str] | None:
-    values = [v for raw in request.GET.getlist(name) for v in raw.split(",") if v]
-    return values or None
+class BadQuery(Exception):
+    """A query the typed schema cannot express: an unknown or repeated parameter."""
 
 
-@require_safe
-def cube(request: HttpRequest) -> HttpResponse:
-    """Public cells; every filter optional; paginated by ``limit`` and ``offset``."""
-    cat = load()
-    get = request.GET
-    try:
-        limit = int(get.get("limit", DEFAULT_LIMIT))
-        offset = int(get.get("offset", 0))
-    except ValueError:
-        return _error("limit and offset must be whole numbers")
-    if not 1 <= limit <= query.MAX_LIMIT or offset < 0:
-        return _error(f"limit must be 1–{query.MAX_LIMIT} and offset ≥ 0")
-    indicator = get.get("indicator") or None
-    if indicator is not None and indicator not in cat.indicators:
-        return _error(f"unknown indicator: {indicator}")
-    regions = _list(request, "region")
-    unknown = [r for r in regions or [] if r not in cat.regions]
+def _message(error: dict[str, Any]) -> str:
+    where = [str(p) for p in error.get("loc", ()) if p not in ("query", "q")]
+    text = str(error.get("msg", "bad value")).removeprefix("Value error, ")
+    return f"{where[-1]}: {text}" if where else text
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error("; ".join(_message(e) for e in exc.errors))
+
+
+@api.exception_handler(BadQuery)
+def _bad_query(request: HttpRequest, exc: BadQuery) -> HttpResponse:
+    return _error(str(exc))
+
+
+def _check_names(request: HttpRequest, model: type[BaseModel] | None = None) -> None:
+    """Refuse parameters the operation does not know, and scalars given more than once."""
+    fields = model.model_fields if model is not None else {}
+    unknown = sorted(set(request.GET) - set(fields))
     if unknown:
-        return _error(f"unknown region: {', '.join(unknown)}")
-    level = get.get("region_level") or None
-    if level is not None and level not in ("nation", "healthcare_region", "county"):
-        return _error("region_level must be nation, healthcare_region or county")
-    ptype = get.get("period_type") or None
-    if ptype is not None and ptype not in query.PERIOD_TYPES:
-        return _error(f"period_type must be one of {', '.join(query.PERIOD_TYPES)}")
-    basis = get.get("region_basis")
-    if basis is not None and basis not in ("", "bostad", "avslutande"):
-        return _error("region_basis must be bostad, avslutande or empty")
+        known = ", ".join(fields) or "none"
+        raise BadQuery(f"unknown parameter: {', '.join(unknown)} (known: {known})")
+    for name, field in fields.items():
+        is_list = "list" in str(field.annotation)
+        if not is_list and len(request.GET.getlist(name)) > 1:
+            raise BadQuery(f"{name}: given more than once; it takes one value")
+
+
+ERRORS = {400: schemas.Error, 404: schemas.Error}
+
+
+def _get(path: str, **options: Any) -> Any:
+    """A GET operation that answers HEAD too (HEAD is left out of the document)."""
+    return api.api_operation(["GET", "HEAD"], path, **options)
+
+
+@_get(
+    "/cube",
+    response={200: schemas.CubePage, **ERRORS},
+    url_name="cube",
+    operation_id="cube",
+    summary="Public cells of the indicator cube.",
+    description="Every filter is optional; lists: comma-separated or repeated.",
+)
+def cube(request: HttpRequest, q: Query[schemas.CubeQuery]) -> HttpResponse:
+    """Public cells; every filter optional; paginated by ``limit`` and ``offset``."""
+    _check_names(request, schemas.CubeQuery)
     filters = query.Filters(
-        indicator=indicator,
-        regions=regions,
-        region_level=level,
-        region_basis=basis,
-        pathway=get.get("pathway") or None,
-        treatment=get.get("treatment") or None,
-        period_type=ptype,
-        periods=_list(request, "period"),
-        period_from=get.get("period_from") or None,
-        period_to=get.get("period_to") or None,
+        indicator=q.indicator,
+        regions=q.region,
+        region_level=q.region_level,
+        region_basis=q.region_basis,
+        pathway=q.pathway,
+        treatment=q.treatment,
+        period_type=q.period_type,
+        periods=q.period,
+        period_from=q.period_from,
+        period_to=q.period_to,
     )
     try:
         version = query.version()
@@ -96,7 +136,8 @@ def cube(request: HttpRequest) -> HttpResponse:
     )
     body = cache.get(key)
     if body is None:
-        body = json.dumps(_cube_page(request, filters, version, limit, offset), ensure_ascii=False)
+        page = _cube_page(request, filters, version, q.limit, q.offset)
+        body = json.dumps(page, ensure_ascii=False)
         cache.set(key, body, CACHE_SECONDS)
     response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = CACHE
@@ -161,8 +202,16 @@ def _indicators() -> list[dict[str, Any]]:
     return out
 
 
-@require_safe
+CATALOGS = {
+    "pathways": schemas.PathwayList,
+    "indicators": schemas.IndicatorList,
+    "regions": schemas.RegionList,
+    "promises": schemas.PromiseList,
+}
+
+
 def catalog(request: HttpRequest, what: str) -> JsonResponse:
+    _check_names(request)
     if what == "promises":
         results = _promises()
     elif what == "indicators":
@@ -172,8 +221,33 @@ def catalog(request: HttpRequest, what: str) -> JsonResponse:
     return _json({"results": results})
 
 
-@require_safe
+def _catalog_operation(what: str, listing: type[BaseModel]) -> None:
+    def view(request: HttpRequest) -> JsonResponse:
+        return catalog(request, what)
+
+    view.__name__ = f"catalog_{what}"
+    _get(
+        f"/catalog/{what}",
+        response={200: listing, 400: schemas.Error},
+        url_name=f"catalog_{what}",
+        operation_id=f"catalog_{what}",
+        summary=f"The {what} catalogue in force.",
+    )(view)
+
+
+for _what, _listing in CATALOGS.items():
+    _catalog_operation(_what, _listing)
+
+
+@_get(
+    "/reports",
+    response={200: schemas.ReportList, 400: schemas.Error},
+    url_name="reports",
+    operation_id="reports",
+    summary="Published results reports, newest period first.",
+)
 def reports(request: HttpRequest) -> JsonResponse:
+    _check_names(request)
     results = []
     for entry in store.list_reports():
         files = [
@@ -200,12 +274,60 @@ def reports(request: HttpRequest) -> JsonResponse:
     return _json({"results": results})
 
 
-@require_safe
+@_get(
+    "/openapi.json",
+    url_name="openapi",
+    operation_id="openapi",
+    summary="This description (OpenAPI 3.1 document).",
+)
 def openapi(request: HttpRequest) -> JsonResponse:
+    _check_names(request)
     return _json(document(request.build_absolute_uri("/api/v1")))
 
 
-@require_safe
 def docs(request: HttpRequest) -> Any:
     """A human-readable page about the API (the machine-readable one is openapi.json)."""
     return render(request, "results/api.html", {"spec": document("/api/v1")})
+
+
+# --- the OpenAPI document -------------------------------------------------------------------
+
+
+def _tidy(node: Any) -> Any:
+    """Pydantic's JSON Schema in the plain subset our clients (and our checker) read:
+    no titles or defaults, ``anyOf [X, null]`` of a simple type as ``type: [X, "null"]``, other
+    ``anyOf`` (exclusive object shapes and null) as ``oneOf``."""
+    if isinstance(node, list):
+        return [_tidy(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _tidy(v) for k, v in node.items() if k not in ("title", "default")}
+    options = out.pop("anyOf", None)
+    if options is not None:
+        simple = all(set(o) <= {"type", "format"} and "type" in o for o in options)
+        formats = {o["format"] for o in options if "format" in o}
+        if simple and len(formats) <= 1:
+            out["type"] = [o["type"] for o in options]
+            if formats:
+                out["format"] = formats.pop()
+        else:
+            out["oneOf"] = options
+    return out
+
+
+@lru_cache(maxsize=16)
+def _document(server: str) -> str:
+    schema = dict(api.get_openapi_schema(path_prefix=""))
+    schema["openapi"] = "3.1.0"
+    schema["info"] = {**schema["info"], "license": {"name": "MIT", "identifier": "MIT"}}
+    schema["servers"] = [{"url": server}]
+    paths = {}
+    for path, item in schema["paths"].items():
+        paths["/" + path.lstrip("/")] = {m: op for m, op in item.items() if m != "head"}
+    schema["paths"] = paths
+    return json.dumps(_tidy(schema), ensure_ascii=False)
+
+
+def document(server: str) -> dict[str, Any]:
+    """The OpenAPI document generated from the operations and their typed schemas."""
+    return dict(json.loads(_document(server)))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.results, name="results"),
     re_path(r"^tabell\.(?P<ext>csv|xlsx)$", views.download, name="download"),
     path("rapporter/", views.reports_page, name="reports"),
+    path("om-statistiken/", views.about_statistics, name="about"),
     re_path(
         r"^rapport/(?P<region>[a-z-]+)/(?P<period>[0-9]{4}(?:H[12])?)/(?P<name>report\.(?:en\.)?(?:html|pdf|xlsx))$",
         views.report_file,

@@ -460,16 +460,45 @@ def download(request: HttpRequest, ext: str) -> HttpResponse:
 
 
 @require_safe
-def report_file(request: HttpRequest, region: str, period: str, name: str) -> FileResponse:
+def report_file(request: HttpRequest, region: str, period: str, name: str) -> HttpResponse:
     """A file of a complete report, found through the report store (never a path from the URL)."""
     for entry in store.list_reports():
         if entry.healthcare_region == region and entry.period == period:
             for path in entry.files.values():
+                if path.name == name and name.endswith(".html"):
+                    return _standalone_html(path)
                 if path.name == name:
-                    return FileResponse(open(path, "rb"), as_attachment=not name.endswith(".html"))
+                    return FileResponse(open(path, "rb"), as_attachment=True)
     raise Http404(_("Rapporten finns inte."))
+
+
+def _standalone_html(path: Any) -> HttpResponse:
+    """A report's HTML with a policy of its own (inline blocks by hash, sandboxed)."""
+    from lofte.web.security import standalone_policy
+
+    html = path.read_bytes()
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = standalone_policy(html)
+    response._csp_exempt = True  # type: ignore[attr-defined]  # django-csp: leave it as it is
+    return response
 
 
 @require_safe
 def reports_page(request: HttpRequest) -> HttpResponse:
     return render(request, "results/reports.html", {"reports": _latest_reports(None)})
+
+
+def about_statistics(request: HttpRequest) -> HttpResponse:
+    """*Om statistiken*: how the figures are protected (SPEC §7), in the report annex's words."""
+    from django.utils.translation import get_language
+
+    from lofte.core.disclosure import MIN_CELL
+    from lofte.reports.present import disclosure_paragraphs
+
+    lang = "en" if (get_language() or "sv").startswith("en") else "sv"
+    paragraphs = disclosure_paragraphs(lang, MIN_CELL)
+    return render(
+        request,
+        "results/about.html",
+        {"intro": paragraphs[0], "rules": paragraphs[1:-2], "after": paragraphs[-2:]},
+    )

@@ -1,0 +1,173 @@
+"""Linked counts at national scale: the linking step of SPEC §7, vectorised with numpy.
+
+The rule and its plain reference are :func:`lofte.core.disclosure.linked_cells`; this module
+computes the same set for millions of counts at once. Every count published by the cube's
+cells belongs to a *family* (what is counted — indicator and role — and the region basis) and
+sits in a *row*: its slice (pathway, treatment, region) and position (period). Two comparable
+families (other series in the same basis, or the same series in the other basis) are linked in
+a slice when they are equal in every row of the slice where both are shown, and in at least
+one; where linked families meet and only one is suppressed, the other is suppressed too, and so
+is a shown count of 1 to ``min_cell - 1`` that equals a suppressed count of a comparable family
+in the same row.
+
+The families are laid out once as a row × family matrix (values and each count's cell); each
+step reads the current suppression, compares every comparable pair over the rows where both
+are present, and returns the cells to suppress. Only slices where the suppression changed since
+the last step are compared again: elsewhere nothing can have changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from lofte.core import disclosure
+from lofte.cube.keys import compact
+
+
+@dataclass
+class Family:
+    """The counts of one series in one region basis, as published by one block's cells."""
+
+    block: int  #: the block (indicator) whose cells publish the counts
+    cells: np.ndarray  #: the publishing cell of each count (position in the block)
+    row: np.ndarray  #: each count's row: slice × n_positions + position (int64)
+    value: np.ndarray  #: the counts (int64)
+    series: tuple[int, int]  #: (indicator code, role): what is counted
+    basis: int  #: region basis code
+    open: np.ndarray  #: whether each count's cell is open after primary suppression
+    min_cell: int = disclosure.MIN_CELL
+
+
+class Links:
+    """The linking step over fixed families; :meth:`step` is called with the current flags.
+
+    What can ever matter is worked out once, from the counts alone: a pair of families can be
+    linked in a slice only where some row has equal counts in two cells that primary
+    suppression leaves open (the only rows that can ever be evidence), and the small-count
+    rule only touches rows of equal counts of 1 to ``min_cell - 1`` where one cell is open. Each
+    pair keeps just those rows (all rows of its possible slices, for the evidence against), so
+    a step compares far fewer rows than the families hold.
+    """
+
+    def __init__(self, families: Sequence[Family], n_positions: int) -> None:
+        self.families = list(families)
+        n_fam = self.n_fam = len(self.families)
+        rows, row_id = compact(np.concatenate([f.row for f in self.families]), None)
+        self.n_rows = rows.size
+        _, self.slice_of_row = compact(rows // n_positions, None)
+        self.n_slices = int(self.slice_of_row.max()) + 1 if rows.size else 0
+        #: each family's cell in every row (-1: none) and its row ids in the order of its counts
+        self.cell: list[np.ndarray] = []
+        self.rows_of: list[np.ndarray] = []
+        value: list[np.ndarray] = []
+        is_open: list[np.ndarray] = []
+        start = 0
+        for family in self.families:
+            ids = row_id[start : start + family.row.size]
+            start += family.row.size
+            self.rows_of.append(ids)
+            cell = np.full(self.n_rows, -1, dtype=np.int32)
+            cell[ids] = family.cells
+            self.cell.append(cell)
+            v = np.zeros(self.n_rows, dtype=np.int64)
+            v[ids] = family.value
+            value.append(v)
+            o = np.zeros(self.n_rows, dtype=bool)
+            o[ids] = family.open
+            is_open.append(o)
+        keys = [(f.series, f.basis) for f in self.families]
+        #: (a, b, rows, their slices, equal, small) of every pair that can ever link or meet the
+        #: small rule
+        self.pairs: list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        for a in range(n_fam):
+            for b in range(a + 1, n_fam):
+                fa, fb = self.families[a], self.families[b]
+                # Two roles of one block in one basis are counts of the same cells: never mixed.
+                if not disclosure.comparable(keys[a], keys[b]) or (
+                    fa.block == fb.block and fa.basis == fb.basis
+                ):
+                    continue
+                both = np.flatnonzero((self.cell[a] >= 0) & (self.cell[b] >= 0))
+                if both.size == 0:
+                    continue
+                va, vb = value[a][both], value[b][both]
+                equal = va == vb
+                oa, ob = is_open[a][both], is_open[b][both]
+                live = np.zeros(self.n_slices, dtype=bool)
+                live[self.slice_of_row[both[equal & oa & ob]]] = True
+                limit = min(fa.min_cell, fb.min_cell)
+                small = equal & (va > 0) & (va < limit) & (oa | ob)
+                keep = live[self.slice_of_row[both]] | small
+                if keep.any():
+                    kept = both[keep].astype(np.int32)
+                    self.pairs.append(
+                        (
+                            a,
+                            b,
+                            kept,
+                            self.slice_of_row[kept].astype(np.int32),
+                            equal[keep],
+                            small[keep],
+                        )
+                    )
+        self._dirty: np.ndarray | None = None  # slices to compare next (None: all)
+
+    def step(self, flags: Sequence[np.ndarray]) -> dict[int, np.ndarray]:
+        """The cells (per block) that linking suppresses given each block's ``flags``."""
+        hidden: dict[int, np.ndarray] = {}
+
+        def hidden_of(j: int) -> np.ndarray:
+            if j not in hidden:
+                cell = self.cell[j]
+                h = np.zeros(self.n_rows, dtype=bool)
+                has = cell >= 0
+                h[has] = flags[self.families[j].block][cell[has]]
+                hidden[j] = h
+            return hidden[j]
+
+        add: dict[int, list[np.ndarray]] = {}
+        for a, b, rows, s, equal, small in self.pairs:
+            if self._dirty is not None:
+                keep = self._dirty[s]
+                if not keep.any():
+                    continue
+                rows, s, equal, small = rows[keep], s[keep], equal[keep], small[keep]
+            ha, hb = hidden_of(a)[rows], hidden_of(b)[rows]
+            mixed = ha != hb
+            if not mixed.any():
+                continue
+            shown = ~ha & ~hb
+            evidence = np.zeros(self.n_slices, dtype=bool)
+            evidence[s[shown & equal]] = True
+            against = np.zeros(self.n_slices, dtype=bool)
+            against[s[shown & ~equal]] = True
+            linked = evidence & ~against
+            hit = mixed & (linked[s] | small)
+            if hit.any():
+                where = rows[hit]
+                add.setdefault(a, []).append(where[~ha[hit]])
+                add.setdefault(b, []).append(where[~hb[hit]])
+        out: dict[int, list[np.ndarray]] = {}
+        for j, parts in add.items():
+            chosen = self.cell[j][np.concatenate(parts)]
+            if chosen.size:
+                out.setdefault(self.families[j].block, []).append(chosen)
+        return {block: np.unique(np.concatenate(parts)) for block, parts in out.items()}
+
+    def mark_changed(
+        self, flags_before: Mapping[int, np.ndarray], flags: Mapping[int, np.ndarray]
+    ) -> None:
+        """Remember the slices where any count's suppression differs between the two states
+        (of the blocks given)."""
+        changed = np.zeros(self.n_slices, dtype=bool)
+        for j, family in enumerate(self.families):
+            if family.block not in flags:
+                continue
+            before, after = flags_before[family.block], flags[family.block]
+            moved = before[family.cells] != after[family.cells]
+            if moved.any():
+                changed[self.slice_of_row[self.rows_of[j][moved]]] = True
+        self._dirty = changed

@@ -1,0 +1,61 @@
+"""A small world for tests that request every page: real deliveries, a cube, a report, jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lofte.cube import service as cube_service
+from lofte.web.desk.models import Job
+from tests.svf.test_reader import write_csv
+from tests.web.accounts.fixtures import HOME_REGION, OTHER_REGION, good_rows, make_user
+
+
+@dataclass
+class World:
+    """The objects the URL parameters point at."""
+
+    own_delivery: int
+    other_delivery: int
+    own_job: int
+    other_job: int
+    compute_job: int
+    user: int
+
+
+@pytest.fixture(name="world")
+def world_fixture(
+    db: Any, lofte_home: Path, tmp_path: Path, make_personnummer: Callable[..., str]
+) -> Iterator[World]:
+    """A delivery of 05 and one of 06, the cube computed from them, a report and some jobs."""
+    from lofte.reports.service import write_report
+    from lofte.svf.deliveries import import_delivery
+
+    window = {"window_from": dt.date(2024, 1, 1), "window_to": dt.date(2024, 12, 31)}
+    deliveries = {}
+    for region in (HOME_REGION, OTHER_REGION):
+        path = write_csv(tmp_path / f"{region}.csv", good_rows(make_personnummer, region))
+        deliveries[region] = import_delivery(path, region, **window, user="test")
+        assert deliveries[region].outcome == "imported"
+    cube_service.compute()
+    write_report("sydost", "2024H1")
+    owner = make_user("owner", ["svf_coordinator"], [HOME_REGION])
+
+    def job(kind: str, region: str) -> int:
+        return Job.objects.create(
+            kind=kind, region=region, user=owner, status=Job.Status.FAILED, message="Avbruten."
+        ).pk
+
+    yield World(
+        own_delivery=deliveries[HOME_REGION].pk,
+        other_delivery=deliveries[OTHER_REGION].pk,
+        own_job=job(Job.Kind.IMPORT, HOME_REGION),
+        other_job=job(Job.Kind.IMPORT, OTHER_REGION),
+        compute_job=job(Job.Kind.COMPUTE, ""),
+        user=owner.pk,
+    )
