@@ -207,12 +207,10 @@ class DeliveryFile:
 
 
 def sha256_of(path: Path) -> str:
-    """SHA-256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """SHA-256 hex digest of a file's bytes (read in chunks, as the event store hashes)."""
+    from lofte.svf.store import file_digest
+
+    return file_digest(path)[0]
 
 
 def read_delivery(path: str | Path) -> DeliveryFile:
