@@ -75,6 +75,7 @@ def run_compute() -> None:
     """Rebuild instances and cube with a stage bar; prints a one-line summary."""
     _django()
     from lofte.cube import service
+    from lofte.faults import OperatorError
 
     with _stage_progress() as bar:
         task = bar.add_task("Beräknar", total=len(STAGES_SV))
@@ -82,7 +83,10 @@ def run_compute() -> None:
         def step(stage: str) -> None:
             bar.update(task, description=STAGES_SV.get(stage, stage), advance=1)
 
-        run = service.compute(progress=step)
+        try:
+            run = service.compute(progress=step, on_wait=lambda text: err.print(text))
+        except OperatorError as exc:
+            raise fail(str(exc)) from None
     out.print(
         f"Beräknat: {run.instances} vårdförlopp, {run.cells} celler → "
         f"{config.home() / run.cube_path}"
@@ -437,17 +441,23 @@ def catalog_show(
 def _mount_optional() -> None:
     """Commands that live with their packages."""
     from lofte import serve
+    from lofte.svf import check_cli
     from lofte.svf import cli as svf_cli
 
     svf_cli.mount(app, import_app)
     serve.mount(app)
+    check_cli.mount(app)
 
 
 _mount_optional()
 
 
 def main() -> None:
-    app()
+    from lofte.faults import guarded
+
+    # Operator faults (full disk, read-only home, busy home, missing key) end in a Swedish
+    # message and exit 1 instead of a traceback.
+    guarded(app)
 
 
 if __name__ == "__main__":

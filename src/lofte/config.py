@@ -7,9 +7,12 @@ or from files created in ``LOFTE_HOME`` with mode 0600, never from the repositor
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
+
+from lofte.faults import OperatorError
 
 #: The package's own directory: state (keys, database) must never be created inside it, where
 #: it would be committed and shipped in the wheel.
@@ -44,22 +47,80 @@ def subdir(name: str) -> Path:
     return path
 
 
-def _secret(env_var: str, file_name: str) -> str:
+def _create_secret(path: Path) -> None:
+    """Create ``path`` holding a new random key, atomically and with mode 0600.
+
+    The key is written to a private temporary file, flushed, and then linked to its name:
+    ``link`` fails if the name exists, so when two processes start a fresh home at once, one key
+    wins, the other process uses it, and nobody ever reads a half-written key.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+            fh.flush()
+            os.fsync(fh.fileno())
+        # If another process was first, its key counts.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def _secret(env_var: str, file_name: str, may_create: bool = True) -> str:
     value = os.environ.get(env_var)
     if value:
         return value
     path = subdir("secret") / file_name
     if not path.exists():
-        # Create the file with restrictive permissions before writing the key into it.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    return path.read_text().strip()
+        if not may_create:
+            raise MissingSecretError(env_var, path)
+        _create_secret(path)
+    try:
+        value = path.read_text().strip()
+    except OSError as exc:
+        raise OperatorError(
+            f"nyckelfilen {path} kan inte läsas ({exc.strerror}). Ingenting har ändrats."
+        ) from None
+    if not value:
+        raise OperatorError(
+            f"nyckelfilen {path} är tom. Återställ den från säkerhetskopian (eller sätt "
+            f"{env_var}). Ingenting har ändrats."
+        )
+    return value
+
+
+class MissingSecretError(OperatorError):
+    """The pseudonym key is missing although the event store has data made with one."""
+
+    def __init__(self, env_var: str, path: Path) -> None:
+        super().__init__(
+            f"pseudonymnyckeln saknas: varken {env_var} eller filen {path} finns, men "
+            "händelselagret har redan data som skapats med en nyckel. En ny nyckel skulle ge "
+            "andra pseudonymer för samma patienter och fel siffror. Återställ nyckelfilen (eller "
+            f"sätt {env_var}) från säkerhetskopian. Ingenting har ändrats."
+        )
+
+
+def _events_exist() -> bool:
+    """Whether the event store already holds delivery files (made with some pseudonym key)."""
+    events = home() / "events"
+    try:
+        return any(p.name.startswith("delivery-") for p in events.iterdir())
+    except FileNotFoundError:
+        return False
 
 
 def pseudonym_key() -> bytes:
-    """The HMAC key that turns personnummer into pseudonyms (``LOFTE_PSEUDONYM_KEY``)."""
-    return _secret("LOFTE_PSEUDONYM_KEY", "pseudonym.key").encode()
+    """The HMAC key that turns personnummer into pseudonyms (``LOFTE_PSEUDONYM_KEY``).
+
+    Created on first use in ``LOFTE_HOME/secret/`` – but never once the event store holds data:
+    then a missing key is :class:`MissingSecretError`, since a new key would silently give other
+    pseudonyms for the same patients.
+    """
+    return _secret("LOFTE_PSEUDONYM_KEY", "pseudonym.key", may_create=not _events_exist()).encode()
 
 
 def django_secret_key() -> str:

@@ -19,5 +19,12 @@ def setup(migrate: bool = True) -> None:
     if migrate:
         from django.core.management import call_command
 
-        call_command("migrate", verbosity=0, interactive=False)
+        from lofte import commit
+        from lofte.locking import setup_lock
+
+        # Two first commands in a fresh home must not both create the tables.
+        with setup_lock():
+            call_command("migrate", verbosity=0, interactive=False)
+        # Finish a publish of compute results that a killed process left half done.
+        commit.recover_if_idle()
     _ready = True

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from lofte.core.spreadsheet import neutralise
 from lofte.cube import audit
 from lofte.cube.engine import CUBE_COLUMNS
 
@@ -95,13 +96,14 @@ def write(
 
 
 def _cell(value: object) -> object:
+    """One value as written to CSV and XLSX; text that could run as a formula is neutralised."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, float) and math.isnan(value):
         return ""
-    return value
+    return neutralise(value)
 
 
 def _rows(table: pa.Table):

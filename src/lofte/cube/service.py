@@ -5,8 +5,9 @@ Views and the command line call these functions; none of them writes SQL of its 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -50,49 +51,90 @@ def register_rows() -> list[tuple[str, str, str, int]]:
     return list(RegisterCount.objects.values_list("region", "period", "pathway", "new_cases"))
 
 
-def compute(progress: Progress | None = None) -> ComputeRun:
-    """Rebuild instances and the cube from the active deliveries and the register (SPEC §12)."""
-    run = ComputeRun.objects.create()
-    files, cutoffs, ids = active_inputs()
-    from lofte.cube.aggregates import aggregate_cells
+def compute(
+    progress: Progress | None = None, on_wait: Callable[[str], None] | None = None
+) -> ComputeRun:
+    """Rebuild instances and the cube from the active deliveries and the register (SPEC §12).
 
-    result = engine.compute(
-        files, cutoffs, register_rows(), progress=progress, extra_cells=aggregate_cells()
-    )
-    if progress:
-        progress("write")
-    _write_atomic(result.instances, instances_path())
-    _write_atomic(result.event_flags, event_flags_path())
-    _write_atomic(result.cube, cube_path())
-    if progress:
-        progress("audit")
-    from lofte.cube import audit
+    Holds the home's writer lock (:mod:`lofte.locking`; ``on_wait`` hears when it has to wait for
+    another writer). Every active event file is verified against its registered hash, size and
+    row count first (:mod:`lofte.svf.integrity`): a file that differs stops the computation with
+    :class:`~lofte.svf.integrity.StoreIntegrityError`, and the previous cube stays. The three
+    outputs are written to unique temporary files and put into place together
+    (:mod:`lofte.commit`).
+    """
+    from lofte import commit
+    from lofte.faults import operator_faults
+    from lofte.locking import writer_lock
+    from lofte.svf import integrity
 
-    # The disclosure audit of the new cube's public view, kept beside it for every publisher.
-    audit.audit_stored(cube_path())
-    run.deliveries = ids
-    run.instances = result.instances.num_rows
-    run.cells = result.cube.num_rows
-    run.cube_path = str(cube_path().relative_to(config.home()))
-    run.finished_at = timezone.now()
-    run.save()
-    return run
+    with operator_faults(), writer_lock("beräkningen", notify=on_wait):
+        commit.recover()
+        active = list(
+            Delivery.objects.filter(status=Delivery.Status.ACTIVE)
+            .exclude(events_path="")
+            .order_by("id")
+        )
+        integrity.verify(active)
+        run = ComputeRun.objects.create()
+        files, cutoffs, ids = active_inputs()
+        from lofte.cube.aggregates import aggregate_cells
+
+        result = engine.compute(
+            files, cutoffs, register_rows(), progress=progress, extra_cells=aggregate_cells()
+        )
+        if progress:
+            progress("write")
+        targets = [
+            (result.instances, instances_path()),
+            (result.event_flags, event_flags_path()),
+            (result.cube, cube_path()),
+        ]
+        moves: list[tuple[Path, Path]] = []
+        try:
+            for table, target in targets:
+                moves.append((_write_temporary(table, target), target))
+            commit.publish(moves)
+        except BaseException:
+            for tmp, _ in moves:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+            raise
+        if progress:
+            progress("audit")
+        from lofte.cube import audit
+
+        # The disclosure audit of the new cube's public view, kept beside it for every publisher.
+        audit.audit_stored(cube_path())
+        run.deliveries = ids
+        run.instances = result.instances.num_rows
+        run.cells = result.cube.num_rows
+        run.cube_path = str(cube_path().relative_to(config.home()))
+        run.finished_at = timezone.now()
+        run.save()
+        return run
 
 
-def _write_atomic(table: pa.Table, path: Path) -> None:
-    """Write next to the target and rename, so readers never see half a file.
+def _write_temporary(table: pa.Table, path: Path) -> Path:
+    """Write ``table`` completely to a unique temporary file next to ``path`` and fsync it.
 
     Dictionary-encoded string columns (the cube's keys) are written as Parquet stores any
     string column, dictionary pages and all, without the Arrow schema: readers get plain
     strings."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
+    from lofte import commit
+
+    tmp = commit.temporary(path)
     dictionary = any(pa.types.is_dictionary(f.type) for f in table.schema)
-    pq.write_table(
-        table, tmp, compression="zstd", row_group_size=256_000, store_schema=not dictionary
-    )
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        pq.write_table(
+            table, tmp, compression="zstd", row_group_size=256_000, store_schema=not dictionary
+        )
+        commit.fsync_file(tmp)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
 
 
 def read_cube() -> pa.Table:

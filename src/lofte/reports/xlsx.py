@@ -14,6 +14,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from lofte.core.spreadsheet import neutralise
+
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
 BANNER_FILL = PatternFill("solid", fgColor="FFF3CD")
 INVALID = str.maketrans({c: "_" for c in "[]:*?/\\"})
@@ -63,30 +65,35 @@ def _write(
     notes: Sequence[str] = (),
 ) -> None:
     ws = wb.create_sheet(_sheet_name(name, used))
-    ws.append([title])
+
+    def append(values: Sequence[Any]) -> None:
+        # Imported texts (an indicator's source, a note) must never become live formulas.
+        ws.append([neutralise(v) for v in values])
+
+    append([title])
     ws["A1"].font = Font(bold=True, size=12)
     line = 2
     if p["synthetic_banner"]:
-        ws.append([p["synthetic_banner"]])
+        append([p["synthetic_banner"]])
         ws.cell(row=line, column=1).fill = BANNER_FILL
         ws.cell(row=line, column=1).font = Font(bold=True)
         line += 1
     ws.append([])
-    ws.append(head)
+    append(head)
     header_row = line + 1
     for col in range(1, len(head) + 1):
         cell = ws.cell(row=header_row, column=col)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for row in rows:
-        ws.append([_cell(v, p["lang"])[0] for v in row])
+        append([_cell(v, p["lang"])[0] for v in row])
         for col, v in enumerate(row, start=1):
             fmt = _cell(v, p["lang"])[1]
             if fmt:
                 ws.cell(row=ws.max_row, column=col).number_format = fmt
     for text in notes:
         ws.append([])
-        ws.append([text])
+        append([text])
     for col_cells in ws.iter_cols(min_row=header_row):
         width = max((len(str(c.value)) for c in col_cells if c.value is not None), default=8)
         ws.column_dimensions[col_cells[0].column_letter].width = min(max(width + 2, 10), 60)

@@ -38,6 +38,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
+from lofte.faults import escape_text
+
 DATE_FORMATS = ["%Y-%m-%d", "%Y%m%d"]
 #: Errors printed on stderr for a rejected delivery; the rest are in ``deliveries show``.
 SHOWN_ERRORS = 20
@@ -114,6 +116,7 @@ def import_svf(
 ) -> None:
     """Importera en SVF-leverans (en regions händelser för en period)."""
     _setup()
+    from lofte.faults import OperatorError
     from lofte.svf.deliveries import STEP_LABELS, DeliveryError, import_delivery
 
     region = region.strip()
@@ -149,23 +152,24 @@ def import_svf(
                 window_to=window_to,
                 user=_current_user(),
                 progress=progress,
+                on_wait=lambda text: typer.echo(text, err=True),
             )
-        except DeliveryError as exc:
+        except (DeliveryError, OperatorError) as exc:
             raise _fail(str(exc)) from None
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
 
     if delivery.outcome == "rejected":
         errors = delivery.report.get("errors", [])
-        lines = [delivery.message]
-        lines += [f"  {issue['message']}" for issue in errors[:SHOWN_ERRORS]]
+        lines = [escape_text(delivery.message)]
+        lines += [f"  {escape_text(str(issue['message']))}" for issue in errors[:SHOWN_ERRORS]]
         if delivery.error_count > SHOWN_ERRORS:
             lines.append(
                 f"  … och {delivery.error_count - SHOWN_ERRORS} fel till. Hela rapporten: "
                 f"lofte deliveries show {delivery.pk}"
             )
         raise _fail("\n".join(lines))
-    typer.echo(delivery.message)
+    typer.echo(escape_text(delivery.message))
     if delivery.outcome == "imported" and delivery.warning_count:
         typer.echo(f"Varningar finns i rapporten: lofte deliveries show {delivery.pk}")
 
@@ -222,7 +226,7 @@ def list_deliveries(region: str | None = None) -> None:
             str(delivery.rows_stored),
             str(delivery.warning_count),
             str(delivery.error_count),
-            Text(delivery.file_name),
+            Text(escape_text(delivery.file_name)),
             created,
         )
     if not count:
@@ -254,6 +258,8 @@ def show_delivery(delivery_id: int, as_json: bool = False) -> None:
             "superseded_by": delivery.superseded_by_id,
             "file_name": delivery.file_name,
             "sha256": delivery.sha256,
+            "events_sha256": delivery.events_sha256,
+            "events_bytes": delivery.events_bytes,
             "rows_read": delivery.rows_read,
             "rows_stored": delivery.rows_stored,
             "duplicates_dropped": delivery.duplicates_dropped,
@@ -267,7 +273,7 @@ def show_delivery(delivery_id: int, as_json: bool = False) -> None:
         return
 
     out = [
-        f"Leverans {delivery.pk}: {delivery.file_name}",
+        f"Leverans {delivery.pk}: {escape_text(delivery.file_name)}",
         f"  Region:      {delivery.region}",
         f"  Period:      {_window(delivery)}",
         f"  Status:      {_status(delivery)}",
@@ -284,7 +290,7 @@ def show_delivery(delivery_id: int, as_json: bool = False) -> None:
         issues = report.get(key, [])
         out.append("")
         out.append(f"{title}: {total}")
-        out += [f"  {issue['message']}" for issue in issues]
+        out += [f"  {escape_text(str(issue['message']))}" for issue in issues]
         if total > len(issues):
             out.append(f"  … och {total - len(issues)} till (visas inte)")
     typer.echo("\n".join(out))

@@ -41,6 +41,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lofte import config
+from lofte.faults import OperatorError, explain, operator_faults
 from lofte.svf import store
 from lofte.svf.models import Delivery
 from lofte.svf.reader import DeliveryFile, DeliveryFileError, read_delivery, sha256_of
@@ -81,15 +82,35 @@ def import_delivery(
     user: str = "",
     progress: Progress | None = None,
     today: dt.date | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Delivery:
     """Import one SVF delivery file from county ``region`` (see the module docstring).
 
     ``window_from``/``window_to`` are the coverage window (default: the first and last event
     date); events outside a given window are errors. ``progress(done, total)`` is called as the
     import advances. Raises ``ValueError`` for an unknown region, an inverted window or one that
-    ends in the future, and
-    :class:`DeliveryError` (or :class:`DeliveryRefused`) when the delivery cannot be imported.
+    ends in the future,
+    :class:`DeliveryError` (or :class:`DeliveryRefused`) when the delivery cannot be imported, and
+    :class:`~lofte.faults.OperatorError` when the home stays busy with another writer
+    (``on_wait`` is told when the import has to wait for it, :mod:`lofte.locking`) or the
+    pseudonym key is missing.
     """
+    from lofte.locking import writer_lock
+
+    with operator_faults(), writer_lock("importen", notify=on_wait):
+        config.pseudonym_key()  # a missing key stops the import before any work
+        return _import_delivery(path, region, window_from, window_to, user, progress, today)
+
+
+def _import_delivery(
+    path: Path | str,
+    region: str,
+    window_from: dt.date | None,
+    window_to: dt.date | None,
+    user: str,
+    progress: Progress | None,
+    today: dt.date | None,
+) -> Delivery:
     from lofte.catalog import load
 
     path = Path(path)
@@ -177,7 +198,7 @@ def import_delivery(
     flags, fingerprints = _guarded("kvalitetskontroll", _flag_warnings, events, catalog, region)
     report(4)
 
-    warnings = _ignored_column_warnings(delivery_file) + duplicates + flags
+    warnings = _ignored_column_warnings(delivery_file) + result.warnings + duplicates + flags
     warnings.sort(key=lambda issue: issue.line or 0)
     delivery = _store(
         events,
@@ -224,9 +245,12 @@ def _guarded(step: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """
     try:
         return func(*args, **kwargs)
-    except (DeliveryError, DeliveryFileError):
+    except (DeliveryError, DeliveryFileError, OperatorError):
         raise
     except Exception as exc:
+        fault = explain(exc)
+        if fault is not None:
+            raise OperatorError(fault) from None
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{type(exc).__name__} i {Path(frame.filename).name}:{frame.lineno}"
     logger.error("SVF-import: internt fel vid %s (%s)", step, where)
@@ -246,6 +270,12 @@ def _identical_active(
     if window_from not in (None, candidate.window_from):
         return None
     if window_to not in (None, candidate.window_to):
+        return None
+    from lofte.svf import integrity
+
+    if integrity.problems([candidate]):
+        # Its event file is missing or damaged: importing the file again is the remedy (the new
+        # delivery supersedes the damaged one), not a no-op.
         return None
     return candidate
 
@@ -416,11 +446,17 @@ def _flag_warnings(events: pa.Table, catalog: Any, region: str) -> tuple[list[Is
     Other regions' active deliveries take part as context, so that a patient transferred from
     another region (who has a start there) is not reported as an orphan here.
     """
+    from lofte.svf import integrity
     from lofte.svf.engine import FLAG_LABELS_SV
 
-    others = Delivery.objects.filter(status=Delivery.Status.ACTIVE).exclude(region=region)
-    files = [config.home() / d.events_path for d in others if d.events_path]
-    files = [p for p in files if p.exists()]
+    others = list(
+        Delivery.objects.filter(status=Delivery.Status.ACTIVE)
+        .exclude(region=region)
+        .exclude(events_path="")
+    )
+    # Missing, truncated or swapped context files (cheap: no hashing here; compute hashes all).
+    integrity.verify(others, hash_files=False, action="importen")
+    files = [config.home() / d.events_path for d in others]
     for stale in set(_FINGERPRINTS) - {str(p.resolve()) for p in files}:
         _FINGERPRINTS.pop(stale, None)
     flags, fingerprints = _quality_flags(events, catalog, files)
@@ -642,9 +678,11 @@ def _reject(
 
 
 def _register(delivery: Delivery, events_file: Path, covered: list[Delivery]) -> None:
-    """Point the delivery at its event file and supersede the deliveries it covers."""
+    """Point the delivery at its event file, with the file's hash and size as written, and
+    supersede the deliveries it covers."""
     delivery.events_path = store.relative_path(events_file)
-    delivery.save(update_fields=["events_path"])
+    delivery.events_sha256, delivery.events_bytes = store.file_digest(events_file)
+    delivery.save(update_fields=["events_path", "events_sha256", "events_bytes"])
     if covered:
         Delivery.objects.filter(pk__in=[d.pk for d in covered]).update(
             status=Delivery.Status.SUPERSEDED, superseded_by=delivery

@@ -28,6 +28,10 @@ class Delivery(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
     events_path = models.CharField(max_length=500, blank=True, help_text="Relative to LOFTE_HOME")
+    # The event file as registered: SHA-256 of its bytes and its size. Compute and `lofte check`
+    # verify the file against them (and its row count against rows_stored) before trusting it.
+    events_sha256 = models.CharField(max_length=64, blank=True)
+    events_bytes = models.BigIntegerField(null=True, blank=True)
     # {"errors": [...], "warnings": [...], "truncated": bool}; each issue names line, column,
     # masked value and reason. Personnummer appear only masked (YYYYMMDD-****).
     report = models.JSONField(default=dict)

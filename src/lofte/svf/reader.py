@@ -16,6 +16,13 @@ store point back to.
 Column names are case-insensitive and trimmed; the Swedish names are canonical and the English
 ones (and a few spellings users write) are aliases. Unknown columns are reported and ignored.
 
+Bounded input (issue 12): :func:`limits` (from the environment, defaults that fit the national
+volume) caps the file size, the rows, the uncompressed size and compression ratio of every XLSX
+part (checked from the archive's directory before anything is decompressed, and again while
+reading), the rows of a sheet (Excel's 1 048 576) and the length of one XML text or tag (a cell
+cannot expand to gigabytes in memory), and the header line. A file mixing UTF-8 and Windows-1252
+is refused with the line of its first bad byte. Each refusal is a :class:`DeliveryFileError`.
+
 Nothing here ever puts a cell value into an exception message: parser errors from the libraries
 (which quote the offending row, personnummer included) are replaced by a Swedish message without
 the value.
@@ -87,6 +94,71 @@ class DeliveryFileError(Exception):
     """
 
 
+#: Excel's row limit of one sheet.
+XLSX_MAX_SHEET_ROWS = 1_048_576
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a delivery file may be at most (see :func:`limits`)."""
+
+    #: Bytes of the file as delivered (``LOFTE_MAX_DELIVERY_BYTES``).
+    max_bytes: int = 1 << 30
+    #: Data rows (``LOFTE_MAX_DELIVERY_ROWS``); the national set has 5.2 million in all regions.
+    max_rows: int = 10_000_000
+    #: Uncompressed bytes of one XLSX part (``LOFTE_MAX_XLSX_PART_BYTES``).
+    max_part_bytes: int = 1 << 30
+    #: Uncompressed / compressed size of one XLSX part (``LOFTE_MAX_XLSX_RATIO``); sheets of
+    #: real deliveries compress 5-30 times.
+    max_ratio: int = 200
+    #: Characters of the header line, and bytes of one XML text or tag in an XLSX part.
+    max_header_chars: int = 65_536
+    max_xml_run: int = 1 << 20  # at least 64 KiB (_PART_CHUNK)
+
+
+_LIMIT_VARIABLES = {
+    "max_bytes": "LOFTE_MAX_DELIVERY_BYTES",
+    "max_rows": "LOFTE_MAX_DELIVERY_ROWS",
+    "max_part_bytes": "LOFTE_MAX_XLSX_PART_BYTES",
+    "max_ratio": "LOFTE_MAX_XLSX_RATIO",
+}
+
+
+def limits() -> Limits:
+    """The limits in force: :class:`Limits` defaults, overridden from the environment."""
+    import os
+
+    values: dict[str, int] = {}
+    for name, variable in _LIMIT_VARIABLES.items():
+        raw = os.environ.get(variable)
+        if raw:
+            try:
+                values[name] = int(raw.replace("_", ""))
+            except ValueError:
+                raise DeliveryFileError(f"{variable}={raw!r} är inget heltal") from None
+    return Limits(**values)
+
+
+def _size_text(size: int) -> str:
+    if size >= 1 << 30:
+        return f"{size / (1 << 30):.1f} GiB"
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):.1f} MiB"
+    return f"{size} byte"
+
+
+def _count(number: int) -> str:
+    """``1048576`` as ``1 048 576`` (Swedish digit grouping)."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+def _too_many_rows(limit: int) -> DeliveryFileError:
+    return DeliveryFileError(
+        f"filen har fler än {_count(limit)} datarader (gränsen LOFTE_MAX_DELIVERY_ROWS); "
+        "dela upp leveransen"
+    )
+
+
 @dataclass
 class DeliveryFile:
     """What was read from one delivery file.
@@ -135,22 +207,27 @@ class DeliveryFile:
 
 
 def sha256_of(path: Path) -> str:
-    """SHA-256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """SHA-256 hex digest of a file's bytes (read in chunks, as the event store hashes)."""
+    from lofte.svf.store import file_digest
+
+    return file_digest(path)[0]
 
 
 def read_delivery(path: str | Path) -> DeliveryFile:
     """Read a delivery file of any supported format (decided by its content, not its name)."""
     path = Path(path)
+    bounds = limits()
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
+            size = path.stat().st_size
     except OSError as exc:
         raise DeliveryFileError(f"filen kan inte läsas ({exc.strerror or 'okänt fel'})") from None
+    if size > bounds.max_bytes:
+        raise DeliveryFileError(
+            f"filen är {_size_text(size)}, större än gränsen {_size_text(bounds.max_bytes)} "
+            "(LOFTE_MAX_DELIVERY_BYTES); dela upp leveransen"
+        )
     if head.startswith(_PARQUET_MAGIC):
         return read_parquet(path)
     if head.startswith(_ZIP_MAGIC):
@@ -217,26 +294,50 @@ def _finish(
 # CSV
 
 
+#: A valid UTF-8 sequence of two to four bytes (never found in Swedish Windows-1252 text, where
+#: å, ä, ö are single bytes followed by ASCII).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """The 1-based line of byte ``offset`` (line breaks LF, CRLF or a lone CR)."""
+    head = data[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
+
 def _decode(data: bytes) -> tuple[bytes, str, str]:
     """UTF-8 bytes without BOM, the encoding name for the report, and the decoded text head."""
     if data.startswith(_UTF8_BOM):
         body = data[len(_UTF8_BOM) :]
         try:
             text = body.decode("utf-8")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
             raise DeliveryFileError(
-                "filen börjar med en UTF-8-markering (BOM) men är inte giltig UTF-8"
+                "filen börjar med en UTF-8-markering (BOM) men är inte giltig UTF-8: första "
+                f"felaktiga byte på rad {_line_of(body, exc.start)}; spara hela filen som UTF-8"
             ) from None
         return body, "utf-8-sig", text
     try:
         text = data.decode("utf-8")
         return data, "utf-8", text
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    if _UTF8_MULTIBYTE.search(data):
+        # Part UTF-8, part something else: read as Windows-1252, the UTF-8 part would become
+        # "Ã–" – silently wrong text. Refuse instead.
+        raise DeliveryFileError(
+            "filen blandar teckenkodningar: den innehåller UTF-8-tecken men rad "
+            f"{_line_of(data, bad)} har en byte som inte är UTF-8 (troligen Windows-1252); "
+            "spara hela filen i en kodning, helst UTF-8"
+        )
     try:
         text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise DeliveryFileError("filen är varken UTF-8 eller Windows-1252") from None
+    except UnicodeDecodeError as exc:
+        raise DeliveryFileError(
+            f"filen är varken UTF-8 eller Windows-1252 (rad {_line_of(data, exc.start)})"
+        ) from None
     return text.encode("utf-8"), "windows-1252", text
 
 
@@ -313,9 +414,11 @@ def _record_lines(data: bytes) -> np.ndarray:
     return np.flatnonzero(keep).astype(np.int64) + 1
 
 
-def _first_line(text: str) -> str:
-    """The first non-empty physical line (the header, which decides the delimiter)."""
+def _first_line(text: str) -> tuple[str, int]:
+    """The first non-empty physical line (the header, which decides the delimiter) and its
+    line number."""
     start = 0
+    number = 1
     while start < len(text):
         end = len(text)
         for brk in ("\n", "\r"):
@@ -323,29 +426,40 @@ def _first_line(text: str) -> str:
             if found != -1:
                 end = min(end, found)
         if end > start:
-            return text[start:end]
+            return text[start:end], number
+        if text.startswith("\r\n", end):
+            end += 1
         start = end + 1
+        number += 1
     raise DeliveryFileError("filen är tom (ingen rubrikrad)")
 
 
 def read_csv(path: str | Path) -> DeliveryFile:
     """Read a CSV delivery (see the module docstring)."""
     path = Path(path)
+    bounds = limits()
     raw = path.read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
     data, encoding, text = _decode(raw)
     del raw
-    first = _first_line(text)
+    first, first_number = _first_line(text)
+    if len(first) > bounds.max_header_chars:
+        raise DeliveryFileError(
+            f"rubrikraden (rad {first_number}) är {_count(len(first))} tecken lång, mer än "
+            f"{_count(bounds.max_header_chars)}: är det rätt fil, med radbrytningar?"
+        )
     delimiter = detect_delimiter(first)
     header = next(csv.reader([first], delimiter=delimiter))
     positions, original, ignored = _map_header(header)
     width = len(header)
 
+    lines = _record_lines(data)
+    if lines.size - 1 > bounds.max_rows:
+        raise _too_many_rows(bounds.max_rows)
     try:
         table, invalid = _parse_csv(data, delimiter, width, quoted='"' in text)
     except pa.ArrowInvalid:
         table, invalid = None, []
-    lines = _record_lines(data)
     if table is not None and lines.size == table.num_rows + len(invalid):
         keep = np.ones(lines.size, dtype=bool)
         bad_rows = []
@@ -490,12 +604,15 @@ def read_xlsx(path: str | Path) -> DeliveryFile:
     every unusual case and every error exactly as before.
     """
     path = Path(path)
+    bounds = limits()
+    _check_archive(path, bounds)
     try:
-        collected = _collect_rows(_xlsx_rows_fast(path))
+        collected = _collect_rows(_xlsx_rows_fast(path, bounds), bounds)
     except DeliveryFileError:
         raise
     except Exception:
-        collected = _collect_rows_openpyxl(path)
+        _scan_parts(path, bounds)  # openpyxl reads whole cells into memory: bound them first
+        collected = _collect_rows_openpyxl(path, bounds)
     header_line, original, ignored, cells, lines = collected
     arrays = {name: pa.array(values, type=pa.string()) for name, values in cells.items()}
     return DeliveryFile(
@@ -513,7 +630,142 @@ def read_xlsx(path: str | Path) -> DeliveryFile:
 _Collected = tuple[int, dict[str, str], list[str], dict[str, list[str]], list[int]]
 
 
-def _collect_rows(rows: Iterable[tuple[int, Sequence[str]]]) -> _Collected:
+def _check_archive(path: Path, bounds: Limits) -> None:
+    """Refuse a zip bomb from the archive's directory, before anything is decompressed.
+
+    The sizes in the directory bound what reading produces (``zipfile`` stops at the declared
+    size and checks the CRC), and :class:`_BoundedPart` counts again while reading.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable archive: the readers say so
+    if len(infos) > 10_000:
+        raise DeliveryFileError(
+            f"Excel-filen har {_count(len(infos))} delar; en leverans har ett tiotal"
+        )
+    total = 0
+    for info in infos:
+        size, packed = info.file_size, max(info.compress_size, 1)
+        if size > bounds.max_part_bytes:
+            raise DeliveryFileError(
+                f"Excel-filens del {info.filename!r} packas upp till {_size_text(size)}, mer än "
+                f"gränsen {_size_text(bounds.max_part_bytes)} (LOFTE_MAX_XLSX_PART_BYTES)"
+            )
+        if size > (1 << 20) and size > packed * bounds.max_ratio:
+            raise DeliveryFileError(
+                f"Excel-filens del {info.filename!r} packas upp {size // packed} gånger (till "
+                f"{_size_text(size)}); högst {bounds.max_ratio} gånger tillåts "
+                "(skydd mot zip-bomber, LOFTE_MAX_XLSX_RATIO)"
+            )
+        total += size
+    if total > 2 * bounds.max_part_bytes:
+        raise DeliveryFileError(
+            f"Excel-filen packas upp till {_size_text(total)}, mer än gränsen "
+            f"{_size_text(2 * bounds.max_part_bytes)}"
+        )
+
+
+_PART_CHUNK = 1 << 16
+
+
+class _BoundedPart(io.RawIOBase):
+    """A part of the archive, read through: counts the bytes and refuses an XML text or tag
+    (the bytes between two ``<``) longer than ``max_xml_run``, so that no single cell can grow
+    a parser's memory beyond it."""
+
+    def __init__(self, raw: Any, name: str, bounds: Limits) -> None:
+        self._raw = raw
+        self._name = name
+        self._bounds = bounds
+        self._total = 0
+        self._run = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        # At most 64 KiB at a time, less than max_xml_run: a run inside one chunk cannot
+        # exceed the limit unnoticed, only runs across chunks, which are tracked.
+        want = min(size, _PART_CHUNK) if size and size > 0 else _PART_CHUNK
+        chunk = self._raw.read(want)
+        self._total += len(chunk)
+        if self._total > self._bounds.max_part_bytes:
+            raise DeliveryFileError(
+                f"Excel-filens del {self._name!r} är större än gränsen "
+                f"{_size_text(self._bounds.max_part_bytes)}"
+            )
+        first = chunk.find(b"<")
+        if first == -1:
+            self._run += len(chunk)
+            longest = self._run
+        else:
+            longest = self._run + first
+            self._run = len(chunk) - chunk.rfind(b"<") - 1
+        if longest > self._bounds.max_xml_run:
+            raise DeliveryFileError(
+                f"Excel-filen har ett cellvärde eller en XML-tagg i {self._name!r} som är större "
+                f"än {_size_text(self._bounds.max_xml_run)}; en leverans har korta värden"
+            )
+        return chunk
+
+
+def _open_part(archive: Any, name: str, bounds: Limits) -> _BoundedPart:
+    return _BoundedPart(archive.open(name), name, bounds)
+
+
+def _count_rows(part: _BoundedPart, stop_above: int | None = None) -> int:
+    """Read ``part`` (bounded) and count its ``<row`` elements, without parsing; stop as soon as
+    there are more than ``stop_above``.
+
+    Decompressing and counting is some 20 times faster than parsing, so a sheet with more rows
+    than Excel allows is refused in a second or two instead of after parsing a million rows.
+    """
+    rows = 0
+    tail = b""
+    while chunk := part.read(_PART_CHUNK):
+        window = tail + chunk
+        # The 4 bytes kept from the last chunk cannot hold a whole 5-byte "<row " again, so an
+        # element split across two chunks is counted once, in the window that completes it.
+        rows += window.count(b"<row ") + window.count(b"<row>")
+        tail = window[-4:]
+        if stop_above is not None and rows > stop_above:
+            break
+    return rows
+
+
+def _check_sheet_rows(archive: Any, name: str, bounds: Limits) -> None:
+    rows = _count_rows(_open_part(archive, name, bounds), stop_above=XLSX_MAX_SHEET_ROWS)
+    if rows > XLSX_MAX_SHEET_ROWS:
+        raise DeliveryFileError(
+            f"Excel-bladet har fler än Excels {_count(XLSX_MAX_SHEET_ROWS)} rader"
+        )
+
+
+def _scan_parts(path: Path, bounds: Limits) -> None:
+    """Read every XML part through :class:`_BoundedPart` without parsing (for openpyxl)."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    with archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                _check_sheet_rows(archive, name, bounds)
+            elif name.endswith((".xml", ".rels")):
+                part = _open_part(archive, name, bounds)
+                while part.read(_PART_CHUNK):
+                    pass
+
+
+def _collect_rows(
+    rows: Iterable[tuple[int, Sequence[str]]], bounds: Limits | None = None
+) -> _Collected:
     """Header line, column names, ignored headers, cell texts per column and data lines.
 
     ``rows`` are (sheet row number, cell texts); rows without any non-blank cell are skipped,
@@ -526,7 +778,14 @@ def _collect_rows(rows: Iterable[tuple[int, Sequence[str]]]) -> _Collected:
     ignored: list[str] = []
     cells: dict[str, list[str]] = {}
     lines: list[int] = []
+    bounds = bounds or limits()
+    max_rows = min(bounds.max_rows, XLSX_MAX_SHEET_ROWS)
     for number, texts in rows:
+        if number > XLSX_MAX_SHEET_ROWS:
+            raise DeliveryFileError(
+                f"Excel-bladet har rad {_count(number)}, fler än Excels "
+                f"{_count(XLSX_MAX_SHEET_ROWS)} rader"
+            )
         if not any(t.strip() for t in texts):
             continue
         if header is None:
@@ -535,6 +794,8 @@ def _collect_rows(rows: Iterable[tuple[int, Sequence[str]]]) -> _Collected:
             positions, original, ignored = _map_header(header)
             cells = {name: [] for name in positions}
             continue
+        if len(lines) >= max_rows:
+            raise _too_many_rows(max_rows)
         width = len(texts)
         for name, pos in positions.items():
             cells[name].append(texts[pos] if pos < width else "")
@@ -544,7 +805,7 @@ def _collect_rows(rows: Iterable[tuple[int, Sequence[str]]]) -> _Collected:
     return header_line, original, ignored, cells, lines
 
 
-def _collect_rows_openpyxl(path: Path) -> _Collected:
+def _collect_rows_openpyxl(path: Path, bounds: Limits | None = None) -> _Collected:
     """:func:`_collect_rows` over the first sheet as openpyxl's read-only mode reads it."""
     from openpyxl import load_workbook
 
@@ -563,7 +824,8 @@ def _collect_rows_openpyxl(path: Path) -> _Collected:
         sheet.reset_dimensions()
         rows: Iterable[tuple[Any, ...]] = sheet.iter_rows(min_row=1, min_col=1, values_only=True)
         return _collect_rows(
-            (number, [_cell_text(v) for v in row]) for number, row in enumerate(rows, start=1)
+            ((number, [_cell_text(v) for v in row]) for number, row in enumerate(rows, start=1)),
+            bounds,
         )
     except DeliveryFileError:
         raise
@@ -585,6 +847,7 @@ _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _ROW = f"{{{_MAIN_NS}}}row"
 _CELL = f"{{{_MAIN_NS}}}c"
 _VALUE = f"{{{_MAIN_NS}}}v"
+_FORMULA = f"{{{_MAIN_NS}}}f"
 _INLINE = f"{{{_MAIN_NS}}}is"
 _TEXT = f"{{{_MAIN_NS}}}t"
 _RUN = f"{{{_MAIN_NS}}}r"
@@ -628,6 +891,15 @@ def _is_date_format(code: str | None) -> bool:
 
 def _is_timedelta_format(code: str | None) -> bool:
     return code is not None and _FORMAT_TIMEDELTA.search(code.split(";")[0]) is not None
+
+
+def _letters(index: int) -> str:
+    """The column letters of a 1-based column index (``28`` → ``AB``)."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _column_index(letters: str) -> int:
@@ -764,13 +1036,13 @@ def _date_styles(archive: Any) -> tuple[frozenset[int], frozenset[int]]:
     return frozenset(dates), frozenset(durations)
 
 
-def _shared_strings(archive: Any, part: str | None) -> list[str]:
+def _shared_strings(archive: Any, part: str | None, bounds: Limits) -> list[str]:
     from xml.etree import ElementTree
 
     strings: list[str] = []
     if part is None:
         return strings
-    with archive.open(part) as source:
+    with _open_part(archive, part, bounds) as source:
         for _, node in ElementTree.iterparse(source):
             if node.tag == _SHARED_STRING:
                 strings.append(_text_content(node).replace("x005F_", ""))
@@ -778,7 +1050,7 @@ def _shared_strings(archive: Any, part: str | None) -> list[str]:
     return strings
 
 
-def _xlsx_rows_fast(path: Path) -> Iterable[tuple[int, list[str]]]:
+def _xlsx_rows_fast(path: Path, bounds: Limits | None = None) -> Iterable[tuple[int, list[str]]]:
     """(sheet row number, cell texts) of the first sheet's rows, as openpyxl's read-only
     ``iter_rows(values_only=True)`` gives them through :func:`_cell_text`.
 
@@ -787,16 +1059,18 @@ def _xlsx_rows_fast(path: Path) -> Iterable[tuple[int, list[str]]]:
     import zipfile
     from xml.etree import ElementTree
 
+    bounds = bounds or limits()
     with zipfile.ZipFile(path) as archive:
         workbook_part, strings_part = _package_parts(archive)
         sheet_part, epoch = _first_sheet(archive, workbook_part)
         date_styles, duration_styles = _date_styles(archive)
-        shared = _shared_strings(archive, strings_part)
+        _check_sheet_rows(archive, sheet_part, bounds)
+        shared = _shared_strings(archive, strings_part, bounds)
         # Numeric cells repeat (dates above all): their text by (value, is a date).
         numbers: dict[tuple[str, bool], str] = {}
         next_row = 1
         row_number = 0
-        with archive.open(sheet_part) as source:
+        with _open_part(archive, sheet_part, bounds) as source:
             for _, element in ElementTree.iterparse(source):
                 if element.tag != _ROW:
                     continue
@@ -828,6 +1102,16 @@ def _xlsx_rows_fast(path: Path) -> Iterable[tuple[int, list[str]]]:
                     else:
                         raw = cell.findtext(_VALUE) or None
                         if raw is None:
+                            if cell.find(_FORMULA) is not None:
+                                # openpyxl would read it as empty: a "missing value" that is
+                                # really a formula Excel never calculated and saved.
+                                raise DeliveryFileError(
+                                    f"rad {row_number}, cell {reference or _letters(column)}: "
+                                    "cellen "
+                                    "innehåller en formel utan sparat värde; öppna filen i "
+                                    "Excel, spara den och leverera igen (eller klistra in "
+                                    "värdena)"
+                                )
                             text = None
                         elif kind == "n":
                             style: Any = cell.get("s", 0)
@@ -906,6 +1190,19 @@ def _as_strings(column: pa.ChunkedArray) -> pa.ChunkedArray:
 def read_parquet(path: str | Path) -> DeliveryFile:
     """Read a Parquet delivery (see the module docstring)."""
     path = Path(path)
+    bounds = limits()
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (pa.ArrowInvalid, OSError):
+        raise DeliveryFileError("filen kunde inte läsas som Parquet") from None
+    if meta.num_rows > bounds.max_rows:
+        raise _too_many_rows(bounds.max_rows)
+    unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if unpacked > 2 * bounds.max_part_bytes:
+        raise DeliveryFileError(
+            f"Parquet-filen packas upp till {_size_text(unpacked)}, mer än gränsen "
+            f"{_size_text(2 * bounds.max_part_bytes)}"
+        )
     try:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError):

@@ -12,6 +12,7 @@ Paths are computed at call time from :mod:`lofte.config`, never at import time, 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import uuid
 from pathlib import Path
@@ -20,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lofte import config
+from lofte.commit import TMP_PREFIX, fsync_dir
 
 #: The event-store row (docs/contracts.md).
 EVENT_SCHEMA = pa.schema(
@@ -39,7 +41,7 @@ EVENT_SCHEMA = pa.schema(
 SORT_KEYS = ("patient", "pathway", "event_date")
 
 _EVENTS_DIR = "events"
-_TMP_PREFIX = ".tmp-"
+_TMP_PREFIX = TMP_PREFIX
 
 
 def events_dir() -> Path:
@@ -61,18 +63,24 @@ def file_name(delivery_id: int, sha256: str) -> str:
     return f"delivery-{delivery_id:06d}-{sha256[:12]}.parquet"
 
 
-def _fsync_dir(directory: Path) -> None:
-    # Make the rename itself durable; not possible (nor needed) on every platform.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+#: Read size for hashing: large enough that hashlib releases the GIL and the loop costs nothing.
+_HASH_CHUNK = 1 << 20
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and size in bytes of a file, read in chunks (never whole into memory)."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb", buffering=0) as fh:
+        buffer = bytearray(_HASH_CHUNK)
+        view = memoryview(buffer)
+        while True:
+            read = fh.readinto(buffer)
+            if not read:
+                break
+            digest.update(view[:read])
+            size += read
+    return digest.hexdigest(), size
 
 
 def write_events(table: pa.Table, name: str) -> Path:
@@ -103,7 +111,7 @@ def write_events(table: pa.Table, name: str) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(directory)
+    fsync_dir(directory)
     return final
 
 
@@ -111,7 +119,7 @@ def remove_events(path: Path) -> None:
     """Delete an event file that did not get registered (missing files are fine)."""
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def active_event_files() -> list[Path]:
@@ -128,7 +136,8 @@ def active_event_files() -> list[Path]:
 
 
 def unregistered_files() -> list[Path]:
-    """Files in the event store that no delivery points at (left behind by a crash)."""
+    """Files in the event store that no delivery points at (left behind by a crash), temporary
+    files included."""
     from lofte.svf.models import Delivery
 
     registered = {

@@ -42,6 +42,18 @@ _LONG_DIGITS = re.compile(r"[0-9]{9,}")
 
 MISSING_VALUE = "värde saknas"
 
+#: Columns of free text, checked for length and control characters: ``enhet``, an HSA-id (at
+#: most 31 characters in practice). The other columns have an exact shape that rejects both.
+FREE_TEXT_COLUMNS = ("enhet",)
+MAX_FIELD_LENGTH: dict[str, int] = {"enhet": 64}
+#: Characters a delivered value may not contain: C0 controls (NUL, tab, line breaks, ESC …),
+#: DEL and the C1 controls.
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+#: The shape of an HSA-id: SE, the organisation number (10 digits), a hyphen and an id.
+_HSA_ID = re.compile(r"SE[0-9]{10}-[A-Za-z0-9]{1,20}")
+#: Characters of a value shown in a report; a longer one is cut (the reason gives its length).
+SHOWN_VALUE_LENGTH = 80
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -112,6 +124,8 @@ class ValidationResult:
     events: pa.Table | None = field(default=None, repr=False)
     min_date: dt.date | None = None
     max_date: dt.date | None = None
+    #: Warnings found while validating (``enhet`` not shaped like an HSA-id).
+    warnings: list[Issue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -134,7 +148,7 @@ class _Collector:
         reasons: pa.Array,
         values: pa.Array,
         codes: pa.Array,
-        show: Callable[[str], str] | None = None,
+        show: Callable[[str], str | None] | None = None,
     ) -> None:
         """Record the rows where ``reasons`` is not null (all arrays are aligned with the rows)."""
         flagged = np.flatnonzero(reasons.is_valid().to_numpy(zero_copy_only=False))
@@ -149,7 +163,7 @@ class _Collector:
             codes.take(head).to_pylist(),
             strict=True,
         ):
-            shown = show(value) if show is not None else value
+            shown = show(value) if show is not None else _shown(value)
             self.issues.append((line, order, Issue(line, column, shown, reason, code or "")))
 
     def add_issue(self, order: int, issue: Issue) -> None:
@@ -159,6 +173,95 @@ class _Collector:
     def result(self) -> list[Issue]:
         self.issues.sort(key=lambda item: (item[0], item[1]))
         return [issue for _, _, issue in self.issues[: self.cap]]
+
+
+def _shown(value: str | None) -> str | None:
+    """A delivered value as a report may show it: control characters escaped, cut short."""
+    if value is None:
+        return None
+    cut = value[:SHOWN_VALUE_LENGTH]
+    cut = re.sub(_CONTROL, lambda m: f"\\x{ord(m.group()):02x}", cut)
+    return cut + "…" if len(value) > SHOWN_VALUE_LENGTH else cut
+
+
+def _check_text(values: pa.Array, limit: int) -> tuple[pa.Array, pa.Array] | None:
+    """Reasons and codes for values that are too long or hold control characters (per row, or
+    None when every value is fine); checked on the distinct values.
+
+    Almost every delivery is clean, so a screen over the column's bytes comes first: no byte
+    below 0x20, no DEL and no UTF-8 encoded C1 control (``C2 80``–``C2 9F``), and no value
+    longer than ``limit``. Only when the screen finds something are the values looked at.
+    """
+    if len(values) == 0:
+        return None
+    data = values.buffers()[2]
+    if data is not None:
+        raw = np.frombuffer(data, dtype=np.uint8)
+        suspicious = raw.size > 0 and bool(raw.min() < 0x20 or (raw == 0x7F).any())
+        if not suspicious and (raw == 0xC2).any():  # rare in Swedish text: look closer
+            lead = np.flatnonzero(raw[:-1] == 0xC2) + 1
+            suspicious = bool(((raw[lead] >= 0x80) & (raw[lead] <= 0x9F)).any())
+        # Bytes are at least as many as characters: count characters only if needed.
+        longest = pc.max(pc.binary_length(values)).as_py() or 0
+        if longest > limit:
+            longest = pc.max(pc.utf8_length(values)).as_py() or 0
+        if not suspicious and longest <= limit:
+            return None
+    encoded = pc.dictionary_encode(values)
+    distinct = encoded.dictionary
+    if len(distinct) == 0:
+        return None
+    lengths = pc.utf8_length(distinct)
+    too_long = pc.greater(lengths, limit)
+    control = pc.match_substring_regex(distinct, _CONTROL)
+    if not (pc.any(too_long).as_py() or pc.any(control).as_py()):
+        return None
+    reasons: list[str | None] = []
+    codes: list[str | None] = []
+    for long, ctrl, length in zip(
+        too_long.to_pylist(), control.to_pylist(), lengths.to_pylist(), strict=True
+    ):
+        if ctrl:
+            reasons.append("otillåtet styrtecken (t.ex. NUL, tabb eller radbrytning) i värdet")
+            codes.append("control_character")
+        elif long:
+            reasons.append(f"värdet är {length} tecken långt; högst {limit} tillåts")
+            codes.append("too_long")
+        else:
+            reasons.append(None)
+            codes.append(None)
+    return (
+        pa.array(reasons, pa.string()).take(encoded.indices),
+        pa.array(codes, pa.string()).take(encoded.indices),
+    )
+
+
+def hsa_warnings(values: pa.Array, lines: np.ndarray) -> list[Issue]:
+    """One warning per distinct ``enhet`` value that is not shaped like an HSA-id, at its first
+    line (a warning: the unit is not used in any indicator)."""
+    encoded = pc.dictionary_encode(values)
+    distinct = encoded.dictionary.to_pylist()
+    odd = [bool(v) and _HSA_ID.fullmatch(v) is None for v in distinct]
+    if not any(odd):
+        return []
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    counts = np.bincount(indices, minlength=len(distinct))
+    first_row = np.full(len(distinct), indices.size, dtype=np.int64)
+    np.minimum.at(first_row, indices, np.arange(indices.size))
+    warnings = []
+    for position in np.flatnonzero(odd)[:MAX_ISSUES].tolist():
+        rows = int(counts[position])
+        warnings.append(
+            Issue(
+                int(lines[first_row[position]]),
+                "enhet",
+                _shown(distinct[position]),
+                "har inte formen av ett HSA-id (SE, tio siffror, bindestreck, id)"
+                + (f"; {rows} rader" if rows > 1 else ""),
+                "hsa_id",
+            )
+        )
+    return warnings
 
 
 def _combine(column: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -553,6 +656,15 @@ def validate(
     def column(name: str) -> pa.Array:
         return combined[name]
 
+    # Free text: the other columns have an exact shape, so a control character or an absurd
+    # length there is already an error of that shape (and shown escaped and cut).
+    for name in FREE_TEXT_COLUMNS:
+        if name not in present:
+            continue
+        bad = _check_text(column(name), MAX_FIELD_LENGTH[name])
+        if bad is not None:
+            collect.add(order[name], name, bad[0], column(name), bad[1])
+
     personnummer = pathway = suffix = dates = None
     if "personnummer" in present:
         from lofte.core.personnummer import mask
@@ -618,6 +730,7 @@ def validate(
         events=events,
         min_date=min_date,
         max_date=max_date,
+        warnings=hsa_warnings(column("enhet"), lines) if "enhet" in present else [],
     )
 
 

@@ -88,7 +88,17 @@ WSGI_APPLICATION = "lofte.web.wsgi.application"
 _default_db = f"sqlite:///{config.home() / 'lofte.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db))}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # Write-ahead log: readers (the site, the desk) never block the writer nor it them. A
+    # transaction that will write takes the write lock when it begins (IMMEDIATE), so two
+    # writers queue for up to LOFTE_SQLITE_TIMEOUT seconds instead of one failing with
+    # "database is locked" when it upgrades a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": float(os.environ.get("LOFTE_SQLITE_TIMEOUT", "60")),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "sv"

@@ -57,6 +57,14 @@ def enqueue(job: Job) -> None:
 
 
 def _internal_error(job: Job, step: str, exc: BaseException) -> None:
+    from lofte.faults import explain
+
+    message = explain(exc)
+    if message is not None:
+        # An operator fault (full disk, busy home, damaged event store, missing key): say what.
+        logger.error("Jobb %s (%s): %s", job.pk, job.kind, message)
+        _update(job.pk, status=Job.Status.FAILED, message=f"Kunde inte slutföras: {message}")
+        return
     where = type(exc).__name__
     logger.error("Jobb %s (%s): internt fel vid %s (%s)", job.pk, job.kind, step, where)
     _update(

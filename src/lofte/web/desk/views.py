@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lofte import config
+from lofte.core.spreadsheet import neutralise
 from lofte.svf.models import Delivery
 from lofte.web import tasks
 from lofte.web.accounts.roles import (
@@ -324,7 +325,8 @@ def patient_list_csv(request: HttpRequest, region: str, slug: str) -> HttpRespon
     writer = csv.writer(response, delimiter=";")
     writer.writerow([label for _, label in columns])
     for row in rows:
-        writer.writerow([services.cell(row.get(key)) for key, _ in columns])
+        # File names and units come from the deliveries: never a live formula in Excel.
+        writer.writerow([neutralise(services.cell(row.get(key))) for key, _ in columns])
     return response
 
 
