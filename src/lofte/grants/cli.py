@@ -1,0 +1,275 @@
+"""Command line for grants (SPEC §11, §12).
+
+Commands::
+
+    lofte import grants FILE
+    lofte grants ledger [--year Y] [--format table|json]
+    lofte grants funds [--year Y] [--format table|json]
+    lofte grants allocate TOTAL (--key "05=2,2; 06=1,5; 08=1,1" | --population sydost)
+    lofte grants grant --year Y --area A --amount N --title T [--region R] [--override-reason R]
+    lofte grants pay --year Y --area A --amount N [--title T] [--region R]
+
+Mounted by ``lofte.cli`` with ``mount(app, import_app)``. Exit status: 0 success, 1 bad input or
+a refused change (Swedish message on stderr, nothing changed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+grants_app = typer.Typer(
+    help="Stimulansmedel: medel, fördelningsnycklar, potter och huvudbok.", no_args_is_help=True
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]Fel:[/] {escape(message)}", highlight=False)
+    return typer.Exit(code=1)
+
+
+def _django() -> None:
+    from lofte.django_setup import setup
+
+    setup()
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except OSError:
+        return ""
+
+
+def import_grants(
+    file: Annotated[Path, typer.Argument(help="CSV: kind,year,area,group,label,amount,key,source")],
+) -> None:
+    """Importera stimulansmedel: medel, potter, beviljat och källans summor (avvikelser listas)."""
+    if not file.is_file():
+        raise _fail(f"filen {file} finns inte")
+    _django()
+    from lofte.grants import importer
+
+    try:
+        result = importer.import_grants(file, user=_user())
+    except importer.GrantsFileError as exc:
+        raise _fail(str(exc)) from None
+    if result.unchanged:
+        out.print(f"{escape(file.name)} är redan importerad; inget ändrat.", highlight=False)
+    else:
+        out.print(
+            f"Importerade {escape(file.name)}: {result.funding} medel, {len(result.pools)} potter.",
+            highlight=False,
+        )
+    problems = result.problems
+    if problems:
+        out.print(f"[bold yellow]{len(problems)} avvikelser i källans siffror (ej rättade):[/]")
+        for text in problems:
+            out.print(f"  • {escape(text)}", highlight=False)
+    else:
+        out.print("Alla summor stämmer.")
+
+
+@grants_app.command("ledger")
+def ledger_command(
+    year: Annotated[int | None, typer.Option("--year", help="Bara detta år")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table eller json")] = Format.table,
+) -> None:
+    """Huvudboken: varje pott med budget, beviljat, utbetalt, återstående och avvikelser."""
+    _django()
+    from lofte.grants import ledger
+    from lofte.grants.reconcile import kr
+
+    rows = ledger.ledger(year)
+    if fmt is Format.json:
+        out.print_json(json.dumps([r.as_dict() for r in rows], ensure_ascii=False))
+        return
+    if not rows:
+        out.print(
+            "Inga potter" + (f" för {year}" if year else "") + ". Kör 'lofte import grants FILE'."
+        )
+        return
+    table = Table("Område", "År")
+    for name in ("Budget", "Beviljat", "Utbetalt", "Återstår"):
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("Avvikelser")
+    for r in rows:
+        table.add_row(
+            escape(r.area),
+            str(r.year),
+            *(kr(n) for n in (r.budget, r.granted, r.paid, r.remaining)),
+            str(len(r.problems)) if r.problems else "–",
+        )
+    out.print(table)
+    for r in rows:
+        for text in r.problems:
+            out.print(f"• {escape(r.area)} {r.year}: {escape(text)}", highlight=False)
+
+
+@grants_app.command("funds")
+def funds_command(
+    year: Annotated[int | None, typer.Option("--year", help="Bara detta år")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table eller json")] = Format.table,
+) -> None:
+    """Medel per år och deras fördelning på regioner enligt nyckeln (hela kronor)."""
+    _django()
+    from lofte.grants import allocation
+    from lofte.grants.models import FundingSource
+    from lofte.grants.reconcile import kr
+
+    sources = FundingSource.objects.all()
+    if year is not None:
+        sources = sources.filter(year=year)
+    data = []
+    for s in sources.order_by("year", "id"):
+        parts = allocation.allocate(s.amount, allocation.parse_key(s.key)) if s.key else {}
+        data.append(
+            {"year": s.year, "name": s.name, "amount": s.amount, "key": s.key, "allocation": parts}
+        )
+    if fmt is Format.json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table("År", "Medel", "Belopp", "Nyckel", "Fördelning")
+    for d in data:
+        parts_text = ", ".join(f"{k}: {kr(v)}" for k, v in d["allocation"].items()) or "–"
+        table.add_row(
+            str(d["year"]), escape(d["name"]), kr(d["amount"]), escape(d["key"]) or "–", parts_text
+        )
+    out.print(table)
+
+
+@grants_app.command("allocate")
+def allocate_command(
+    total: Annotated[int, typer.Argument(help="Belopp i hela kronor")],
+    key: Annotated[str | None, typer.Option("--key", help="'05=2,2; 06=1,5; 08=1,1'")] = None,
+    population: Annotated[
+        str | None, typer.Option("--population", help="Fördela på regionerna under denna kod")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table eller json")] = Format.table,
+) -> None:
+    """Fördela ett belopp efter vikter eller folkmängd (största rest, hela kronor)."""
+    from lofte.grants import allocation
+
+    if (key is None) == (population is None):
+        err.print("Ange antingen --key eller --population.")
+        raise typer.Exit(code=2)
+    try:
+        if key is not None:
+            weights: dict[str, object] = dict(allocation.parse_key(key))
+        else:
+            from lofte import catalog
+
+            cat = catalog.load()
+            try:
+                codes = cat.children(str(population))
+            except KeyError:
+                raise _fail(f"okänd regionkod {population}") from None
+            weights = dict(allocation.population_key((c, cat.region(c).population) for c in codes))
+        parts = allocation.allocate(total, weights)  # type: ignore[arg-type]
+    except allocation.AllocationError as exc:
+        raise _fail(str(exc)) from None
+    if fmt is Format.json:
+        out.print_json(
+            json.dumps(
+                {
+                    "total": total,
+                    "key": {k: str(v) for k, v in weights.items()},
+                    "allocation": parts,
+                }
+            )
+        )
+        return
+    from lofte.grants.reconcile import kr
+
+    table = Table("Del", "Vikt", "Belopp")
+    for code, amount in parts.items():
+        table.add_row(escape(code), escape(str(weights[code])), kr(amount))
+    table.add_row("Summa", "", kr(sum(parts.values())))
+    out.print(table)
+
+
+@grants_app.command("grant")
+def grant_command(
+    year: Annotated[int, typer.Option("--year")],
+    area: Annotated[str, typer.Option("--area")],
+    amount: Annotated[int, typer.Option("--amount", help="Hela kronor")],
+    title: Annotated[str, typer.Option("--title", help="Projektets titel")],
+    region: Annotated[str, typer.Option("--region")] = "",
+    override_reason: Annotated[
+        str, typer.Option("--override-reason", help="Skäl för att bevilja över budget (loggas)")
+    ] = "",
+) -> None:
+    """Bevilja ur en pott; över budget bara med --override-reason (granskningsloggas)."""
+    _django()
+    from lofte.grants import ledger
+
+    try:
+        entry = ledger.grant(
+            year,
+            area,
+            amount,
+            title,
+            region=region,
+            username=_user(),
+            override_reason=override_reason,
+        )
+    except ledger.LedgerError as exc:
+        raise _fail(str(exc)) from None
+    _after_change(entry.pool)
+
+
+@grants_app.command("pay")
+def pay_command(
+    year: Annotated[int, typer.Option("--year")],
+    area: Annotated[str, typer.Option("--area")],
+    amount: Annotated[int, typer.Option("--amount", help="Hela kronor")],
+    title: Annotated[str, typer.Option("--title")] = "Utbetalning",
+    region: Annotated[str, typer.Option("--region")] = "",
+) -> None:
+    """Registrera en utbetalning ur en pott (aldrig mer än beviljat)."""
+    _django()
+    from lofte.grants import ledger
+
+    try:
+        entry = ledger.pay(year, area, amount, title, region=region, username=_user())
+    except ledger.LedgerError as exc:
+        raise _fail(str(exc)) from None
+    _after_change(entry.pool)
+
+
+def _after_change(pool: object) -> None:
+    """Reconcile the changed pool at once and show its line of the ledger."""
+    from lofte.grants import ledger
+    from lofte.grants.models import Pool
+    from lofte.grants.reconcile import kr
+
+    assert isinstance(pool, Pool)
+    r = ledger.row(pool)
+    out.print(
+        f"{escape(r.area)} {r.year}: budget {kr(r.budget)}, beviljat {kr(r.granted)}, "
+        f"utbetalt {kr(r.paid)}, återstår {kr(r.remaining)}",
+        highlight=False,
+    )
+    for text in r.problems:
+        out.print(f"  • {escape(text)}", highlight=False)
+
+
+def mount(app: typer.Typer, import_app: typer.Typer) -> None:
+    """``lofte import grants FILE`` and the ``lofte grants …`` group."""
+    import_app.command("grants")(import_grants)
+    app.add_typer(grants_app, name="grants")

@@ -1,0 +1,97 @@
+"""The grant ledger (SPEC §11): funding sources, pools per area and year, ledger entries.
+
+Amounts are whole kronor (``BigIntegerField``). Granted and paid are never stored as totals: the
+ledger sums the entries, so it cannot drift from them. Figures stated in a source document that
+the ledger can check (a stated remaining amount, a specification with stated subtotals) are kept
+as they were written, for reconciliation; they are never corrected.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class GrantImport(models.Model):
+    """One imported grants file (``lofte import grants FILE``)."""
+
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    rows = models.PositiveIntegerField(default=0)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class FundingSource(models.Model):
+    """Money received for a year (e.g. *ÖK 2025*, 5 000 000 kr), with its allocation key."""
+
+    year = models.PositiveSmallIntegerField(db_index=True)
+    name = models.CharField(max_length=200)
+    amount = models.BigIntegerField()
+    #: ``"05=2,2; 06=1,5; 08=1,1"``, ``"population:sydost"`` or empty (not allocated to regions).
+    key = models.CharField(max_length=200, blank=True)
+    source = models.TextField(blank=True)
+    batch = models.ForeignKey(GrantImport, null=True, on_delete=models.PROTECT)
+    line = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        ordering = ["year", "id"]
+
+
+class Pool(models.Model):
+    """The budget of one area in one year (*Radiologi* 2025: 6 171 570 kr)."""
+
+    year = models.PositiveSmallIntegerField()
+    area = models.CharField(max_length=120)
+    budget = models.BigIntegerField()
+    #: The remaining amount as the source document states it (None: not stated).
+    stated_remaining = models.BigIntegerField(null=True)
+    source = models.TextField(blank=True)
+    batch = models.ForeignKey(GrantImport, null=True, on_delete=models.PROTECT)
+    line = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        ordering = ["year", "id"]
+        constraints = [models.UniqueConstraint(fields=["year", "area"], name="uniq_grant_pool")]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year}"
+
+
+class LedgerEntry(models.Model):
+    """A grant decided from a pool or a payment made against it; entries are only added."""
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", "Beviljat"
+        PAYMENT = "payment", "Utbetalt"
+
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    region = models.CharField(max_length=60, blank=True)
+    label = models.CharField(max_length=300)
+    amount = models.BigIntegerField()
+    #: Set when a grant was decided beyond the pool's budget: the reason given for the override.
+    override_reason = models.TextField(blank=True)
+    source = models.TextField(blank=True)
+    batch = models.ForeignKey(GrantImport, null=True, on_delete=models.PROTECT)
+    line = models.PositiveIntegerField(null=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class SpecificationLine(models.Model):
+    """One line of a breakdown in a source document (an amount, or the group's stated total)."""
+
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="specification")
+    group = models.CharField(max_length=120)
+    label = models.CharField(max_length=300, blank=True)
+    amount = models.BigIntegerField()
+    is_total = models.BooleanField(default=False)
+    source = models.TextField(blank=True)
+    batch = models.ForeignKey(GrantImport, null=True, on_delete=models.PROTECT)
+    line = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        ordering = ["id"]
