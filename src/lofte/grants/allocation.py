@@ -96,10 +96,11 @@ def parse_key(text: str) -> dict[str, Decimal]:
     return key
 
 
-def population_key(populations: Iterable[tuple[str, int]]) -> dict[str, int]:
+def population_key(populations: Iterable[tuple[str, int | None]]) -> dict[str, int]:
     """A key of population shares from ``(code, population)`` pairs (catalogue populations)."""
-    key = dict(populations)
-    for code, population in key.items():
+    key: dict[str, int] = {}
+    for code, population in populations:
         if population is None or population < 0:
             raise AllocationError(f"{code} saknar folkmängd i katalogen")
+        key[code] = population
     return key

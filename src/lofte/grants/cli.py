@@ -105,14 +105,14 @@ def ledger_command(
         )
         return
     table = Table("Område", "År")
-    for name in ("Budget", "Beviljat", "Utbetalt", "Återstår"):
+    for name in ("Budget, kr", "Beviljat, kr", "Utbetalt, kr", "Återstår, kr"):
         table.add_column(name, justify="right", no_wrap=True)
     table.add_column("Avvikelser")
     for r in rows:
         table.add_row(
             escape(r.area),
             str(r.year),
-            *(kr(n) for n in (r.budget, r.granted, r.paid, r.remaining)),
+            *(kr(n).removesuffix(" kr") for n in (r.budget, r.granted, r.paid, r.remaining)),
             str(len(r.problems)) if r.problems else "–",
         )
     out.print(table)

@@ -242,8 +242,8 @@ def import_grants(path: Path, user: str = "") -> GrantsImportResult:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     earlier = GrantImport.objects.filter(sha256=digest).first()
     if earlier is not None:
-        pools = Pool.objects.filter(batch=earlier).order_by("year", "id")
-        return GrantsImportResult(earlier, unchanged=True, pools=[row(p) for p in pools])
+        known = Pool.objects.filter(batch=earlier).order_by("year", "id")
+        return GrantsImportResult(earlier, unchanged=True, pools=[row(p) for p in known])
     rows = parse(path)
     with transaction.atomic():
         batch = GrantImport.objects.create(
