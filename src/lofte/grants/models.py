@@ -95,3 +95,71 @@ class SpecificationLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class Call(models.Model):
+    """A call (*utlysning*) with its timeline as editable dates and its eligibility rule."""
+
+    year = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    areas = models.CharField(max_length=500, help_text="Områden, skilda med ;")
+    budget = models.BigIntegerField(null=True)
+    #: ``lofte.grants.eligibility`` syntax, e.g. ``diagnostics_regions>=2 | care_and_…``.
+    eligibility = models.CharField(max_length=300, default="any")
+    opens = models.DateField()
+    deadline = models.DateField()
+    assessment_from = models.DateField(null=True)
+    assessment_to = models.DateField(null=True)
+    proposal = models.DateField(null=True)
+    decision = models.DateField(null=True)
+    publication = models.DateField(null=True)
+    interim_report = models.DateField(null=True)
+    final_report = models.DateField(null=True)
+    source = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["year", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Application(models.Model):
+    """A grant application (SPEC §11); only draft → submitted is implemented so far."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Utkast"
+        SUBMITTED = "submitted", "Inskickad"
+        IN_ASSESSMENT = "in_assessment", "Under bedömning"
+        GRANTED = "granted", "Beviljad"
+        PARTLY_GRANTED = "partly_granted", "Delvis beviljad"
+        REJECTED = "rejected", "Avslagen"
+        REPORTING = "reporting", "Återrapportering"
+        CLOSED = "closed", "Avslutad"
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
+    title = models.CharField(max_length=300)
+    aims = models.TextField(blank=True)
+    area = models.CharField(max_length=120)
+    requested = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Applicant(models.Model):
+    """A unit applying (unit, region, kind: care, radiology, pathology or other)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="applicants"
+    )
+    unit = models.CharField(max_length=200)
+    region = models.CharField(max_length=8)
+    kind = models.CharField(max_length=12)
+
+    class Meta:
+        ordering = ["id"]

@@ -1,0 +1,163 @@
+"""Calls with the seed 004 timeline and eligibility checked on submission (SPEC §11)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lofte.grants import calls, eligibility
+from lofte.grants.eligibility import Applicant as A
+from lofte.grants.models import Application, Call
+from lofte.web.audit.models import AuditEvent
+
+RULE = calls.SEED_004_RULE
+
+
+PAT_05, PAT_05B = A("Patologi Linköping", "05", "pathology"), A("Patologi N", "05", "pathology")
+PAT_06, PAT_08 = A("Patologi Jönköping", "06", "pathology"), A("Patologi Kalmar", "08", "pathology")
+RAD_08, CARE_08 = A("Radiologi Kalmar", "08", "radiology"), A("Hematologi Kalmar", "08", "care")
+CARE_05, CARE_06 = A("Onkologi Linköping", "05", "care"), A("Onkologi Jönköping", "06", "care")
+
+
+@pytest.mark.parametrize(
+    ("applicants", "eligible"),
+    [
+        ([PAT_05, PAT_06], True),  # pathology from two regions
+        ([RAD_08, PAT_06], True),  # radiology and pathology from two regions
+        ([CARE_08, PAT_08], True),  # a care unit and pathology of the same region
+        ([CARE_08, PAT_06], False),  # care and pathology, but of different regions
+        ([PAT_05, PAT_05B], False),  # two pathology units of one region
+        ([CARE_05, CARE_06], False),  # two regions, but no radiology or pathology
+        ([], False),
+    ],
+)
+def test_the_seed_004_rule(applicants: list[A], eligible: bool) -> None:
+    assert (eligibility.check(RULE, applicants) is None) is eligible
+
+
+def test_refusal_says_what_the_call_requires_and_what_the_application_has() -> None:
+    message = eligibility.check(RULE, [A("Hematologi Kalmar", "08", "care")])
+    assert message == (
+        "utlysningen kräver sökande från radiologi eller patologi i minst 2 regioner eller "
+        "en vårdande klinik och radiologi eller patologi från samma region; "
+        "ansökan har Hematologi Kalmar (vårdande klinik, 08)"
+    )
+
+
+def test_other_rules_and_bad_rules() -> None:
+    two = [A("x", "05", "other"), A("y", "06", "other")]
+    assert eligibility.check("regions>=2", two) is None
+    assert eligibility.check("regions>=3", two) is not None
+    assert eligibility.check("any", two[:1]) is None
+    assert "okänd typ" in str(eligibility.check("any", [A("x", "05", "kirurgi")]))
+    with pytest.raises(eligibility.RuleError, match="okänd behörighetsregel"):
+        eligibility.parse("regions>2")
+    with pytest.raises(eligibility.RuleError, match="minst 1"):
+        eligibility.parse("regions>=0")
+
+
+# --- calls and applications in the database ---------------------------------------------------
+
+db = pytest.mark.django_db
+
+
+def _call(**kw: object) -> Call:
+    return calls.create_call(
+        2025,
+        "Riktad utlysning: förändrade arbetssätt inom patologi och radiologi",
+        ["Patologi", "Radiologi"],
+        timeline=calls.SEED_004_TIMELINE,
+        eligibility_rule=RULE,
+        budget=1_300_000,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+IN_TIME = dt.datetime(2025, 2, 10, 12, tzinfo=dt.UTC)
+
+
+@db
+def test_eligible_application_is_submitted_and_audited() -> None:
+    call = _call()
+    app = calls.draft(
+        call, "Tid i handen", "Patologi",
+        [A("Patologi Linköping", "05", "pathology"), A("Patologi Växjö", "07", "pathology")],
+        requested=400_000, username="sokande",
+    )  # fmt: skip
+    calls.submit(app, username="sokande", now=IN_TIME)
+    app.refresh_from_db()
+    assert app.status == Application.Status.SUBMITTED
+    assert AuditEvent.objects.filter(action="application_submitted").count() == 1
+    with pytest.raises(calls.CallError, match="redan inskickad"):
+        calls.submit(app, now=IN_TIME)
+
+
+@db
+def test_ineligible_application_stays_a_draft_with_a_clear_message() -> None:
+    call = _call()
+    app = calls.draft(
+        call, "Hematologi och patologi", "Patologi",
+        [A("Hematologi Kalmar", "08", "care"), A("Patologi Jönköping", "06", "pathology")],
+        requested=200_000,
+    )  # fmt: skip
+    with pytest.raises(calls.CallError, match=r"utlysningen kräver .* ansökan har Hematologi"):
+        calls.submit(app, now=IN_TIME)
+    app.refresh_from_db()
+    assert app.status == Application.Status.DRAFT
+    event = AuditEvent.objects.get(action="application_refused")
+    assert "utlysningen kräver" in event.details["reason"]
+
+
+@db
+@pytest.mark.parametrize(
+    ("when", "area", "requested", "words"),
+    [
+        (dt.datetime(2025, 1, 26, 12, tzinfo=dt.UTC), "Patologi", 1, "öppnar först 2025-01-27"),
+        (dt.datetime(2025, 2, 18, 12, tzinfo=dt.UTC), "Patologi", 1, "sista ansökningsdag var"),
+        (IN_TIME, "Barncancer", 1, "ingår inte i utlysningen"),
+        (IN_TIME, "Patologi", 0, "ange sökt belopp"),
+        (IN_TIME, "Patologi", 1_300_001, "mer än utlysningens 1 300 000 kr"),
+    ],
+)
+def test_submission_checks(when: dt.datetime, area: str, requested: int, words: str) -> None:
+    call = _call()
+    two = [A("Patologi Linköping", "05", "pathology"), A("Radiologi Växjö", "07", "radiology")]
+    app = calls.draft(call, "Projekt", area, two, requested=requested)
+    with pytest.raises(calls.CallError, match=words):
+        calls.submit(app, now=when)
+
+
+@db
+def test_timeline_dates_are_editable_in_order_and_audited() -> None:
+    call = _call()
+    assert (call.opens, call.decision) == (dt.date(2025, 1, 27), dt.date(2025, 3, 14))
+    calls.set_dates(call, username="rcc", deadline=dt.date(2025, 2, 20))
+    call.refresh_from_db()
+    assert call.deadline == dt.date(2025, 2, 20)
+    event = AuditEvent.objects.get(action="call_dates_changed")
+    assert event.details["changes"] == {"deadline": ["2025-02-17", "2025-02-20"]}
+    with pytest.raises(calls.CallError, match=r"bedömning från .* kan inte ligga före"):
+        calls.set_dates(call, assessment_from=dt.date(2025, 2, 1))
+    with pytest.raises(calls.CallError, match="kan inte tas bort"):
+        calls.set_dates(call, deadline=None)
+    call.refresh_from_db()
+    assert call.assessment_from == dt.date(2025, 2, 25)
+    late = dt.datetime(2025, 2, 19, 12, tzinfo=dt.UTC)  # after the old deadline, before the new
+    app = calls.draft(
+        call, "P", "Radiologi",
+        [A("Radiologi Linköping", "05", "radiology"), A("Radiologi Kalmar", "08", "radiology")],
+        requested=10,
+    )  # fmt: skip
+    calls.submit(app, now=late)
+
+
+@db
+def test_a_call_with_a_bad_rule_or_dates_is_not_created() -> None:
+    with pytest.raises(calls.CallError, match="okänd behörighetsregel"):
+        calls.create_call(2025, "X", ["Patologi"], timeline=calls.SEED_004_TIMELINE,
+                          eligibility_rule="minst två")  # fmt: skip
+    bad = calls.SEED_004_TIMELINE | {"deadline": dt.date(2025, 1, 1)}
+    with pytest.raises(calls.CallError, match=r"sista ansökningsdag .* kan inte ligga före"):
+        calls.create_call(2025, "X", ["Patologi"], timeline=bad)
+    assert Call.objects.count() == 0
