@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from lofte.cube.register_import import RowError
 from lofte.grants import allocation
 from lofte.grants.ledger import PoolRow, row
 from lofte.grants.models import FundingSource, GrantImport, LedgerEntry, Pool, SpecificationLine
@@ -36,18 +37,6 @@ KINDS = {
     "stated_total": "en specifikationsgrupps angivna totalsumma (group, amount)",
 }
 _AMOUNT = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+")
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    value: str
-    reason: str
-
-    def message(self, file_name: str) -> str:
-        shown = self.value if len(self.value) <= 60 else self.value[:57] + "…"
-        return f"{file_name}, rad {self.line}, kolumn {self.column}: '{shown}' – {self.reason}"
 
 
 class GrantsFileError(ValueError):

@@ -21,7 +21,19 @@ class GrantImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
-class FundingSource(models.Model):
+class FromSource(models.Model):
+    """Where a record came from: the source document's words, the import and its line (or none,
+    for records made through the ledger)."""
+
+    source = models.TextField(blank=True)
+    batch = models.ForeignKey(GrantImport, null=True, on_delete=models.PROTECT, related_name="+")
+    line = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        abstract = True
+
+
+class FundingSource(FromSource):
     """Money received for a year (e.g. *ÖK 2025*, 5 000 000 kr), with its allocation key."""
 
     year = models.PositiveSmallIntegerField(db_index=True)
@@ -29,15 +41,12 @@ class FundingSource(models.Model):
     amount = models.BigIntegerField()
     #: ``"05=2,2; 06=1,5; 08=1,1"``, ``"population:sydost"`` or empty (not allocated to regions).
     key = models.CharField(max_length=200, blank=True)
-    source = models.TextField(blank=True)
-    batch = models.ForeignKey(GrantImport, null=True, on_delete=models.PROTECT)
-    line = models.PositiveIntegerField(null=True)
 
     class Meta:
         ordering = ["year", "id"]
 
 
-class Pool(models.Model):
+class Pool(FromSource):
     """The budget of one area in one year (*Radiologi* 2025: 6 171 570 kr)."""
 
     year = models.PositiveSmallIntegerField()
@@ -45,9 +54,6 @@ class Pool(models.Model):
     budget = models.BigIntegerField()
     #: The remaining amount as the source document states it (None: not stated).
     stated_remaining = models.BigIntegerField(null=True)
-    source = models.TextField(blank=True)
-    batch = models.ForeignKey(GrantImport, null=True, on_delete=models.PROTECT)
-    line = models.PositiveIntegerField(null=True)
 
     class Meta:
         ordering = ["year", "id"]
@@ -57,7 +63,7 @@ class Pool(models.Model):
         return f"{self.area} {self.year}"
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(FromSource):
     """A grant decided from a pool or a payment made against it; entries are only added."""
 
     class Kind(models.TextChoices):
@@ -71,9 +77,6 @@ class LedgerEntry(models.Model):
     amount = models.BigIntegerField()
     #: Set when a grant was decided beyond the pool's budget: the reason given for the override.
     override_reason = models.TextField(blank=True)
-    source = models.TextField(blank=True)
-    batch = models.ForeignKey(GrantImport, null=True, on_delete=models.PROTECT)
-    line = models.PositiveIntegerField(null=True)
     created_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -81,7 +84,7 @@ class LedgerEntry(models.Model):
         ordering = ["id"]
 
 
-class SpecificationLine(models.Model):
+class SpecificationLine(FromSource):
     """One line of a breakdown in a source document (an amount, or the group's stated total)."""
 
     pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="specification")
@@ -89,9 +92,6 @@ class SpecificationLine(models.Model):
     label = models.CharField(max_length=300, blank=True)
     amount = models.BigIntegerField()
     is_total = models.BooleanField(default=False)
-    source = models.TextField(blank=True)
-    batch = models.ForeignKey(GrantImport, null=True, on_delete=models.PROTECT)
-    line = models.PositiveIntegerField(null=True)
 
     class Meta:
         ordering = ["id"]
