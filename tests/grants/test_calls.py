@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -161,3 +162,71 @@ def test_a_call_with_a_bad_rule_or_dates_is_not_created() -> None:
     with pytest.raises(calls.CallError, match=r"sista ansökningsdag .* kan inte ligga före"):
         calls.create_call(2025, "X", ["Patologi"], timeline=bad)
     assert Call.objects.count() == 0
+
+
+# --- decisions against the pool -----------------------------------------------------------------
+
+
+def _submitted(call: Call, title: str, requested: int) -> Application:
+    app = calls.draft(call, title, "Patologi", [PAT_05, PAT_06], requested=requested)
+    calls.submit(app, now=IN_TIME)
+    return app
+
+
+@db
+def test_decisions_within_and_beyond_the_pool_and_the_ledger_after_each(tmp_path: Path) -> None:
+    from lofte.grants import importer, ledger
+
+    path = tmp_path / "pool.csv"
+    path.write_text(
+        "kind,year,area,group,label,amount,key,source\nbudget,2025,Patologi,,,500000,,test\n",
+        encoding="utf-8",
+    )
+    importer.import_grants(path)
+    call = _call()
+    first = _submitted(call, "Digital patologi", 300_000)
+    second = _submitted(call, "Tid i handen", 250_000)
+    third = _submitted(call, "Snabbsvar", 100_000)
+    fit = calls.decision_list(call)
+    assert [(i.title, i.remaining_after, i.fits) for i in fit] == [
+        ("Digital patologi", 200_000, True),
+        ("Tid i handen", -50_000, False),
+        ("Snabbsvar", -150_000, False),
+    ]
+
+    calls.decide(first, 300_000, username="styrgrupp")
+    assert first.status == Application.Status.GRANTED
+    (row,) = ledger.ledger(2025)
+    assert (row.granted, row.remaining, row.problems) == (300_000, 200_000, [])
+
+    with pytest.raises(calls.CallError, match="ryms inte"):
+        calls.decide(second, 250_000)
+    second.refresh_from_db()
+    assert second.status == Application.Status.SUBMITTED  # nothing changed
+    assert ledger.ledger(2025)[0].granted == 300_000
+
+    calls.decide(second, 250_000, override_reason="prioriterat av styrgruppen 14/3")
+    (row,) = ledger.ledger(2025)
+    assert (row.granted, row.remaining) == (550_000, -50_000)
+    assert "beslutat med dispens: prioriterat av styrgruppen 14/3" in row.problems[0]
+    assert AuditEvent.objects.filter(action="grant_override").count() == 1
+
+    with pytest.raises(calls.CallError, match="mer än det sökta"):
+        calls.decide(third, 100_001)
+    calls.decide(third, 0)
+    assert third.status == Application.Status.REJECTED
+    assert ledger.ledger(2025)[0].granted == 550_000
+    with pytest.raises(calls.CallError, match="bara inskickade"):
+        calls.decide(third, 0)
+    assert calls.decision_list(call) == []
+
+
+@db
+def test_a_partial_grant() -> None:
+    from lofte.grants.models import Pool
+
+    Pool.objects.create(year=2025, area="Patologi", budget=1000)
+    app = _submitted(_call(), "P", 800)
+    calls.decide(app, 600)
+    assert (app.status, app.decided_amount) == (Application.Status.PARTLY_GRANTED, 600)
+    assert app.ledger_entries.get().amount == 600

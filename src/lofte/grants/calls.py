@@ -9,6 +9,7 @@ the eligibility rule – and refuses with a Swedish message; both outcomes are a
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -188,3 +189,103 @@ def _submission_problem(application: Application, call: Call, today: dt.date) ->
         eligibility.Applicant(a.unit, a.region, a.kind) for a in application.applicants.all()
     ]
     return eligibility.check(call.eligibility, applicants)
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One line of the decision-meeting list (*beslutsunderlag*)."""
+
+    application: int
+    title: str
+    area: str
+    requested: int
+    #: The pool's remaining amount if this and every application above it were granted in full.
+    remaining_after: int | None
+    fits: bool
+
+
+def decision_list(call: Call) -> list[ListItem]:
+    """Submitted applications of a call by area with the pool's running budget fit."""
+    from lofte.grants import ledger as pools
+    from lofte.grants.models import Pool
+
+    items: list[ListItem] = []
+    running: dict[str, int | None] = {}
+    waiting = call.applications.filter(status=Application.Status.SUBMITTED).order_by("area", "id")
+    for application in waiting:
+        if application.area not in running:
+            pool = Pool.objects.filter(year=call.year, area=application.area).first()
+            running[application.area] = None if pool is None else pools.figures(pool).remaining
+        left = running[application.area]
+        after = None if left is None else left - application.requested
+        running[application.area] = after
+        items.append(
+            ListItem(
+                application.pk,
+                application.title,
+                application.area,
+                application.requested,
+                after,
+                after is not None and after >= 0,
+            )
+        )
+    return items
+
+
+def decide(
+    application: Application,
+    amount: int,
+    *,
+    username: str = "",
+    override_reason: str = "",
+    now: dt.datetime | None = None,
+) -> Application:
+    """Record the decision: 0 rejects; ≤ requested grants (partly) from the pool of the call's
+    year and the application's area – beyond its budget only with ``override_reason``."""
+    from lofte.grants import ledger
+
+    if application.status not in (Application.Status.SUBMITTED, Application.Status.IN_ASSESSMENT):
+        raise CallError(
+            f"ansökan är {application.get_status_display().lower()}; bara inskickade ansökningar "
+            "kan beslutas"
+        )
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise CallError(f"beviljat belopp måste vara hela kronor ≥ 0, inte {amount!r}")
+    if amount > application.requested:
+        raise CallError(
+            f"beviljat belopp {kr(amount)} är mer än det sökta {kr(application.requested)}"
+        )
+    with transaction.atomic():
+        if amount > 0:
+            regions = sorted({a.region for a in application.applicants.all()})
+            try:
+                ledger.grant(
+                    application.call.year,
+                    application.area,
+                    amount,
+                    application.title,
+                    region=regions[0] if len(regions) == 1 else "",
+                    username=username,
+                    override_reason=override_reason,
+                    application=application,
+                )
+            except ledger.LedgerError as exc:
+                raise CallError(str(exc)) from None
+        status = (
+            Application.Status.REJECTED
+            if amount == 0
+            else Application.Status.GRANTED
+            if amount == application.requested
+            else Application.Status.PARTLY_GRANTED
+        )
+        application.status = status
+        application.decided_amount = amount
+        application.decided_at = now or timezone.now()
+        application.save(update_fields=["status", "decided_amount", "decided_at"])
+        _audit(
+            "application_decided",
+            username,
+            application,
+            {"status": status, "amount": amount, "requested": application.requested},
+        )
+    return application

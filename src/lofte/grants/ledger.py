@@ -123,6 +123,7 @@ def grant(
     region: str = "",
     username: str = "",
     override_reason: str = "",
+    application: Any = None,
 ) -> LedgerEntry:
     """Record a grant from a pool. Beyond the budget only with ``override_reason`` (audited)."""
     amount = _amount(amount)
@@ -148,6 +149,7 @@ def grant(
             amount=amount,
             override_reason=reason if over > 0 else "",
             created_by=username,
+            application=application,
         )
         details = {
             "pool": str(target),

@@ -75,6 +75,10 @@ class LedgerEntry(FromSource):
     region = models.CharField(max_length=60, blank=True)
     label = models.CharField(max_length=300)
     amount = models.BigIntegerField()
+    #: The application a grant decides, when it was decided through ``calls.decide``.
+    application = models.ForeignKey(
+        "Application", null=True, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
     #: Set when a grant was decided beyond the pool's budget: the reason given for the override.
     override_reason = models.TextField(blank=True)
     created_by = models.CharField(max_length=150, blank=True)
@@ -125,7 +129,7 @@ class Call(models.Model):
 
 
 class Application(models.Model):
-    """A grant application (SPEC §11); only draft → submitted is implemented so far."""
+    """A grant application (SPEC §11): draft → submitted → granted / partly granted / rejected."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Utkast"
@@ -146,6 +150,9 @@ class Application(models.Model):
     created_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True)
+    #: The amount decided (0 for a rejection); None until decided.
+    decided_amount = models.BigIntegerField(null=True)
+    decided_at = models.DateTimeField(null=True)
 
     class Meta:
         ordering = ["id"]
