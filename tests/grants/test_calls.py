@@ -230,3 +230,28 @@ def test_a_partial_grant() -> None:
     calls.decide(app, 600)
     assert (app.status, app.decided_amount) == (Application.Status.PARTLY_GRANTED, 600)
     assert app.ledger_entries.get().amount == 600
+
+
+@db
+def test_calls_and_decisions_on_the_command_line() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from lofte.cli import app
+    from lofte.grants.models import Pool
+
+    Pool.objects.create(year=2025, area="Patologi", budget=1000)
+    call = _call()
+    _submitted(call, "Projekt", 800)
+    runner = CliRunner()
+    listed = json.loads(runner.invoke(app, ["grants", "calls", "--format", "json"]).stdout)
+    assert listed[0]["timeline"]["opens"] == "2025-01-27"
+    assert listed[0]["timeline"]["final_report"] == "2025-09-15"
+    assert listed[0]["applications"] == {"submitted": 1}
+    assert listed[0]["eligibility_sv"].startswith("sökande från radiologi eller patologi")
+    shown = runner.invoke(app, ["grants", "calls"])
+    assert "2025-03-14  besked om medelsfördelning" in shown.stdout
+    decisions = runner.invoke(app, ["grants", "decisions", str(call.pk), "--format", "json"])
+    assert json.loads(decisions.stdout)[0]["remaining_after"] == 200
+    assert runner.invoke(app, ["grants", "decisions", "999"]).exit_code == 1

@@ -8,6 +8,8 @@ Commands::
     lofte grants allocate TOTAL (--key "05=2,2; 06=1,5; 08=1,1" | --population sydost)
     lofte grants grant --year Y --area A --amount N --title T [--region R] [--override-reason R]
     lofte grants pay --year Y --area A --amount N [--title T] [--region R]
+    lofte grants calls [--year Y] [--format table|json]
+    lofte grants decisions CALL_ID [--format table|json]
 
 Mounted by ``lofte.cli`` with ``mount(app, import_app)``. Exit status: 0 success, 1 bad input or
 a refused change (Swedish message on stderr, nothing changed), 2 usage error.
@@ -250,6 +252,87 @@ def pay_command(
     except ledger.LedgerError as exc:
         raise _fail(str(exc)) from None
     _after_change(entry.pool)
+
+
+@grants_app.command("calls")
+def calls_command(
+    year: Annotated[int | None, typer.Option("--year", help="Bara detta år")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table eller json")] = Format.table,
+) -> None:
+    """Utlysningar med tidsplan, behörighetsregel och ansökningar per status."""
+    _django()
+    from lofte.grants import calls, eligibility
+    from lofte.grants.models import Call
+
+    found = Call.objects.all() if year is None else Call.objects.filter(year=year)
+    data = []
+    for call in found.order_by("year", "id"):
+        statuses: dict[str, int] = {}
+        for status in call.applications.values_list("status", flat=True):
+            statuses[status] = statuses.get(status, 0) + 1
+        data.append(
+            {
+                "id": call.pk,
+                "year": call.year,
+                "title": call.title,
+                "areas": [a.strip() for a in call.areas.split(";") if a.strip()],
+                "budget": call.budget,
+                "eligibility": call.eligibility,
+                "eligibility_sv": eligibility.describe(call.eligibility),
+                "timeline": {
+                    f: (d.isoformat() if (d := getattr(call, f)) else None)
+                    for f, _ in calls.TIMELINE
+                },
+                "applications": statuses,
+            }
+        )
+    if fmt is Format.json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    names = dict(calls.TIMELINE)
+    for d in data:
+        out.print(f"[bold]{d['id']}. {escape(d['title'])}[/] ({d['year']})", highlight=False)
+        out.print(f"  Krav: {escape(d['eligibility_sv'])}", highlight=False)
+        for field, day in d["timeline"].items():
+            if day:
+                out.print(f"  {day}  {names[field]}", highlight=False)
+        if d["applications"]:
+            out.print(
+                "  Ansökningar: " + ", ".join(f"{k} {v}" for k, v in d["applications"].items())
+            )
+
+
+@grants_app.command("decisions")
+def decisions_command(
+    call_id: Annotated[int, typer.Argument(help="Utlysningens id (se 'lofte grants calls')")],
+    fmt: Annotated[Format, typer.Option("--format", help="table eller json")] = Format.table,
+) -> None:
+    """Beslutsunderlag: inskickade ansökningar med sökt belopp och pottens löpande utrymme."""
+    _django()
+    from dataclasses import asdict
+
+    from lofte.grants import calls
+    from lofte.grants.models import Call
+    from lofte.grants.reconcile import kr
+
+    call = Call.objects.filter(pk=call_id).first()
+    if call is None:
+        raise _fail(f"det finns ingen utlysning med id {call_id}")
+    items = calls.decision_list(call)
+    if fmt is Format.json:
+        out.print_json(json.dumps([asdict(i) for i in items], ensure_ascii=False))
+        return
+    table = Table("Ansökan", "Område", "Sökt, kr", "Kvar i potten efter, kr", "Ryms")
+    for i in items:
+        after = "ingen pott" if i.remaining_after is None else kr(i.remaining_after)
+        table.add_row(
+            escape(f"{i.application}. {i.title}"),
+            escape(i.area),
+            kr(i.requested).removesuffix(" kr"),
+            after.removesuffix(" kr"),
+            "ja" if i.fits else "nej",
+        )
+    out.print(table)
 
 
 def _after_change(pool: object) -> None:
