@@ -196,11 +196,15 @@ def allocate_command(
             )
         )
         return
+    from lofte import catalog
     from lofte.grants.reconcile import kr
 
+    regions = catalog.load().regions
     table = Table("Del", "Vikt", "Belopp")
     for code, amount in parts.items():
-        table.add_row(escape(code), escape(str(weights[code])), kr(amount))
+        name = f"{code} {regions[code].name}" if code in regions else code
+        weight = str(weights[code]).replace(".", ",")
+        table.add_row(escape(name), escape(weight), kr(amount))
     table.add_row("Summa", "", kr(sum(parts.values())))
     out.print(table)
 
