@@ -255,3 +255,26 @@ def test_calls_and_decisions_on_the_command_line() -> None:
     decisions = runner.invoke(app, ["grants", "decisions", str(call.pk), "--format", "json"])
     assert json.loads(decisions.stdout)[0]["remaining_after"] == 200
     assert runner.invoke(app, ["grants", "decisions", "999"]).exit_code == 1
+
+
+@db
+def test_budget_lines_and_indicators_are_checked_on_submission() -> None:
+    from lofte import catalog
+
+    call = _call()
+    code = next(iter(catalog.load().indicators))
+    two = [PAT_05, PAT_06]
+    lines = [("Projektledning", 100_000), ("Utbildning", 50_000)]
+    wrong_sum = calls.draft(call, "P", "Patologi", two, requested=160_000, budget=lines)
+    with pytest.raises(calls.CallError, match="budgetraderna summerar till 150 000 kr"):
+        calls.submit(wrong_sum, now=IN_TIME)
+    unknown = calls.draft(
+        call, "P", "Patologi", two, requested=150_000, budget=lines, indicators=[code, "pavhittad"]
+    )
+    with pytest.raises(calls.CallError, match="okända indikatorer: pavhittad"):
+        calls.submit(unknown, now=IN_TIME)
+    good = calls.draft(
+        call, "P", "Patologi", two, requested=150_000, budget=lines, indicators=[code]
+    )
+    calls.submit(good, now=IN_TIME)
+    assert good.status == Application.Status.SUBMITTED

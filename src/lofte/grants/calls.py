@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lofte.grants import eligibility
-from lofte.grants.models import Applicant, Application, Call
+from lofte.grants.models import Applicant, Application, BudgetLine, Call
 from lofte.grants.reconcile import kr
 
 #: The order the timeline's dates must keep, with their Swedish names.
@@ -140,12 +140,24 @@ def draft(
     *,
     requested: int = 0,
     aims: str = "",
+    indicators: list[str] | None = None,
+    budget: list[tuple[str, int]] | None = None,
     username: str = "",
 ) -> Application:
     """A draft application (nothing is checked against the call until it is submitted)."""
     with transaction.atomic():
         application = Application.objects.create(
-            call=call, title=title, area=area, requested=requested, aims=aims, created_by=username
+            call=call,
+            title=title,
+            area=area,
+            requested=requested,
+            aims=aims,
+            indicators=list(indicators or []),
+            created_by=username,
+        )
+        BudgetLine.objects.bulk_create(
+            BudgetLine(application=application, label=label, amount=amount)
+            for label, amount in budget or []
         )
         Applicant.objects.bulk_create(
             Applicant(application=application, unit=a.unit, region=a.region, kind=a.kind)
@@ -185,6 +197,20 @@ def _submission_problem(application: Application, call: Call, today: dt.date) ->
         return f"sökt belopp {kr(application.requested)} är mer än utlysningens {kr(call.budget)}"
     if not application.title.strip():
         return "ansökan saknar titel"
+    lines = list(application.budget_lines.all())
+    if lines and sum(b.amount for b in lines) != application.requested:
+        return (
+            f"budgetraderna summerar till {kr(sum(b.amount for b in lines))}, men sökt belopp "
+            f"är {kr(application.requested)}"
+        )
+    if any(b.amount < 0 for b in lines):
+        return "en budgetrad har negativt belopp"
+    from lofte import catalog
+
+    known = catalog.load().indicators
+    unknown = [code for code in application.indicators if code not in known]
+    if unknown:
+        return f"okända indikatorer: {', '.join(unknown)} (se 'lofte catalog show indicators')"
     applicants = [
         eligibility.Applicant(a.unit, a.region, a.kind) for a in application.applicants.all()
     ]

@@ -146,6 +146,8 @@ class Application(models.Model):
     aims = models.TextField(blank=True)
     area = models.CharField(max_length=120)
     requested = models.BigIntegerField(default=0)
+    #: Catalogue indicator codes the project aims to move (checked against the catalogue).
+    indicators = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_by = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -167,6 +169,19 @@ class Applicant(models.Model):
     unit = models.CharField(max_length=200)
     region = models.CharField(max_length=8)
     kind = models.CharField(max_length=12)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class BudgetLine(models.Model):
+    """One line of an application's budget; on submission the lines must sum to the request."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    label = models.CharField(max_length=300)
+    amount = models.BigIntegerField()
 
     class Meta:
         ordering = ["id"]
