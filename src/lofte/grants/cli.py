@@ -10,6 +10,7 @@ Commands::
     lofte grants pay --year Y --area A --amount N [--title T] [--region R]
     lofte grants calls [--year Y] [--format table|json]
     lofte grants decisions CALL_ID [--format table|json]
+    lofte grants summary --year Y --out FILE.xlsx
 
 Mounted by ``lofte.cli`` with ``mount(app, import_app)``. Exit status: 0 success, 1 bad input or
 a refused change (Swedish message on stderr, nothing changed), 2 usage error.
@@ -337,6 +338,24 @@ def decisions_command(
             "ja" if i.fits else "nej",
         )
     out.print(table)
+
+
+@grants_app.command("summary")
+def summary_command(
+    year: Annotated[int, typer.Option("--year", help="Året som sammanställs")],
+    out_file: Annotated[Path, typer.Option("--out", help="XLSX-fil att skriva")],
+) -> None:
+    """Sammanställning för Socialstyrelsen: potter, beviljat per region, ansökningar (XLSX)."""
+    if out_file.suffix.lower() != ".xlsx":
+        raise _fail(f"{out_file.name}: sammanställningen skrivs som .xlsx")
+    if not out_file.parent.is_dir():
+        raise _fail(f"katalogen {out_file.parent} finns inte")
+    _django()
+    from lofte.grants import summary
+
+    counts = summary.write_xlsx(year, out_file)
+    parts = ", ".join(f"{name}: {n} rader" for name, n in counts.items())
+    out.print(f"Skrev {escape(str(out_file))} ({parts}).", highlight=False)
 
 
 def _after_change(pool: object) -> None:
