@@ -278,3 +278,41 @@ def test_budget_lines_and_indicators_are_checked_on_submission() -> None:
     )
     calls.submit(good, now=IN_TIME)
     assert good.status == Application.Status.SUBMITTED
+
+
+@db
+def test_calls_are_created_and_their_dates_moved_on_the_command_line() -> None:
+    from typer.testing import CliRunner
+
+    from lofte.cli import app
+
+    runner = CliRunner()
+    add = ["grants", "call-add", "--year", "2025", "--title", "Riktad", "--area", "Patologi",
+           "--area", "Radiologi", "--rule", RULE, "--seed-004-timeline"]  # fmt: skip
+    result = runner.invoke(app, add)
+    assert result.exit_code == 0, result.output
+    call = Call.objects.get()
+    assert call.areas == "Patologi; Radiologi"
+    assert call.deadline == dt.date(2025, 2, 17)
+    moved = runner.invoke(app, ["grants", "call-dates", str(call.pk), "--deadline", "2025-02-21"])
+    assert moved.exit_code == 0, moved.output
+    call.refresh_from_db()
+    assert call.deadline == dt.date(2025, 2, 21)
+    cleared = runner.invoke(app, ["grants", "call-dates", str(call.pk), "--publication", "-"])
+    assert cleared.exit_code == 0
+    call.refresh_from_db()
+    assert call.publication is None
+    wrong = runner.invoke(app, ["grants", "call-dates", str(call.pk), "--decision", "2025-01-01"])
+    assert wrong.exit_code == 1
+    assert "besked om medelsfördelning (2025-01-01) kan inte ligga före" in wrong.stderr
+    assert (
+        runner.invoke(app, ["grants", "call-dates", str(call.pk), "--decision", "14/3"]).exit_code
+        == 1
+    )
+    no_dates = runner.invoke(app, ["grants", "call-add", "--year", "2025", "--title", "X",
+                                   "--area", "Patologi"])  # fmt: skip
+    assert no_dates.exit_code == 1
+    assert "sista ansökningsdag" in no_dates.stderr
+    bad_rule = runner.invoke(app, [*add, "--rule", "minst två regioner"])
+    assert bad_rule.exit_code == 1
+    assert Call.objects.count() == 1

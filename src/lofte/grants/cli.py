@@ -11,6 +11,9 @@ Commands::
     lofte grants calls [--year Y] [--format table|json]
     lofte grants decisions CALL_ID [--format table|json]
     lofte grants summary --year Y --out FILE.xlsx
+    lofte grants call-add --year Y --title T --area A [--area B] [--rule R] [--budget N]
+        [--seed-004-timeline] [--opens D --deadline D]
+    lofte grants call-dates ID [--deadline D] [--decision D] …
 
 Mounted by ``lofte.cli`` with ``mount(app, import_app)``. Exit status: 0 success, 1 bad input or
 a refused change (Swedish message on stderr, nothing changed), 2 usage error.
@@ -18,6 +21,7 @@ a refused change (Swedish message on stderr, nothing changed), 2 usage error.
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import json
 from enum import StrEnum
@@ -305,6 +309,93 @@ def calls_command(
             out.print(
                 "  Ansökningar: " + ", ".join(f"{k} {v}" for k, v in d["applications"].items())
             )
+
+
+def _dates(values: dict[str, str | None]) -> dict[str, dt.date | None]:
+    """``--deadline 2025-02-20`` style options as dates; ``-`` clears an optional date."""
+    from lofte.grants import calls
+
+    names = dict(calls.TIMELINE)
+    parsed: dict[str, dt.date | None] = {}
+    for field, text in values.items():
+        if text is None:
+            continue
+        if text == "-":
+            parsed[field] = None
+            continue
+        try:
+            parsed[field] = dt.date.fromisoformat(text)
+        except ValueError:
+            raise _fail(f"{names[field]}: ogiltigt datum {text!r} (ÅÅÅÅ-MM-DD)") from None
+    return parsed
+
+
+_DateOption = Annotated[str | None, typer.Option(help="ÅÅÅÅ-MM-DD")]
+
+
+@grants_app.command("call-add")
+def call_add_command(
+    year: Annotated[int, typer.Option("--year")],
+    title: Annotated[str, typer.Option("--title")],
+    area: Annotated[list[str], typer.Option("--area", help="Område (flera tillåtna)")],
+    rule: Annotated[
+        str, typer.Option("--rule", help="Behörighetsregel, t.ex. 'regions>=2'")
+    ] = "any",
+    budget: Annotated[int | None, typer.Option("--budget", help="Hela kronor")] = None,
+    seed_004: Annotated[
+        bool, typer.Option("--seed-004-timeline", help="Tidsplanen ur seed 004 (2025)")
+    ] = False,
+    opens: _DateOption = None,
+    deadline: _DateOption = None,
+) -> None:
+    """Skapa en utlysning med tidsplan (ändras med 'grants call-dates')."""
+    _django()
+    from lofte.grants import calls
+
+    timeline = dict(calls.SEED_004_TIMELINE) if seed_004 else {}
+    timeline |= {k: v for k, v in _dates({"opens": opens, "deadline": deadline}).items() if v}
+    try:
+        call = calls.create_call(
+            year,
+            title,
+            area,
+            timeline=timeline,
+            eligibility_rule=rule,
+            budget=budget,
+            username=_user(),
+        )
+    except calls.CallError as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"Utlysning {call.pk} skapad: {escape(call.title)}", highlight=False)
+
+
+@grants_app.command("call-dates")
+def call_dates_command(
+    call_id: Annotated[int, typer.Argument(help="Utlysningens id")],
+    opens: _DateOption = None,
+    deadline: _DateOption = None,
+    assessment_from: _DateOption = None,
+    assessment_to: _DateOption = None,
+    proposal: _DateOption = None,
+    decision: _DateOption = None,
+    publication: _DateOption = None,
+    interim_report: _DateOption = None,
+    final_report: _DateOption = None,
+) -> None:
+    """Flytta datum i en utlysnings tidsplan (ordningen hålls; ändringen loggas)."""
+    _django()
+    from lofte.grants import calls
+    from lofte.grants.models import Call
+
+    call = Call.objects.filter(pk=call_id).first()
+    if call is None:
+        raise _fail(f"det finns ingen utlysning med id {call_id}")
+    given = {k: v for k, v in locals().items() if k in dict(calls.TIMELINE)}
+    try:
+        calls.set_dates(call, username=_user(), **_dates(given))
+    except calls.CallError as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"Tidsplanen för utlysning {call.pk} är uppdaterad.")
 
 
 @grants_app.command("decisions")
