@@ -441,10 +441,12 @@ def catalog_show(
 def _mount_optional() -> None:
     """Commands that live with their packages."""
     from lofte import serve
+    from lofte.grants import cli as grants_cli
     from lofte.svf import check_cli
     from lofte.svf import cli as svf_cli
 
     svf_cli.mount(app, import_app)
+    grants_cli.mount(app, import_app)
     serve.mount(app)
     check_cli.mount(app)
 

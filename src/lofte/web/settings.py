@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "lofte.web.audit",
     "lofte.web.desk",
     "lofte.web.results",
+    "lofte.grants",
 ]
 
 MIDDLEWARE = [

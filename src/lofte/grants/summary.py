@@ -1,0 +1,78 @@
+"""The year's summary for Socialstyrelsen (SPEC §11): per area the pool, granted amounts per
+region, the applications per status and every grant, as an XLSX workbook.
+
+Text cells are always written as text: a title such as ``=HYPERLINK(…)`` from an application stays
+a string and never becomes a spreadsheet formula.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Count, Sum
+
+from lofte.grants import ledger
+from lofte.grants.models import Application, LedgerEntry
+
+SHEETS = {
+    "Potter": ["Område", "År", "Budget", "Beviljat", "Utbetalt", "Återstår", "Avvikelser"],
+    "Beviljat per region": ["Område", "Region", "Beviljat", "Antal beslut"],
+    "Ansökningar": ["Område", "Status", "Antal", "Sökt", "Beviljat"],
+    "Beviljade poster": ["Område", "Benämning", "Region", "Belopp", "Dispens (skäl)"],
+}
+
+
+def rows(year: int) -> dict[str, list[list[Any]]]:
+    """The three tables of the summary, header first."""
+    pools = [
+        [r.area, r.year, r.budget, r.granted, r.paid, r.remaining, "\n".join(r.problems)]
+        for r in ledger.ledger(year)
+    ]
+    per_region = [
+        [e["pool__area"], e["region"] or "ej angiven", e["total"], e["n"]]
+        for e in LedgerEntry.objects.filter(pool__year=year, kind=LedgerEntry.Kind.GRANT)
+        .values("pool__area", "region")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .order_by("pool__area", "region")
+    ]
+    labels = dict(Application.Status.choices)
+    applications = [
+        [a["area"], str(labels.get(a["status"], a["status"])), a["n"], a["req"], a["dec"] or 0]
+        for a in Application.objects.filter(call__year=year)
+        .values("area", "status")
+        .annotate(n=Count("id"), req=Sum("requested"), dec=Sum("decided_amount"))
+        .order_by("area", "status")
+    ]
+    entries = [
+        [e.pool.area, e.label, e.region, e.amount, e.override_reason]
+        for e in LedgerEntry.objects.filter(pool__year=year, kind=LedgerEntry.Kind.GRANT)
+        .select_related("pool")
+        .order_by("pool__area", "id")
+    ]
+    tables = (pools, per_region, applications, entries)
+    return {
+        name: [header, *table] for (name, header), table in zip(SHEETS.items(), tables, strict=True)
+    }
+
+
+def write_xlsx(year: int, path: Path) -> dict[str, int]:
+    """Write the workbook; returns the number of data rows per sheet."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    counts = {}
+    for name, table in rows(year).items():
+        sheet = wb.create_sheet(name)
+        for values in table:
+            cells = []
+            for value in values:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                cells.append(cell)
+            sheet.append(cells)
+        counts[name] = len(table) - 1
+    wb.save(path)
+    return counts
