@@ -25,7 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 import_app = typer.Typer(help="Importera leveranser och aggregat.", no_args_is_help=True)
-export_app = typer.Typer(help="Exportera indikatorkuben.", no_args_is_help=True)
+export_app = typer.Typer(help="Exportera indikatorkuben och handlingsplaner.", no_args_is_help=True)
 catalog_app = typer.Typer(help="Visa katalogerna (regioner, vårdförlopp, indikatorer).")
 audit_app = typer.Typer(help="Granska en kub som en inkräktare skulle.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
@@ -444,9 +444,11 @@ def _mount_optional() -> None:
     from lofte.grants import cli as grants_cli
     from lofte.svf import check_cli
     from lofte.svf import cli as svf_cli
+    from lofte.web.plans import cli as plans_cli
 
     svf_cli.mount(app, import_app)
     grants_cli.mount(app, import_app)
+    plans_cli.mount(app, import_app, export_app)
     serve.mount(app)
     check_cli.mount(app)
 

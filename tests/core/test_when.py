@@ -1,4 +1,4 @@
-"""The NÄR-text parser: the forms the seed plans use, by hand, and properties over generated text."""
+"""The NÄR-text parser: the forms the seed plans use, by hand, and properties of any text."""
 
 from __future__ import annotations
 
@@ -57,8 +57,18 @@ def test_dates_from_the_forms_plans_use(text: str, start: dt.date | None, due: d
 
 @pytest.mark.parametrize(
     "text",
-    ["Kontinuerligt", "kontinuerligt", "Löpande", "2 ggr/år", "2 gånger per år", "Årligen",
-     "Återkommande", "varje termin", "1 ggr/termin", "Kvartalsvis"],
+    [
+        "Kontinuerligt",
+        "kontinuerligt",
+        "Löpande",
+        "2 ggr/år",
+        "2 gånger per år",
+        "Årligen",
+        "Återkommande",
+        "varje termin",
+        "1 ggr/termin",
+        "Kvartalsvis",
+    ],
 )
 def test_recurring_kept_as_recurring(text: str):
     when = parse(text)

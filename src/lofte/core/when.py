@@ -77,7 +77,9 @@ _TOKEN = re.compile(
     r"|(?P<half>(?<![a-zåäö])(?P<hw>första|andra)\s+halvåret)"
     r"|(?P<term>(?<![a-zåäö])(?P<tw>VT|HT|vår(?:en|terminen)?|höst(?:en|terminen)?|sommar(?:en)?)"
     r"(?![a-zåäö]))"
-    r"|(?P<mon>(?<![a-zåäö])(?P<mw>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?)(?![a-zåäö])"
+    r"|(?P<mon>(?<![a-zåäö])(?P<mw>"
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
+    + r")\.?)(?![a-zåäö])"
     rf"|(?P<year>{_YEAR})(?!\d)"
     r"|(?P<yy>-\s?(?P<yyn>\d\d))(?!\d)",
     re.IGNORECASE,

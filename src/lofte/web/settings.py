@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "lofte.web.desk",
     "lofte.web.results",
     "lofte.grants",
+    "lofte.web.plans",
 ]
 
 MIDDLEWARE = [

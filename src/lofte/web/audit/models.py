@@ -30,6 +30,11 @@ class AuditEvent(models.Model):
         TARGET_CHANGED = "target_changed", _("Målnivå ändrad")
         ACCESS_DENIED = "access_denied", _("Åtkomst nekad")
         NOT_FOUND = "not_found", _("Okänd sida eller dolt objekt")
+        PLAN_IMPORTED = "plan_imported", _("Handlingsplan importerad")
+        PLAN_CREATED = "plan_created", _("Handlingsplan skapad")
+        ACTION_CREATED = "action_created", _("Åtgärd skapad")
+        ACTION_CHANGED = "action_changed", _("Åtgärd ändrad")
+        REMINDER_SENT = "reminder_sent", _("Påminnelse skickad")
 
     at = models.DateTimeField(_("tid"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
