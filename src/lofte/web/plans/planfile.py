@@ -33,6 +33,7 @@ STATUS_WORDS: list[tuple[str, str]] = [
     ("pagaende", "pagaende"),
     ("startat", "pagaende"),
     ("påbörja", "pagaende"),
+    ("planering", "planeras"),
     ("planera", "planeras"),
     ("planeras", "planeras"),
     ("klar", "klar"),
@@ -87,7 +88,15 @@ class _List(list):  # type: ignore[type-arg]
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML whose mappings and lists remember where each value starts (1-based)."""
+    """Safe YAML whose mappings and lists remember where each value starts (1-based).
+
+    Dates stay text here, so that an impossible date is reported where it stands."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _pos(node: yaml.Node) -> tuple[int, int]:
@@ -262,7 +271,7 @@ def parse_text(text: str, label: str) -> dict[str, Any]:
         raise PlanFileError(
             [f"{label}{where}: ogiltig YAML ({exc.problem or exc.context})"]
         ) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
         raise PlanFileError([f"{label}: ogiltig YAML ({exc})"]) from None
     check = _Checker(label, [])
     if not check.mapping(doc, (1, 1), "filen"):

@@ -1,0 +1,7 @@
+from tests.web.accounts.fixtures import (  # noqa: F401
+    admin,
+    coordinator,
+    immediate_tasks,
+    other_coordinator,
+    statistician,
+)
