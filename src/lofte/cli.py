@@ -243,6 +243,10 @@ def demo(
     export.write(cube, internal, public=False)
     from lofte.core.periods import labels_for
     from lofte.reports.service import write_report
+    from lofte.web.plans.demo import import_demo_plans
+
+    # The seed plans (sourced) and a few synthetic status updates, before the report lists them.
+    demo_plans = import_demo_plans(manifest.today)
 
     half = labels_for(manifest.period_to)[1]
     with _stage_progress() as bar:
@@ -259,6 +263,8 @@ def demo(
     out.print(f"  Publik kub (CSV): {public}")
     out.print(f"  Intern export:    {internal}")
     out.print(f"  Rapport Sydöst:   {written.directory} ({half}, sv och en: html, pdf, xlsx)")
+    plans = ", ".join(f"{p['id']} ({p['actions']} åtgärder)" for p in demo_plans.plans)
+    out.print(f"  Handlingsplaner:  {plans}; {demo_plans.updates} syntetiska statusuppdateringar")
     _demo_accounts()
 
 

@@ -156,7 +156,9 @@ class Gap:
     target: float | None
     target_high: float | None
     status: str
-    action_plan: str | None = None  # reference of a linked action plan; none exist yet
+    #: The active actions of the action plans linked to this gap (``lofte.web.plans.gaps``:
+    #: the same list the gap board shows); empty: *Ingen åtgärd registrerad*.
+    actions: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -644,6 +646,10 @@ def build(
         for c in s.cells
         if c.region != "SE" and c.status in ("not_met", "partial")
     ]
+    from lofte.web.plans.gaps import gap_actions
+
+    for gap in gaps:
+        gap.actions = gap_actions(gap.indicator, gap.region, today)
     codes = {s.code for p in promises for s in p.indicators if s.source == "aggregate"}
     parsed = periods.parse(period)
     return Report(

@@ -91,6 +91,23 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
     return {"head": head, "rows": rows, "status": statuses}
 
 
+def gap_actions_text(actions: list[Any], lang: str) -> str:
+    """A gap's linked actions as one cell: title (owner; status; due), or *Ingen åtgärd
+    registrerad*. ``actions`` are :class:`lofte.web.plans.gaps.GapAction` (or their dicts)."""
+    t = texts.t
+    if not actions:
+        return t("no_action_plan", lang)
+    parts = []
+    for action in actions:
+        a = action if isinstance(action, dict) else vars(action)
+        details = [a["owner"] or "–", t(f"plan_status_{a['status']}", lang)]
+        if a["due"]:
+            due = t("due_by", lang, date=a["due"])
+            details.append(f"{due} ({t('overdue', lang)})" if a["overdue"] else due)
+        parts.append(f"{a['title']} ({'; '.join(details)})")
+    return " • ".join(parts)
+
+
 def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dict[str, Any]:
     t = texts.t
     regions = texts.region_names(report.regions, lang)
@@ -233,7 +250,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
                 texts.number(g.value, g.unit, lang),
                 target_text(g.target, g.target_high, g.unit, lang),
                 t(STATUS_KEYS[g.status], lang),
-                g.action_plan or t("no_action_plan", lang),
+                gap_actions_text(g.actions, lang),
             ]
             for g in report.gaps
         ],

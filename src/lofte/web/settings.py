@@ -188,3 +188,23 @@ LOGGING = {
     # django-axes logs every failed login; the audit log has them already.
     "loggers": {"axes": {"level": "ERROR"}},
 }
+
+# --- Mail (action-plan reminders; README: "Action plans and the gap board") -----------------
+# SMTP when EMAIL_HOST is set; otherwise every mail is written as a file under LOFTE_HOME/mail
+# (the demo's setting, nothing leaves the machine). LOFTE_EMAIL_BACKEND overrides both.
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
+    EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(config.subdir("mail"))
+EMAIL_BACKEND = os.environ.get("LOFTE_EMAIL_BACKEND", EMAIL_BACKEND)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lofte@localhost")
+#: Absolute address of the site in reminder mails, e.g. https://lofte.rcc.example
+LOFTE_BASE_URL = os.environ.get("LOFTE_BASE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,243 @@
+"""The gap board (SPEC §10): every indicator × region below target, and what is done about it.
+
+*Which* cells are gaps is not decided here: :func:`board` builds the results report's model
+(:func:`lofte.reports.model.build`, the same traffic lights — :func:`lofte.reports.model.classify`
+— the report draws) and takes its ``gaps``. This module adds, per gap, the size of the gap, whether
+the shortfall is statistically clear (the 95 % Wilson interval lies wholly on the wrong side of
+the target, where counts exist), how many consecutive periods the cell has been below target, and
+the linked active actions. :func:`gap_actions` is also what the report's gap section lists, so
+the board and the report always agree.
+
+An action belongs to a gap when it is linked to the indicator and to the gap's region or to a
+region that contains it (a healthcare region's action covers each of its counties).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lofte.catalog import load
+
+#: Statuses that count as a gap being acted on.
+GAP_STATUSES = ("ej_paborjad", "planeras", "pagaende")
+
+
+@dataclass
+class GapAction:
+    """An action as a gap lists it. ``owner`` is the plan's *VEM* text (never account names)."""
+
+    pk: int
+    plan: str
+    plan_name: str
+    ref: str
+    title: str
+    owner: str
+    status: str
+    status_label: str
+    due: str | None
+    overdue: bool
+    users: list[str] = field(default_factory=list)
+
+
+def containing_regions(code: str) -> list[str]:
+    """``code`` and the regions above it (county → healthcare region → SE)."""
+    catalog = load()
+    out = [code]
+    seen = {code}
+    current = catalog.regions.get(code)
+    while current is not None and current.parent and current.parent not in seen:
+        out.append(current.parent)
+        seen.add(current.parent)
+        current = catalog.regions.get(current.parent)
+    return out
+
+
+def gap_actions(
+    indicator: str, region: str, today: dt.date | None = None, *, with_users: bool = False
+) -> list[GapAction]:
+    """The active actions linked to ``indicator`` for ``region`` (or a region containing it),
+    by due date. The one definition the gap board and the report's gap section share."""
+    from lofte.web.plans.models import Action, ActionLink, Status
+
+    today = today or dt.date.today()
+    ids = ActionLink.objects.filter(kind=ActionLink.Kind.INDICATOR, code=indicator).values("action")
+    in_region = ActionLink.objects.filter(
+        kind=ActionLink.Kind.REGION, code__in=containing_regions(region)
+    ).values("action")
+    actions = (
+        Action.objects.filter(pk__in=ids, status__in=GAP_STATUSES)
+        .filter(pk__in=in_region)
+        .select_related("goal__area__plan")
+        .prefetch_related("responsible_users")
+        .order_by("due_date", "goal__area__plan__slug", "pk")
+    )
+    labels = dict(Status.choices)
+    out = []
+    for a in actions:
+        plan = a.goal.area.plan
+        out.append(
+            GapAction(
+                pk=a.pk,
+                plan=plan.slug,
+                plan_name=plan.name,
+                ref=a.ref,
+                title=a.title,
+                owner=a.responsible,
+                status=a.status,
+                status_label=str(labels[a.status]),
+                due=a.due_date.isoformat() if a.due_date else None,
+                overdue=a.due_date is not None and a.due_date < today,
+                users=sorted(u.get_username() for u in a.responsible_users.all())
+                if with_users
+                else [],
+            )
+        )
+    return out
+
+
+@dataclass
+class GapRow:
+    indicator: str
+    name_sv: str
+    name_en: str
+    promise: int | None
+    region: str
+    region_name: str
+    period: str
+    value: float | None
+    unit: str
+    target: float | None
+    target_high: float | None
+    status: str
+    shortfall: float | None  # how far from the target level that is not met, in the unit
+    significant: bool | None  # None: no counts to test
+    periods_below: int  # consecutive periods below target, this one included
+    period_kind: str
+    actions: list[GapAction]
+
+    @property
+    def without_action(self) -> bool:
+        return not self.actions
+
+    @property
+    def overdue(self) -> bool:
+        return any(a.overdue for a in self.actions)
+
+
+def _level(status: str, target: float | None, target_high: float | None) -> float | None:
+    """The target level the cell misses: the low one when not met, the high one when partial."""
+    if target is None:
+        return None
+    return target_high if status == "partial" and target_high is not None else target
+
+
+def shortfall(value: float | None, level: float | None, direction: str | None) -> float | None:
+    if value is None or level is None or direction is None:
+        return None
+    return level - value if direction == "higher_better" else value - level
+
+
+def clearly_below(cell: Any, level: float | None, direction: str | None) -> bool | None:
+    """The whole 95 % interval is on the wrong side of the target (None: no interval)."""
+    if level is None or direction is None or cell.ci_low is None or cell.ci_high is None:
+        return None
+    if direction == "higher_better":
+        return bool(cell.ci_high < level)
+    return bool(cell.ci_low > level)
+
+
+def periods_below(section: Any, region: str, period: str) -> int:
+    """Consecutive periods up to ``period`` whose traffic light for ``region`` is not met."""
+    from lofte.core import periods
+
+    cells = {c.period: c for c in section.trend if c.region == region}
+    for c in section.cells:
+        if c.region == region:
+            cells[c.period] = c
+    count = 0
+    label = period
+    while label in cells and cells[label].status in ("not_met", "partial"):
+        count += 1
+        label = periods.shift(label, -1)
+    return count
+
+
+_cache: dict[tuple[Any, ...], Any] = {}
+_lock = threading.Lock()
+
+
+def report_model(healthcare_region: str, period: str) -> Any:
+    """The report's model of the healthcare region and half-year (cached per cube version)."""
+    from lofte.cube.service import cube_path
+    from lofte.reports.model import build, check_arguments
+    from lofte.reports.service import read_report_cube
+
+    catalog = load()
+    check_arguments(healthcare_region, period, catalog)
+    path = Path(cube_path())
+    stat = path.stat() if path.is_file() else None
+    key = (healthcare_region, period, str(path), stat and stat.st_mtime_ns, stat and stat.st_size)
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+    regions = [*catalog.children(healthcare_region), healthcare_region, "SE"]
+    report = build(healthcare_region, period, read_report_cube(regions), catalog)
+    with _lock:
+        _cache.clear()
+        _cache[key] = report
+    return report
+
+
+def board(healthcare_region: str, period: str, today: dt.date | None = None) -> list[GapRow]:
+    """Every gap of the report for the healthcare region and half-year, with its actions."""
+    from lofte.core import periods
+
+    catalog = load()
+    today = today or dt.date.today()
+    report = report_model(healthcare_region, period)
+    sections = {s.code: s for s in report.sections()}
+    rows = []
+    for gap in report.gaps:
+        section = sections[gap.indicator]
+        cell = next(c for c in section.cells if c.region == gap.region)
+        level = _level(gap.status, gap.target, gap.target_high)
+        rows.append(
+            GapRow(
+                indicator=gap.indicator,
+                name_sv=gap.name_sv,
+                name_en=gap.name_en,
+                promise=gap.promise,
+                region=gap.region,
+                region_name=catalog.region(gap.region).name,
+                period=gap.period,
+                value=gap.value,
+                unit=gap.unit,
+                target=gap.target,
+                target_high=gap.target_high,
+                status=gap.status,
+                shortfall=shortfall(gap.value, level, section.direction),
+                significant=clearly_below(cell, level, section.direction),
+                periods_below=periods_below(section, gap.region, gap.period),
+                period_kind=periods.parse(gap.period).kind,
+                actions=gap_actions(gap.indicator, gap.region, today, with_users=True),
+            )
+        )
+    return rows
+
+
+def latest_period(healthcare_region: str, today: dt.date | None = None) -> str:
+    """The newest half-year with a written report for the region, else the last complete one."""
+    from lofte.core.periods import labels_for
+    from lofte.demo import last_complete_half_year_end
+    from lofte.reports.store import list_reports
+
+    written = [r.period for r in list_reports() if r.healthcare_region == healthcare_region]
+    if written:
+        from lofte.core import periods
+
+        return max(written, key=lambda p: periods.parse(p).end)
+    return labels_for(last_complete_half_year_end(today or dt.date.today()))[1]
