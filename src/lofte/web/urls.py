@@ -17,6 +17,7 @@ urlpatterns = [
     path("konto/", include("lofte.web.accounts.urls")),
     path("granskningslogg/", include("lofte.web.audit.urls")),
     path("skrivbord/", include("lofte.web.desk.urls")),
+    path("handlingsplaner/", include("lofte.web.plans.urls")),
     path("api/v1/", api.urls),
     path("", include("lofte.web.results.urls")),
 ]

@@ -27,4 +27,5 @@ def staff_nav(context: dict[str, Any]) -> dict[str, Any]:
         "desk": bool(roles & (DESK_ROLES | {PROCESS_LEADER})),
         "admin": RCC_ADMIN in roles,
         "audit": bool(roles & {RCC_ADMIN, SVF_COORDINATOR}),
+        "plans": bool(roles - {"applicant"}),
     }

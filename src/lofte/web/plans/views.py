@@ -1,0 +1,552 @@
+"""Staff pages of the action plans (SPEC §10) and the gap board.
+
+Every staff role reads; changes go through :mod:`lofte.web.plans.services`, which decides who may
+change what. A refused change answers 403 and is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lofte.web.accounts.roles import PROCESS_LEADER, has_role, regions_of
+from lofte.web.plans import gaps, services
+from lofte.web.plans.forms import ActionCreateForm, ActionFilterForm, ActionUpdateForm, PlanForm
+from lofte.web.plans.models import (
+    OPEN,
+    Action,
+    ActionLink,
+    Area,
+    Goal,
+    Plan,
+    StatusUpdate,
+)
+from lofte.web.plans.planfile import safe_cell
+
+PAGE_SIZE = 50
+
+
+def _reader(request: HttpRequest) -> None:
+    if not services.can_read(request.user):
+        raise PermissionDenied("ingen behörighet till handlingsplanerna")
+
+
+def _actions() -> QuerySet[Action]:
+    return Action.objects.select_related("goal__area__plan").prefetch_related(
+        "links", "responsible_users"
+    )
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    rows = {row["id"]: row for row in _summaries()}
+    plans = [(plan, rows.get(plan.slug, {})) for plan in Plan.objects.order_by("name")]
+    form = PlanForm() if services.can_admin(request.user) else None
+    return render(request, "plans/plan_list.html", {"plans": plans, "form": form})
+
+
+def _summaries() -> list[dict[str, Any]]:
+    from lofte.web.plans.planfile import summaries
+
+    return summaries()
+
+
+@login_required
+@require_POST
+def plan_create(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    if not services.can_admin(request.user):
+        raise PermissionDenied("bara rcc_admin skapar planer")
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        rows = {row["id"]: row for row in _summaries()}
+        plans = [(plan, rows.get(plan.slug, {})) for plan in Plan.objects.order_by("name")]
+        return render(request, "plans/plan_list.html", {"plans": plans, "form": form}, status=400)
+    data = form.cleaned_data
+    plan = services.create_plan(
+        request.user,
+        slug=data["slug"],
+        name=data["name"],
+        organisation=data["organisation"],
+        period=data["period"],
+        region=data["region"],
+        request=request,
+    )
+    area = Area.objects.create(plan=plan, position=0, name=data["area"])
+    Goal.objects.create(area=area, position=0, text=data["goal"])
+    messages.success(request, _("Planen skapades."))
+    return redirect("plans:plan", slug=plan.slug)
+
+
+@login_required
+def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    _reader(request)
+    plan = get_object_or_404(Plan, slug=slug)
+    areas = plan.areas.prefetch_related(
+        Prefetch("goals__actions", queryset=_actions().order_by("position"))
+    )
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "areas": areas,
+            "today": dt.date.today(),
+            "admin": services.can_admin(request.user),
+        },
+    )
+
+
+def filter_actions(form: ActionFilterForm, today: dt.date) -> QuerySet[Action]:
+    actions = _actions()
+    if not form.is_valid():
+        return actions.none()
+    data = form.cleaned_data
+    if data["plan"]:
+        actions = actions.filter(goal__area__plan=data["plan"])
+    if data["area"]:
+        actions = actions.filter(goal__area=data["area"])
+    if data["status"]:
+        actions = actions.filter(status=data["status"])
+    if data["responsible"]:
+        text = data["responsible"].strip()
+        actions = actions.filter(
+            Q(responsible__icontains=text) | Q(responsible_users__username__iexact=text)
+        ).distinct()
+    for kind in ("region", "pathway", "indicator"):
+        if data[kind]:
+            actions = actions.filter(
+                pk__in=ActionLink.objects.filter(kind=kind, code=data[kind]).values("action")
+            )
+    if data["due"] == "quarter":
+        start, end = services.quarter_bounds(today)
+        actions = actions.filter(status__in=OPEN, due_date__gte=start, due_date__lte=end)
+    elif data["due"] == "overdue":
+        actions = actions.filter(status__in=OPEN, due_date__lt=today)
+    return actions.order_by(
+        "goal__area__plan__name", "goal__area__position", "goal__position", "position"
+    )
+
+
+@login_required
+def action_list(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    today = dt.date.today()
+    form = ActionFilterForm(request.GET)
+    actions = filter_actions(form, today)
+    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request,
+        "plans/action_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "today": today},
+    )
+
+
+def _update_form(action: Action) -> ActionUpdateForm:
+    return ActionUpdateForm(
+        initial={
+            "status": action.status,
+            "date": dt.date.today(),
+            "start_date": action.start_date,
+            "due_date": action.due_date,
+        }
+    )
+
+
+def _action_page(
+    request: HttpRequest, action: Action, form: Any, status: int = 200
+) -> HttpResponse:
+    history = action.updates.select_related("user").order_by("-date", "-id")
+    return render(
+        request,
+        "plans/action_detail.html",
+        {
+            "action": action,
+            "plan": action.plan,
+            "activities": action.activities.all(),
+            "history": history,
+            "links": {kind: action.codes(kind) for kind in ("indicator", "region", "pathway")},
+            "form": form,
+            "can_edit": services.can_edit(request.user, action),
+            "today": dt.date.today(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    action = get_object_or_404(_actions(), pk=pk)
+    if request.method == "POST":
+        if not services.can_edit(request.user, action):
+            services.refuse(request, action)
+            raise PermissionDenied("ingen behörighet att ändra åtgärden")
+        form = ActionUpdateForm(request.POST)
+        if not form.is_valid():
+            return _action_page(request, action, form, status=400)
+        data = form.cleaned_data
+        services.update_action(
+            action,
+            request.user,
+            status=data["status"],
+            comment=data["comment"],
+            start_date=data["start_date"],
+            due_date=data["due_date"],
+            date=data["date"],
+            request=request,
+        )
+        messages.success(request, _("Åtgärden uppdaterades."))
+        return redirect("plans:action", pk=action.pk)
+    form = _update_form(action) if services.can_edit(request.user, action) else None
+    return _action_page(request, action, form)
+
+
+@login_required
+def my_actions(request: HttpRequest) -> HttpResponse:
+    """*Mina åtgärder*: the open actions the user is responsible for, overdue and due first."""
+    _reader(request)
+    today = dt.date.today()
+    mine = _actions().filter(responsible_users=request.user, status__in=OPEN)
+    soon = today + dt.timedelta(days=30)
+    groups = [
+        ("overdue", _("Försenade"), mine.filter(due_date__lt=today).order_by("due_date")),
+        (
+            "soon",
+            _("Ska vara klara inom 30 dagar"),
+            mine.filter(due_date__gte=today, due_date__lte=soon).order_by("due_date"),
+        ),
+        (
+            "later",
+            _("Övriga pågående och planerade"),
+            mine.filter(Q(due_date__gt=soon) | Q(due_date__isnull=True)).order_by("due_date"),
+        ),
+    ]
+    scope = None
+    if has_role(request.user, PROCESS_LEADER):
+        scope = regions_of(request.user)
+    return render(
+        request,
+        "plans/my_actions.html",
+        {"groups": groups, "today": today, "scope": scope},
+    )
+
+
+# --- the gap board --------------------------------------------------------------------------
+
+
+def _healthcare_regions() -> list[Any]:
+    from lofte.catalog import load
+
+    return list(load().healthcare_regions())
+
+
+def _board_args(request: HttpRequest) -> tuple[str, str]:
+    regions = [r.code for r in _healthcare_regions()]
+    hr = request.GET.get("region") or ""
+    if hr not in regions:
+        own = regions_of(request.user)
+        from lofte.catalog import load
+
+        parents = [load().regions[c].parent for c in own if c in load().regions]
+        hr = next(
+            (p for p in parents if p in regions), "sydost" if "sydost" in regions else regions[0]
+        )
+    period = (request.GET.get("period") or "").strip() or gaps.latest_period(hr)
+    return hr, period
+
+
+@login_required
+def gap_board(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    hr, period = _board_args(request)
+    today = dt.date.today()
+    error = None
+    rows: list[gaps.GapRow] = []
+    try:
+        rows = gaps.board(hr, period, today)
+    except ValueError as exc:  # ReportError: a user-facing Swedish message
+        error = str(exc)
+    only_open = request.GET.get("utan") == "1"
+    shown = [r for r in rows if r.without_action] if only_open else rows
+    return render(
+        request,
+        "plans/gap_board.html",
+        {
+            "rows": shown,
+            "total": len(rows),
+            "without": sum(1 for r in rows if r.without_action),
+            "overdue": sum(1 for r in rows if r.overdue),
+            "region": hr,
+            "period": period,
+            "regions": _healthcare_regions(),
+            "error": error,
+            "only_open": only_open,
+            "today": today,
+            "lang": get_language(),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def gap_board_xlsx(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    hr, period = _board_args(request)
+    try:
+        rows = gaps.board(hr, period)
+    except ValueError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    data = gap_workbook(rows, hr, period)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="avvikelser-{hr}-{period}.xlsx"'
+    return response
+
+
+def gap_workbook(rows: list[gaps.GapRow], hr: str, period: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Avvikelser"
+    head = [
+        "Indikator", "Kod", "Region", "Period", "Värde", "Målnivå", "Målnivå (hög)", "Status",
+        "Avstånd till målnivån", "Statistiskt säkerställd", "Perioder i följd under målnivån",
+        "Åtgärder", "Ansvar", "Åtgärdsstatus", "Klart senast", "Försenad", "Utan åtgärd",
+    ]  # fmt: skip
+    ws.append([f"Avvikelser mot målnivå – {hr} {period}"])
+    ws.append(head)
+    for r in rows:
+        significant = {True: "ja", False: "nej", None: "–"}[r.significant]
+        ws.append(
+            [
+                safe_cell(v)
+                for v in (
+                    r.name_sv,
+                    r.indicator,
+                    r.region_name,
+                    r.period,
+                    r.value,
+                    r.target,
+                    r.target_high,
+                    r.status,
+                    r.shortfall,
+                    significant,
+                    r.periods_below,
+                    "\n".join(f"{a.plan}/{a.ref}: {a.title}" for a in r.actions),
+                    "\n".join(a.owner for a in r.actions),
+                    "\n".join(a.status_label for a in r.actions),
+                    "\n".join(a.due or "–" for a in r.actions),
+                    "ja" if r.overdue else "",
+                    "ja" if r.without_action else "",
+                )
+            ]
+        )
+    ws["A1"].font = Font(bold=True)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _may_act_on_gap(user: Any, region: str) -> bool:
+    if services.can_admin(user):
+        return True
+    if not has_role(user, PROCESS_LEADER):
+        return False
+    counties = regions_of(user)
+    return region in set(counties) | services._parents(counties)
+
+
+@login_required
+def gap_detail(request: HttpRequest) -> HttpResponse:
+    """One gap: link an existing action to it, or create a new action from it."""
+    _reader(request)
+    from lofte.catalog import load
+
+    catalog = load()
+    indicator = request.GET.get("indicator", "")
+    region = request.GET.get("region", "")
+    if indicator not in catalog.indicators or region not in catalog.regions:
+        raise PermissionDenied("okänd indikator eller region")
+    allowed = _may_act_on_gap(request.user, region)
+    linked = gaps.gap_actions(indicator, region, with_users=True)
+    linked_ids = {a.pk for a in linked}
+    related = gaps.containing_regions(region) + sorted(catalog.children(region))
+    candidates = [
+        a
+        for a in _actions()
+        .filter(status__in=OPEN)
+        .filter(pk__in=ActionLink.objects.filter(kind="region", code__in=related).values("action"))
+        .order_by("goal__area__plan__slug", "goal__area__position", "goal__position", "position")
+        if a.pk not in linked_ids and services.can_edit(request.user, a)
+    ]
+    goals_qs = Goal.objects.select_related("area__plan").order_by(
+        "area__plan__slug", "area__position", "position"
+    )
+    name = catalog.indicator(indicator).name_sv
+    form = ActionCreateForm(
+        initial={
+            "title": _("Åtgärd för %(indicator)s i %(region)s")
+            % {"indicator": name, "region": catalog.region(region).name},
+            "indicator": indicator,
+            "region": region,
+            "due_date": services.quarter_bounds(dt.date.today())[1] + dt.timedelta(days=92),
+        },
+        goals=goals_qs,
+    )
+    return render(
+        request,
+        "plans/gap_detail.html",
+        {
+            "indicator": catalog.indicator(indicator),
+            "region": catalog.region(region),
+            "linked": linked,
+            "candidates": candidates,
+            "form": form if allowed else None,
+            "allowed": allowed,
+            "back": request.GET.get("tillbaka", ""),
+        },
+    )
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("tillbaka", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return default
+
+
+@login_required
+@require_POST
+def gap_link(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    from lofte.catalog import load
+
+    catalog = load()
+    action = get_object_or_404(_actions(), pk=request.POST.get("action") or 0)
+    indicator = request.POST.get("indicator", "")
+    region = request.POST.get("region", "")
+    if indicator not in catalog.indicators or region not in catalog.regions:
+        raise PermissionDenied("okänd indikator eller region")
+    if not services.can_edit(request.user, action):
+        services.refuse(request, action)
+        raise PermissionDenied("ingen behörighet att ändra åtgärden")
+    services.link_gap(action, request.user, indicator, region, request=request)
+    messages.success(request, _("Åtgärden kopplades till avvikelsen."))
+    return redirect(_back(request, reverse("plans:action", args=[action.pk])))
+
+
+@login_required
+@require_POST
+def action_create(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    region = request.POST.get("region", "")
+    if not _may_act_on_gap(request.user, region) and not services.can_admin(request.user):
+        raise PermissionDenied("ingen behörighet att skapa åtgärder här")
+    goals_qs = Goal.objects.select_related("area__plan")
+    form = ActionCreateForm(request.POST, goals=goals_qs)
+    if not form.is_valid():
+        messages.error(request, _("Åtgärden kunde inte skapas: kontrollera fälten."))
+        return redirect(
+            reverse("plans:gap") + f"?indicator={request.POST.get('indicator', '')}&region={region}"
+        )
+    data = form.cleaned_data
+    action = services.create_action(
+        data["goal"],
+        request.user,
+        title=data["title"],
+        responsible=data["responsible"],
+        users=[request.user] if has_role(request.user, PROCESS_LEADER) else [],
+        status=data["status"],
+        start_date=data["start_date"],
+        due_date=data["due_date"],
+        indicators=[data["indicator"]] if data["indicator"] else [],
+        regions=[data["region"]] if data["region"] else [],
+        request=request,
+    )
+    messages.success(request, _("Åtgärden skapades."))
+    return redirect("plans:action", pk=action.pk)
+
+
+@login_required
+def followup(request: HttpRequest) -> HttpResponse:
+    """Quarterly follow-up: per process leader, her open actions and what was reported in the
+    quarter (an action without an update this quarter stands out)."""
+    _reader(request)
+    today = dt.date.today()
+    label = request.GET.get("kvartal", "")
+    start, end = services.quarter_bounds(today)
+    from lofte.core import periods
+
+    if label:
+        try:
+            parsed = periods.parse(label)
+            if parsed.kind == "quarter":
+                start, end = parsed.start, parsed.end
+        except ValueError:
+            pass
+    from django.contrib.auth import get_user_model
+
+    leaders = get_user_model().objects.filter(groups__name=PROCESS_LEADER).order_by("username")
+    blocks = []
+    for leader in leaders:
+        actions = list(
+            _actions()
+            .filter(Q(responsible_users=leader))
+            .filter(Q(status__in=OPEN) | Q(updates__date__gte=start, updates__date__lte=end))
+            .distinct()
+            .order_by("due_date")
+        )
+        updates = {
+            u.action_id: u
+            for u in StatusUpdate.objects.filter(
+                action__in=actions, date__gte=start, date__lte=end
+            ).order_by("date", "id")
+        }
+        blocks.append(
+            {
+                "leader": leader,
+                "rows": [(a, updates.get(a.pk)) for a in actions],
+            }
+        )
+    quarter = f"{start.year}Q{(start.month - 1) // 3 + 1}"
+    return render(
+        request,
+        "plans/followup.html",
+        {
+            "blocks": blocks,
+            "quarter": quarter,
+            "previous": periods.shift(quarter, -1),
+            "next": periods.shift(quarter, 1),
+            "start": start,
+            "end": end,
+            "today": today,
+        },
+    )
