@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import stat
 
@@ -54,3 +55,28 @@ def test_quick_demo_writes_cube_report_and_working_demo_accounts(lofte_home):
     assert again.exit_code == 0, again.output
     username, _, old_password = accounts[0]
     assert authenticate(username=username, password=old_password) is None
+
+    # The seed plans are imported (again, not twice) with synthetic updates marked as such.
+    from lofte.web.plans import gaps
+    from lofte.web.plans.models import Plan, StatusUpdate
+
+    assert sorted(Plan.objects.values_list("slug", flat=True)) == [
+        "kronoberg-handlingsplan-cancer",
+        "rcc-sydost-handlingsplan-2025",
+    ]
+    synthetic = StatusUpdate.objects.filter(synthetic=True)
+    assert synthetic.count() == 7
+    assert all(u.comment.startswith("[SYNTETISK]") for u in synthetic)
+    assert "Handlingsplaner:" in again.output
+
+    # The gap board for Sydöst lists every gap of the written report, with the same actions.
+    report = store.list_reports()[0]
+    model = json.loads((report.directory / store.MODEL_FILE).read_text(encoding="utf-8"))
+    board = gaps.board("sydost", report.period, dt.date.fromisoformat(model["generated"]))
+    assert [(r.indicator, r.region, [a.pk for a in r.actions]) for r in board] == [
+        (g["indicator"], g["region"], [a["pk"] for a in g["actions"]]) for g in model["gaps"]
+    ]
+    assert any(r.actions for r in board) and any(r.without_action for r in board)
+    assert any(r.overdue for r in board)
+    page = report.path("sv", "html").read_text(encoding="utf-8")
+    assert "Ingen åtgärd registrerad" in page and "Processledare" in page

@@ -22,6 +22,8 @@ SYNTHETIC_UPDATES = (
      "Resultatredovisningen diskuteras per process på processledarmötet.", 10),
     ("rcc-sydost-handlingsplan-2025", "2.2.3", "pagaende", 30,
      "Täckningsgraden redovisas per enhet i RAG palliativ vård.", None),
+    ("rcc-sydost-handlingsplan-2025", "6.1.2", "pagaende", 75,
+     "Kommunikationsplanen för remissrundan är inte klar; nytt datum behövs.", -20),
     ("rcc-sydost-handlingsplan-2025", "6.1.3", "pausad", 20,
      "Införandet väntar på ny version av plattformen.", None),
     ("rcc-sydost-handlingsplan-2025", "1.3.3", "klar", 90,
