@@ -122,3 +122,15 @@ def test_report_gap_section_agrees_with_the_board(cube):
     assert "Ingen åtgärd registrerad" in column  # other gaps have none
     english = present.present(report, "en", {})["gaps"]["rows"]
     assert any("in progress; due 2025-09-01" in row[-1] for row in english)
+
+
+def test_public_actions_carry_titles_only():
+    make_action("A1", indicator="svf_andel_inom_ledtid", region=cf.HR, title="Kortare ledtider")
+    make_action("A2", indicator="svf_andel_inom_ledtid", region="08", status="installd")
+    public = gaps.public_actions("svf_andel_inom_ledtid", ["05", "08", cf.HR, "SE"])
+    assert public == {
+        "05": ["Kortare ledtider"],
+        "08": ["Kortare ledtider"],
+        cf.HR: ["Kortare ledtider"],
+        "SE": [],
+    }

@@ -241,3 +241,9 @@ def latest_period(healthcare_region: str, today: dt.date | None = None) -> str:
 
         return max(written, key=lambda p: periods.parse(p).end)
     return labels_for(last_complete_half_year_end(today or dt.date.today()))[1]
+
+
+def public_actions(indicator: str, regions: list[str]) -> dict[str, list[str]]:
+    """For the public site: per region, the titles of the active actions linked to the
+    indicator there (or to a region containing it). Titles only — never owners or accounts."""
+    return {code: [a.title for a in gap_actions(indicator, code)] for code in regions}
