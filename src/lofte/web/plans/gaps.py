@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from lofte.catalog import load
+from lofte.reports.model import Gap
 
 #: Statuses that count as a gap being acted on.
 GAP_STATUSES = ("ej_paborjad", "planeras", "pagaende")
@@ -100,24 +101,14 @@ def gap_actions(
 
 
 @dataclass
-class GapRow:
-    indicator: str
-    name_sv: str
-    name_en: str
-    promise: int | None
-    region: str
-    region_name: str
-    period: str
-    value: float | None
-    unit: str
-    target: float | None
-    target_high: float | None
-    status: str
-    shortfall: float | None  # how far from the target level that is not met, in the unit
-    significant: bool | None  # None: no counts to test
-    periods_below: int  # consecutive periods below target, this one included
-    period_kind: str
-    actions: list[GapAction]
+class GapRow(Gap):
+    """A gap of the report (all its fields) with what the board adds."""
+
+    region_name: str = ""
+    shortfall: float | None = None  # how far from the target level that is not met, in the unit
+    significant: bool | None = None  # None: no counts to test
+    periods_below: int = 0  # consecutive periods below target, this one included
+    period_kind: str = ""
 
     @property
     def without_action(self) -> bool:
@@ -205,25 +196,16 @@ def board(healthcare_region: str, period: str, today: dt.date | None = None) -> 
         section = sections[gap.indicator]
         cell = next(c for c in section.cells if c.region == gap.region)
         level = _level(gap.status, gap.target, gap.target_high)
+        base = {f.name: getattr(gap, f.name) for f in fields(Gap)}
+        base["actions"] = gap_actions(gap.indicator, gap.region, today, with_users=True)
         rows.append(
             GapRow(
-                indicator=gap.indicator,
-                name_sv=gap.name_sv,
-                name_en=gap.name_en,
-                promise=gap.promise,
-                region=gap.region,
+                **base,
                 region_name=catalog.region(gap.region).name,
-                period=gap.period,
-                value=gap.value,
-                unit=gap.unit,
-                target=gap.target,
-                target_high=gap.target_high,
-                status=gap.status,
                 shortfall=shortfall(gap.value, level, section.direction),
                 significant=clearly_below(cell, level, section.direction),
                 periods_below=periods_below(section, gap.region, gap.period),
                 period_kind=periods.parse(gap.period).kind,
-                actions=gap_actions(gap.indicator, gap.region, today, with_users=True),
             )
         )
     return rows

@@ -739,10 +739,22 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def format_sheet(sheet: Any, header_row: int) -> None:
+    """Bold header, wrapped cells below it, and every text cell stored as text (never a formula)."""
+    from openpyxl.styles import Alignment, Font
+
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=header_row + 1):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
 def write_xlsx(plan: Any, out: Path) -> None:
     """The plan for reading: one row per action (with its activities) and its history."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     from lofte.web.plans.models import Status
 
@@ -803,13 +815,7 @@ def write_xlsx(plan: Any, out: Path) -> None:
                         ]
                     )
     for sheet in (ws, history):
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
+        format_sheet(sheet, header_row=1)
     widths = [24, 40, 8, 50, 60, 16, 30, 12, 12, 12, 20, 12, 14, 40]
     for i, width in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = width

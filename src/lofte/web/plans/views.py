@@ -35,7 +35,7 @@ from lofte.web.plans.models import (
     Plan,
     StatusUpdate,
 )
-from lofte.web.plans.planfile import safe_cell
+from lofte.web.plans.planfile import format_sheet, safe_cell
 
 PAGE_SIZE = 50
 
@@ -324,7 +324,7 @@ def gap_board_xlsx(request: HttpRequest) -> HttpResponse:
 
 def gap_workbook(rows: list[gaps.GapRow], hr: str, period: str) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
@@ -363,13 +363,7 @@ def gap_workbook(rows: list[gaps.GapRow], hr: str, period: str) -> bytes:
             ]
         )
     ws["A1"].font = Font(bold=True)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=3):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
+    format_sheet(ws, header_row=2)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
