@@ -51,7 +51,7 @@ def make_action(ref, *, indicator, region, status="pagaende", due=None, title=No
 
 
 def test_board_lists_exactly_the_reports_gaps(cube):
-    report = build(cf.HR, cf.PERIOD, cf.table(), load())
+    report = build(cf.HR, cf.PERIOD, cf.published(), load())
     rows = gaps.board(cf.HR, cf.PERIOD, TODAY)
     assert [(r.indicator, r.region, r.status) for r in rows] == [
         (g.indicator, g.region, g.status) for g in report.gaps
@@ -90,25 +90,27 @@ def test_gaps_without_counts_have_no_significance(cube):
 def test_actions_are_linked_by_indicator_and_containing_region(cube):
     hr_wide = make_action("A1", indicator="svf_andel_inom_ledtid", region=cf.HR, due=TODAY)
     county = make_action(
-        "A2", indicator="svf_andel_inom_ledtid", region="06", due=TODAY - dt.timedelta(days=1)
+        "A2", indicator="svf_andel_inom_ledtid", region="05", due=TODAY - dt.timedelta(days=1)
     )
-    make_action("A3", indicator="svf_andel_inom_ledtid", region="06", status="klar")
-    make_action("A4", indicator="mdk_andel", region="06")
+    make_action("A3", indicator="svf_andel_inom_ledtid", region="05", status="klar")
+    make_action("A4", indicator="mdk_andel", region="05")
+    make_action("A5", indicator="svf_andel_inom_ledtid", region="08")
     rows = {(r.indicator, r.region): r for r in gaps.board(cf.HR, cf.PERIOD, TODAY)}
     in_05 = rows[("svf_andel_inom_ledtid", "05")]
-    assert [a.ref for a in in_05.actions] == ["A1"]  # the healthcare region's action covers 05
-    in_06 = rows[("svf_andel_inom_ledtid", "06")]
-    assert [a.ref for a in in_06.actions] == ["A2", "A1"]  # by due date; A3 is done
-    assert in_06.overdue and not in_05.overdue
-    assert in_06.actions[0].owner == "Processledare SVF"
-    assert hr_wide.pk in {a.pk for a in rows[("svf_andel_inom_ledtid", cf.HR)].actions}
-    assert county.pk not in {a.pk for a in rows[("svf_andel_inom_ledtid", cf.HR)].actions}
+    # By due date; the healthcare region's action covers 05; A3 is done, A5 is Kalmar's.
+    assert [a.ref for a in in_05.actions] == ["A2", "A1"]
+    assert in_05.overdue
+    assert in_05.actions[0].owner == "Processledare SVF"
+    in_hr = rows[("svf_andel_inom_ledtid", cf.HR)]
+    assert [a.pk for a in in_hr.actions] == [hr_wide.pk]  # a county's action is not the HR's
+    assert not in_hr.overdue
+    assert county.pk not in {a.pk for a in in_hr.actions}
 
 
 def test_report_gap_section_agrees_with_the_board(cube):
     make_action("A1", indicator="svf_andel_inom_ledtid", region=cf.HR, due=TODAY, title="Kortare")
     board = gaps.board(cf.HR, cf.PERIOD, TODAY)
-    report = build(cf.HR, cf.PERIOD, cf.table(), load(), today=TODAY)
+    report = build(cf.HR, cf.PERIOD, cf.published(), load(), today=TODAY)
     assert [(g.indicator, g.region, [a.pk for a in g.actions]) for g in report.gaps] == [
         (r.indicator, r.region, [a.pk for a in r.actions]) for r in board
     ]
