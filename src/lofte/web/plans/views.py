@@ -258,17 +258,28 @@ def _healthcare_regions() -> list[Any]:
     return list(load().healthcare_regions())
 
 
+def _default_region(user: Any, regions: list[str]) -> str:
+    """The healthcare region of the user's scope when she has one; for RCC staff the region of
+    the newest written report; else the first."""
+    from lofte.catalog import load
+    from lofte.reports.store import list_reports
+    from lofte.web.accounts.roles import NATIONAL_ROLES
+
+    if not has_role(user, *NATIONAL_ROLES):
+        catalog = load()
+        parents = {catalog.regions[c].parent for c in regions_of(user) if c in catalog.regions}
+        own = [code for code in regions if code in parents]
+        if own:
+            return own[0]
+    written = [r.healthcare_region for r in list_reports() if r.healthcare_region in regions]
+    return written[0] if written else regions[0]
+
+
 def _board_args(request: HttpRequest) -> tuple[str, str]:
     regions = [r.code for r in _healthcare_regions()]
     hr = request.GET.get("region") or ""
     if hr not in regions:
-        own = regions_of(request.user)
-        from lofte.catalog import load
-
-        parents = [load().regions[c].parent for c in own if c in load().regions]
-        hr = next(
-            (p for p in parents if p in regions), "sydost" if "sydost" in regions else regions[0]
-        )
+        hr = _default_region(request.user, regions)
     period = (request.GET.get("period") or "").strip() or gaps.latest_period(hr)
     return hr, period
 
