@@ -355,3 +355,26 @@ def test_link_and_create_from_a_gap(client, plans, leader, cube):
         {"goal": goal.pk, "title": "x", "status": "planeras", "region": "05"},
     )
     assert denied.status_code == 403
+
+
+def test_quarterly_follow_up_and_export(client, plans, leader, tmp_path):
+    sydost = plans[0]
+    updated, silent = action(sydost, "3.2.3"), action(sydost, "3.2.2")
+    for item in (updated, silent):
+        item.responsible_users.add(leader)
+    login(client, leader)
+    form = {"status": "pagaende", "date": "2026-02-10", "comment": "Halva vägen", "due_date": ""}
+    assert client.post(f"/handlingsplaner/atgarder/{updated.pk}/", form).status_code == 302
+    page = client.get("/handlingsplaner/uppfoljning/?kvartal=2026Q1")
+    assert page.status_code == 200 and page.context["quarter"] == "2026Q1"
+    (block,) = page.context["blocks"]
+    rows = {a.ref: u for a, u in block["rows"]}
+    assert rows["3.2.3"].comment == "Halva vägen" and rows["3.2.2"] is None
+    assert "Ingen uppdatering" in page.content.decode()
+    export = client.get("/handlingsplaner/uppfoljning/xlsx/?kvartal=2026Q1")
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(export.content)
+    sheet = load_workbook(path).active
+    got = {row[2]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert got["3.2.3"][0] == "pia" and got["3.2.3"][8] == "2026-02-10"
+    assert got["3.2.2"][8] is None

@@ -11,6 +11,7 @@ urlpatterns = [
     path("atgarder/<int:pk>/", views.action_detail, name="action"),
     path("mina/", views.my_actions, name="mine"),
     path("uppfoljning/", views.followup, name="followup"),
+    path("uppfoljning/xlsx/", views.followup_xlsx, name="followup_xlsx"),
     path("avvikelser/", views.gap_board, name="board"),
     path("avvikelser/xlsx/", views.gap_board_xlsx, name="board_xlsx"),
     path("avvikelser/avvikelse/", views.gap_detail, name="gap"),

@@ -500,23 +500,9 @@ def action_create(request: HttpRequest) -> HttpResponse:
     return redirect("plans:action", pk=action.pk)
 
 
-@login_required
-def followup(request: HttpRequest) -> HttpResponse:
-    """Quarterly follow-up: per process leader, her open actions and what was reported in the
-    quarter (an action without an update this quarter stands out)."""
-    _reader(request)
-    today = dt.date.today()
-    label = request.GET.get("kvartal", "")
-    start, end = services.quarter_bounds(today)
-    from lofte.core import periods
-
-    if label:
-        try:
-            parsed = periods.parse(label)
-            if parsed.kind == "quarter":
-                start, end = parsed.start, parsed.end
-        except ValueError:
-            pass
+def followup_blocks(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Per process leader: her open actions (and those updated in the quarter) with the latest
+    update of the quarter, or None."""
     from django.contrib.auth import get_user_model
 
     leaders = get_user_model().objects.filter(groups__name=PROCESS_LEADER).order_by("username")
@@ -535,23 +521,88 @@ def followup(request: HttpRequest) -> HttpResponse:
                 action__in=actions, date__gte=start, date__lte=end
             ).order_by("date", "id")
         }
-        blocks.append(
-            {
-                "leader": leader,
-                "rows": [(a, updates.get(a.pk)) for a in actions],
-            }
-        )
-    quarter = f"{start.year}Q{(start.month - 1) // 3 + 1}"
+        blocks.append({"leader": leader, "rows": [(a, updates.get(a.pk)) for a in actions]})
+    return blocks
+
+
+def _quarter(request: HttpRequest) -> tuple[str, dt.date, dt.date]:
+    from lofte.core import periods
+
+    start, end = services.quarter_bounds(dt.date.today())
+    label = request.GET.get("kvartal", "")
+    if label:
+        try:
+            parsed = periods.parse(label)
+            if parsed.kind == "quarter":
+                start, end = parsed.start, parsed.end
+        except ValueError:
+            pass
+    return f"{start.year}Q{(start.month - 1) // 3 + 1}", start, end
+
+
+@login_required
+def followup(request: HttpRequest) -> HttpResponse:
+    """Quarterly follow-up: per process leader, her open actions and what was reported in the
+    quarter (an action without an update this quarter stands out)."""
+    from lofte.core import periods
+
+    _reader(request)
+    quarter, start, end = _quarter(request)
     return render(
         request,
         "plans/followup.html",
         {
-            "blocks": blocks,
+            "blocks": followup_blocks(start, end),
             "quarter": quarter,
             "previous": periods.shift(quarter, -1),
             "next": periods.shift(quarter, 1),
             "start": start,
             "end": end,
-            "today": today,
+            "today": dt.date.today(),
         },
     )
+
+
+@login_required
+def followup_xlsx(request: HttpRequest) -> HttpResponse:
+    from openpyxl import Workbook
+
+    _reader(request)
+    quarter, start, end = _quarter(request)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"Uppföljning {quarter}"
+    ws.append(
+        ["Processledare", "Plan", "Id", "Åtgärd", "Ansvarig (vem)", "Status", "Klart senast",
+         "Försenad", "Uppdaterad under kvartalet", "Status vid uppdateringen", "Kommentar"]
+    )  # fmt: skip
+    today = dt.date.today()
+    for block in followup_blocks(start, end):
+        for action, update in block["rows"]:
+            ws.append(
+                [
+                    safe_cell(v)
+                    for v in (
+                        block["leader"].get_username(),
+                        action.goal.area.plan.slug,
+                        action.ref,
+                        action.title,
+                        action.responsible,
+                        str(action.get_status_display()),
+                        action.due_date.isoformat() if action.due_date else "",
+                        "ja" if action.is_overdue(today) else "",
+                        update.date.isoformat() if update else "",
+                        str(update.get_status_display()) if update else "",
+                        update.comment if update else "",
+                    )
+                ]
+            )
+    format_sheet(ws, header_row=1)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="uppfoljning-{quarter}.xlsx"'
+    return response
