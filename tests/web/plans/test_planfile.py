@@ -264,3 +264,53 @@ def test_cli_bad_file_exit_1_located_and_no_escape(tmp_path: Path):
     assert "\x1b[31m" not in result.output
     assert Plan.objects.count() == 0
     assert StatusUpdate.objects.count() == 0
+
+
+CSV = (
+    "plan_id;plan_name;organisation;plan_region;plan_period;area;goal;id;what;status;who;due;"
+    "indicators;regions;how\n"
+    "kalmar-2026;Kalmars plan;Region Kalmar län;08;2026;Ledtider;Fler i tid;K1;Veckovis "
+    'genomgång;pagaende;Processledare;2026-06-30;svf_andel_inom_ledtid;08;"Varje måndag\n'
+    'Rapport till styrgruppen"\n'
+    ";;;;;Ledtider;Fler i tid;K2;MDK för alla;planeras;;2026-09-30;mdk_andel svf_andel_mdk;08;\n"
+    ";;;;;Palliativ vård;Fler samtal;K3;Utbildning;{status};;;pal_brytpunktssamtal;08;\n"
+)
+
+
+def test_csv_plan_is_grouped_and_imported(tmp_path: Path):
+    path = tmp_path / "plan.csv"
+    path.write_text(CSV.format(status="klar"), encoding="utf-8-sig")
+    plan = planfile.import_plan(path)
+    data = planfile.plan_to_data(plan)
+    assert (data["id"], data["region"], data["period"]) == ("kalmar-2026", "08", "2026")
+    assert [(a["name"], [g["text"] for g in a["goals"]]) for a in data["areas"]] == [
+        ("Ledtider", ["Fler i tid"]),
+        ("Palliativ vård", ["Fler samtal"]),
+    ]
+    k1, k2 = data["areas"][0]["goals"][0]["actions"]
+    assert [a["how"] for a in k1["activities"]] == ["Varje måndag", "Rapport till styrgruppen"]
+    assert k2["indicators"] == ["mdk_andel", "svf_andel_mdk"] and k2["due"] == "2026-09-30"
+    assert data["areas"][1]["goals"][0]["actions"][0]["status"] == "klar"
+
+
+def test_csv_errors_name_the_row_and_column(tmp_path: Path):
+    path = tmp_path / "plan.csv"
+    # The first row's quoted cell spans two lines, so the third action is on line 5.
+    path.write_text(CSV.format(status="klart"), encoding="utf-8")
+    with pytest.raises(planfile.PlanFileError) as caught:
+        planfile.import_plan(path)
+    assert str(caught.value) == (
+        "plan.csv, rad 5, kolumn 10: okänd status 'klart' "
+        "(tillåtna: ej_paborjad, planeras, pagaende, klar, pausad, installd)"
+    )
+    path.write_text("plan_id,plan_name,färg\nx,y,z\n", encoding="utf-8")
+    with pytest.raises(planfile.PlanFileError) as caught:
+        planfile.import_plan(path)
+    assert "plan.csv, rad 1, kolumn 3: okänd kolumn 'färg'" in caught.value.problems
+    assert "plan.csv, rad 1: kolumnen 'organisation' saknas" in caught.value.problems
+    conflicting = CSV.format(status="klar").replace(";;;;;Palliativ", "annan;;;;;Palliativ")
+    path.write_text(conflicting, encoding="utf-8")
+    with pytest.raises(planfile.PlanFileError) as caught:
+        planfile.import_plan(path)
+    assert "rad 5, kolumn 1: 'plan_id' skiljer sig från första raden" in str(caught.value)
+    assert Plan.objects.count() == 0

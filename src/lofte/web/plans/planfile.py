@@ -1,4 +1,5 @@
-"""The plan file (YAML, one plan per file): reading with located errors, importing, exporting.
+"""The plan file (YAML, or CSV: :mod:`lofte.web.plans.plancsv`; one plan per file): reading with
+located errors, importing, exporting.
 
 The format is documented in ``data/README.md`` beside the shipped plans. Reading checks the
 whole file before anything is written: every problem is reported with the file, line and column
@@ -259,6 +260,10 @@ def read(path: Path, *, name: str | None = None) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PlanFileError([f"{label}: filen är inte UTF-8 (byte {exc.start})"]) from None
+    if Path(path).suffix.lower() == ".csv":
+        from lofte.web.plans.plancsv import parse_csv
+
+        return parse_csv(text, label)
     return parse_text(text, label)
 
 
