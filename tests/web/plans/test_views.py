@@ -378,3 +378,39 @@ def test_quarterly_follow_up_and_export(client, plans, leader, tmp_path):
     got = {row[2]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert got["3.2.3"][0] == "pia" and got["3.2.3"][8] == "2026-02-10"
     assert got["3.2.2"][8] is None
+
+
+def test_daily_reminder_task_keeps_itself_scheduled(plans, leader, settings):
+    from django_tasks_db.models import DBTaskResult
+    from typer.testing import CliRunner
+
+    from lofte import cli
+    from lofte.web.plans import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    runner = CliRunner()
+    result = runner.invoke(cli.app, ["plans", "remind", "--daily"])
+    assert result.exit_code == 0 and "dagligen" in result.output
+
+    def waiting():
+        return DBTaskResult.objects.filter(task_path=tasks.daily_reminders.module_path)
+
+    (first,) = waiting()
+    local = dt.datetime.fromisoformat(str(first.run_after)).astimezone(
+        tasks.timezone.get_current_timezone()
+    )
+    assert (local.hour, local.minute) == (tasks.REMINDER_HOUR, 0)
+    again = runner.invoke(cli.app, ["plans", "remind", "--daily"])
+    assert "väntar redan" in again.output and waiting().count() == 1
+    # A run sends what is due and queues the next day's run.
+    item = action(plans[0], "3.2.3")
+    item.due_date = dt.date.today() + dt.timedelta(days=2)
+    item.save()
+    item.responsible_users.add(leader)
+    assert tasks.daily_reminders.call(days=14) == 1
+    assert len(mail.outbox) == 1 and waiting().count() == 2
+    noon = dt.datetime(2026, 3, 1, 12, 0, tzinfo=tasks.timezone.get_current_timezone())
+    assert tasks.next_run(noon).isoformat().startswith("2026-03-02T07:00")
+    early = noon.replace(hour=6)
+    assert tasks.next_run(early).isoformat().startswith("2026-03-01T07:00")

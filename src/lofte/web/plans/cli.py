@@ -4,6 +4,7 @@
     lofte export plan ID --out FILE         YAML (or XLSX for reading when FILE ends .xlsx)
     lofte plans list [--format json]        id, name, organisation, period, goals, actions
     lofte plans remind [--days 14]          reminder mails before due dates and when overdue
+    lofte plans remind --daily              queue the daily run for the background worker
 
 Bad input: a Swedish message naming file, line and column on stderr, exit 1, nothing changed.
 """
@@ -120,9 +121,23 @@ def list_plans(
 @plans_app.command("remind")
 def remind(
     days: Annotated[int, typer.Option("--days", help="Påminn så här många dagar före.")] = 14,
+    daily: Annotated[
+        bool,
+        typer.Option("--daily", help="Lägg en daglig körning i bakgrundskön (kl. 7) i stället."),
+    ] = False,
 ) -> None:
     """Skicka påminnelser om åtgärder som snart ska vara klara eller är försenade."""
     _setup()
+    if daily:
+        from lofte.web.plans.tasks import next_run, schedule_daily
+
+        result = schedule_daily(days)
+        if result is None:
+            out.print("En daglig körning väntar redan i kön (eller bakgrundskön kan inte vänta).")
+        else:
+            when = next_run().strftime("%Y-%m-%d %H:%M")
+            out.print(f"Påminnelserna körs dagligen; nästa gång {when} (av 'lofte serve').")
+        return
     from lofte.web.plans.reminders import send_reminders
 
     sent = send_reminders(days=days)
