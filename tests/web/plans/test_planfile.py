@@ -206,6 +206,7 @@ def _where(text: str, token: str) -> str:
          "okänt användarkonto"),
         ("organisation: O\nareas:\n  - name: A\n    golas: []\n", "[]", "okänt fält"),
         ("areas:\n  - name: A\n", None, "'organisation' saknas"),
+        (ACTION_HEAD + "          - bara text\n", "bara text", "ska vara en mappning"),
     ],
 )  # fmt: skip
 def test_bad_file_is_located_and_changes_nothing(

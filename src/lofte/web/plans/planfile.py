@@ -186,6 +186,13 @@ class _Checker:
             return False
         return True
 
+    def mappings(self, items: Any, what: str) -> Any:
+        """The items of a list that are mappings; the others are reported where they stand."""
+        marks = getattr(items, "marks", [])
+        for i, item in enumerate(items):
+            if self.mapping(item, marks[i] if i < len(marks) else (1, 1), what):
+                yield item
+
     def date(self, m: Any, key: str) -> dt.date | None:
         value = m.get(key)
         if value is None or value == "":
@@ -320,9 +327,7 @@ def _check_plan(doc: Any, check: _Checker) -> dict[str, Any]:
     refs: dict[str, tuple[int, int]] = {}
     default_regions = check.codes(doc, "regions", regions, "region")
     areas = check.items(doc, "areas", required=True)
-    for a_i, area in enumerate(areas):
-        if not check.mapping(area, areas.marks[a_i], "ett område"):
-            continue
+    for area in check.mappings(areas, "ett område"):
         check.keys(area, AREA_KEYS, "området")
         a_out: dict[str, Any] = {
             "number": check.text(area, "number"),
@@ -332,9 +337,7 @@ def _check_plan(doc: Any, check: _Checker) -> dict[str, Any]:
         }
         plan["areas"].append(a_out)
         goals = check.items(area, "goals")
-        for g_i, goal in enumerate(goals):
-            if not check.mapping(goal, goals.marks[g_i], "ett mål"):
-                continue
+        for goal in check.mappings(goals, "ett mål"):
             check.keys(goal, GOAL_KEYS, "målet")
             kind = check.text(goal, "kind") or "mal"
             if kind not in GOAL_KINDS:
@@ -352,9 +355,7 @@ def _check_plan(doc: Any, check: _Checker) -> dict[str, Any]:
             }
             a_out["goals"].append(g_out)
             actions = check.items(goal, "actions")
-            for x_i, action in enumerate(actions):
-                if not check.mapping(action, actions.marks[x_i], "en åtgärd"):
-                    continue
+            for action in check.mappings(actions, "en åtgärd"):
                 x_out = _check_action(action, check, refs, (indicators, regions, pathways))
                 if not x_out["regions"] and "regions" not in action:
                     x_out["regions"] = list(default_regions)
@@ -401,9 +402,7 @@ def _check_action(
         "history": [],
     }
     activities = check.items(action, "activities")
-    for i, activity in enumerate(activities):
-        if not check.mapping(activity, activities.marks[i], "en aktivitet"):
-            continue
+    for activity in check.mappings(activities, "en aktivitet"):
         check.keys(activity, ACTIVITY_KEYS, "aktiviteten")
         out["activities"].append(
             {
@@ -414,9 +413,7 @@ def _check_action(
             }
         )
     history = check.items(action, "history")
-    for i, update in enumerate(history):
-        if not check.mapping(update, history.marks[i], "en statusuppdatering"):
-            continue
+    for update in check.mappings(history, "en statusuppdatering"):
         check.keys(update, UPDATE_KEYS, "statusuppdateringen")
         date = check.date(update, "date")
         if date is None and "date" not in update:
