@@ -92,5 +92,5 @@ def test_process_leader_updates_own_action_and_is_refused_on_another(live_server
     assert "action_changed" in rows and "access_denied" in rows
     text = page.text_content("#audit-events")
     assert "Åtgärd ändrad" in text and "Åtkomst nekad" in text
-    assert f"Action {own.pk}" in text and f"Action {other.pk}" in text
+    assert f"Action {own.pk}" in text and f"plans:action {other.pk}" in text
     assert AuditEvent.objects.filter(action="access_denied", username="pia").count() == 1

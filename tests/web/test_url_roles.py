@@ -38,7 +38,7 @@ USERS: dict[str, tuple[list[str], list[str], list[str]]] = {
 }
 ROLES = (ANONYMOUS, *USERS)
 NATIONAL = ("statistician", "rcc_admin")
-STAFF_PREFIXES = ("/skrivbord/", "/konto/", "/granskningslogg/")
+STAFF_PREFIXES = ("/skrivbord/", "/konto/", "/granskningslogg/", "/handlingsplaner/")
 
 
 def expect(default: int, **override: int) -> dict[str, int]:
@@ -90,6 +90,11 @@ def _region_cases(ok: dict[str, int], extra: dict[str, str] | None = None) -> li
 
 
 FIGURES = staff(*DESK, "process_leader")
+#: Every staff role reads the action plans (SPEC §1: "viewer: + plans"); applicants do not.
+PLAN_READERS = tuple(role for role in USERS if role != "applicant")
+PLANS = staff(*PLAN_READERS)
+#: A refused change (403 for readers who may not edit it), or the form's errors (400).
+PLAN_EDIT = {**staff(*PLAN_READERS, ok=403), "rcc_admin": 400}
 
 CASES: dict[str, list[Case]] = {
     "health": [Case({}, PUBLIC)],
@@ -197,6 +202,51 @@ CASES: dict[str, list[Case]] = {
         for what in ("pathways", "indicators", "regions", "promises")
     },
     "api:reports": [Case({}, PUBLIC)],
+    "plans:home": [Case({}, PLANS)],
+    "plans:plan_create": [
+        Case({}, POST_ONLY),
+        Case({}, PLAN_EDIT, method="post", note="empty form"),
+    ],
+    "plans:plan": [
+        Case({"slug": _w("plan")}, PLANS),
+        Case({"slug": "finns-inte"}, staff(*PLAN_READERS, ok=404), note="no such plan"),
+    ],
+    "plans:actions": [
+        Case({}, PLANS),
+        Case({}, PLANS, data={"status": "pagaende", "due": "overdue", "region": "05"}),
+        Case({}, PLANS, data={"status": "okänd", "plan": "x"}, note="bad filters: no rows"),
+    ],
+    "plans:action": [
+        Case({"pk": _w("own_action")}, PLANS),
+        Case({"pk": _w("own_action")}, {**PLAN_EDIT, "process_leader": 400}, method="post"),
+        Case({"pk": _w("other_action")}, PLAN_EDIT, method="post", note="another region's"),
+        Case({"pk": 999_999}, staff(*PLAN_READERS, ok=404), note="no such action"),
+    ],
+    "plans:action_create": [
+        Case({}, POST_ONLY),
+        Case(
+            {},
+            {**staff(*PLAN_READERS, ok=403), "rcc_admin": 302},
+            method="post",
+            note="empty form",
+        ),
+    ],
+    "plans:mine": [Case({}, PLANS)],
+    "plans:followup": [Case({}, PLANS), Case({}, PLANS, data={"kvartal": "x"})],
+    "plans:followup_xlsx": [Case({}, PLANS)],
+    "plans:board": [
+        Case({}, PLANS),
+        Case({}, staff(*PLAN_READERS, ok=400), data={"region": "sydost", "period": "2024Q1"}),
+    ],
+    "plans:board_xlsx": [Case({}, PLANS)],
+    "plans:gap": [
+        Case({}, PLANS, data={"indicator": "svf_andel_inom_ledtid", "region": "05"}),
+        Case({}, staff(), data={"indicator": "x"}, note="no such gap"),
+    ],
+    "plans:gap_link": [
+        Case({}, POST_ONLY),
+        Case({}, staff(*PLAN_READERS, ok=404), method="post", note="no such action"),
+    ],
     "api:api-root": [Case({}, expect(404), note="django-ninja's root: a JSON 404")],
     "api:openapi": [Case({}, PUBLIC)],
 }

@@ -26,6 +26,9 @@ class World:
     other_job: int
     compute_job: int
     user: int
+    plan: str  # an action plan's slug
+    own_action: int  # linked to sydost and brost: in the process leader's scope (05, brost)
+    other_action: int  # linked to Kronoberg (07) only
 
 
 @pytest.fixture(name="world")
@@ -51,6 +54,16 @@ def world_fixture(
             kind=kind, region=region, user=owner, status=Job.Status.FAILED, message="Avbruten."
         ).pk
 
+    from lofte.web.plans.models import Action, Area, Goal, Plan
+    from lofte.web.plans.services import set_links
+
+    plan = Plan.objects.create(slug="varldsplan", name="Plan", organisation="RCC", period="2024")
+    goal = Goal.objects.create(area=Area.objects.create(plan=plan, name="Område"), text="Mål")
+    own_action = Action.objects.create(goal=goal, ref="1", title="Ledtider", status="pagaende")
+    set_links(own_action, ["svf_andel_inom_ledtid"], ["sydost"], ["brost"])
+    other_action = Action.objects.create(goal=goal, ref="2", title="Kronoberg", status="planeras")
+    set_links(other_action, ["svf_andel_inom_ledtid"], ["07"], [])
+
     yield World(
         own_delivery=deliveries[HOME_REGION].pk,
         other_delivery=deliveries[OTHER_REGION].pk,
@@ -58,4 +71,7 @@ def world_fixture(
         other_job=job(Job.Kind.IMPORT, OTHER_REGION),
         compute_job=job(Job.Kind.COMPUTE, ""),
         user=owner.pk,
+        plan=plan.slug,
+        own_action=own_action.pk,
+        other_action=other_action.pk,
     )

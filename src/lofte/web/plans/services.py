@@ -4,7 +4,8 @@ audit log).
 - ``rcc_admin`` edits every action and creates plans and actions.
 - A ``process_leader`` edits the actions she is linked to as responsible, and those in her
   scope: an action linked to one of her counties or to their healthcare region, and — when her
-  scope names pathways — to one of those pathways. Anyone else gets HTTP 403, which is logged.
+  scope names pathways — to one of those pathways. Anyone else gets HTTP 403, which the staff
+  middleware (``lofte.web.middleware``) writes to the audit log with the path.
 - Every staff role (SPEC §1: "viewer: + plans") reads plans and actions.
 """
 
@@ -85,17 +86,6 @@ def can_edit(user: Any, action: Action) -> bool:
 def _audit_region(action: Action) -> str:
     codes = action.codes(ActionLink.Kind.REGION)
     return codes[0] if len(codes) == 1 and len(codes[0]) <= 8 else ""
-
-
-def refuse(request: Any, action: Action) -> None:
-    """Log a refused change of ``action`` (the caller answers 403)."""
-    record(
-        AuditEvent.Action.ACCESS_DENIED,
-        request=request,
-        obj=action,
-        region=_audit_region(action),
-        details={"path": request.path[:200], "action": action.ref, "plan": action.plan.slug},
-    )
 
 
 def _iso(value: dt.date | None) -> str | None:

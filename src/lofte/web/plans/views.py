@@ -197,7 +197,6 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(_actions(), pk=pk)
     if request.method == "POST":
         if not services.can_edit(request.user, action):
-            services.refuse(request, action)
             raise PermissionDenied("ingen behörighet att ändra åtgärden")
         form = ActionUpdateForm(request.POST)
         if not form.is_valid():
@@ -461,7 +460,6 @@ def gap_link(request: HttpRequest) -> HttpResponse:
     if indicator not in catalog.indicators or region not in catalog.regions:
         raise PermissionDenied("okänd indikator eller region")
     if not services.can_edit(request.user, action):
-        services.refuse(request, action)
         raise PermissionDenied("ingen behörighet att ändra åtgärden")
     services.link_gap(action, request.user, indicator, region, request=request)
     messages.success(request, _("Åtgärden kopplades till avvikelsen."))
