@@ -43,8 +43,11 @@ def test_process_leader_updates_own_action_and_is_refused_on_another(live_server
     page.select_option("#id_status", "pagaende")
     page.fill("#id_comment", "Uppdragsbeskrivningen är ute på remiss")
     page.fill("#id_due_date", "2026-03-31")
-    page.click("#update-form button[type=submit]")
-    page.wait_for_url(f"{base}/handlingsplaner/atgarder/{own.pk}/")
+    # The form posts to the page's own address and is redirected back to it: wait for the new
+    # page, not for the address (which already matches).
+    with page.expect_navigation(url=f"{base}/handlingsplaner/atgarder/{own.pk}/"):
+        page.click("#update-form button[type=submit]")
+    page.wait_for_selector("#action-status[data-status='pagaende']")
     assert page.get_attribute("#action-status", "data-status") == "pagaende"
     assert "Åtgärden uppdaterades." in page.text_content("main")
     first = page.locator("#history tbody tr").nth(0)
@@ -55,7 +58,8 @@ def test_process_leader_updates_own_action_and_is_refused_on_another(live_server
     # Another region's action: no form on the page; a forged post is refused.
     page.goto(f"{base}/handlingsplaner/atgarder/{other.pk}/")
     assert page.locator("#update-form").count() == 0
-    with page.expect_response(re.compile(rf".*/atgarder/{other.pk}/$")) as answer:
+    # Wait for the refused post's page to be shown (its navigation), not only for its answer.
+    with page.expect_navigation(url=re.compile(rf".*/atgarder/{other.pk}/$")) as answer:
         page.evaluate(
             """() => {
               const form = document.createElement("form");
@@ -74,7 +78,7 @@ def test_process_leader_updates_own_action_and_is_refused_on_another(live_server
               form.submit();
             }"""
         )
-    assert answer.value.status == 403
+    assert answer.value is not None and answer.value.status == 403
     other.refresh_from_db()
     assert other.status == "ej_paborjad" and not other.updates.exists()
 
