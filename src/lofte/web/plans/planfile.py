@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from lofte.core import when as when_text
+from lofte.core.spreadsheet import neutralise
 
 FORMAT = "lofte-plan"
 VERSION = 1
@@ -727,7 +728,6 @@ def dump_yaml(data: dict[str, Any]) -> str:
     return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
-_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -735,10 +735,7 @@ def safe_cell(value: Any) -> Any:
     """Text for a spreadsheet cell that can never be read as a formula or carry control bytes."""
     if not isinstance(value, str):
         return value
-    value = _CONTROL.sub("", value)
-    if value.startswith(_UNSAFE_START):
-        return "'" + value
-    return value
+    return neutralise(_CONTROL.sub("", value))
 
 
 def format_sheet(sheet: Any, header_row: int) -> None:
