@@ -85,6 +85,7 @@ DEMO_ACCOUNTS = (
     ("demo-statistiker", "statistician", ()),
     ("demo-samordnare-ostergotland", "svf_coordinator", ("05",)),
     ("demo-samordnare-kalmar", "svf_coordinator", ("08",)),
+    ("demo-processledare-ostergotland", "process_leader", ("05",)),
 )
 
 
