@@ -1,7 +1,9 @@
 """``lofte serve``: the web application and its task worker, as one command.
 
 It applies migrations, collects static files into ``LOFTE_HOME/static`` (served by WhiteNoise),
-then starts two child processes – gunicorn serving ``lofte.web.wsgi`` and the django-tasks
+makes sure the public cube file exists (:mod:`lofte.cube.public`, in a short-lived child process
+so that no long-lived one keeps the memory it takes; only after an upgrade or a cube written by
+hand), then starts two child processes – gunicorn serving ``lofte.web.wsgi`` and the django-tasks
 database worker (``django-admin db_worker``) that runs imports, compute and reports – and stops
 both on Ctrl-C or SIGTERM. If either child exits, the other is stopped and ``serve`` exits with
 status 1.
@@ -37,7 +39,8 @@ def commands(host: str, port: int, workers: int) -> list[list[str]]:
             str(workers),
             "--timeout",
             "300",
-            # The master reads the public cube once (LOFTE_PRELOAD_CUBE) and the workers share it.
+            # The master imports the app once and checks the cube (LOFTE_PRELOAD_CUBE); workers
+            # read the public cube file in place, so nothing of the cube is copied per process.
             "--preload",
             "--no-control-socket",
             "--access-logfile",
@@ -57,6 +60,25 @@ def prepare() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def prepare_public_cube() -> None:
+    """Write the public cube file in a child process when the current cube has none."""
+    from lofte import config
+    from lofte.cube import public
+
+    if public.is_ready(config.home() / "cube" / "cube.parquet"):
+        return
+    typer.echo("Granskar kuben och skriver den publika kuben (en gång per ny kub) …")
+    subprocess.run([sys.executable, "-m", "lofte.cube.public"], check=False)
+
+
+def child_environments() -> list[dict[str, str]]:
+    """The environment of each child: only gunicorn's master checks the cube at start."""
+    web = {**os.environ}
+    web.setdefault("LOFTE_PRELOAD_CUBE", "1")
+    worker = {k: v for k, v in os.environ.items() if k != "LOFTE_PRELOAD_CUBE"}
+    return [web, worker]
+
+
 def _stop(children: list[subprocess.Popen[bytes]]) -> None:
     for child in children:
         if child.poll() is None:
@@ -74,8 +96,8 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
 def run(host: str, port: int, workers: int) -> int:
     """Start both children and supervise them; returns the exit status."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lofte.web.settings")
-    os.environ.setdefault("LOFTE_PRELOAD_CUBE", "1")
     prepare()
+    prepare_public_cube()
     stopping = False
 
     def on_signal(signum: int, frame: object) -> None:
@@ -83,7 +105,10 @@ def run(host: str, port: int, workers: int) -> int:
         stopping = True
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    children = [subprocess.Popen(cmd) for cmd in commands(host, port, workers)]
+    children = [
+        subprocess.Popen(cmd, env=env)
+        for cmd, env in zip(commands(host, port, workers), child_environments(), strict=True)
+    ]
     typer.echo(f"Löfte körs på http://{host}:{port}/ (webbserver och bakgrundsarbetare).")
     status = 0
     try:

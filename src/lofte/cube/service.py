@@ -69,7 +69,12 @@ def compute(progress: Progress | None = None) -> ComputeRun:
     from lofte.cube import audit
 
     # The disclosure audit of the new cube's public view, kept beside it for every publisher.
-    audit.audit_stored(cube_path())
+    verdict = audit.audit_stored(cube_path())
+    if verdict.ok:
+        from lofte.cube import public
+
+        # The public file the site and API read in place (only when the audit passes).
+        public.ensure(cube_path())
     run.deliveries = ids
     run.instances = result.instances.num_rows
     run.cells = result.cube.num_rows
