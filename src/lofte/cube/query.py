@@ -23,7 +23,7 @@ import os
 import threading
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -257,9 +257,25 @@ def _current() -> _Served:
     if loaded is not None and loaded.key == key and loaded.pid == pid:
         return loaded
     with _lock:
+        if _loaded is not None and _loaded.key == key and _loaded.pid != pid:
+            # A forked worker: the parent checked this version (the gate) and parsed the
+            # index; only the file handle must be the process's own.
+            try:
+                _loaded = _reopened(_loaded)
+            except OSError:
+                _loaded = None
         if _loaded is None or _loaded.key != key or _loaded.pid != pid:
             _loaded = _open(Path(key[0]))
         return _loaded
+
+
+def _reopened(served: _Served) -> _Served:
+    return replace(
+        served,
+        pid=os.getpid(),
+        file=pq.ParquetFile(served.path, pre_buffer=False),
+        read_lock=threading.Lock(),
+    )
 
 
 def clear_cache() -> None:
