@@ -120,6 +120,19 @@ def memory(root: int) -> dict[str, Any]:
     }
 
 
+def cpu_seconds(root: int) -> float:
+    """User + system CPU seconds used so far by the processes of the tree."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
 class Sampler(threading.Thread):
     """The highest RSS sum of the tree, sampled every 0.25 s."""
 
@@ -321,7 +334,11 @@ def one_run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
         sampler.start()
         mix = [("page", p) for p in pages] + [("api", a) for a in apis]
         random.Random(args.seed).shuffle(mix)
+        cpu_before = cpu_seconds(proc.pid)
         result["load"] = run_clients(port, mix, args.clients)
+        result["load"]["server_cpu_ms_per_request"] = (
+            (cpu_seconds(proc.pid) - cpu_before) * 1000 / len(mix)
+        )
         sampler.done.set()
         sampler.join()
         result["memory_after"] = memory(proc.pid)
@@ -344,9 +361,10 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> None:
     )
     print(
         "| run | load avg | start: healthz / page / API s | RSS warm / peak / after MiB "
-        "| PSS warm MiB | pages p50 / p95 / p99 ms | API p50 / p95 / p99 ms | req/s | errors |"
+        "| PSS warm MiB | pages p50 / p95 / p99 ms | API p50 / p95 / p99 ms | req/s "
+        "| server CPU ms/req | errors |"
     )
-    print("|---|---:|---|---|---:|---|---|---:|---:|")
+    print("|---|---:|---|---|---:|---|---|---:|---:|---:|")
     for i, r in enumerate(runs, 1):
         s, load = r["start"], r["load"]
         pg, api = load.get("page", {}), load.get("api", {})
@@ -360,7 +378,7 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> None:
             f"| {pg.get('p50_ms', 0):.0f} / {pg.get('p95_ms', 0):.0f} / {pg.get('p99_ms', 0):.0f} "
             f"| {api.get('p50_ms', 0):.0f} / {api.get('p95_ms', 0):.0f} / "
             f"{api.get('p99_ms', 0):.0f} "
-            f"| {load['rps']:.0f} | {load['errors']} |"
+            f"| {load['rps']:.0f} | {load['server_cpu_ms_per_request']:.1f} | {load['errors']} |"
         )
     last = runs[-1]["memory_after"]["processes"]
     print("\nprocesses after the load (last run):\n")

@@ -66,8 +66,7 @@ SORT_KEYS = (*GROUP_KEYS, "period", "region")
 ROW_GROUP_ROWS = 4096
 #: Bumped when the layout of the file or of its index changes (old files are then rewritten).
 LAYOUT = 1
-_STRINGS = ("indicator", "region", "region_level", "region_basis", "pathway", "treatment")
-_STRINGS += ("period", "period_type")
+_STRINGS = (*COLUMNS[:8],)  # the key columns: strings, dictionary-encoded in the file
 
 _log = logging.getLogger(__name__)
 
