@@ -116,6 +116,31 @@ def is_ready(cube: Path) -> bool:
     return find(cube, key) is not None
 
 
+_held: set[Path] = set()  # cubes whose publication lock this process holds (publishing)
+_usable: set[Path] = set()  # directories found writable by this process
+
+
+def _writable(directory: Path) -> bool:
+    if directory in _usable and directory.is_dir():
+        return True
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / f".probe-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError:
+        return False
+    _usable.add(directory)
+    return True
+
+
+def _lock_directory(cube: Path) -> Path:
+    for directory in _directories(cube):
+        if _writable(directory):
+            return directory
+    raise OSError(f"ingen skrivbar katalog för den publika kuben ({cube.parent})")
+
+
 @contextmanager
 def _locked(directory: Path) -> Iterator[None]:
     with open(directory / ".lock", "a+b") as fh:
@@ -126,15 +151,32 @@ def _locked(directory: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _writable(directory: Path) -> bool:
+@contextmanager
+def publishing(cube: Path) -> Iterator[None]:
+    """Hold the publication lock while a new cube is written, audited and its public file
+    written (``compute``): serving processes keep serving the previous version meanwhile
+    (:func:`busy`) instead of auditing or deriving the new one themselves."""
+    with _locked(_lock_directory(cube)):
+        _held.add(cube)
+        try:
+            yield
+        finally:
+            _held.discard(cube)
+
+
+def busy(cube: Path) -> bool:
+    """Whether another process holds the publication lock (a new cube is being published)."""
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        probe = directory / f".probe-{os.getpid()}"
-        probe.touch()
-        probe.unlink()
+        directory = _lock_directory(cube)
+        with open(directory / ".lock", "a+b") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(fh, fcntl.LOCK_UN)
     except OSError:
         return False
-    return True
+    return False
 
 
 def ensure(cube: Path) -> Path:
@@ -142,27 +184,29 @@ def ensure(cube: Path) -> Path:
 
     Raises :class:`lofte.cube.audit.DisclosureError` when the cube's public view fails the
     disclosure audit (nothing is written then), :class:`FileNotFoundError` without a cube."""
+    if cube in _held:
+        return _ensure(cube, _lock_directory(cube))
+    directory = _lock_directory(cube)
+    with _locked(directory):
+        return _ensure(cube, directory)
+
+
+def _ensure(cube: Path, directory: Path) -> Path:
     from lofte.cube import audit
 
     key = source_key(cube)
-    for directory in _directories(cube):
-        if _writable(directory):
-            break
-    else:
-        raise OSError(f"ingen skrivbar katalog för den publika kuben ({cube.parent})")
-    with _locked(directory):
-        # The publication gate (SPEC §7), run for every version a process serves; the verdict
-        # is computed once per cube file and kept beside it.
-        audit.require_safe_stored(cube, what="Resultaten")
-        found = find(cube, key)
-        if found is not None:
-            return found
-        if source_key(cube) != key:  # replaced meanwhile: the caller asks again
-            raise FileNotFoundError(str(cube))
-        path = directory / file_name(key)
-        write(cube, path)
-        _prune(directory, keep=path)
-        return path
+    # The publication gate (SPEC §7), run for every version a process serves; the verdict is
+    # computed once per cube file and kept beside it.
+    audit.require_safe_stored(cube, what="Resultaten")
+    found = find(cube, key)
+    if found is not None:
+        return found
+    if source_key(cube) != key:  # replaced meanwhile: the caller asks again
+        raise FileNotFoundError(str(cube))
+    path = directory / file_name(key)
+    write(cube, path)
+    _prune(directory, keep=path)
+    return path
 
 
 def _prune(directory: Path, keep: Path) -> None:

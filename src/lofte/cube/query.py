@@ -257,15 +257,20 @@ def _current() -> _Served:
     if loaded is not None and loaded.key == key and loaded.pid == pid:
         return loaded
     with _lock:
-        if _loaded is not None and _loaded.key == key and _loaded.pid != pid:
-            # A forked worker: the parent checked this version (the gate) and parsed the
-            # index; only the file handle must be the process's own.
+        if _loaded is not None and _loaded.pid != pid:
+            # A forked worker: the parent checked its version (the gate) and parsed the index;
+            # only the file handle must be the process's own.
             try:
                 _loaded = _reopened(_loaded)
-            except OSError:
+            except OSError:  # that version's file is gone meanwhile
                 _loaded = None
-        if _loaded is None or _loaded.key != key or _loaded.pid != pid:
-            _loaded = _open(Path(key[0]))
+        if _loaded is not None and _loaded.key == key:
+            return _loaded
+        if _loaded is not None and public.busy(Path(key[0])):
+            # A new cube is being published (audited, its public file written): keep serving
+            # the previous version until that is done, rather than waiting or doing it twice.
+            return _loaded
+        _loaded = _open(Path(key[0]))
         return _loaded
 
 

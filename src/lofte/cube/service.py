@@ -63,18 +63,16 @@ def compute(progress: Progress | None = None) -> ComputeRun:
         progress("write")
     _write_atomic(result.instances, instances_path())
     _write_atomic(result.event_flags, event_flags_path())
-    _write_atomic(result.cube, cube_path())
-    if progress:
-        progress("audit")
-    from lofte.cube import audit
+    from lofte.cube import audit, public
 
-    # The disclosure audit of the new cube's public view, kept beside it for every publisher.
-    verdict = audit.audit_stored(cube_path())
-    if verdict.ok:
-        from lofte.cube import public
-
-        # The public file the site and API read in place (only when the audit passes).
-        public.ensure(cube_path())
+    # The site and API keep serving the previous cube until this one has passed the disclosure
+    # audit (kept beside it for every publisher) and its public file is written.
+    with public.publishing(cube_path()):
+        _write_atomic(result.cube, cube_path())
+        if progress:
+            progress("audit")
+        if audit.audit_stored(cube_path()).ok:
+            public.ensure(cube_path())
     run.deliveries = ids
     run.instances = result.instances.num_rows
     run.cells = result.cube.num_rows

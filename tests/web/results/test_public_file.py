@@ -178,3 +178,25 @@ def test_an_unsuppressed_value_in_the_public_file_is_still_blanked(site_home, mo
         assert hidden.column(name).null_count == hidden.num_rows, name
     public.write(cube, path)  # restore for the other tests of this session
     query.clear_cache()
+
+
+def test_the_previous_cube_is_served_while_a_new_one_is_published(site_home, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOFTE_HOME", str(tmp_path))
+    (tmp_path / "cube").mkdir()
+    cube = tmp_path / "cube" / "cube.parquet"
+    original = pq.read_table(site_home / "cube" / "cube.parquet")
+    pq.write_table(original, cube)
+    assert "svf_andel_inom_ledtid" in query.indicators()
+    version = query.version()
+    with public.publishing(cube):  # what compute holds from writing the cube to its public file
+        one = original.filter(pc.equal(original.column("indicator"), "svf_antal_avslutade"))
+        pq.write_table(one, cube)
+        stat = cube.stat()
+        os.utime(cube, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert public.busy(cube)
+        assert query.version() == version  # still the previous, complete version
+        assert "svf_andel_inom_ledtid" in query.indicators()
+        public.ensure(cube)  # inside the block: no second lock, no deadlock
+    assert not public.busy(cube)
+    assert query.indicators() == ["svf_antal_avslutade"]
+    assert query.version() != version
