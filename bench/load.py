@@ -277,30 +277,53 @@ def wait_for(port: int, path: str, started: float, timeout: float, proc: Any) ->
     raise SystemExit(f"{path} did not answer 200 within {timeout:.0f} s")
 
 
-def pickup(home: Path, port: int, api_path: str) -> dict[str, Any]:
-    """Replace the cube with a new version (same cells) as compute does; time until served."""
+def pickup(home: Path, port: int, api_paths: list[str]) -> dict[str, Any]:
+    """Replace the cube with a new version (the same cells, a new mtime) the way compute does –
+    under the publication lock, the public file written before the lock is released – while one
+    client keeps asking the API; time until the new version is served, and the slowest answer
+    meanwhile."""
     import shutil
 
     from lofte.cube import public
 
     cube = home / "cube" / "cube.parquet"
-    before = get_once(port, api_path)[2].get("etag")
+    before = get_once(port, api_paths[0])[2].get("etag")
+    slowest = [0.0]
+    stop = threading.Event()
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        i = 0
+        while not stop.is_set():
+            started = time.perf_counter()
+            fetch(conn, api_paths[i % len(api_paths)] + "&limit=99")  # not in any cache
+            slowest[0] = max(slowest[0], time.perf_counter() - started)
+            i += 1
+        conn.close()
+
+    asker = threading.Thread(target=client)
+    asker.start()
     tmp = cube.with_name("cube.parquet.bench.tmp")
     shutil.copyfile(cube, tmp)
     replaced = time.perf_counter()
-    os.replace(tmp, cube)  # a new mtime: a new version (the audit verdict is kept by content)
-    public.ensure(cube)  # the step compute runs after the audit
+    with public.publishing(cube):
+        os.replace(tmp, cube)  # a new mtime: a new version (the audit verdict is kept by content)
+        public.ensure(cube)  # the step compute runs after the audit
     written = time.perf_counter() - replaced
     while True:
         asked = time.perf_counter()
-        etag = get_once(port, api_path)[2].get("etag")
+        etag = get_once(port, api_paths[0])[2].get("etag")
         if etag != before:
+            stop.set()
+            asker.join()
             return {
                 "public_file_seconds": written,
                 "served_after_seconds": time.perf_counter() - replaced - written,
                 "first_request_ms": (time.perf_counter() - asked) * 1000,
+                "slowest_meanwhile_ms": slowest[0] * 1000,
             }
         if time.perf_counter() - replaced > 120:
+            stop.set()
             raise SystemExit("the new cube was not picked up within 120 s")
         time.sleep(0.02)
 
@@ -344,7 +367,7 @@ def one_run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
         result["memory_after"] = memory(proc.pid)
         result["memory_peak"] = {"rss_total": sampler.peak_rss, "pss_total": sampler.peak_pss}
         if args.pickup:
-            result["pickup"] = pickup(home, port, apis[1])
+            result["pickup"] = pickup(home, port, apis)
             result["pickup"]["memory_after"] = memory(proc.pid)
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -392,7 +415,8 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> None:
             print(
                 f"\nrun {i}: new cube: public file written in {pk['public_file_seconds']:.1f} s; "
                 f"served {pk['served_after_seconds']:.2f} s later (that request "
-                f"{pk['first_request_ms']:.0f} ms); RSS after "
+                f"{pk['first_request_ms']:.0f} ms; slowest API answer while it was written "
+                f"{pk['slowest_meanwhile_ms']:.0f} ms); RSS after "
                 f"{pk['memory_after']['rss_total'] / MiB:.0f} MiB"
             )
 
