@@ -22,6 +22,7 @@ import logging
 import os
 import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -57,6 +58,9 @@ __all__ = [
 ]
 
 MAX_LIMIT = 10_000
+#: Bytes of decoded row groups a process keeps for the groups it read last (a page asks for
+#: the same group more than once, and neighbouring selections share groups).
+CACHE_BYTES = 32 * 1024 * 1024
 
 
 class CubeMissing(LookupError):
@@ -137,6 +141,9 @@ class _Served:
     by_indicator: dict[str, list[tuple[str, str, str, str, str]]]
     empty: pa.Table
     read_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Recently read groups (decoded and blanked), at most CACHE_BYTES of row groups in all.
+    recent: OrderedDict[tuple[int, int], tuple[pa.Table, int]] = field(default_factory=OrderedDict)
+    recent_bytes: int = 0
 
 
 _log = logging.getLogger(__name__)
@@ -206,9 +213,17 @@ def _open(path: Path) -> _Served:
 
 def _read(served: _Served, spans: list[tuple[int, int]]) -> pa.Table:
     """The rows of ``spans`` (first row, length; ascending, not overlapping), read from the row
-    groups that hold them, blanked once more (a public file is already blank; this makes sure)."""
+    groups that hold them, blanked once more (a public file is already blank; this makes sure).
+    A single span (one group, or one indicator's adjacent groups) is kept for reuse."""
     if not spans:
         return served.empty
+    key = spans[0] if len(spans) == 1 else None
+    if key is not None:
+        with served.read_lock:
+            hit = served.recent.get(key)
+            if hit is not None:
+                served.recent.move_to_end(key)
+                return hit[0]
     starts = served.row_starts
     wanted: list[int] = []
     for start, length in spans:
@@ -229,8 +244,16 @@ def _read(served: _Served, spans: list[tuple[int, int]]) -> pa.Table:
     for start, length in spans:
         rg = int(np.searchsorted(starts, start, side="right")) - 1
         parts.append(table.slice(offset[rg] + start - int(starts[rg]), length))
-    out = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
-    return public_view(out)
+    out = public_view(pa.concat_tables(parts) if len(parts) > 1 else parts[0])
+    cost = table.nbytes  # a slice keeps its row groups' buffers alive: count them all
+    if key is not None and cost <= CACHE_BYTES // 4:
+        with served.read_lock:
+            served.recent[key] = (out, cost)
+            served.recent_bytes += cost
+            while served.recent_bytes > CACHE_BYTES:
+                _, (_, freed) = served.recent.popitem(last=False)
+                served.recent_bytes -= freed
+    return out
 
 
 _paths: dict[tuple[str | None, str], Path] = {}
@@ -280,6 +303,8 @@ def _reopened(served: _Served) -> _Served:
         pid=os.getpid(),
         file=pq.ParquetFile(served.path, pre_buffer=False),
         read_lock=threading.Lock(),
+        recent=OrderedDict(),
+        recent_bytes=0,
     )
 
 

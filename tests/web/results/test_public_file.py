@@ -200,3 +200,25 @@ def test_the_previous_cube_is_served_while_a_new_one_is_published(site_home, tmp
     assert not public.busy(cube)
     assert query.indicators() == ["svf_antal_avslutade"]
     assert query.version() != version
+
+
+def test_recently_read_groups_are_kept_within_the_bound(site_home, monkeypatch):
+    monkeypatch.setattr(query, "CACHE_BYTES", 4_000_000)
+    filters = [
+        query.Filters(
+            indicator=indicator,
+            region_basis="bostad",
+            pathway="alla",
+            treatment="alla",
+            period_type=ptype,
+        )
+        for indicator in ("svf_andel_inom_ledtid", "svf_andel_mdk", "svf_antal_avslutade")
+        for ptype in ("month", "quarter", "half", "year")
+    ]
+    first = [query.select(f) for f in filters]
+    served = query._current()
+    assert served.recent  # something is kept
+    assert 0 < served.recent_bytes <= query.CACHE_BYTES
+    assert served.recent_bytes == sum(cost for _, cost in served.recent.values())
+    again = [query.select(f) for f in filters]  # hits and misses alike give the same cells
+    assert all(a.equals(b) for a, b in zip(first, again, strict=True))
