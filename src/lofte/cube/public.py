@@ -63,9 +63,9 @@ PERIOD_TYPES = ("year", "half", "quarter", "month")
 GROUP_KEYS = ("indicator", "region_basis", "pathway", "treatment", "period_type")
 SORT_KEYS = (*GROUP_KEYS, "period", "region")
 #: Rows per Parquet row group: a site query (one group, a few hundred cells) reads one or two.
-ROW_GROUP_ROWS = 4096
+ROW_GROUP_ROWS = 2048
 #: Bumped when the layout of the file or of its index changes (old files are then rewritten).
-LAYOUT = 1
+LAYOUT = 2
 _STRINGS = (*COLUMNS[:8],)  # the key columns: strings, dictionary-encoded in the file
 
 _log = logging.getLogger(__name__)

@@ -63,11 +63,19 @@ def test_only_gunicorn_prepares_and_checks_the_cube(monkeypatch):
 
 def test_warm_up_answers_in_process_and_closes_the_database(monkeypatch):
     from django.core.handlers.wsgi import WSGIHandler
-    from django.db import connections
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, connections
 
     closed = []
     monkeypatch.setattr(connections, "close_all", lambda: closed.append(True))
-    assert serve.warm_up(WSGIHandler(), "/healthz") == 200
+    # As Django's test client does: the test database must not be touched between requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        assert serve.warm_up(WSGIHandler(), "/healthz") == 200
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert closed == [True]  # no connection for a forked worker to inherit
 
 
