@@ -345,10 +345,13 @@ def one_run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
     )
     result: dict[str, Any] = {}
     try:
+        healthz = wait_for(port, "/healthz", started, 600, proc)
+        page = wait_for(port, "/", started, 600, proc)
+        # After the start: it writes the public file (whose index lists the choices) if missing.
         pages, apis = selections(home, args.pages, args.apis, args.seed + args.run_no)
         result["start"] = {
-            "healthz_s": wait_for(port, "/healthz", started, 600, proc),
-            "page_s": wait_for(port, "/", started, 600, proc),
+            "healthz_s": healthz,
+            "page_s": page,
             "api_s": wait_for(port, apis[0], started, 600, proc),
         }
         time.sleep(2)  # let the task worker finish starting

@@ -166,19 +166,23 @@ def _open(path: Path) -> _Served:
         try:
             # The publication gate (SPEC §7) runs inside: a leaking cube gets no public file.
             public_file = public.ensure(path)
+            index = public.read_index(public_file)
+            # The handle keeps the file open, so a later prune cannot pull it away while this
+            # version is served. Reads are small: no pre-buffering, no thread pool (both
+            # measured slower for one row group).
+            handle = pq.ParquetFile(public_file, pre_buffer=False)
         except audit.DisclosureError as err:
             _log.error("%s", err)
             raise CubeWithheld(str(err)) from None
-        except FileNotFoundError:  # the cube was replaced (or removed) while we looked
+        except FileNotFoundError:  # the cube (or its public file) was replaced meanwhile
             _file_key(path)  # CubeMissing when it is gone
             continue
+        except OSError as err:  # no directory to write the public file in: an operator fault
+            _log.error("Den publika kuben kan inte skrivas: %s", err)
+            raise CubeMissing(str(path)) from None
         break
     else:
         raise CubeMissing(str(path))
-    index = public.read_index(public_file)
-    # The handle keeps the file open, so a later prune cannot pull it away mid-version. Reads
-    # are small: no pre-buffering, no thread pool (both measured slower for one row group).
-    handle = pq.ParquetFile(public_file, pre_buffer=False)
     meta = handle.metadata
     sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
     row_starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
