@@ -5,10 +5,11 @@ Nothing of the cube is held in memory. Each process reads, in place, the public 
 sees it (SPEC §7: suppressed cells lose numerator, denominator, value, interval and
 ``meets_target`` on disk), sorted by (indicator, region basis, pathway, treatment, period type,
 period, region) in small row groups, with an index of where each (indicator, basis, pathway,
-treatment, period type) group starts. A query looks the group up, reads the one or two row
-groups that hold it (a few thousand rows, a millisecond or two) and filters regions and periods
+treatment, period type) group starts. A query looks the group up, reads the one to three row
+groups that hold it (a few thousand rows, a few milliseconds) and filters regions and periods
 vectorised in Arrow. What a process keeps is the open file, its footer and the index (a few
-MB); the operating system's page cache holds the file once for all processes.
+MB) and the groups it read last (at most :data:`CACHE_BYTES`); the operating system's page
+cache holds the file once for all processes.
 
 A new cube is picked up at the next call: every call compares the stored cube's (path, mtime,
 size) with the version being served, and a process after ``fork`` opens its own handle. The
