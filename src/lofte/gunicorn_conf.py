@@ -1,8 +1,9 @@
 """gunicorn settings for ``lofte serve`` (``-c python:lofte.gunicorn_conf``).
 
 Started by ``lofte serve`` (``LOFTE_SERVE_PREPARE=1``), the master first prepares the
-installation – migrations, static files, the public cube file (:func:`lofte.serve.prepare`) –
-before gunicorn loads the application, so that WhiteNoise sees the collected files.
+installation – the public cube file (in a child process), migrations and static files
+(:func:`lofte.serve.prepare`) – before gunicorn loads the application, so that WhiteNoise sees
+the collected files.
 
 With ``--preload`` the master imports the application before it forks the workers. The hook
 below also answers one request to the results start page in the master, so that what every
@@ -19,8 +20,10 @@ from typing import Any
 if os.environ.get("LOFTE_SERVE_PREPARE") == "1":
     from lofte.serve import prepare, prepare_public_cube
 
-    prepare()
+    # The public file first: Django's set-up in prepare() runs the results app's ready(), which
+    # with LOFTE_PRELOAD_CUBE=1 would otherwise write a missing file in this long-lived process.
     prepare_public_cube()
+    prepare()
 
 
 def when_ready(server: Any) -> None:
