@@ -1,17 +1,24 @@
-"""Load benchmark of the public results site and the JSON API on loopback.
+"""Load benchmark of ``lofte serve``: start time, memory of all its processes, and latency of
+the public results site and the JSON API under 20 clients on loopback.
 
-Starts gunicorn (``lofte.web.wsgi``) on 127.0.0.1 against an existing ``LOFTE_HOME`` with a
-computed cube (e.g. after ``lofte demo``), then runs closed-loop clients (default 20 threads, each
-with its own ``http.client`` connection and no think time) against one URL set at a time and
-prints p50/p95/p99 latencies and throughput as a Markdown table (``--json FILE`` also writes them).
+Runs the real command (``lofte serve``: the parent, gunicorn's master and workers, the task
+worker) against an existing ``LOFTE_HOME`` with a computed cube and measures:
 
-    .venv/bin/python bench/load.py --home /tmp/lofte-demo-home
-    .venv/bin/python bench/load.py --home … --workers 2 --duration 20 --clients 20
+1. **start**: seconds from starting ``lofte serve`` until ``/healthz``, the results start page
+   and one API query each first answer 200 (polled every 20 ms);
+2. **memory**: resident memory (RSS) and proportional set size (PSS: shared pages divided among
+   the processes sharing them) of every process of the tree, from ``/proc``, once the server
+   is warm and again after the load, and the highest RSS sum sampled every 0.25 s meanwhile;
+3. **latency**: closed-loop clients (default 20 threads, each with its own keep-alive
+   connection, no think time) work through a shuffled list of *never-seen* requests – by
+   default 1 000 different results pages (indicator × area × pathway × period type × view) and
+   1 000 different API cube queries, each requested exactly once, so no response cache helps –
+   and the script reports p50/p95/p99 for pages and for the API separately;
+4. optionally (``--pickup``, writes to the home) **a new cube without restart**: the cube file is
+   replaced (the same cells, a new version) and its public file written as ``compute`` does;
+   the script measures how long until the API serves the new version and the memory after.
 
-The app is preloaded in the gunicorn master (``--preload``) and, with ``LOFTE_PRELOAD_CUBE=1``, the
-public cube is read there once before the workers fork (``--no-preload-cube`` leaves each worker
-to read it on its first request), which is how a production deployment should run it. Warm-up
-requests are not measured.
+    .venv/bin/python bench/load.py --home /tmp/lofte-nat [--runs 3] [--json out.json]
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ import http.client
 import json
 import os
 import platform
+import queue
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -29,9 +38,11 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
+MiB = 1024 * 1024
 
 
 def free_port() -> int:
@@ -40,59 +51,192 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def fetch(conn: http.client.HTTPConnection, path: str) -> tuple[int, int]:
+def fetch(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes, dict[str, str]]:
     conn.request("GET", path, headers={"Accept-Language": "sv", "Host": "127.0.0.1"})
     response = conn.getresponse()
     body = response.read()
-    if response.getheader("Connection", "").lower() == "close":
+    headers = {k.lower(): v for k, v in response.getheaders()}
+    if headers.get("connection", "").lower() == "close":
         conn.close()
-    return response.status, len(body)
+    return response.status, body, headers
 
 
-def wait_until_up(port: int, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def get_once(port: int, path: str) -> tuple[int, bytes, dict[str, str]]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        return fetch(conn, path)
+    finally:
+        conn.close()
+
+
+# --- the process tree and its memory -------------------------------------------------------
+
+
+def tree(root: int) -> list[int]:
+    """``root`` and all its descendants (from /proc/<pid>/task/*/children)."""
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-            status, _ = fetch(conn, "/healthz")
-            conn.close()
-            if status == 200:
-                return
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
         except OSError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("gunicorn did not come up")
+            continue
+    return out
 
 
-def run_clients(port: int, paths: list[str], clients: int, duration: float) -> dict[str, float]:
-    latencies: list[float] = []
+def _kib(text: str, field: str) -> int:
+    for line in text.splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def memory(root: int) -> dict[str, Any]:
+    """RSS and PSS of each process of the tree (bytes), with its command line shortened."""
+    procs = []
+    for pid in tree(root):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        words = [c.decode(errors="replace") for c in cmd if c]
+        name = " ".join(w.rsplit("/", 1)[-1] for w in words[:6])
+        procs.append(
+            {
+                "pid": pid,
+                "cmd": name,
+                "rss": _kib(status, "VmRSS") * 1024,
+                "pss": _kib(rollup, "Pss") * 1024,
+            }
+        )
+    return {
+        "processes": procs,
+        "rss_total": sum(p["rss"] for p in procs),
+        "pss_total": sum(p["pss"] for p in procs),
+    }
+
+
+def cpu_seconds(root: int) -> float:
+    """User + system CPU seconds used so far by the processes of the tree."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
+class Sampler(threading.Thread):
+    """The highest RSS sum of the tree, sampled every 0.25 s."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root = root
+        self.peak_rss = 0
+        self.peak_pss = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.25):
+            m = memory(self.root)
+            self.peak_rss = max(self.peak_rss, m["rss_total"])
+            self.peak_pss = max(self.peak_pss, m["pss_total"])
+
+
+# --- the requests ----------------------------------------------------------------------------
+
+
+def selections(home: Path, pages: int, apis: int, seed: int) -> tuple[list[str], list[str]]:
+    """Distinct page and API URLs over what the public cube holds (read from its index)."""
+    os.environ["LOFTE_HOME"] = str(home)
+    sys.path.insert(0, str(ROOT / "src"))
+    from lofte.catalog import load
+    from lofte.cube import public
+
+    cube = home / "cube" / "cube.parquet"
+    found = public.find(cube, public.source_key(cube))
+    if found is None:
+        raise SystemExit(f"{cube} has no public file yet: start `lofte serve` once first")
+    dims = public.read_index(found)["dims"]
+    cat = load()
+    areas = ["SE", *(r.code for r in cat.healthcare_regions())]
+    regions = [*areas, *(c.code for c in cat.counties())]
+    views = ["jamforelse", "trend", "tabell", "karta"]
+    page_urls, api_urls = set(), set()
+    for indicator, d in dims.items():
+        for area in areas:
+            for pathway in d["pathways"]:
+                for ptype in d["periods"]:
+                    for view in views:
+                        params = {
+                            "indicator": indicator,
+                            "region": area,
+                            "pathway": pathway,
+                            "ptype": ptype,
+                            "view": view,
+                        }
+                        page_urls.add("/?" + urlencode(params))
+        for region in regions:
+            for basis in d["bases"]:
+                for pathway in d["pathways"]:
+                    for ptype in d["periods"]:
+                        params = {
+                            "indicator": indicator,
+                            "region": region,
+                            "region_basis": basis,
+                            "pathway": pathway,
+                            "treatment": "alla",
+                            "period_type": ptype,
+                        }
+                        api_urls.add("/api/v1/cube?" + urlencode(params))
+    rng = random.Random(seed)
+    chosen_pages = rng.sample(sorted(page_urls), min(pages, len(page_urls)))
+    chosen_api = rng.sample(sorted(api_urls), min(apis, len(api_urls)))
+    return chosen_pages, chosen_api
+
+
+def run_clients(port: int, paths: list[tuple[str, str]], clients: int) -> dict[str, Any]:
+    """Each path once, by ``clients`` closed-loop threads; latencies per kind."""
+    work: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+    for item in paths:
+        work.put(item)
+    latencies: dict[str, list[float]] = {}
     errors: list[str] = []
     lock = threading.Lock()
-    stop_at = time.perf_counter() + duration
 
-    def client(seed: int) -> None:
-        rng = random.Random(seed)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine: list[float] = []
-        while time.perf_counter() < stop_at:
-            path = paths[rng.randrange(len(paths))]
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        mine: list[tuple[str, float]] = []
+        while True:
+            try:
+                kind, path = work.get_nowait()
+            except queue.Empty:
+                break
             started = time.perf_counter()
             try:
-                status, _ = fetch(conn, path)
+                status, _, _ = fetch(conn, path)
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()
                 with lock:
                     errors.append(f"{path}: {exc}")
                 continue
-            mine.append(time.perf_counter() - started)
+            mine.append((kind, time.perf_counter() - started))
             if status != 200:
                 with lock:
                     errors.append(f"{path}: HTTP {status}")
         conn.close()
         with lock:
-            latencies.extend(mine)
+            for kind, seconds in mine:
+                latencies.setdefault(kind, []).append(seconds * 1000)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     began = time.perf_counter()
     for t in threads:
         t.start()
@@ -101,158 +245,210 @@ def run_clients(port: int, paths: list[str], clients: int, duration: float) -> d
     elapsed = time.perf_counter() - began
     if errors:
         print(f"  {len(errors)} errors, e.g. {errors[:3]}", file=sys.stderr)
-    ms = sorted(x * 1000 for x in latencies)
-    q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
-    return {
-        "requests": len(ms),
-        "errors": len(errors),
-        "rps": len(ms) / elapsed,
-        "p50_ms": q[49],
-        "p95_ms": q[94],
-        "p99_ms": q[98],
-        "max_ms": ms[-1] if ms else float("nan"),
-    }
+    out: dict[str, Any] = {"seconds": elapsed, "errors": len(errors)}
+    for kind, ms in latencies.items():
+        ms.sort()
+        q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
+        out[kind] = {
+            "requests": len(ms),
+            "p50_ms": q[49],
+            "p95_ms": q[94],
+            "p99_ms": q[98],
+            "max_ms": ms[-1],
+        }
+    out["rps"] = sum(len(v) for v in latencies.values()) / elapsed
+    return out
 
 
-def page_mix(home: Path) -> list[str]:
-    """Many different selections: indicator × area × pathway × view."""
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ["LOFTE_HOME"] = str(home)
-    from lofte.catalog import load
-
-    cat = load()
-    areas = ["SE", *(r.code for r in cat.healthcare_regions())]
-    indicators = [
-        "svf_andel_inom_ledtid",
-        "svf_andel_inom_28_dagar",
-        "svf_ledtid_median",
-        "svf_andel_mdk",
-        "svf_antal_avslutade",
-    ]
-    pathways = ["alla", "brost", "prostata", "kolorektal", "lunga"]
-    views = ["jamforelse", "trend", "tabell", "karta"]
-    paths = []
-    for ind in indicators:
-        for area in areas:
-            for pathway in pathways:
-                for view in views:
-                    params = {"indicator": ind, "region": area, "pathway": pathway, "view": view}
-                    paths.append("/?" + urlencode(params))
-    return paths
+# --- start, pick-up --------------------------------------------------------------------------
 
 
-def api_mix(home: Path) -> list[str]:
-    from lofte.catalog import load
-
-    cat = load()
-    paths = []
-    for ind in ("svf_andel_inom_ledtid", "svf_ledtid_median", "svf_andel_mdk"):
-        for region in ["SE", *(r.code for r in cat.healthcare_regions()), "05", "12", "25"]:
-            for pathway in ("alla", "brost", "prostata"):
-                params = {
-                    "indicator": ind,
-                    "region": region,
-                    "region_basis": "bostad",
-                    "pathway": pathway,
-                    "treatment": "alla",
-                    "period_type": "half",
-                }
-                paths.append("/api/v1/cube?" + urlencode(params))
-    return paths
+def wait_for(port: int, path: str, started: float, timeout: float, proc: Any) -> float:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("lofte serve exited")
+        try:
+            if get_once(port, path)[0] == 200:
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise SystemExit(f"{path} did not answer 200 within {timeout:.0f} s")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, default=Path(os.environ.get("LOFTE_HOME", "var")))
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--duration", type=float, default=20.0, help="seconds per scenario")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
-    parser.add_argument("--no-preload-cube", action="store_true")
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    args = parser.parse_args()
-    home = args.home.resolve()
-    if not (home / "cube" / "cube.parquet").exists():
-        raise SystemExit(f"no cube in {home}: run `lofte demo` with LOFTE_HOME={home} first")
+def pickup(home: Path, port: int, api_paths: list[str]) -> dict[str, Any]:
+    """Replace the cube with a new version (the same cells, a new mtime) the way compute does –
+    under the publication lock, the public file written before the lock is released – while one
+    client keeps asking the API; time until the new version is served, and the slowest answer
+    meanwhile."""
+    import shutil
 
+    from lofte.cube import public
+
+    cube = home / "cube" / "cube.parquet"
+    before = get_once(port, api_paths[0])[2].get("etag")
+    slowest = [0.0]
+    stop = threading.Event()
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        i = 0
+        while not stop.is_set():
+            started = time.perf_counter()
+            fetch(conn, api_paths[i % len(api_paths)] + "&limit=99")  # not in any cache
+            slowest[0] = max(slowest[0], time.perf_counter() - started)
+            i += 1
+        conn.close()
+
+    asker = threading.Thread(target=client)
+    asker.start()
+    tmp = cube.with_name("cube.parquet.bench.tmp")
+    shutil.copyfile(cube, tmp)
+    replaced = time.perf_counter()
+    with public.publishing(cube):
+        os.replace(tmp, cube)  # a new mtime: a new version (the audit verdict is kept by content)
+        public.ensure(cube)  # the step compute runs after the audit
+    written = time.perf_counter() - replaced
+    while True:
+        asked = time.perf_counter()
+        etag = get_once(port, api_paths[0])[2].get("etag")
+        if etag != before:
+            stop.set()
+            asker.join()
+            return {
+                "public_file_seconds": written,
+                "served_after_seconds": time.perf_counter() - replaced - written,
+                "first_request_ms": (time.perf_counter() - asked) * 1000,
+                "slowest_meanwhile_ms": slowest[0] * 1000,
+            }
+        if time.perf_counter() - replaced > 120:
+            stop.set()
+            raise SystemExit("the new cube was not picked up within 120 s")
+        time.sleep(0.02)
+
+
+def one_run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
     port = free_port()
     env = {
         **os.environ,
         "LOFTE_HOME": str(home),
         "DJANGO_SETTINGS_MODULE": "lofte.web.settings",
         "DJANGO_DEBUG": "0",
-        "LOFTE_PRELOAD_CUBE": "0" if args.no_preload_cube else "1",
     }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [
-        str(gunicorn),
-        "lofte.web.wsgi",
-        "--preload",
-        "-b",
-        f"127.0.0.1:{port}",
-        "-w",
-        str(args.workers),
-        "--threads",
-        str(args.threads),
-        "--timeout",
-        "300",
-        "--log-level",
-        "warning",
-    ]
+    env.pop("LOFTE_PRELOAD_CUBE", None)
+    lofte = Path(sys.executable).with_name("lofte")
+    command = [str(lofte), "serve", "--port", str(port), "--workers", str(args.workers)]
     started = time.perf_counter()
-    server = subprocess.Popen(command, env=env, cwd=ROOT)
-    try:
-        wait_until_up(port, timeout=600)
-        ready = time.perf_counter() - started
-        pages = page_mix(home)
-        apis = api_mix(home)
-        main_page = ["/"]
-        main_api = [apis[0]]
-        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-        for path in [*main_page, *main_api] * (4 * args.workers):
-            fetch(warm, path)
-        warm.close()
-        scenarios = [
-            ("main page `/`", main_page),
-            (f"page mix ({len(pages)} selections × views)", pages),
-            ("API: one cube query", main_api),
-            (f"API mix ({len(apis)} cube queries)", apis),
-        ]
-        results = {}
-        for name, paths in scenarios:
-            print(f"running {name} …", file=sys.stderr)
-            results[name] = run_clients(port, paths, args.clients, args.duration)
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
-
-    load_avg = os.getloadavg()
-    print(
-        f"\nloopback, {args.clients} clients, gunicorn {args.workers} workers × {args.threads} "
-        f"threads, {args.duration:g} s per scenario; server ready after {ready:.1f} s; "
-        f"{os.cpu_count()} CPUs, load average {load_avg[0]:.1f}; "
-        f"Python {platform.python_version()}\n"
+    proc = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    print("| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, r in results.items():
-        print(
-            f"| {name} | {r['requests']} | {r['rps']:.0f} | {r['p50_ms']:.0f} | "
-            f"{r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['errors']} |"
+    result: dict[str, Any] = {}
+    try:
+        healthz = wait_for(port, "/healthz", started, 600, proc)
+        page = wait_for(port, "/", started, 600, proc)
+        # After the start: it writes the public file (whose index lists the choices) if missing.
+        pages, apis = selections(home, args.pages, args.apis, args.seed + args.run_no)
+        result["start"] = {
+            "healthz_s": healthz,
+            "page_s": page,
+            "api_s": wait_for(port, apis[0], started, 600, proc),
+        }
+        time.sleep(2)  # let the task worker finish starting
+        result["memory_warm"] = memory(proc.pid)
+        sampler = Sampler(proc.pid)
+        sampler.start()
+        mix = [("page", p) for p in pages] + [("api", a) for a in apis]
+        random.Random(args.seed).shuffle(mix)
+        cpu_before = cpu_seconds(proc.pid)
+        result["load"] = run_clients(port, mix, args.clients)
+        result["load"]["server_cpu_ms_per_request"] = (
+            (cpu_seconds(proc.pid) - cpu_before) * 1000 / len(mix)
         )
+        sampler.done.set()
+        sampler.join()
+        result["memory_after"] = memory(proc.pid)
+        result["memory_peak"] = {"rss_total": sampler.peak_rss, "pss_total": sampler.peak_pss}
+        if args.pickup:
+            result["pickup"] = pickup(home, port, apis)
+            result["pickup"]["memory_after"] = memory(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    result["load_average"] = os.getloadavg()
+    return result
+
+
+def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    print(
+        f"\nlofte serve --workers {args.workers}; {args.clients} clients on loopback; "
+        f"{args.pages} never-seen pages + {args.apis} never-seen API queries per run; "
+        f"{os.cpu_count()} CPUs; Python {platform.python_version()}\n"
+    )
+    print(
+        "| run | load avg | start: healthz / page / API s | RSS warm / peak / after MiB "
+        "| PSS warm MiB | pages p50 / p95 / p99 ms | API p50 / p95 / p99 ms | req/s "
+        "| server CPU ms/req | errors |"
+    )
+    print("|---|---:|---|---|---:|---|---|---:|---:|---:|")
+    for i, r in enumerate(runs, 1):
+        s, load = r["start"], r["load"]
+        pg, api = load.get("page", {}), load.get("api", {})
+        print(
+            f"| {i} | {r['load_average'][0]:.1f} "
+            f"| {s['healthz_s']:.2f} / {s['page_s']:.2f} / {s['api_s']:.2f} "
+            f"| {r['memory_warm']['rss_total'] / MiB:.0f} / "
+            f"{r['memory_peak']['rss_total'] / MiB:.0f} / "
+            f"{r['memory_after']['rss_total'] / MiB:.0f} "
+            f"| {r['memory_warm']['pss_total'] / MiB:.0f} "
+            f"| {pg.get('p50_ms', 0):.0f} / {pg.get('p95_ms', 0):.0f} / {pg.get('p99_ms', 0):.0f} "
+            f"| {api.get('p50_ms', 0):.0f} / {api.get('p95_ms', 0):.0f} / "
+            f"{api.get('p99_ms', 0):.0f} "
+            f"| {load['rps']:.0f} | {load['server_cpu_ms_per_request']:.1f} | {load['errors']} |"
+        )
+    last = runs[-1]["memory_after"]["processes"]
+    print("\nprocesses after the load (last run):\n")
+    print("| process | RSS MiB | PSS MiB |")
+    print("|---|---:|---:|")
+    for p in last:
+        print(f"| `{p['cmd'][:60]}` | {p['rss'] / MiB:.0f} | {p['pss'] / MiB:.0f} |")
+    for i, r in enumerate(runs, 1):
+        if "pickup" in r:
+            pk = r["pickup"]
+            print(
+                f"\nrun {i}: new cube: public file written in {pk['public_file_seconds']:.1f} s; "
+                f"served {pk['served_after_seconds']:.2f} s later (that request "
+                f"{pk['first_request_ms']:.0f} ms; slowest API answer while it was written "
+                f"{pk['slowest_meanwhile_ms']:.0f} ms); RSS after "
+                f"{pk['memory_after']['rss_total'] / MiB:.0f} MiB"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, default=Path(os.environ.get("LOFTE_HOME", "var")))
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pages", type=int, default=1000, help="never-seen page selections")
+    parser.add_argument("--apis", type=int, default=1000, help="never-seen API queries")
+    parser.add_argument("--runs", type=int, default=1, help="server starts, each a new mix")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--pickup", action="store_true", help="also replace the cube (writes)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    home = args.home.resolve()
+    if not (home / "cube" / "cube.parquet").exists():
+        raise SystemExit(f"no cube in {home}: run `lofte demo` with LOFTE_HOME={home} first")
+    runs = []
+    for run_no in range(args.runs):
+        args.run_no = run_no
+        print(f"run {run_no + 1} …", file=sys.stderr)
+        runs.append(one_run(args, home))
+    report(runs, args)
     if args.json:
         args.json.write_text(
             json.dumps(
-                {
-                    "clients": args.clients,
-                    "workers": args.workers,
-                    "threads": args.threads,
-                    "duration": args.duration,
-                    "ready_seconds": ready,
-                    "load_average": load_avg,
-                    "results": results,
-                },
-                indent=2,
+                {"args": vars(args) | {"home": str(home)}, "runs": runs}, indent=2, default=str
             ),
             encoding="utf-8",
         )

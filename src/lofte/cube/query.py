@@ -1,13 +1,20 @@
 """Read-only queries on the PUBLIC cube for the results site and the JSON API.
 
-The stored cube is read once per file version (path, mtime, size) and blanked with
-:func:`lofte.cube.export.public_view` (SPEC §7: suppressed cells lose numerator, denominator,
-value, interval and ``meets_target``). Nothing unsuppressed is kept after the load, so nothing
-internal is reachable from here. The public table is sorted by (indicator, region basis, pathway,
-treatment, period type, period, region) and indexed by its first five keys: a query takes the
-zero-copy slices of the matching groups and filters regions and periods vectorised in Arrow, so
-a page or an API call touches a few hundred rows of a national cube of millions.
-Views call these functions; none of them writes SQL or reads the cube file themselves.
+Nothing of the cube is held in memory. Each process reads, in place, the public cube file that
+:mod:`lofte.cube.public` writes once per version of the stored cube: the cube as the public
+sees it (SPEC §7: suppressed cells lose numerator, denominator, value, interval and
+``meets_target`` on disk), sorted by (indicator, region basis, pathway, treatment, period type,
+period, region) in small row groups, with an index of where each (indicator, basis, pathway,
+treatment, period type) group starts. A query looks the group up, reads the one to three row
+groups that hold it (a few thousand rows, a few milliseconds) and filters regions and periods
+vectorised in Arrow. What a process keeps is the open file, its footer and the index (a few
+MB) and the groups it read last (at most :data:`CACHE_BYTES`); the operating system's page
+cache holds the file once for all processes.
+
+A new cube is picked up at the next call: every call compares the stored cube's (path, mtime,
+size) with the version being served, and a process after ``fork`` opens its own handle. The
+publication gate (the disclosure audit, :class:`CubeWithheld`) runs for each version a process
+serves. Views call these functions; none of them reads the cube files themselves.
 """
 
 from __future__ import annotations
@@ -16,8 +23,9 @@ import logging
 import os
 import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,32 +34,34 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from lofte.cube import public
 from lofte.cube.export import public_view
+from lofte.cube.public import COLUMNS, GROUP_KEYS, PERIOD_TYPES, SORT_KEYS
 
-# The columns a public cell has, in this order (the API documents the same list).
-COLUMNS = (
-    "indicator",
-    "region",
-    "region_level",
-    "region_basis",
-    "pathway",
-    "treatment",
-    "period",
-    "period_type",
-    "numerator",
-    "denominator",
-    "value",
-    "ci_low",
-    "ci_high",
-    "suppressed",
-    "target",
-    "target_high",
-    "meets_target",
-)
-PERIOD_TYPES = ("year", "half", "quarter", "month")
-GROUP_KEYS = ("indicator", "region_basis", "pathway", "treatment", "period_type")
-SORT_KEYS = (*GROUP_KEYS, "period", "region")
+__all__ = [
+    "COLUMNS",
+    "GROUP_KEYS",
+    "MAX_LIMIT",
+    "PERIOD_TYPES",
+    "SORT_KEYS",
+    "CubeMissing",
+    "CubeWithheld",
+    "Filters",
+    "IndicatorDims",
+    "available",
+    "cells",
+    "clear_cache",
+    "count",
+    "dims",
+    "indicators",
+    "select",
+    "version",
+]
+
 MAX_LIMIT = 10_000
+#: Bytes of decoded row groups a process keeps for the groups it read last (a page asks for
+#: the same group more than once, and neighbouring selections share groups).
+CACHE_BYTES = 32 * 1024 * 1024
 
 
 class CubeMissing(LookupError):
@@ -118,17 +128,28 @@ class IndicatorDims:
 
 
 @dataclass
-class _Loaded:
+class _Served:
+    """One process's handle on one version of the public cube file: an open file (its footer
+    parsed once) and the group index; no cells."""
+
     key: tuple[str, int, int]
-    table: pa.Table
+    pid: int
+    path: Path
+    file: pq.ParquetFile
+    row_starts: np.ndarray  # first row of each row group, and the row count at the end
     groups: dict[tuple[str, str, str, str, str], tuple[int, int]]
     dims: dict[str, IndicatorDims]
-    by_indicator: dict[str, list[tuple[str, str, str, str, str]]] = field(default_factory=dict)
+    by_indicator: dict[str, list[tuple[str, str, str, str, str]]]
+    empty: pa.Table
+    read_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Recently read groups (decoded and blanked), at most CACHE_BYTES of row groups in all.
+    recent: OrderedDict[tuple[int, int], tuple[pa.Table, int]] = field(default_factory=OrderedDict)
+    recent_bytes: int = 0
 
 
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()
-_loaded: _Loaded | None = None
+_loaded: _Served | None = None
 
 
 def _file_key(path: Path) -> tuple[str, int, int]:
@@ -139,79 +160,105 @@ def _file_key(path: Path) -> tuple[str, int, int]:
     return (str(path), stat.st_mtime_ns, stat.st_size)
 
 
-def _ranks(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
-    """Lexicographic rank of each value (nulls as ""), and the sorted distinct values."""
-    encoded = pc.fill_null(column, "").combine_chunks().dictionary_encode()
-    values = encoded.dictionary.to_pylist()
-    order = sorted(range(len(values)), key=values.__getitem__)
-    rank = np.empty(len(values), dtype=np.int64)
-    rank[order] = np.arange(len(values))
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
-    return rank[indices], [values[i] for i in order]
-
-
-def _load(path: Path, key: tuple[str, int, int]) -> _Loaded:
+def _open(path: Path) -> _Served:
     from lofte.cube import audit
 
-    try:
-        # The publication gate (SPEC §7): the verdict is computed once per cube file.
-        audit.require_safe_stored(path, what="Resultaten")
-    except audit.DisclosureError as err:
-        _log.error("%s", err)
-        raise CubeWithheld(str(err)) from None
-    raw = pq.read_table(path)
-    present = [c for c in COLUMNS if c in raw.column_names]
-    table = public_view(raw).select(present)
-    del raw
-    for name in COLUMNS:  # an older cube file: the column is simply empty
-        if name not in present:
-            table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
-    table = table.select(list(COLUMNS))
-    ranked = [_ranks(table.column(k)) for k in SORT_KEYS]
-    order = np.lexsort([r for r, _ in reversed(ranked)])
-    table = table.take(pa.array(order))
-    group_ranks = [r[order] for r, _ in ranked[: len(GROUP_KEYS)]]
-    n = table.num_rows
-    change = np.zeros(n, dtype=bool)
-    if n:
-        change[0] = True
-        for r in group_ranks:
-            change[1:] |= r[1:] != r[:-1]
-    starts = np.flatnonzero(change)
-    ends = np.append(starts[1:], n)
+    for _attempt in range(3):
+        try:
+            # The publication gate (SPEC §7) runs inside: a leaking cube gets no public file.
+            public_file = public.ensure(path)
+            index = public.read_index(public_file)
+            # The handle keeps the file open, so a later prune cannot pull it away while this
+            # version is served. Reads are small: no pre-buffering, no thread pool (both
+            # measured slower for one row group).
+            handle = pq.ParquetFile(public_file, pre_buffer=False)
+        except audit.DisclosureError as err:
+            _log.error("%s", err)
+            raise CubeWithheld(str(err)) from None
+        except FileNotFoundError:  # the cube (or its public file) was replaced meanwhile
+            _file_key(path)  # CubeMissing when it is gone
+            continue
+        except OSError as err:  # no directory to write the public file in: an operator fault
+            _log.error("Den publika kuben kan inte skrivas: %s", err)
+            raise CubeMissing(str(path)) from None
+        break
+    else:
+        raise CubeMissing(str(path))
+    meta = handle.metadata
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    row_starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
     groups: dict[tuple[str, str, str, str, str], tuple[int, int]] = {}
-    for start, stop in zip(starts.tolist(), ends.tolist(), strict=True):
-        k = tuple(values[r[start]] for (_, values), r in zip(ranked, group_ranks, strict=False))
-        groups[k] = (start, stop - start)
     by_indicator: dict[str, list[tuple[str, str, str, str, str]]] = {}
-    for k in groups:
-        by_indicator.setdefault(k[0], []).append(k)
-    return _Loaded(
-        key=key, table=table, groups=groups, dims=_dims(table, groups), by_indicator=by_indicator
+    for indicator, basis, pathway, treatment, ptype, start, length in index["groups"]:
+        k = (indicator, basis, pathway, treatment, ptype)
+        groups[k] = (start, length)
+        by_indicator.setdefault(indicator, []).append(k)
+    dims = {
+        indicator: IndicatorDims(
+            bases=d["bases"],
+            pathways=d["pathways"],
+            treatments=d["treatments"],
+            periods=d["periods"],
+        )
+        for indicator, d in index["dims"].items()
+    }
+    empty = handle.schema_arrow.empty_table().select(list(COLUMNS))
+    return _Served(
+        key=(str(path), *index["source"]),
+        pid=os.getpid(),
+        path=public_file,
+        file=handle,
+        row_starts=row_starts,
+        groups=groups,
+        dims=dims,
+        by_indicator=by_indicator,
+        empty=empty,
     )
 
 
-def _dims(
-    table: pa.Table, groups: dict[tuple[str, str, str, str, str], tuple[int, int]]
-) -> dict[str, IndicatorDims]:
-    sets: dict[str, tuple[set[str], set[str], set[str], dict[str, set[str]]]] = {}
-    period = table.column("period")
-    for (indicator, basis, pathway, treatment, ptype), (start, length) in groups.items():
-        b, p, t, per = sets.setdefault(indicator, (set(), set(), set(), {}))
-        b.add(basis)
-        p.add(pathway)
-        t.add(treatment)
-        if pathway == "alla" and treatment == "alla":
-            per.setdefault(ptype, set()).update(pc.unique(period.slice(start, length)).to_pylist())
-    return {
-        indicator: IndicatorDims(
-            bases=sorted(b),
-            pathways=sorted(p, key=lambda x: (x != "alla", x)),
-            treatments=sorted(t, key=lambda x: (x != "alla", x)),
-            periods={k: sorted(per[k]) for k in PERIOD_TYPES if k in per},
-        )
-        for indicator, (b, p, t, per) in sets.items()
-    }
+def _read(served: _Served, spans: list[tuple[int, int]]) -> pa.Table:
+    """The rows of ``spans`` (first row, length; ascending, not overlapping), read from the row
+    groups that hold them, blanked once more (a public file is already blank; this makes sure).
+    A single span (one group, or one indicator's adjacent groups) is kept for reuse."""
+    if not spans:
+        return served.empty
+    key = spans[0] if len(spans) == 1 else None
+    if key is not None:
+        with served.read_lock:
+            hit = served.recent.get(key)
+            if hit is not None:
+                served.recent.move_to_end(key)
+                return hit[0]
+    starts = served.row_starts
+    wanted: list[int] = []
+    for start, length in spans:
+        first = int(np.searchsorted(starts, start, side="right")) - 1
+        last = int(np.searchsorted(starts, start + length - 1, side="right")) - 1
+        for rg in range(first, last + 1):
+            if not wanted or wanted[-1] != rg:
+                wanted.append(rg)
+    with served.read_lock:
+        table = served.file.read_row_groups(wanted, columns=list(COLUMNS), use_threads=False)
+    # Where each wanted row group begins inside ``table``.
+    offset: dict[int, int] = {}
+    at = 0
+    for rg in wanted:
+        offset[rg] = at
+        at += int(starts[rg + 1] - starts[rg])
+    parts = []
+    for start, length in spans:
+        rg = int(np.searchsorted(starts, start, side="right")) - 1
+        parts.append(table.slice(offset[rg] + start - int(starts[rg]), length))
+    out = public_view(pa.concat_tables(parts) if len(parts) > 1 else parts[0])
+    cost = table.nbytes  # a slice keeps its row groups' buffers alive: count them all
+    if key is not None and cost <= CACHE_BYTES // 4:
+        with served.read_lock:
+            served.recent[key] = (out, cost)
+            served.recent_bytes += cost
+            while served.recent_bytes > CACHE_BYTES:
+                _, (_, freed) = served.recent.popitem(last=False)
+                served.recent_bytes -= freed
+    return out
 
 
 _paths: dict[tuple[str | None, str], Path] = {}
@@ -228,18 +275,42 @@ def _cube_path() -> Path:
     return path
 
 
-def _current() -> _Loaded:
-    """The loaded public cube, reloaded when the file changed."""
+def _current() -> _Served:
+    """The public cube file being served, opened afresh when the stored cube changed (or in a
+    new process after ``fork``)."""
     global _loaded
     key = _file_key(_cube_path())
     loaded = _loaded
-    if loaded is not None and loaded.key == key:
+    pid = os.getpid()
+    if loaded is not None and loaded.key == key and loaded.pid == pid:
         return loaded
     with _lock:
-        if _loaded is None or _loaded.key != key:
-            _loaded = None  # let the old table go before the new one is built
-            _loaded = _load(Path(key[0]), key)
+        if _loaded is not None and _loaded.pid != pid:
+            # A forked worker: the parent checked its version (the gate) and parsed the index;
+            # only the file handle must be the process's own.
+            try:
+                _loaded = _reopened(_loaded)
+            except OSError:  # that version's file is gone meanwhile
+                _loaded = None
+        if _loaded is not None and _loaded.key == key:
+            return _loaded
+        if _loaded is not None and public.busy(Path(key[0])):
+            # A new cube is being published (audited, its public file written): keep serving
+            # the previous version until that is done, rather than waiting or doing it twice.
+            return _loaded
+        _loaded = _open(Path(key[0]))
         return _loaded
+
+
+def _reopened(served: _Served) -> _Served:
+    return replace(
+        served,
+        pid=os.getpid(),
+        file=pq.ParquetFile(served.path, pre_buffer=False),
+        read_lock=threading.Lock(),
+        recent=OrderedDict(),
+        recent_bytes=0,
+    )
 
 
 def clear_cache() -> None:
@@ -279,7 +350,7 @@ def indicators() -> list[str]:
 
 def select(filters: Filters) -> pa.Table:
     """The public cells matching ``filters`` as an Arrow table in :data:`SORT_KEYS` order."""
-    loaded = _current()
+    served = _current()
     wanted = (
         filters.indicator,
         filters.region_basis,
@@ -288,21 +359,29 @@ def select(filters: Filters) -> pa.Table:
         filters.period_type,
     )
     if all(w is not None for w in wanted):  # the site's queries: one group, a dict lookup
-        found = loaded.groups.get(wanted)  # type: ignore[arg-type]
+        found = served.groups.get(wanted)  # type: ignore[arg-type]
         spans = [found] if found else []
     else:
         candidates = (
-            loaded.by_indicator.get(filters.indicator, [])
+            served.by_indicator.get(filters.indicator, [])
             if filters.indicator is not None
-            else list(loaded.groups)
+            else list(served.groups)
         )
-        spans = [loaded.groups[k] for k in candidates if filters.group_matches(k)]
-    parts = [loaded.table.slice(start, length) for start, length in spans]
-    if not parts:
-        return loaded.table.slice(0, 0)
-    table = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+        spans = sorted(served.groups[k] for k in candidates if filters.group_matches(k))
+    table = _read(served, _merged(spans))
     mask = filters.row_mask(table)
     return table if mask is None else table.filter(mask)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Adjacent spans joined (groups of one indicator lie side by side)."""
+    out: list[tuple[int, int]] = []
+    for start, length in spans:
+        if out and out[-1][0] + out[-1][1] == start:
+            out[-1] = (out[-1][0], out[-1][1] + length)
+        else:
+            out.append((start, length))
+    return out
 
 
 def count(filters: Filters) -> int:

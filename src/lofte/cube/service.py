@@ -90,22 +90,25 @@ def compute(
             (result.event_flags, event_flags_path()),
             (result.cube, cube_path()),
         ]
-        moves: list[tuple[Path, Path]] = []
-        try:
-            for table, target in targets:
-                moves.append((_write_temporary(table, target), target))
-            commit.publish(moves)
-        except BaseException:
-            for tmp, _ in moves:
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
-            raise
-        if progress:
-            progress("audit")
-        from lofte.cube import audit
+        from lofte.cube import audit, public
 
-        # The disclosure audit of the new cube's public view, kept beside it for every publisher.
-        audit.audit_stored(cube_path())
+        # The site and API keep serving the previous cube until this one has passed the
+        # disclosure audit (kept beside it for every publisher) and its public file is written.
+        with public.publishing(cube_path()):
+            moves: list[tuple[Path, Path]] = []
+            try:
+                for table, target in targets:
+                    moves.append((_write_temporary(table, target), target))
+                commit.publish(moves)
+            except BaseException:
+                for tmp, _ in moves:
+                    with contextlib.suppress(OSError):
+                        tmp.unlink()
+                raise
+            if progress:
+                progress("audit")
+            if audit.audit_stored(cube_path()).ok:
+                public.ensure(cube_path())
         run.deliveries = ids
         run.instances = result.instances.num_rows
         run.cells = result.cube.num_rows

@@ -52,6 +52,33 @@ def test_child_commands():
     assert worker[:4] == [sys.executable, "-m", "django", "db_worker"]
 
 
+def test_only_gunicorn_prepares_and_checks_the_cube(monkeypatch):
+    monkeypatch.setenv("LOFTE_PRELOAD_CUBE", "1")
+    web, worker = serve.child_environments()
+    assert web["LOFTE_SERVE_PREPARE"] == "1" and web["LOFTE_PRELOAD_CUBE"] == "1"
+    assert "LOFTE_SERVE_PREPARE" not in worker and "LOFTE_PRELOAD_CUBE" not in worker
+    command = serve.commands("127.0.0.1", 8123, 2)[0]
+    assert command[command.index("--config") + 1] == "python:lofte.gunicorn_conf"
+
+
+def test_warm_up_answers_in_process_and_closes_the_database(monkeypatch):
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, connections
+
+    closed = []
+    monkeypatch.setattr(connections, "close_all", lambda: closed.append(True))
+    # As Django's test client does: the test database must not be touched between requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        assert serve.warm_up(WSGIHandler(), "/healthz") == 200
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert closed == [True]  # no connection for a forked worker to inherit
+
+
 def test_serve_starts_web_and_worker_and_stops_both(tmp_path):
     home = tmp_path / "home"
     port = _free_port()

@@ -11,11 +11,11 @@ class ResultsConfig(AppConfig):
     verbose_name = "Resultat"
 
     def ready(self) -> None:
-        # LOFTE_PRELOAD_CUBE=1 with `gunicorn --preload`: the public cube is read once in the
-        # master and shared by the forked workers, instead of each worker's first visitor
-        # waiting for it.
+        # LOFTE_PRELOAD_CUBE=1 (set by `lofte serve` for gunicorn --preload): the master checks
+        # the cube once before the workers fork – the disclosure gate, and the public cube file
+        # written if it is missing – so that no visitor waits for either. Nothing of the cube is
+        # held: each worker opens the public file itself on its first request (a few MB).
         if os.environ.get("LOFTE_PRELOAD_CUBE") == "1":
             from lofte.cube import query
 
-            if query.available():
-                query.indicators()
+            query.available()
