@@ -636,7 +636,7 @@ def _suppress_linked(parts: list[_Prepared], dims: Dims, pool: ThreadPoolExecuto
     del family_list
     while True:
         flags = [part.flags if part.suppression is not None else _NONE for part in parts]
-        add = linker.step(flags)
+        add = linker.step(flags, pool)
         add = {b: cells[~flags[b][cells]] for b, cells in add.items()}
         add = {b: cells for b, cells in add.items() if cells.size}
         if not add:

@@ -19,6 +19,7 @@ the last step are compared again: elsewhere nothing can have changed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,44 +123,53 @@ class Links:
                     )
         self._dirty: np.ndarray | None = None  # slices to compare next (None: all)
 
-    def step(self, flags: Sequence[np.ndarray]) -> dict[int, np.ndarray]:
-        """The cells (per block) that linking suppresses given each block's ``flags``."""
-        hidden: dict[int, np.ndarray] = {}
-
-        def hidden_of(j: int) -> np.ndarray:
-            if j not in hidden:
-                cell = self.cell[j]
-                h = np.zeros(self.n_rows, dtype=bool)
-                has = cell >= 0
-                h[has] = flags[self.families[j].block][cell[has]]
-                hidden[j] = h
-            return hidden[j]
-
-        add: dict[int, list[np.ndarray]] = {}
+    def step(
+        self, flags: Sequence[np.ndarray], pool: Executor | None = None
+    ) -> dict[int, np.ndarray]:
+        """The cells (per block) that linking suppresses given each block's ``flags``; the pairs
+        are compared on ``pool``'s threads where one is given (they are independent)."""
+        hidden = []
+        for j, family in enumerate(self.families):
+            cell = self.cell[j]
+            h = np.zeros(self.n_rows, dtype=bool)
+            has = cell >= 0
+            h[has] = flags[family.block][cell[has]]
+            hidden.append(h)
         dirty = None if self._dirty is None else np.flatnonzero(self._dirty)
-        for a, b, rows, s, equal, small, offsets in self.pairs:
-            if dirty is not None:
-                keep = positions_of(offsets, dirty)
-                if keep.size == 0:
+
+        def compare(pairs: list[tuple]) -> list[tuple[int, np.ndarray]]:
+            found: list[tuple[int, np.ndarray]] = []
+            for a, b, rows, s, equal, small, offsets in pairs:
+                if dirty is not None:
+                    keep = positions_of(offsets, dirty)
+                    if keep.size == 0:
+                        continue
+                    rows, s, equal, small = rows[keep], s[keep], equal[keep], small[keep]
+                ha, hb = hidden[a][rows], hidden[b][rows]
+                mixed = ha != hb
+                if not mixed.any():
                     continue
-                rows, s, equal, small = rows[keep], s[keep], equal[keep], small[keep]
-            ha, hb = hidden_of(a)[rows], hidden_of(b)[rows]
-            mixed = ha != hb
-            if not mixed.any():
-                continue
-            shown = ~ha & ~hb
-            evidence = np.zeros(self.n_slices, dtype=bool)
-            evidence[s[shown & equal]] = True
-            against = np.zeros(self.n_slices, dtype=bool)
-            against[s[shown & ~equal]] = True
-            linked = evidence & ~against
-            hit = mixed & (linked[s] | small)
-            if hit.any():
-                where = rows[hit]
-                add.setdefault(a, []).append(where[~ha[hit]])
-                add.setdefault(b, []).append(where[~hb[hit]])
+                shown = ~ha & ~hb
+                evidence = np.zeros(self.n_slices, dtype=bool)
+                evidence[s[shown & equal]] = True
+                against = np.zeros(self.n_slices, dtype=bool)
+                against[s[shown & ~equal]] = True
+                linked = evidence & ~against
+                hit = mixed & (linked[s] | small)
+                if hit.any():
+                    where = rows[hit]
+                    found.append((a, where[~ha[hit]]))
+                    found.append((b, where[~hb[hit]]))
+            return found
+
+        halves = [self.pairs[0::2], self.pairs[1::2]]
+        results = list(pool.map(compare, halves)) if pool is not None else map(compare, halves)
+        add: dict[int, list[np.ndarray]] = {}
+        for found in results:
+            for j, where in found:
+                add.setdefault(j, []).append(where)
         out: dict[int, list[np.ndarray]] = {}
-        for j, parts in add.items():
+        for j, parts in sorted(add.items()):
             chosen = self.cell[j][np.concatenate(parts)]
             if chosen.size:
                 out.setdefault(self.families[j].block, []).append(chosen)
