@@ -218,8 +218,15 @@ PROFILED = {
     "lofte.svf.engine": ("encode_events", "assemble", "read_instances", "read_event_flags"),
     "lofte.cube.rollup": ("wide_cells", "svf_block"),
     "lofte.cube.quantiles": ("from_sorted", "histogram", "roll_up", "from_histogram"),
-    "lofte.cube.engine": ("finish", "_targets", "_inclusion_block", "_extra_blocks"),
-    "lofte.cube.suppression": ("secondary_of_additive", "_membership_columns"),
+    "lofte.cube.engine": (
+        "_prepare",
+        "_suppress_linked",
+        "_build",
+        "_targets",
+        "_inclusion_block",
+        "_extra_blocks",
+    ),
+    "lofte.cube.suppression": ("_membership_columns", "_two_smallest"),
 }
 
 

@@ -371,13 +371,14 @@ def audit_disclosure(
     import json
 
     from lofte.cube import audit
+    from lofte.faults import escape_text
 
     if not file.is_file():
-        raise fail(f"filen {_shown(file)} finns inte")
+        raise fail(f"filen {escape_text(str(file))} finns inte")
     try:
         found = audit.audit_file(file, limit=max(show, 0))
     except (audit.CubeFileError, ValueError, OSError) as bad:
-        raise fail(f"{_shown(file)} kan inte läsas som en kub: {bad}") from None
+        raise fail(f"{escape_text(str(file))} kan inte läsas som en kub: {bad}") from None
     if fmt == "json":
         print(
             json.dumps(
@@ -405,11 +406,6 @@ def audit_disclosure(
             out.print(f"  {leak.describe()}", highlight=False, markup=False)
     if not found.ok:
         raise typer.Exit(code=1)
-
-
-def _shown(path: Path) -> str:
-    """A file name as it may be printed: control characters escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
 
 
 @catalog_app.command("show")

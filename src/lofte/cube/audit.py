@@ -40,8 +40,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lofte.catalog import Catalog, load
-from lofte.core import periods
+from lofte.core import disclosure, periods
 from lofte.cube.keys import compact, positions_of
+from lofte.cube.links import linked_slices
 
 KEYS = ("indicator", "region_basis", "region", "pathway", "treatment", "period")
 ROLES = ("denominator", "numerator")
@@ -502,15 +503,19 @@ class _LinkFinder:
         self.var_at = np.full((rows.size, n_fam), -1, dtype=np.int32)
         self.var_at[self.row, self.family] = np.arange(cell.size)
         self._seen: np.ndarray | None = None
-        self._value = var.value
         self.pairs = [
             (a, b)
             for a in range(n_fam)
             for b in range(a + 1, n_fam)
-            if (self.series[a] == self.series[b]) != (self.basis[a] == self.basis[b])
+            if disclosure.comparable(
+                (int(self.series[a]), int(self.basis[a])),
+                (int(self.series[b]), int(self.basis[b])),
+            )
         ]
 
-    def mixed(self, known: np.ndarray, rows: np.ndarray) -> Iterator[tuple[int, int, np.ndarray]]:
+    def mixed(
+        self, known: np.ndarray, value: np.ndarray, rows: np.ndarray
+    ) -> Iterator[tuple[int, int, np.ndarray]]:
         """For each linked pair: the ``rows`` where exactly one of the two counts is known."""
         present = self.var_at[rows] >= 0
         for a, b in self.pairs:
@@ -524,17 +529,11 @@ class _LinkFinder:
                 continue
             shown = ka & kb
             s = self.slice_of_row[both]
-            yield a, b, both[mix & self._linked(s, shown, va, vb)[s]]
-
-    def _linked(self, s: np.ndarray, shown: np.ndarray, va: np.ndarray, vb: np.ndarray):
-        value = self._value
-        evidence = np.bincount(s[shown], minlength=self.n_slices)
-        against = np.bincount(s[shown & (value[va] != value[vb])], minlength=self.n_slices)
-        return (evidence > 0) & (against == 0)
+            linked = linked_slices(s, shown, value[va] == value[vb], self.n_slices)
+            yield a, b, both[mix & linked[s]]
 
     def derive(self, var: _Variables) -> np.ndarray:
         """Counts learnt from linked series (one pass over the pairs); their variables."""
-        self._value = var.value
         if self._seen is None:
             rows = np.arange(self.var_at.shape[0])
         else:
@@ -544,7 +543,7 @@ class _LinkFinder:
             rows = np.flatnonzero(changed[self.slice_of_row])
         self._seen = var.known.copy()
         learnt = []
-        for a, b, hits in list(self.mixed(var.known.copy(), rows)):
+        for a, b, hits in list(self.mixed(var.known.copy(), var.value.copy(), rows)):
             va, vb = self.var_at[hits, a], self.var_at[hits, b]
             a_known = var.known[va]
             src = np.where(a_known, va, vb)
@@ -666,7 +665,9 @@ def audit_stored(cube: Path, catalog: Catalog | None = None) -> AuditResult:
         "leak_count": result.leak_count,
         "leaks": [vars(leak) for leak in result.leaks],
     }
-    tmp = kept.with_name(f"{kept.name}.{os.getpid()}.tmp")
+    from lofte import commit
+
+    tmp = commit.temporary(kept)
     try:
         tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, kept)

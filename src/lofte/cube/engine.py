@@ -474,54 +474,11 @@ def _sorted_block(cells: rollup.Block, dims: Dims) -> tuple[rollup.Block, suppre
     return cells, codes
 
 
-class _Suppression:
-    """One block's suppressed flags and its secondary suppression among the additive cells,
-    which can be extended by cells that linking suppresses (:class:`suppression.Secondary`)."""
-
-    def __init__(
-        self,
-        codes: suppression.KeyCodes,
-        den: np.ndarray,
-        primary: np.ndarray,
-        additive: np.ndarray,
-        key: np.ndarray | None,
-    ) -> None:
-        self.flags = primary.copy()
-        self.additive = additive
-        self.secondary: suppression.Secondary | None = None
-        self.idx = None if additive.all() else np.flatnonzero(additive)
-        if not additive.any():
-            return
-        if self.idx is not None:
-            codes, den, key = codes.take(self.idx), den[self.idx], None
-        sub = self.flags if self.idx is None else self.flags[self.idx]
-        self.secondary = suppression.Secondary(codes, den, sub, key)
-        self._copy_back()
-
-    def _copy_back(self) -> None:
-        assert self.secondary is not None
-        if self.idx is None:
-            self.flags = self.secondary.state.copy()
-        else:
-            self.flags[self.idx] = self.secondary.state
-
-    def extend(self, cells: np.ndarray) -> None:
-        """Suppress ``cells`` too and complete the secondary suppression again."""
-        self.flags[cells] = True
-        if self.secondary is None:
-            return
-        if self.idx is None:
-            self.secondary.extend(cells)
-        else:
-            self.secondary.extend(np.searchsorted(self.idx, cells[self.additive[cells]]))
-        self._copy_back()
-
-
 @dataclass
 class _Prepared:
     """What one block's suppression needs, without the block."""
 
-    suppression: _Suppression | None  # None for an alias
+    suppression: suppression.BlockSuppression | None  # None for an alias
     families: list[links.Family]
     alias: int | None  # an earlier block with the same population (the quartiles' median)
 
@@ -564,7 +521,7 @@ def _prepare(
             seen[digest] = index
     if alias is not None:
         return _Prepared(None, [], alias)
-    held = _Suppression(codes, den, primary, additive, key)
+    held = suppression.BlockSuppression(codes, den, primary, additive, key)
     published = np.array([i.publishes_n if i else True for i in info], bool)[indicator]
     families = _families(index, cells, held.flags, np.where(published, min_cell, 0), dims)
     return _Prepared(held, families, None)
@@ -652,7 +609,7 @@ def _suppress_linked(parts: list[_Prepared], dims: Dims, pool: ThreadPoolExecuto
         linker.mark_changed(before, {b: parts[b].flags for b in add})
     for part in parts:
         if part.suppression is not None:
-            part.suppression.secondary = None  # its group memberships are not needed any more
+            part.suppression.release()
 
 
 _NONE = np.zeros(0, dtype=bool)

@@ -149,12 +149,7 @@ class Links:
                 mixed = ha != hb
                 if not mixed.any():
                     continue
-                shown = ~ha & ~hb
-                evidence = np.zeros(self.n_slices, dtype=bool)
-                evidence[s[shown & equal]] = True
-                against = np.zeros(self.n_slices, dtype=bool)
-                against[s[shown & ~equal]] = True
-                linked = evidence & ~against
+                linked = linked_slices(s, ~ha & ~hb, equal, self.n_slices)
                 hit = mixed & (linked[s] | small)
                 if hit.any():
                     where = rows[hit]
@@ -189,3 +184,16 @@ class Links:
             if moved.any():
                 changed[self.slice_of_row[self.rows_of[j][moved]]] = True
         self._dirty = changed
+
+
+def linked_slices(
+    slices: np.ndarray, shown: np.ndarray, equal: np.ndarray, n_slices: int
+) -> np.ndarray:
+    """For each slice, whether two series meeting in rows of ``slices`` are linked there: equal
+    in every row where both are ``shown``, and shown together in at least one
+    (:func:`lofte.core.disclosure.linked_cells`). The suppression and the audit both ask this."""
+    evidence = np.zeros(n_slices, dtype=bool)
+    evidence[slices[shown & equal]] = True
+    against = np.zeros(n_slices, dtype=bool)
+    against[slices[shown & ~equal]] = True
+    return evidence & ~against

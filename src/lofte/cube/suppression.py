@@ -252,22 +252,63 @@ def secondary_from_codes(
 ) -> np.ndarray:
     """:func:`secondary_mask` on the cells' key codes and denominators (the new flags).
 
-    ``key`` is ``all_codes.key_order()`` where the caller has it already. Where every cell is
-    additive (an indicator's block, as the engine finishes them) the cells are suppressed as
-    they are, without a copy of their codes; otherwise the additive ones are taken out first.
-    """
-    if additive.all():
-        if not suppressed.any():
-            return suppressed.copy()
-        return secondary_of_additive(all_codes, denominator, suppressed, key)
-    suppressed = suppressed.copy()
-    idx = np.flatnonzero(additive)
-    if idx.size == 0 or not suppressed[idx].any():
-        return suppressed
-    suppressed[idx] = secondary_of_additive(
-        all_codes.take(idx), np.asarray(denominator)[idx], suppressed[idx]
-    )
-    return suppressed
+    ``key`` is ``all_codes.key_order()`` where the caller has it already (see
+    :class:`BlockSuppression`)."""
+    if not (suppressed & additive).any():
+        return suppressed.copy()
+    return BlockSuppression(all_codes, denominator, suppressed, additive, key).flags
+
+
+class BlockSuppression:
+    """Cells' suppressed flags with the secondary suppression among the additive ones, which
+    can be extended by more suppressed cells (linked counts, :class:`Secondary`).
+
+    Where every cell is additive (an indicator's block, as the engine finishes them) the cells
+    are suppressed as they are, without a copy of their codes; otherwise the additive ones are
+    taken out first. A block without additive cells keeps its flags as given."""
+
+    def __init__(
+        self,
+        codes: KeyCodes,
+        denominator: np.ndarray,
+        suppressed: np.ndarray,
+        additive: np.ndarray,
+        key: np.ndarray | None = None,
+    ) -> None:
+        self.flags = suppressed.copy()
+        self.additive = additive
+        self.secondary: Secondary | None = None
+        self.idx = None if additive.all() else np.flatnonzero(additive)
+        if not additive.any():
+            return
+        den = np.asarray(denominator)
+        if self.idx is not None:
+            codes, den, key = codes.take(self.idx), den[self.idx], None
+        sub = self.flags if self.idx is None else self.flags[self.idx]
+        self.secondary = Secondary(codes, den, sub, key)
+        self._copy_back()
+
+    def _copy_back(self) -> None:
+        assert self.secondary is not None
+        if self.idx is None:
+            self.flags = self.secondary.state.copy()
+        else:
+            self.flags[self.idx] = self.secondary.state
+
+    def extend(self, cells: np.ndarray) -> None:
+        """Suppress ``cells`` too and complete the secondary suppression again."""
+        self.flags[cells] = True
+        if self.secondary is None:
+            return
+        if self.idx is None:
+            self.secondary.extend(cells)
+        else:
+            self.secondary.extend(np.searchsorted(self.idx, cells[self.additive[cells]]))
+        self._copy_back()
+
+    def release(self) -> None:
+        """Let the group memberships go once nothing more will be suppressed."""
+        self.secondary = None
 
 
 def secondary_of_additive(

@@ -132,11 +132,14 @@ def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
         "present": True,
         "suppressed": bool(cell["suppressed"]),
         "text": fmt.value_text(cell["value"], unit),
-        # A median's n is not published (SPEC §7): an empty cell, not the suppression mark.
+        # "–" marks suppression only; a shown cell without a published n (a median, SPEC §7,
+        # or a value imported without counts) has an empty n.
         "n": (
-            fmt.number(cell["denominator"], 0)
-            if cell["denominator"] is not None
-            else ("" if unit == "days" and not cell["suppressed"] else fmt.DASH)
+            fmt.DASH
+            if cell["suppressed"]
+            else ""
+            if cell["denominator"] is None
+            else fmt.number(cell["denominator"], 0)
         ),
         "meets_target": cell["meets_target"],
     }
