@@ -206,10 +206,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "pathways for Östergötland, that cell is hidden as well.",
     ),
     "suppression_audit": (
-        "Innan något publiceras – kubfilen, webbplatsen, API:t och den här rapporten – prövar "
+        "Innan något publiceras – kubfilen, webbplatsen, API:t och resultatredovisningen – prövar "
         "Löfte resultatet som en inkräktare skulle: alla summor och samband räknas igenom varv "
         "efter varv. Går ett dolt antal på 1–{below} att räkna fram publiceras ingenting.",
-        "Before anything is published — the cube file, the website, the API and this report — "
+        "Before anything is published — the cube file, the website, the API and the results report — "
         "Löfte tries the results as an intruder would: every sum and link is worked through, "
         "round after round. If a hidden count of 1–{below} can be worked out, nothing is "
         "published.",

@@ -450,3 +450,17 @@ def test_a_period_the_data_do_not_cover_to_its_end_is_marked(client, site_home, 
     complete = get(client, view="tabell", ptype="year", **{"from": "2024", "to": "2024"})
     assert 'data-testid="incomplete-note"' not in complete
     cache.clear()
+
+
+def test_a_median_page_shows_no_n_column_and_no_bare_n(client, site_home):
+    # A median is published without its n (SPEC §7): no "Antal" column of empty cells, and the
+    # period table prints no "n=" without a number; a share's page keeps both.
+    median = get(client, indicator="svf_ledtid_median", view="tabell")
+    share = get(client, indicator="svf_andel_inom_ledtid", view="tabell")
+    assert "n=<" not in median and "antal patienter (n)" not in median
+    assert "värde per period" in median
+    assert re.search(r'<span class="n">n=\d', share)
+    assert "antal patienter (n)" in share
+    comparison = get(client, indicator="svf_ledtid_median")
+    header = re.search(r'data-testid="comparison-table">.*?</thead>', comparison, re.S).group(0)
+    assert header.count("<th scope") == 3  # region, value, meets the target

@@ -518,6 +518,8 @@ def _page_context(
             ],
             "incomplete": [pname(p) for p in periods if not is_complete(p, end)],
             "count_label": fmt.count_label(ind),
+            # a median's n is not published (SPEC §7): its tables have no n column
+            "shows_n": ind.publishes_n,
             "funnel_points": funnel_points,
             "map_domain": map_domain,
             "map_in_area": [t for t in map_tiles if t["in_area"]],
