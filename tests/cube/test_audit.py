@@ -342,3 +342,25 @@ def test_public_export_refuses_a_leaking_cube_and_writes_nothing(tmp_path):
         internal.column_names.index("indicator"), "indicator", pa.array([MEDIAN] * 4)
     )
     assert export.write(medians, tmp_path / "medianer.csv", public=True) == 4
+
+
+def test_a_leaking_cell_with_a_terminal_escape_in_its_key_is_printed_escaped(tmp_path):
+    # Someone else's file: its keys are untrusted text and must not reach the terminal raw. (An
+    # indicator outside the catalogue is audited as persons that add up.)
+    hostile = "\x1b[2Jegen_indikator"
+    table = cube(
+        *geo(
+            hostile,
+            {
+                "sydost": (21, 21, False),
+                "06": (9, 9, False),
+                "08": (8, 8, False),
+                "05": (4, 4, True),
+            },
+        )
+    )
+    path = tmp_path / "kub.parquet"
+    pq.write_table(table, path)
+    result = CliRunner().invoke(app, ["audit", "disclosure", str(path)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\\x1b[2Jegen_indikator 05" in result.output

@@ -69,8 +69,12 @@ class Leak:
     how: str  # "subtraction" or "link"
 
     def describe(self) -> str:
+        """The leak in one line; the cell's key comes from a file that may be anyone's, so
+        control characters are shown escaped, never sent to a terminal or log as they are."""
+        from lofte.faults import escape_text
+
         basis = f", {self.region_basis}" if self.region_basis else ""
-        return (
+        return escape_text(
             f"{self.indicator} {self.region}{basis} {self.pathway}/{self.treatment} "
             f"{self.period}: {self.role} = {self.value} ({self.how})"
         )

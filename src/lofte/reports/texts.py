@@ -209,10 +209,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Innan något publiceras – kubfilen, webbplatsen, API:t och resultatredovisningen – prövar "
         "Löfte resultatet som en inkräktare skulle: alla summor och samband räknas igenom varv "
         "efter varv. Går ett dolt antal på 1–{below} att räkna fram publiceras ingenting.",
-        "Before anything is published — the cube file, the website, the API and the results report — "
-        "Löfte tries the results as an intruder would: every sum and link is worked through, "
-        "round after round. If a hidden count of 1–{below} can be worked out, nothing is "
-        "published.",
+        "Before anything is published — the cube file, the website, the API and the results "
+        "report — Löfte tries the results as an intruder would: every sum and link is worked "
+        "through, round after round. If a hidden count of 1–{below} can be worked out, nothing "
+        "is published.",
     ),
     "suppressed_footnote": (
         "– = Färre än 5 fall redovisas ej.",
