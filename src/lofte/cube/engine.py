@@ -452,9 +452,15 @@ def finish_blocks(
         futures = {i: pool.submit(prepared, i) for i in largest_first}
         parts = [futures[i].result() for i in range(len(blocks))]
         del futures
-        _suppress_linked(parts, dims, pool)
-        results = {i: pool.submit(built, i) for i in largest_first}
-        tables = [results[i].result() for i in range(len(blocks))]
+        # A block that publishes no count (the medians: no n) takes no part in linking, so its
+        # flags are final now: it is built on a thread of its own while the linking runs.
+        owner = [i if p.alias is None else p.alias for i, p in enumerate(parts)]
+        final = [i for i in largest_first if not parts[owner[i]].families]
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            results = {i: beside.submit(built, i) for i in final}
+            _suppress_linked(parts, dims, pool)
+            results.update({i: pool.submit(built, i) for i in largest_first if i not in results})
+            tables = [results[i].result() for i in range(len(blocks))]
     return pa.concat_tables(tables)
 
 
