@@ -610,7 +610,7 @@ def _suppress_linked(parts: list[_Prepared], dims: Dims, pool: ThreadPoolExecuto
         part.families = []
     if not family_list:
         return
-    linker = links.Links(family_list, len(dims.names["period"]))
+    linker = links.Links(family_list, len(dims.names["period"]), pool)
     del family_list
     while True:
         flags = [part.flags if part.suppression is not None else _NONE for part in parts]
