@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -12,6 +10,7 @@ from hypothesis import strategies as st
 
 from lofte.catalog import load
 from lofte.core import disclosure, periods
+from lofte.cube import reference as cube_reference
 from lofte.cube import suppression
 from lofte.cube.engine import region_parents
 
@@ -32,20 +31,7 @@ key = st.tuples(
 cubes = st.dictionaries(key, st.integers(1, 12), min_size=1, max_size=120)
 
 
-def reference_groups(keys, region_parent):
-    """The additive groups of SPEC §7, written out plainly."""
-    groups = defaultdict(set)
-    for k in keys:
-        ind, basis, region, pathway, treatment, period = k
-        groups[("geo", ind, basis, pathway, treatment, period, region)].add(k)
-        if region in region_parent:
-            groups[("geo", ind, basis, pathway, treatment, period, region_parent[region])].add(k)
-        groups[("per", ind, basis, region, pathway, treatment, period)].add(k)
-        if periods.parent(period):
-            groups[("per", ind, basis, region, pathway, treatment, periods.parent(period))].add(k)
-        groups[("trt", ind, basis, region, pathway, period)].add(k)
-        groups[("pw", ind, basis, region, treatment, period)].add(k)
-    return [sorted(g) for g in groups.values()]
+reference_groups = cube_reference.additive_groups
 
 
 def as_table(cells):
