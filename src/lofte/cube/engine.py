@@ -525,8 +525,9 @@ def _prepare(
     )[indicator]
     den_valid = cells.denominator_valid
     den = np.where(den_valid, cells.denominator, 0)
-    # A value imported without counts (already published by its source) has nothing to test.
-    primary = den_valid & (den < min_cell)
+    # lofte.core.disclosure.primary on every cell at once: 0 < denominator < min_cell; a value
+    # imported without counts (already published by its source) has nothing to test.
+    primary = den_valid & (den > 0) & (den < min_cell)
     additive = additive_of[indicator] & den_valid
     population = _population_key(cells)
     alias = None

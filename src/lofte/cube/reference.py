@@ -58,7 +58,7 @@ def suppressed_cells(cells: Mapping[Key, Counts], catalog: Catalog) -> set[Key]:
         if denominator is None:
             continue
         info = catalog.indicators[key[0]]
-        if denominator < info.min_cell:
+        if disclosure.primary(denominator, info.min_cell):
             initial.append(key)
         if not (info.additive and info.publishes_n):
             continue  # not summed, or its n is not published: primary suppression only
