@@ -30,11 +30,9 @@ import datetime as dt
 import itertools
 import json
 import math
-import os
 import random
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -43,7 +41,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from phases import peak_rss_bytes, write_json  # noqa: E402
-from run import load_average, machine, median_run, run_child, span, versions  # noqa: E402
+from run import (  # noqa: E402
+    fresh_home,
+    import_phase,
+    load_average,
+    machine,
+    median_run,
+    run_child,
+    span,
+    versions,
+)
 
 MiB = 2**20
 GiB = 2**30
@@ -180,15 +187,11 @@ def measure(volume: float, args: argparse.Namespace, out: Path) -> dict[str, Any
         cmd += ["--seed", str(args.seed), "--volume", str(volume), "--result", str(generated)]
         gen = run_child([*cmd, "--quick"] if args.quick else cmd, generated).result
 
-    home = Path(tempfile.mkdtemp(prefix=f"lofte-scale-{tag}-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LOFTE_PSEUDONYM_KEY")}
-    env.update(LOFTE_HOME=str(home), DJANGO_SETTINGS_MODULE="lofte.web.settings")
+    home, env = fresh_home(f"lofte-scale-{tag}-")
     inputs = work / "inputs.json"
     try:
         print(f"[{tag}×] import into {home} …", flush=True)
-        cmd = ["bench/phases.py", "import", "--data", str(data), "--today", today.isoformat()]
-        cmd += ["--inputs", str(inputs), "--result", str(work / "import.json")]
-        imp = run_child(cmd, work / "import.json", env).result
+        imp = import_phase(data, today, work, env)
         runs = []
         for turn in range(1, args.repeat + 1):
             print(f"[{tag}×] compute (run {turn} of {args.repeat}) …", flush=True)
