@@ -15,6 +15,10 @@ docs/ (the work-status notes under docs/status/ do not count). A command counts 
 when ``lofte <its words>`` is written out (alternatives such as ``lofte users create|list``
 count for each); a variable when its name appears as a whole word. The failure lists
 everything missing, so a new command or setting is documented when it is merged.
+
+The other way round, every ``lofte …`` row of the README's command table must name commands
+and options the command tree has, so that a renamed command or option does not leave the
+table behind.
 """
 
 from __future__ import annotations
@@ -58,9 +62,7 @@ def _walk(command: Any, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
 
 def cli_commands() -> list[tuple[str, ...]]:
     """Every command path of ``lofte`` (``("grants", "ledger")`` for ``lofte grants ledger``)."""
-    from lofte.cli import app
-
-    return list(_walk(typer.main.get_command(app), ()))
+    return list(_walk(_command_tree(), ()))
 
 
 def command_documented(path: tuple[str, ...], text: str) -> bool:
@@ -98,6 +100,69 @@ def test_every_command_is_documented() -> None:
         "These lofte commands appear in no documentation (README.md, CONTRIBUTING.md, docs/); "
         "describe each in the README's command table:\n  lofte " + "\n  lofte ".join(missing)
     )
+
+
+def _command_tree() -> Any:
+    from lofte.cli import app
+
+    return typer.main.get_command(app)
+
+
+def _option_names(command: Any) -> set[str]:
+    return {name for param in getattr(command, "params", []) for name in param.opts}
+
+
+def readme_command_rows() -> list[str]:
+    """The ``lofte …`` spans in the first column of the README's command table."""
+    spans = []
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `lofte "):
+            first_cell = re.split(r"(?<!\\)\|", line)[1]
+            spans.extend(re.findall(r"`(lofte [^`]*)`", first_cell))
+    return spans
+
+
+def stale_in_row(span: str, root: Any) -> list[str]:
+    """What a README row names that the command tree lacks: a subcommand that does not exist,
+    or an option that its command does not take."""
+    problems = []
+    words = span.split()[1:]
+    node, path = root, ["lofte"]
+    for i, word in enumerate(words):
+        subcommands = getattr(node, "commands", None)
+        if not isinstance(subcommands, dict) or word.startswith(("-", "[")) or word.isupper():
+            # The command is reached: the rest are its arguments and options.
+            for option in re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", " ".join(words[i:])):
+                if option not in _option_names(node):
+                    problems.append(f"{' '.join(path)} has no option {option}")
+            return problems
+        names = word.replace("\\|", "|").split("|")
+        for name in names:
+            if name not in subcommands:
+                problems.append(f"{' '.join(path)} has no subcommand {name}")
+        if names[0] not in subcommands:
+            return problems
+        node = subcommands[names[0]]
+        path.append(names[0])
+    return problems
+
+
+def test_the_readme_names_no_command_or_option_that_does_not_exist() -> None:
+    root = _command_tree()
+    rows = readme_command_rows()
+    assert len(rows) > 20  # the table was found
+    stale = [f"`{span}`: {p}" for span in rows for p in stale_in_row(span, root)]
+    assert not stale, "README's command table names what the CLI does not have:\n  " + (
+        "\n  ".join(stale)
+    )
+
+
+def test_stale_rows_are_found() -> None:
+    root = _command_tree()
+    assert stale_in_row("lofte users create\\|list", root) == []
+    assert stale_in_row("lofte grants ledger [--year Y] [--format json]", root) == []
+    assert stale_in_row("lofte users remove", root) == ["lofte users has no subcommand remove"]
+    assert stale_in_row("lofte compute --fast", root) == ["lofte compute has no option --fast"]
 
 
 # --- environment --------------------------------------------------------------------------------
