@@ -4,18 +4,21 @@
 :mod:`lofte.cube.reference` finishes the cells (suppression, interval, target and verdict,
 region level, period type) with the plain rules. Hypothesis draws histories large enough that
 cells of 5 and more sit beside cells of 1–4, so that secondary and linked suppression happen.
+The tuned engine and the plain one (every optimisation off, :mod:`lofte.cube.tuning`) both.
 """
 
 from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 
 from lofte.catalog import load
 from lofte.cube import engine as cube_engine
 from lofte.cube import reference as cube_reference
 from lofte.cube.register import register_cells
+from lofte.cube.tuning import EngineConfig
 from lofte.svf import reference
 
 from ..svf.engine_helpers import table
@@ -30,11 +33,12 @@ def _equal(fast, slow) -> bool:
     return fast == slow
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cohorts())
-def test_every_column_of_the_cube_equals_the_reference(events):
+@pytest.mark.parametrize("config", [EngineConfig(), EngineConfig.plain()], ids=["tuned", "plain"])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(events=cohorts())
+def test_every_column_of_the_cube_equals_the_reference(config, events):
     catalog = load()
-    cube = cube_engine.compute(table(events), {}, REGISTER, catalog).cube
+    cube = cube_engine.compute(table(events), {}, REGISTER, catalog, config=config).cube
     fast = {tuple(r[k] for k in KEYS): r for r in cube.to_pylist()}
     instances, _ = reference.assemble(events, catalog)
     slow = cube_reference.finished(

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lofte.core import periods, stats
-from lofte.cube import quantiles, rollup
+from lofte.cube import quantiles, rollup, tuning
 
 LEVELS = [0.0, 0.25, 0.5, 0.75, 1.0]
 
@@ -240,8 +240,7 @@ def test_wide_cells_quantiles_match_reference_by_every_path(dense_per_fact, rows
     counts = pa.table(
         {**keys, **{m: pa.array([1] * len(rows), pa.int64()) for m in rollup.MEASURES}}
     )
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(quantiles, "_DENSE_PER_FACT", dense_per_fact)
+    with tuning.using(tuning.EngineConfig(dense_per_fact=dense_per_fact)):
         wide = rollup.wide_cells(counts, facts, h)
 
     members: dict[tuple[int, ...], list[tuple]] = {}

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lofte.cube import keys as key_space
-from lofte.cube import rollup
+from lofte.cube import rollup, tuning
 from lofte.cube.quantiles import QUANTILES
+from lofte.cube.tuning import EngineConfig
 
 NAMES = [*rollup.KEYS, *rollup.MEASURES, *(q for q, _, _ in QUANTILES)]
 
@@ -47,9 +48,9 @@ def test_sorted_puts_every_row_in_key_order(max_space, keys, cuts):
     rows = list(keys)
     sizes = [*cuts, len(rows)]
     parts = [p for p in _parts(rows, sizes) if p["region_basis"].size] or _parts([], [0])
-    with pytest.MonkeyPatch.context() as mp:
-        if max_space is not None:  # force the sorting path of keys.compact
-            mp.setattr(key_space, "_COUNTING_MAX_SPACE", max_space)
+    # max_space 0 forces the sorting path of keys.compact.
+    config = None if max_space is None else EngineConfig(counting_max_space=max_space)
+    with tuning.using(config):
         out = rollup._sorted(parts)
     expected = sorted(rows)
     got = list(zip(*(out[k].tolist() for k in rollup.KEYS), strict=True))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lofte.catalog import load
 from lofte.core import disclosure, periods
 from lofte.cube import reference as cube_reference
-from lofte.cube import suppression
+from lofte.cube import suppression, tuning
 from lofte.cube.engine import region_parents
 
 from . import vectorised
@@ -177,8 +176,6 @@ def test_secondary_in_parts_equals_the_whole(cells):
 def test_group_ids_of_a_large_key_space_are_the_same(cells):
     """Above a size, the group keys' space is not counted through but sorted (as it is for whole
     cubes of many indicators); the groups and the suppression must not change."""
-    from lofte.cube import keys
-
     catalog = load()
     _, table = as_table(cells)
     period_parent = {p: periods.parent(p) for p in PERIODS if periods.parent(p)}
@@ -186,8 +183,7 @@ def test_group_ids_of_a_large_key_space_are_the_same(cells):
     den = table.column("denominator").to_numpy()
     counted = suppression._membership_columns(codes, codes.key_order())
     hidden = vectorised.secondary_of_additive(codes, den, den < 5)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(keys, "_COUNTING_MAX_SPACE", 0)
+    with tuning.using(tuning.EngineConfig(counting_max_space=0)):
         sorted_ = suppression._membership_columns(codes, codes.key_order())
         assert vectorised.secondary_of_additive(codes, den, den < 5).tolist() == hidden.tolist()
     assert sorted_[1] == counted[1]

@@ -8,13 +8,15 @@ the results under ``LOFTE_HOME``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -23,8 +25,10 @@ import pyarrow.compute as pc
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATIONAL_EXIT_TREATMENTS, TREATMENTS
 from lofte.core import periods, stats
-from lofte.cube import heap, links, register, rollup, suppression
+from lofte.cube import heap, links, register, rollup, suppression, tuning
 from lofte.svf import engine as svf_engine
+
+T = TypeVar("T")
 
 #: Public columns of the cube file, SPEC §8.
 CUBE_COLUMNS = (
@@ -207,16 +211,39 @@ def compute(
     extra_cells: pa.Table | None = None,
     progress: Progress | None = None,
     threads: int | None = None,
+    config: tuning.EngineConfig | None = None,
 ) -> EngineResult:
     """Assemble instances and compute the suppressed-flagged cube.
 
     ``extra_cells`` are raw cells from elsewhere (the imported aggregate indicators, SPEC §6) in
     the schema of :data:`lofte.cube.aggregates.CELL_SCHEMA`; they get targets, intervals and
-    suppression with the rest.
+    suppression with the rest. ``config`` chooses how (never what) the engine computes
+    (:mod:`lofte.cube.tuning`; None: the one in force); ``threads`` overrides its DuckDB threads.
     """
-    # Arrays freed by one step are reused by the next instead of being mapped anew (heap).
-    with heap.held():
-        return _compute(events, cutoffs, register_rows, catalog, extra_cells, progress, threads)
+    with tuning.using(config) as in_force:
+        if threads is None:
+            threads = in_force.duckdb_threads
+        # Arrays freed by one step are reused by the next instead of being mapped anew (heap).
+        with heap.held() if in_force.hold_heap else contextlib.nullcontext():
+            return _compute(events, cutoffs, register_rows, catalog, extra_cells, progress, threads)
+
+
+class _Inline(Executor):
+    """An executor that runs each task at once in the caller's thread (no overlap)."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller by result(), as a pool would
+            future.set_exception(exc)
+        return future
+
+
+def _side_thread() -> Executor:
+    """A thread for a step that overlaps another, or the caller's own thread where the
+    configuration in force has no overlap."""
+    return ThreadPoolExecutor(max_workers=1) if tuning.current().overlap else _Inline()
 
 
 def _compute(
@@ -232,7 +259,7 @@ def _compute(
     say = progress or (lambda _msg: None)
     con = svf_engine.connect(threads=threads)
     say("assemble")
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with _side_thread() as pool:
         # The register's cells (plain Python) are worked out while DuckDB assembles.
         register_future = pool.submit(register.register_cells, list(register_rows), catalog)
         book = svf_engine.assemble(con, events, cutoffs, catalog)
@@ -271,7 +298,7 @@ def _compute(
     con.execute("DROP TABLE quantile_facts; DROP TABLE facts; DROP TABLE month_counts")
     # DuckDB sorts and decodes the instances and flags (without the GIL) while numpy rolls up
     # the cells; nothing else uses the connection meanwhile.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with _side_thread() as pool:
         outputs = pool.submit(
             lambda: (svf_engine.read_instances(con, book), svf_engine.read_event_flags(con, book))
         )
@@ -415,12 +442,13 @@ def finish_blocks(
     blocks: list[rollup.Block | rollup.LazyBlock],
     dims: Dims,
     catalog: Catalog,
-    workers: int = 2,
+    workers: int | None = None,
 ) -> pa.Table:
     """Uncertainty, targets and disclosure control (SPEC §5, §7, §8) for blocks of one indicator
     each; the finished cube in the blocks' order.
 
-    First each block's suppression is prepared on one of ``workers`` threads (a lazy block is
+    First each block's suppression is prepared on one of ``workers`` threads (None: as the
+    configuration in force says) (a lazy block is
     built there): primary suppression and secondary within its additive groups, which never
     cross indicators, and the counts it publishes. Only what the suppression needs is kept; the
     block itself is let go. Then the counts are linked across indicators and region bases
@@ -446,7 +474,7 @@ def finish_blocks(
         flags = part.flags if part.alias is None else parts[part.alias].flags
         return _build(cells, codes, flags, dims, catalog)
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=workers or tuning.current().workers) as pool:
         # The largest blocks first, so that the threads end together.
         largest_first = sorted(range(len(blocks)), key=lambda i: -len(blocks[i]))
         futures = {i: pool.submit(prepared, i) for i in largest_first}
@@ -456,7 +484,7 @@ def finish_blocks(
         # flags are final now: it is built on a thread of its own while the linking runs.
         owner = [i if p.alias is None else p.alias for i, p in enumerate(parts)]
         final = [i for i in largest_first if not parts[owner[i]].families]
-        with ThreadPoolExecutor(max_workers=1) as beside:
+        with _side_thread() as beside:
             results = {i: beside.submit(built, i) for i in final}
             _suppress_linked(parts, dims, pool)
             results.update({i: pool.submit(built, i) for i in largest_first if i not in results})

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Above this key space, counting would need more memory than sorting.
-_COUNTING_MAX_SPACE = 32_000_000
+from lofte.cube import tuning
 
 
 def compact(keys: np.ndarray, space: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(the distinct ``keys`` in ascending order, each key's index among them), like
     ``np.unique(keys, return_inverse=True)``; where the key space (``space``, or the largest
-    key + 1) is small, by marking the keys present in a flag array and numbering the marks."""
+    key + 1) is small (:attr:`~lofte.cube.tuning.EngineConfig.counting_max_space`: above it,
+    counting would need more memory than sorting), by marking the keys present in a flag array
+    and numbering the marks."""
     if keys.size == 0:
         return keys.astype(np.int64), np.zeros(0, dtype=np.int64)
     space = int(keys.max()) + 1 if space is None else space
-    if space > _COUNTING_MAX_SPACE:
+    if space > tuning.current().counting_max_space:
         present, ids = np.unique(keys, return_inverse=True)
         return present, ids.astype(np.int64)
     seen = np.zeros(space, dtype=bool)

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lofte.cube import tuning
+
 #: (output column, input column, quantile level).
 QUANTILES = (
     ("lead_p25", "lead_time_days", 0.25),
@@ -40,17 +42,14 @@ QUANTILES = (
     ("med_treatment", "diagnosis_to_treatment", 0.5),
 )
 
-#: A dense histogram is used while (groups × values) stays below this many cells per fact
-#: (measured at national scale: above it, sorting is faster) …
-_DENSE_PER_FACT = 1
-#: … and below this many cells in all (memory: 8 bytes each, twice).
-_DENSE_MAX_CELLS = 40_000_000
-
 
 def dense_is_cheaper(cells: int, n_facts: int) -> bool:
     """Whether to count a dense histogram of ``cells`` (groups × values) rather than sort the
-    ``n_facts`` facts."""
-    return cells <= _DENSE_PER_FACT * n_facts and cells <= _DENSE_MAX_CELLS
+    ``n_facts`` facts: while there are at most ``dense_per_fact`` cells per fact (measured at
+    national scale: above it, sorting is faster) and at most ``dense_max_cells`` in all
+    (memory: 8 bytes each, twice); see :class:`lofte.cube.tuning.EngineConfig`."""
+    config = tuning.current()
+    return cells <= config.dense_per_fact * n_facts and cells <= config.dense_max_cells
 
 
 @dataclass

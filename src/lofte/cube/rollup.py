@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lofte.cube import quantiles
+from lofte.cube import quantiles, tuning
 from lofte.cube.keys import compact
 from lofte.cube.quantiles import QUANTILES
 
@@ -426,7 +426,7 @@ def _quantiles(groupings: _Groupings, done: dict[Grouping, _Cells], facts: pa.Ta
             else:
                 results[g, name] = quantiles.from_sorted(groups, values, levels[name], local.keys)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=tuning.current().workers) as pool:
         list(pool.map(read_facts, from_facts))
     for (g, name), stats in results.items():
         columns = [q for q, s, _ in QUANTILES if s == name]
@@ -468,8 +468,8 @@ def _sorted(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
             for n in columns:
                 out[n][at] = p[n]
 
-    # Two threads, each with half of the columns (numpy's scatter releases the GIL).
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # Two halves of the columns, on the workers (numpy's scatter releases the GIL).
+    with ThreadPoolExecutor(max_workers=tuning.current().workers) as pool:
         list(pool.map(scatter, [names[0::2], names[1::2]]))
     return out
 
