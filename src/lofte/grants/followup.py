@@ -92,8 +92,17 @@ def attach(
     user: Any,
     request: Any = None,
 ) -> Attachment:
+    """Store a checked file; a refusal is audited and raised as ``CallError``."""
+    return _store(
+        application, kind, _checked(application, name, data, user, request), user, request
+    )
+
+
+def _checked(
+    application: Application, name: str, data: bytes, user: Any, request: Any
+) -> files.Checked:
     try:
-        checked = files.check(name, data)
+        return files.check(name, data)
     except files.AttachmentError as exc:
         audit(
             "attachment_refused",
@@ -103,6 +112,11 @@ def attach(
             request=request,
         )
         raise CallError(str(exc)) from None
+
+
+def _store(
+    application: Application, kind: str, checked: files.Checked, user: Any, request: Any
+) -> Attachment:
     attachment = Attachment.objects.create(
         application=application,
         kind=kind,
@@ -150,8 +164,9 @@ def submit_report(
     if len(summary.strip()) < 20:
         raise CallError("skriv en sammanfattning av läget (minst 20 tecken)")
     a3_kind = "interim_a3" if kind == "interim" else "final_a3"
+    checked = _checked(application, a3_name, a3_data, user, request)  # refusals stay audited
     with transaction.atomic():
-        a3 = attach(application, a3_kind, a3_name, a3_data, user, request)
+        a3 = _store(application, a3_kind, checked, user, request)
         report = ProjectReport.objects.create(
             application=application,
             kind=kind,
