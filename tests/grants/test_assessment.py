@@ -8,7 +8,7 @@ import pytest
 from lofte.grants import assessment, calls, ledger
 from lofte.grants.models import Application
 from lofte.web.audit.models import AuditEvent
-from tests.grants.conftest import PAT_05, PAT_06, Round, submitted
+from tests.grants.grant_round import PAT_05, PAT_06, Round, submitted
 
 
 def scores(r: Round, a: int, b: int) -> dict[int, int]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from lofte.grants import calls, followup, letter, outcomes
 from lofte.grants.models import Application
 from lofte.web.audit.models import AuditEvent
-from tests.grants.conftest import PAT_05, PAT_06, Round, submitted
+from tests.grants.grant_round import PAT_05, PAT_06, Round, submitted
 from tests.grants.test_files import PDF, xlsx
 
 
