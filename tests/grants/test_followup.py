@@ -212,3 +212,28 @@ def test_before_and_after_a_closed_project_with_the_reports_significance_rule(
     # Only closed projects are compared.
     application.status = Application.Status.REPORTING
     assert outcomes.before_after(application) == []
+
+
+def test_lofte_grants_remind_and_the_daily_task_send_the_report_reminders(
+    grant_round: Round, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from lofte import django_setup
+    from lofte.cli import app
+    from lofte.web.plans import tasks
+
+    monkeypatch.setattr(django_setup, "_ready", True)
+    monkeypatch.setattr(tasks, "schedule_daily", lambda *a, **k: None)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    application = granted(grant_round)
+    assert application.interim_date is not None
+    days = (application.interim_date - timezone.localdate()).days
+    result = CliRunner().invoke(app, ["grants", "remind", "--days", str(days - 1)])
+    assert result.exit_code == 0 and "Skickade 0 påminnelse(r)." in result.stdout
+    result = CliRunner().invoke(app, ["grants", "remind", "--days", str(days)])
+    assert result.exit_code == 0 and "Skickade 1 påminnelse(r)." in result.stdout
+    application.interim_due = application.interim_date + dt.timedelta(days=1)
+    application.save()
+    assert tasks.daily_reminders.call(days=days + 1) == 1
+    assert len(mail.outbox) == 2
