@@ -67,3 +67,20 @@ def test_the_indicator_page_and_the_public_list_show_it_without_names(
     assert "Snabbare PAD-svar" in text and "Region Östergötland" in text
     assert "sara" not in text and "Patologi Linköping" not in text
     assert "no-store" not in public.get("Cache-Control", "")
+
+
+def test_the_pages_speak_english_when_asked(client: Any, project: Any) -> None:
+    from django.conf import settings
+
+    from tests.web.accounts.fixtures import make_user
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    public = client.get("/beviljade-projekt/").content.decode()
+    assert "Granted improvement projects" in public and "Granted projects" in public
+    client.force_login(make_user("styr", ["decision_maker"]))
+    page = client.get(f"/stimulansmedel/ansokningar/{project.pk}/").content.decode()
+    assert "Amount requested" in page and "Decision letter (PDF)" in page
+    assert "Granted" in page  # the status label
+    letter = client.get(f"/stimulansmedel/ansokningar/{project.pk}/beslutsbrev.pdf")
+    assert letter.status_code == 200 and letter.content.startswith(b"%PDF-")
+    assert "no-store" in letter["Cache-Control"]
