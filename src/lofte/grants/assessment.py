@@ -269,8 +269,7 @@ class MeetingItem:
 def meeting_list(call: Call) -> list[MeetingItem]:
     """The undecided applications of a call, per area by score (best first), with the pool's
     running budget fit (its remaining amount in the ledger, less each request above)."""
-    from lofte.grants import ledger
-    from lofte.grants.models import Pool
+    from lofte.grants import calls
 
     waiting = list(
         call.applications.filter(
@@ -279,14 +278,7 @@ def meeting_list(call: Call) -> list[MeetingItem]:
     )
     summaries = {a.pk: summary(a) for a in waiting}
     waiting.sort(key=lambda a: (a.area, -(summaries[a.pk].score or -1), a.pk))
-    running: dict[str, int | None] = {}
-    items = []
-    for application in waiting:
-        if application.area not in running:
-            pool = Pool.objects.filter(year=call.year, area=application.area).first()
-            running[application.area] = None if pool is None else ledger.figures(pool).remaining
-        before = running[application.area]
-        after = None if before is None else before - application.requested
-        running[application.area] = after
-        items.append(MeetingItem(application, summaries[application.pk], before, after))
-    return items
+    return [
+        MeetingItem(application, summaries[application.pk], before, after)
+        for application, before, after in calls.running_fit(call.year, waiting)
+    ]
