@@ -271,6 +271,7 @@ def test_a_whole_grants_round_in_the_browser(live_server: Any, browser: Any, tmp
     styr.click(f"#meeting a[href$='/ansokningar/{first.pk}/']")
     styr.wait_for_url(f"{base}/stimulansmedel/ansokningar/{first.pk}/")
     assert "Viktad poäng (0–100): 95" in styr.text_content("#score-summary")
+    assert "återstår 300 000 kr" in styr.text_content("#pool-fit")
     styr.fill("#id_amount", "200000")
     submit(styr, "#decision-form")
     assert styr.url == f"{base}/stimulansmedel/utlysningar/{call.pk}/beslutsmote/"

@@ -49,7 +49,7 @@ from lofte.grants.forms import (
     ReportForm,
     TimelineForm,
 )
-from lofte.grants.models import Application, Attachment, Call, ProjectReport
+from lofte.grants.models import Application, Attachment, Call, Pool, ProjectReport
 from lofte.web.accounts.roles import (
     APPLICANT,
     ASSESSOR,
@@ -498,6 +498,7 @@ def _application_page(
                 else None
             ),
             "decided": decided,
+            "pool": _pool_row(call.year, application.area) if how == "overseer" else None,
             "reports": reports,
             "report_form": report_form,
             "due_form": forms.get("due_form")
@@ -518,6 +519,11 @@ def _application_page(
         },
         status=400 if forms else 200,
     )
+
+
+def _pool_row(year: int, area: str) -> ledger.PoolRow | None:
+    pool = Pool.objects.filter(year=year, area=area).first()
+    return None if pool is None else ledger.row(pool)
 
 
 def _owner_application(request: HttpRequest, pk: int) -> Application:
@@ -753,7 +759,7 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
     _require(request, *OVERSEERS)
     years = sorted(
         {y for y in Call.objects.values_list("year", flat=True)}
-        | set(ledger.Pool.objects.values_list("year", flat=True)),
+        | set(Pool.objects.values_list("year", flat=True)),
         reverse=True,
     )
     try:
