@@ -47,7 +47,8 @@ def assert_ledger_reconciles(over_reason: str | None = None) -> None:
     )
     assert row.granted == decided == entries
     assert row.remaining == BUDGET - row.granted
-    assert row.paid == 0
+    payments = LedgerEntry.objects.filter(pool__year=2025, kind="payment")
+    assert row.paid == sum(payments.values_list("amount", flat=True)) <= row.granted
     if over_reason is None:
         assert row.problems == [], row.problems
     else:
@@ -311,6 +312,13 @@ def test_a_whole_grants_round_in_the_browser(live_server: Any, browser: Any, tmp
     submit(sara, "#report-form")
     assert sara.get_attribute("#application-status", "data-status") == "reporting"
     assert "a3-delrapport.pdf" in sara.text_content("#reports")
+    assert_ledger_reconciles(over_reason=reason)
+
+    # A first payment to the project (rcc_admin); the ledger's paid follows.
+    admin.goto(f"{base}/stimulansmedel/ansokningar/{first.pk}/")
+    admin.fill("#id_amount", "100000")
+    submit(admin, "#payment-form")
+    assert "100 000 kr" in admin.text_content("#payments")
     assert_ledger_reconciles(over_reason=reason)
 
     # The ledger page shows the overrun with its reason; the summary downloads.

@@ -237,3 +237,33 @@ def test_lofte_grants_remind_and_the_daily_task_send_the_report_reminders(
     application.save()
     assert tasks.daily_reminders.call(days=days + 1) == 1
     assert len(mail.outbox) == 2
+
+
+def test_payments_to_a_project_never_exceed_what_it_was_granted(
+    grant_round: Round, client: Any
+) -> None:
+    from lofte.grants import ledger
+    from tests.web.accounts.fixtures import make_user
+
+    application = granted(grant_round, amount=150_000)
+    ledger.pay(2025, "Patologi", 100_000, "Första delen", application=application)
+    with pytest.raises(ledger.LedgerError, match=r"större än beviljat \(150 000 kr\)"):
+        ledger.pay(2025, "Patologi", 60_000, "För mycket", application=application)
+    (row,) = ledger.ledger(2025)
+    assert (row.granted, row.paid, row.problems) == (150_000, 100_000, [])
+    event = AuditEvent.objects.get(action="grant_paid")
+    assert event.details == {
+        "pool": "Patologi 2025",
+        "amount": 100_000,
+        "application": application.pk,
+    }
+
+    client.force_login(make_user("admin", ["rcc_admin"]))
+    url = f"/stimulansmedel/ansokningar/{application.pk}/utbetalning/"
+    refused = client.post(url, {"amount": "50001", "label": ""})
+    assert refused.status_code == 400
+    assert "större än beviljat" in refused.content.decode()
+    assert client.post(url, {"amount": "50000", "label": ""}).status_code == 302
+    page = client.get(f"/stimulansmedel/ansokningar/{application.pk}/").content.decode()
+    assert "Första delen" in page and "50 000 kr" in page
+    assert ledger.ledger(2025)[0].paid == 150_000

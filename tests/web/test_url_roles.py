@@ -157,6 +157,10 @@ GRANT_CASES: dict[str, list[Case]] = {
         # Not reporting yet: refused with a message, back to the application.
         Case({"pk": _w("granted")}, staff("rcc_admin", ok=302), method="post"),
     ],
+    "grants:pay": [
+        Case({"pk": _w("granted")}, POST_ONLY),
+        Case({"pk": _w("granted")}, GRANT_ADMIN_FORM, method="post"),
+    ],
     "grants:attachment": [
         Case({"pk": _w("attachment")}, staff(*OVERSEERS)),
         Case({"pk": 999_999}, staff(*GRANT_ROLES, ok=404), note="no such file"),

@@ -225,6 +225,11 @@ class ReportForm(forms.Form):
     a3 = forms.FileField(label=_("A3-sammanfattning (PDF eller XLSX)"))
 
 
+class PaymentForm(forms.Form):
+    amount = forms.IntegerField(label=_("Utbetalt belopp (kr)"), min_value=1)
+    label = forms.CharField(label=_("Avser"), max_length=300, required=False)
+
+
 class DueDatesForm(forms.Form):
     interim_due = forms.DateField(label=_("Delrapport senast"), required=False, widget=DATE)
     final_due = forms.DateField(label=_("Slutrapport senast"), required=False, widget=DATE)

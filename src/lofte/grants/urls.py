@@ -24,6 +24,7 @@ urlpatterns = [
     path("ansokningar/<int:pk>/rapport/", views.report, name="report"),
     path("ansokningar/<int:pk>/datum/", views.due_dates, name="due_dates"),
     path("ansokningar/<int:pk>/avsluta/", views.close, name="close"),
+    path("ansokningar/<int:pk>/utbetalning/", views.pay, name="pay"),
     path("bilagor/<int:pk>/", views.attachment, name="attachment"),
     path("huvudbok/", views.ledger_page, name="ledger"),
     path("sammanstallning/<int:year>.xlsx", views.summary_xlsx, name="summary"),

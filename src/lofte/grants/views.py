@@ -46,6 +46,7 @@ from lofte.grants.forms import (
     CriterionForm,
     DecisionForm,
     DueDatesForm,
+    PaymentForm,
     ReportForm,
     TimelineForm,
 )
@@ -513,6 +514,15 @@ def _application_page(
                 else None
             ),
             "can_close": _admin(request) and status == Application.Status.REPORTING,
+            "payments": application.ledger_entries.filter(kind="payment")
+            if how == "overseer"
+            else None,
+            "payment_form": forms.get("payment_form")
+            or (
+                PaymentForm(initial={"label": application.title[:300]})
+                if _admin(request) and application.decided_amount
+                else None
+            ),
             "comparisons": outcomes.before_after(application),
             "can_submit": how == "owner" and status == Application.Status.DRAFT,
             "budget_sum": sum(b.amount for b in application.budget_lines.all()),
@@ -738,6 +748,35 @@ def due_dates(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Datumen för återrapporteringen sparades."))
             return redirect("grants:application", pk=pk)
     return _application_page(request, application, "overseer", due_form=form)
+
+
+@login_required
+@require_POST
+def pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """A payment to a granted project (rcc_admin), never above what it was granted."""
+    _require(request, RCC_ADMIN)
+    application = _get_application(pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        regions = application.regions()
+        try:
+            if not application.decided_amount:
+                raise ledger.LedgerError("projektet har inte beviljats något belopp")
+            ledger.pay(
+                application.call.year,
+                application.area,
+                form.cleaned_data["amount"],
+                form.cleaned_data["label"] or application.title,
+                region=regions[0] if len(regions) == 1 else "",
+                username=request.user.get_username(),
+                application=application,
+            )
+        except ledger.LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Utbetalningen bokfördes."))
+            return redirect("grants:application", pk=pk)
+    return _application_page(request, application, "overseer", payment_form=form)
 
 
 @login_required
