@@ -45,7 +45,18 @@ def test_quick_demo_writes_cube_report_and_working_demo_accounts(lofte_home):
     secret = lofte_home / "secret" / "demo-konton.txt"
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
     accounts = [line.split("\t") for line in secret.read_text().splitlines()]
-    assert {role for _, role, _ in accounts} >= {"rcc_admin", "svf_coordinator"}
+    assert {role for _, role, _ in accounts} >= {
+        "rcc_admin",
+        "svf_coordinator",
+        "applicant",
+        "assessor",
+        "decision_maker",
+    }
+    # Seed 004's grants and a synthetic 2025 round (lofte.grants.demo), its findings listed.
+    assert "Stimulansmedel:" in result.output
+    assert "Radiologi 2025: beviljat 6 507 992 kr överstiger budgeten" in " ".join(
+        result.output.split()
+    )
     for username, _, password in accounts:
         assert password in result.output  # shown once, to the person who ran the demo
         assert authenticate(username=username, password=password) is not None

@@ -13,6 +13,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from lofte import config
@@ -247,6 +248,9 @@ def demo(
 
     # The seed plans (sourced) and a few synthetic status updates, before the report lists them.
     demo_plans = import_demo_plans(manifest.today)
+    from lofte.grants.demo import run_demo_round
+
+    grants_round = run_demo_round()  # seed 004's tables and a synthetic 2025 round
 
     half = labels_for(manifest.period_to)[1]
     with _stage_progress() as bar:
@@ -265,6 +269,10 @@ def demo(
     out.print(f"  Rapport Sydöst:   {written.directory} ({half}, sv och en: html, pdf, xlsx)")
     plans = ", ".join(f"{p['id']} ({p['actions']} åtgärder)" for p in demo_plans.plans)
     out.print(f"  Handlingsplaner:  {plans}; {demo_plans.updates} syntetiska statusuppdateringar")
+    rounds = ", ".join(f"{n} {s.lower()}" for s, n in grants_round.statuses.items())
+    out.print(f"  Stimulansmedel:   seed 004 + syntetisk omgång 2025 ({rounds}); avvikelser:")
+    for text in grants_round.problems:
+        out.print(f"    • {escape(text)}", highlight=False)
     _demo_accounts()
 
 

@@ -76,7 +76,13 @@ def test_no_page_violates_the_content_security_policy(
         watch.visit(f"{base}/{query}", chart=True)
     for query in ("", "?omrade=sydost", "?view=tabell", "?view=om", "?region=sydost&pathway=brost"):
         watch.visit(f"{base}/{query}")
-    for path in ("/rapporter/", "/om-statistiken/", "/api/", "/konto/logga-in/"):
+    for path in (
+        "/rapporter/",
+        "/om-statistiken/",
+        "/api/",
+        "/konto/logga-in/",
+        "/beviljade-projekt/",
+    ):
         watch.visit(base + path)
     watch.visit(f"{base}/finns-inte/", status=404)
     # The published report has its own policy: its inline blocks by hash (the Vega bundle ran).
@@ -118,6 +124,12 @@ def test_no_page_violates_the_content_security_policy(
         "/konto/anvandare/ny/",
         f"/konto/anvandare/{world.user}/",
         "/granskningslogg/",
+        "/stimulansmedel/",
+        f"/stimulansmedel/utlysningar/{world.call}/",
+        f"/stimulansmedel/utlysningar/{world.call}/beslutsmote/",
+        f"/stimulansmedel/ansokningar/{world.submitted}/",
+        f"/stimulansmedel/ansokningar/{world.granted}/",
+        "/stimulansmedel/huvudbok/",
     ]
     for path in staff:
         watch.visit(base + path)

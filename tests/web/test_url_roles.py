@@ -38,7 +38,13 @@ USERS: dict[str, tuple[list[str], list[str], list[str]]] = {
 }
 ROLES = (ANONYMOUS, *USERS)
 NATIONAL = ("statistician", "rcc_admin")
-STAFF_PREFIXES = ("/skrivbord/", "/konto/", "/granskningslogg/", "/handlingsplaner/")
+STAFF_PREFIXES = (
+    "/skrivbord/",
+    "/konto/",
+    "/granskningslogg/",
+    "/handlingsplaner/",
+    "/stimulansmedel/",
+)
 
 
 def expect(default: int, **override: int) -> dict[str, int]:
@@ -96,7 +102,76 @@ PLANS = staff(*PLAN_READERS)
 #: A refused change (403 for readers who may not edit it), or the form's errors (400).
 PLAN_EDIT = {**staff(*PLAN_READERS, ok=403), "rcc_admin": 400}
 
+#: Grants (SPEC §11): who works with them, and who sees every submitted application.
+GRANT_ROLES = ("applicant", "assessor", "decision_maker", "statistician", "rcc_admin")
+OVERSEERS = ("decision_maker", "statistician", "rcc_admin")
+GRANTS = staff(*GRANT_ROLES)
+GRANT_ADMIN_FORM = staff("rcc_admin", ok=400)  # an empty form: its errors
+NOBODY = staff()  # a change no role may make to someone else's application
+GRANT_CASES: dict[str, list[Case]] = {
+    "grants:home": [Case({}, GRANTS)],
+    "grants:call_create": [Case({}, POST_ONLY), Case({}, GRANT_ADMIN_FORM, method="post")],
+    "grants:call": [
+        Case({"pk": _w("call")}, GRANTS),
+        Case({"pk": 999_999}, staff(*GRANT_ROLES, ok=404), note="no such call"),
+    ],
+    **{
+        f"grants:call_{what}": [
+            Case({"pk": _w("call")}, POST_ONLY),
+            Case({"pk": _w("call")}, GRANT_ADMIN_FORM, method="post"),
+        ]
+        for what in ("dates", "criterion", "assessor")
+    },
+    "grants:call_start": [Case({"pk": _w("call")}, staff("rcc_admin", ok=302), method="post")],
+    "grants:application_create": [
+        Case({"pk": _w("call")}, staff("applicant")),
+        Case({"pk": _w("call")}, staff("applicant", ok=400), method="post"),
+    ],
+    "grants:meeting": [Case({"pk": _w("call")}, staff(*OVERSEERS))],
+    "grants:application": [
+        Case({"pk": _w("submitted")}, staff(*OVERSEERS), note="another's application"),
+        Case({"pk": _w("submitted")}, NOBODY, method="post"),
+        Case({"pk": 999_999}, staff(*GRANT_ROLES, ok=404), note="no such application"),
+    ],
+    **{
+        f"grants:{what}": [
+            Case({"pk": _w("submitted")}, POST_ONLY),
+            Case({"pk": _w("submitted")}, NOBODY, method="post"),
+        ]
+        for what in ("submit", "attach", "assess", "report")
+    },
+    "grants:decide": [
+        Case({"pk": _w("submitted")}, POST_ONLY),
+        Case({"pk": _w("submitted")}, staff("decision_maker", ok=400), method="post"),
+    ],
+    "grants:letter": [
+        Case({"pk": _w("granted")}, staff(*OVERSEERS)),
+        Case({"pk": _w("submitted")}, staff(*OVERSEERS, ok=404), note="not decided"),
+    ],
+    "grants:due_dates": [
+        Case({"pk": _w("granted")}, POST_ONLY),
+        Case({"pk": _w("granted")}, staff("rcc_admin", ok=302), method="post"),
+    ],
+    "grants:close": [
+        Case({"pk": _w("granted")}, POST_ONLY),
+        # Not reporting yet: refused with a message, back to the application.
+        Case({"pk": _w("granted")}, staff("rcc_admin", ok=302), method="post"),
+    ],
+    "grants:pay": [
+        Case({"pk": _w("granted")}, POST_ONLY),
+        Case({"pk": _w("granted")}, GRANT_ADMIN_FORM, method="post"),
+    ],
+    "grants:attachment": [
+        Case({"pk": _w("attachment")}, staff(*OVERSEERS)),
+        Case({"pk": 999_999}, staff(*GRANT_ROLES, ok=404), note="no such file"),
+    ],
+    "grants:ledger": [Case({}, staff(*OVERSEERS)), Case({}, staff(*OVERSEERS), data={"ar": "x"})],
+    "grants:summary": [Case({"year": 2025}, staff(*OVERSEERS))],
+    "grants_public:projects": [Case({}, PUBLIC)],
+}
+
 CASES: dict[str, list[Case]] = {
+    **GRANT_CASES,
     "health": [Case({}, PUBLIC)],
     "set_language": [
         Case({}, expect(302)),

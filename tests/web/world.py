@@ -29,6 +29,10 @@ class World:
     plan: str  # an action plan's slug
     own_action: int  # linked to sydost and brost: in the process leader's scope (05, brost)
     other_action: int  # linked to Kronoberg (07) only
+    call: int  # a grants call, open for applications
+    submitted: int  # an application of another applicant, submitted
+    granted: int  # an application granted (decided), with an attachment
+    attachment: int
 
 
 @pytest.fixture(name="world")
@@ -64,6 +68,7 @@ def world_fixture(
     other_action = Action.objects.create(goal=goal, ref="2", title="Kronoberg", status="planeras")
     set_links(other_action, ["svf_andel_inom_ledtid"], ["07"], [])
 
+    grants = grant_world()
     yield World(
         own_delivery=deliveries[HOME_REGION].pk,
         other_delivery=deliveries[OTHER_REGION].pk,
@@ -74,4 +79,45 @@ def world_fixture(
         plan=plan.slug,
         own_action=own_action.pk,
         other_action=other_action.pk,
+        **grants,
     )
+
+
+def grant_world() -> dict[str, int]:
+    """A call with a criterion and a pool; one application submitted, one granted."""
+    from lofte.grants import assessment, calls, followup
+    from lofte.grants.eligibility import Applicant
+    from lofte.grants.models import Application, Pool
+    from tests.grants.test_files import PDF
+
+    Pool.objects.create(year=2025, area="Radiologi", budget=1_000_000)
+    today = dt.date.today()
+    call = calls.create_call(
+        2025,
+        "Världens utlysning",
+        ["Radiologi"],
+        timeline={
+            "opens": today - dt.timedelta(days=10),
+            "deadline": today + dt.timedelta(days=30),
+        },
+    )
+    assessment.add_criterion(call, "Nytta för patienterna", weight=2, scale_max=5)
+    owner = make_user("sokande", ["applicant"], [HOME_REGION])
+    ids = {}
+    for name in ("submitted", "granted"):
+        application = calls.draft(
+            call,
+            f"Projekt {name}",
+            "Radiologi",
+            [Applicant("Radiologi Linköping", HOME_REGION, "radiology")],
+            requested=100_000,
+            budget=[("Lön", 100_000)],
+        )
+        application.owner = owner
+        application.save()
+        calls.submit(application)
+        ids[name] = application.pk
+    granted = Application.objects.get(pk=ids["granted"])
+    attachment = followup.attach(granted, "application", "plan.pdf", PDF, owner)
+    calls.decide(granted, 80_000)
+    return {"call": call.pk, **ids, "attachment": attachment.pk}

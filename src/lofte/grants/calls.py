@@ -230,32 +230,41 @@ class ListItem:
     fits: bool
 
 
-def decision_list(call: Call) -> list[ListItem]:
-    """Submitted applications of a call by area with the pool's running budget fit."""
+def running_fit(
+    year: int, applications: list[Application]
+) -> list[tuple[Application, int | None, int | None]]:
+    """Each application with its pool's remaining amount before it and after it, as if it and
+    every application before it in the same area were granted in full (None: no pool)."""
     from lofte.grants import ledger as pools
     from lofte.grants.models import Pool
 
-    items: list[ListItem] = []
     running: dict[str, int | None] = {}
-    waiting = call.applications.filter(status=Application.Status.SUBMITTED).order_by("area", "id")
-    for application in waiting:
+    out = []
+    for application in applications:
         if application.area not in running:
-            pool = Pool.objects.filter(year=call.year, area=application.area).first()
+            pool = Pool.objects.filter(year=year, area=application.area).first()
             running[application.area] = None if pool is None else pools.figures(pool).remaining
-        left = running[application.area]
-        after = None if left is None else left - application.requested
+        before = running[application.area]
+        after = None if before is None else before - application.requested
         running[application.area] = after
-        items.append(
-            ListItem(
-                application.pk,
-                application.title,
-                application.area,
-                application.requested,
-                after,
-                after is not None and after >= 0,
-            )
+        out.append((application, before, after))
+    return out
+
+
+def decision_list(call: Call) -> list[ListItem]:
+    """Submitted applications of a call by area with the pool's running budget fit."""
+    waiting = call.applications.filter(status=Application.Status.SUBMITTED).order_by("area", "id")
+    return [
+        ListItem(
+            application.pk,
+            application.title,
+            application.area,
+            application.requested,
+            after,
+            after is not None and after >= 0,
         )
-    return items
+        for application, _before, after in running_fit(call.year, list(waiting))
+    ]
 
 
 def decide(

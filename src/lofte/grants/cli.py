@@ -14,6 +14,7 @@ Commands::
     lofte grants call-add --year Y --title T --area A [--area B] [--rule R] [--budget N]
         [--seed-004-timeline] [--opens D --deadline D]
     lofte grants call-dates ID [--deadline D] [--decision D] …
+    lofte grants remind [--days 14]     reminder mails before interim and final reports are due
 
 Mounted by ``lofte.cli`` with ``mount(app, import_app)``. Exit status: 0 success, 1 bad input or
 a refused change (Swedish message on stderr, nothing changed), 2 usage error.
@@ -447,6 +448,19 @@ def summary_command(
     counts = summary.write_xlsx(year, out_file)
     parts = ", ".join(f"{name}: {n} rader" for name, n in counts.items())
     out.print(f"Skrev {escape(str(out_file))} ({parts}).", highlight=False)
+
+
+@grants_app.command("remind")
+def remind_command(
+    days: Annotated[int, typer.Option("--days", help="Påminn så här många dagar före.")] = 14,
+) -> None:
+    """Skicka påminnelser om delrapporter och slutrapporter som snart ska lämnas eller är sena.
+
+    Körs även av den dagliga påminnelsen för handlingsplaner ('lofte plans remind --daily')."""
+    _django()
+    from lofte.grants.followup import send_reminders
+
+    out.print(f"Skickade {send_reminders(days=days)} påminnelse(r).")
 
 
 def _after_change(pool: object) -> None:

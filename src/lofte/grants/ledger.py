@@ -165,12 +165,32 @@ def grant(
 
 
 def pay(
-    year: int, area: str, amount: int, label: str, *, region: str = "", username: str = ""
+    year: int,
+    area: str,
+    amount: int,
+    label: str,
+    *,
+    region: str = "",
+    username: str = "",
+    application: Any = None,
 ) -> LedgerEntry:
-    """Record a payment against a pool; never more than has been granted from it in total."""
+    """Record a payment against a pool; never more than has been granted from it in total, and
+    for a project (``application``) never more than it was granted."""
     amount = _amount(amount)
     with transaction.atomic():
         target = Pool.objects.select_for_update().get(pk=pool(year, area).pk)
+        if application is not None:
+            paid = sum(
+                LedgerEntry.objects.filter(
+                    application=application, kind=LedgerEntry.Kind.PAYMENT
+                ).values_list("amount", flat=True)
+            )
+            granted = application.decided_amount or 0
+            if paid + amount > granted:
+                raise LedgerError(
+                    f"utbetalningen {kr(amount)} skulle göra utbetalt till projektet "
+                    f"({kr(paid + amount)}) större än beviljat ({kr(granted)})"
+                )
         before = figures(target)
         if before.paid + amount > before.granted:
             raise LedgerError(
@@ -184,8 +204,12 @@ def pay(
             label=label.strip() or "Utbetalning",
             amount=amount,
             created_by=username,
+            application=application,
         )
-        _audit("grant_paid", username, entry, {"pool": str(target), "amount": amount})
+        details: dict[str, Any] = {"pool": str(target), "amount": amount}
+        if application is not None:
+            details["application"] = application.pk
+        _audit("grant_paid", username, entry, details)
     return entry
 
 

@@ -8,7 +8,11 @@ as they were written, for reconciliation; they are never corrected.
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class GrantImport(models.Model):
@@ -120,6 +124,13 @@ class Call(models.Model):
     interim_report = models.DateField(null=True)
     final_report = models.DateField(null=True)
     source = models.TextField(blank=True)
+    #: Who may not assess an application: an assessor of one of its applicant units ("unit")
+    #: or of one of its regions ("region").
+    conflict_rule = models.CharField(
+        max_length=8,
+        choices=[("unit", _("samma enhet")), ("region", _("samma region"))],
+        default="region",
+    )
 
     class Meta:
         ordering = ["year", "id"]
@@ -132,14 +143,14 @@ class Application(models.Model):
     """A grant application (SPEC §11): draft → submitted → granted / partly granted / rejected."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Utkast"
-        SUBMITTED = "submitted", "Inskickad"
-        IN_ASSESSMENT = "in_assessment", "Under bedömning"
-        GRANTED = "granted", "Beviljad"
-        PARTLY_GRANTED = "partly_granted", "Delvis beviljad"
-        REJECTED = "rejected", "Avslagen"
-        REPORTING = "reporting", "Återrapportering"
-        CLOSED = "closed", "Avslutad"
+        DRAFT = "draft", _("Utkast")
+        SUBMITTED = "submitted", _("Inskickad")
+        IN_ASSESSMENT = "in_assessment", _("Under bedömning")
+        GRANTED = "granted", _("Beviljad")
+        PARTLY_GRANTED = "partly_granted", _("Delvis beviljad")
+        REJECTED = "rejected", _("Avslagen")
+        REPORTING = "reporting", _("Återrapportering")
+        CLOSED = "closed", _("Avslutad")
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
     title = models.CharField(max_length=300)
@@ -155,9 +166,36 @@ class Application(models.Model):
     #: The amount decided (0 for a rejection); None until decided.
     decided_amount = models.BigIntegerField(null=True)
     decided_at = models.DateTimeField(null=True)
+    #: The applicant's account (``created_by`` keeps the name).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="grant_applications",
+    )
+    #: Plan actions (SPEC §10) the project aims to move.
+    actions = models.ManyToManyField("plans.Action", blank=True, related_name="grant_projects")
+    #: Report due dates of this project (None: the call's dates), adjustable by rcc_admin.
+    interim_due = models.DateField(null=True, blank=True)
+    final_due = models.DateField(null=True, blank=True)
+    #: The written reason when the decision goes beyond the pool's budget, for the letter.
+    decision_note = models.TextField(blank=True)
+    synthetic = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]
+
+    @property
+    def interim_date(self) -> datetime.date | None:
+        return self.interim_due or self.call.interim_report
+
+    @property
+    def final_date(self) -> datetime.date | None:
+        return self.final_due or self.call.final_report
+
+    def regions(self) -> list[str]:
+        return sorted({a.region for a in self.applicants.all()})
 
 
 class Applicant(models.Model):
@@ -185,3 +223,127 @@ class BudgetLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+# --- assessment, attachments and follow-up (issue 15, web) -----------------------------------
+
+
+class Criterion(models.Model):
+    """One assessment criterion of a call: a weight and a scale from 1 to ``scale_max``."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    weight = models.PositiveSmallIntegerField(default=1)
+    scale_max = models.PositiveSmallIntegerField(default=5)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["call", "name"], name="uniq_criterion")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CallAssessor(models.Model):
+    """An assessor of a call (*bedömningsgrupp*), with the unit and region conflicts are
+    judged by; patient council members (PNR) are assessors with ``patient_council``."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="assessors")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grant_assessments"
+    )
+    unit = models.CharField(max_length=200, blank=True)
+    region = models.CharField(max_length=8, blank=True)
+    patient_council = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["call", "user"], name="uniq_call_assessor")]
+
+
+class Assessment(models.Model):
+    """One assessor's scores of one application, with the written justification."""
+
+    class Recommendation(models.TextChoices):
+        GRANT = "grant", _("Bevilja")
+        PARTLY = "partly", _("Bevilja delvis")
+        REJECT = "reject", _("Avslå")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assessments"
+    )
+    assessor = models.ForeignKey(CallAssessor, on_delete=models.PROTECT, related_name="+")
+    justification = models.TextField()
+    recommendation = models.CharField(max_length=8, choices=Recommendation.choices)
+    scores = models.JSONField(default=dict)  # {criterion pk (str): score}
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "assessor"], name="uniq_assessment")
+        ]
+
+
+class Attachment(models.Model):
+    """An uploaded file (PDF or XLSX, checked by content), kept in the database."""
+
+    class Kind(models.TextChoices):
+        APPLICATION = "application", _("Bilaga till ansökan")
+        INTERIM_A3 = "interim_a3", _("A3-sammanfattning, delrapport")
+        FINAL_A3 = "final_a3", _("A3-sammanfattning, slutrapport")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    file_type = models.CharField(max_length=4)  # "pdf" or "xlsx", from the content
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    uploaded_by = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class ProjectReport(models.Model):
+    """An interim or final report of a granted project, with its A3 summary."""
+
+    class Kind(models.TextChoices):
+        INTERIM = "interim", _("Delrapport")
+        FINAL = "final", _("Slutrapport")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    summary = models.TextField()
+    a3 = models.ForeignKey(Attachment, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="uniq_project_report")
+        ]
+
+
+class GrantReminderSent(models.Model):
+    """A reminder mail sent for a report due date (once per project, kind and due date)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8)
+    due_date = models.DateField()
+    recipients = models.JSONField(default=list)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind", "due_date"], name="uniq_grant_reminder"
+            )
+        ]

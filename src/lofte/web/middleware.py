@@ -1,6 +1,7 @@
 """Response rules for the staff side of the site (README: "Accounts, desk and serving").
 
-Under the staff prefixes (the desk, the accounts pages, the audit log, the action plans):
+Under the staff prefixes (the desk, the accounts pages, the audit log, the action plans, the
+grants):
 
 - every response carries ``Cache-Control: no-store`` (with ``private``, ``no-cache``): patient
   lists and their CSVs, delivery reports, internal figures and user data must not be kept by a
@@ -18,7 +19,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 #: Path prefixes whose every response is internal.
-STAFF_PREFIXES = ("/skrivbord/", "/konto/", "/granskningslogg/", "/handlingsplaner/")
+STAFF_PREFIXES = (
+    "/skrivbord/",
+    "/konto/",
+    "/granskningslogg/",
+    "/handlingsplaner/",
+    "/stimulansmedel/",
+)
 
 
 def is_staff_path(path: str) -> bool:

@@ -18,6 +18,8 @@ urlpatterns = [
     path("granskningslogg/", include("lofte.web.audit.urls")),
     path("skrivbord/", include("lofte.web.desk.urls")),
     path("handlingsplaner/", include("lofte.web.plans.urls")),
+    path("stimulansmedel/", include("lofte.grants.urls")),
+    path("beviljade-projekt/", include("lofte.grants.public_urls")),
     path("api/v1/", api.urls),
     path("", include("lofte.web.results.urls")),
 ]

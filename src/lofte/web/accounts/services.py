@@ -86,6 +86,11 @@ DEMO_ACCOUNTS = (
     ("demo-samordnare-ostergotland", "svf_coordinator", ("05",)),
     ("demo-samordnare-kalmar", "svf_coordinator", ("08",)),
     ("demo-processledare-ostergotland", "process_leader", ("05",)),
+    # The grants round (lofte.grants.demo).
+    ("demo-sokande-ostergotland", "applicant", ("05",)),
+    ("demo-bedomare-ostergotland", "assessor", ()),
+    ("demo-bedomare-patientradet", "assessor", ()),
+    ("demo-beslutsfattare", "decision_maker", ()),
 )
 
 

@@ -183,6 +183,7 @@ def _action_page(
             "activities": action.activities.all(),
             "history": history,
             "links": {kind: action.codes(kind) for kind in ("indicator", "region", "pathway")},
+            "projects": action.grant_projects.exclude(status="draft").select_related("call"),
             "form": form,
             "can_edit": services.can_edit(request.user, action),
             "today": dt.date.today(),
@@ -296,6 +297,11 @@ def gap_board(request: HttpRequest) -> HttpResponse:
         error = str(exc)
     only_open = request.GET.get("utan") == "1"
     shown = [r for r in rows if r.without_action] if only_open else rows
+    from lofte.grants.outcomes import projects_by_gap
+
+    projects = projects_by_gap()
+    for r in shown:
+        r.projects = projects.get((r.indicator, r.region), [])  # type: ignore[attr-defined]
     return render(
         request,
         "plans/gap_board.html",

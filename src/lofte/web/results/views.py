@@ -226,7 +226,17 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
             "page_title": f"{context['ind_name']} – {context['active_view_name']}",
         }
         cache.set(key, cached, CACHE_SECONDS)
-    return render(request, "results/results.html", {**cached, "body": mark_safe(cached["body"])})
+    from lofte.grants.outcomes import public_projects
+
+    return render(
+        request,
+        "results/results.html",
+        {
+            **cached,
+            "body": mark_safe(cached["body"]),
+            "projects": public_projects(indicator=sel.indicator),
+        },
+    )
 
 
 def _chart_keys(ind: Any, area_name: str) -> dict[str, str]:

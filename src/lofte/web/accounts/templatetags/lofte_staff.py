@@ -7,14 +7,19 @@ from typing import Any
 from django import template
 
 from lofte.web.accounts.roles import (
+    APPLICANT,
+    ASSESSOR,
+    DECISION_MAKER,
     DESK_ROLES,
     PROCESS_LEADER,
     RCC_ADMIN,
+    RCC_STATISTICIAN,
     SVF_COORDINATOR,
     roles_of,
 )
 
 register = template.Library()
+GRANT_ROLES = {APPLICANT, ASSESSOR, DECISION_MAKER, RCC_ADMIN, RCC_STATISTICIAN}
 
 
 @register.inclusion_tag("accounts/_staff_nav.html", takes_context=True)
@@ -28,4 +33,5 @@ def staff_nav(context: dict[str, Any]) -> dict[str, Any]:
         "admin": RCC_ADMIN in roles,
         "audit": bool(roles & {RCC_ADMIN, SVF_COORDINATOR}),
         "plans": bool(roles - {"applicant"}),
+        "grants": bool(roles & GRANT_ROLES),
     }

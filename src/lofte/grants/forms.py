@@ -1,0 +1,235 @@
+"""Forms of the grants pages (Swedish labels, English through gettext)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lofte.grants import eligibility
+from lofte.grants.calls import TIMELINE
+from lofte.grants.models import Assessment, Call, ProjectReport
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+KIND_LABELS = {
+    "care": _("vårdande klinik"),
+    "radiology": _("radiologi"),
+    "pathology": _("patologi"),
+    "other": _("annan enhet"),
+}
+TIMELINE_LABELS = {
+    "opens": _("Ansökan öppnar"),
+    "deadline": _("Sista ansökningsdag"),
+    "assessment_from": _("Bedömning från"),
+    "assessment_to": _("Bedömning till"),
+    "proposal": _("Fördelningsförslag"),
+    "decision": _("Besked om medelsfördelning"),
+    "publication": _("Publicering av beviljade projekt"),
+    "interim_report": _("Delrapport"),
+    "final_report": _("Slutrapport"),
+}
+assert set(TIMELINE_LABELS) == {f for f, _ in TIMELINE}
+
+
+def county_choices() -> list[tuple[str, str]]:
+    from lofte.catalog import load
+
+    return [(r.code, f"{r.name} ({r.code})") for r in load().counties()]
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    from lofte.catalog import load
+
+    return [(i.code, f"{i.name_sv} ({i.code})") for i in load().indicators.values()]
+
+
+class TimelineForm(forms.Form):
+    """The call's dates; opening and deadline are required, the others may be left empty."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, _words in TIMELINE:
+            self.fields[name] = forms.DateField(
+                label=TIMELINE_LABELS[name],
+                required=name in ("opens", "deadline"),
+                widget=DATE,
+            )
+
+
+class CallForm(TimelineForm):
+    title = forms.CharField(label=_("Rubrik"), max_length=300)
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    areas = forms.CharField(
+        label=_("Områden (skilda med ;)"),
+        max_length=500,
+        help_text=_("Varje område ska ha en pott för året i huvudboken."),
+    )
+    budget = forms.IntegerField(
+        label=_("Största belopp per ansökan (kr)"), required=False, min_value=1
+    )
+    eligibility = forms.CharField(
+        label=_("Behörighetsregel"),
+        initial="any",
+        max_length=300,
+        help_text=_(
+            "regions>=N, diagnostics_regions>=N, care_and_diagnostics_same_region eller any; "
+            "alternativ skiljs med |"
+        ),
+    )
+    conflict_rule = forms.ChoiceField(
+        label=_("Jäv"),
+        choices=[
+            ("region", _("bedömare från de sökandes regioner får inte bedöma")),
+            ("unit", _("bedömare från de sökande enheterna får inte bedöma")),
+        ],
+    )
+
+    field_order = ["title", "year", "areas", "budget", "eligibility", "conflict_rule"]
+
+    def clean_eligibility(self) -> str:
+        rule = self.cleaned_data["eligibility"].strip()
+        try:
+            eligibility.parse(rule)
+        except eligibility.RuleError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return rule
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Kriterium"), max_length=200)
+    description = forms.CharField(label=_("Beskrivning"), required=False, max_length=1000)
+    weight = forms.IntegerField(label=_("Vikt"), min_value=1, max_value=100, initial=1)
+    scale_max = forms.IntegerField(label=_("Skala 1 till"), min_value=2, max_value=10, initial=5)
+
+
+class AssessorForm(forms.Form):
+    username = forms.CharField(label=_("Användarnamn"), max_length=150)
+    unit = forms.CharField(label=_("Enhet"), max_length=200, required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    patient_council = forms.BooleanField(label=_("Patientrådsledamot"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "–"), *county_choices()]
+
+
+class ApplicationForm(forms.Form):
+    title = forms.CharField(label=_("Projektets titel"), max_length=300)
+    area = forms.ChoiceField(label=_("Område"))
+    aims = forms.CharField(label=_("Syfte och mål"), widget=forms.Textarea(attrs={"rows": 5}))
+    requested = forms.IntegerField(label=_("Sökt belopp (kr)"), min_value=1)
+    indicators = forms.MultipleChoiceField(
+        label=_("Indikatorer som projektet ska förbättra"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    actions = forms.ModelMultipleChoiceField(
+        label=_("Åtgärder i handlingsplanerna som projektet ska föra framåt"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args: Any, call: Call, **kwargs: Any) -> None:
+        from lofte.web.plans.models import OPEN, Action
+
+        super().__init__(*args, **kwargs)
+        areas = [a.strip() for a in call.areas.split(";") if a.strip()]
+        self.fields["area"].choices = [(a, a) for a in areas]
+        self.fields["indicators"].choices = indicator_choices()
+        actions = self.fields["actions"]
+        assert isinstance(actions, forms.ModelMultipleChoiceField)
+        actions.queryset = (
+            Action.objects.filter(status__in=OPEN)
+            .select_related("goal__area__plan")
+            .order_by("goal__area__plan__slug", "ref")
+        )
+        actions.label_from_instance = lambda a: f"{a.goal.area.plan.slug} {a.ref}: {a.title[:80]}"
+
+
+class ApplicantRow(forms.Form):
+    unit = forms.CharField(label=_("Enhet"), max_length=200, required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    kind = forms.ChoiceField(label=_("Typ"), choices=list(KIND_LABELS.items()), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "–"), *county_choices()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("unit", "").strip() and not data.get("region"):
+            self.add_error("region", _("Ange regionen för enheten."))
+        return data
+
+
+class BudgetRow(forms.Form):
+    label = forms.CharField(label=_("Budgetpost"), max_length=300, required=False)
+    amount = forms.IntegerField(label=_("Belopp (kr)"), min_value=0, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("label", "").strip() and data.get("amount") is None:
+            self.add_error("amount", _("Ange beloppet."))
+        if data.get("amount") and not data.get("label", "").strip():
+            self.add_error("label", _("Ange vad beloppet gäller."))
+        return data
+
+
+ApplicantRows = forms.formset_factory(ApplicantRow, extra=0, min_num=4, max_num=12)
+BudgetRows = forms.formset_factory(BudgetRow, extra=0, min_num=6, max_num=30)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Fil (PDF eller XLSX)"))
+
+
+class AssessmentForm(forms.Form):
+    justification = forms.CharField(
+        label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 5}), min_length=20
+    )
+    recommendation = forms.ChoiceField(
+        label=_("Rekommendation"), choices=Assessment.Recommendation.choices
+    )
+
+    def __init__(self, *args: Any, criteria: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for c in criteria:
+            self.fields[f"score_{c.pk}"] = forms.TypedChoiceField(
+                label=f"{c.name} ({_('vikt')} {c.weight})",
+                choices=[("", "–"), *((str(i), str(i)) for i in range(1, c.scale_max + 1))],
+                coerce=int,
+                help_text=c.description,
+            )
+
+    def scores(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.criteria}
+
+
+class DecisionForm(forms.Form):
+    amount = forms.IntegerField(label=_("Beviljat belopp (kr, 0 = avslag)"), min_value=0)
+    override_reason = forms.CharField(
+        label=_("Skäl för dispens (bara om beslutet går utöver potten)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Rapport"), choices=ProjectReport.Kind.choices)
+    summary = forms.CharField(
+        label=_("Läget i projektet"), widget=forms.Textarea(attrs={"rows": 5}), min_length=20
+    )
+    a3 = forms.FileField(label=_("A3-sammanfattning (PDF eller XLSX)"))
+
+
+class PaymentForm(forms.Form):
+    amount = forms.IntegerField(label=_("Utbetalt belopp (kr)"), min_value=1)
+    label = forms.CharField(label=_("Avser"), max_length=300, required=False)
+
+
+class DueDatesForm(forms.Form):
+    interim_due = forms.DateField(label=_("Delrapport senast"), required=False, widget=DATE)
+    final_due = forms.DateField(label=_("Slutrapport senast"), required=False, widget=DATE)

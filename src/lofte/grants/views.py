@@ -1,0 +1,850 @@
+"""Web pages of the grants (SPEC §11): calls, applications, assessment, decisions, follow-up.
+
+Who may do what (roles of SPEC §1, ``lofte.web.accounts.roles``):
+
+- ``rcc_admin``: everything – calls and their timeline, criteria and assessors, starting the
+  assessment, moving report due dates, closing projects, the ledger and the summary;
+- ``applicant``: her own applications (draft, submit, attachments, reports, decision letter);
+- ``assessor``: the applications of the calls she is assigned to, unless she has a conflict of
+  interest (refused with 403 and audited, ``conflict_refused``);
+- ``decision_maker``: the decision-meeting list, decisions and letters, the ledger;
+- ``statistician``: reads calls, the meeting list, the ledger and the summary.
+
+Changes go through the services (:mod:`lofte.grants.calls`, ``assessment``, ``followup``), which
+audit them; a refusal there (``CallError``) is shown as a message, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lofte.grants import assessment, calls, eligibility, followup, ledger, outcomes
+from lofte.grants.assessment import audit
+from lofte.grants.calls import CallError
+from lofte.grants.files import CONTENT_TYPES
+from lofte.grants.forms import (
+    TIMELINE_LABELS,
+    ApplicantRows,
+    ApplicationForm,
+    AssessmentForm,
+    AssessorForm,
+    AttachmentForm,
+    BudgetRows,
+    CallForm,
+    CriterionForm,
+    DecisionForm,
+    DueDatesForm,
+    PaymentForm,
+    ReportForm,
+    TimelineForm,
+)
+from lofte.grants.models import Application, Attachment, Call, Pool, ProjectReport
+from lofte.web.accounts.roles import (
+    APPLICANT,
+    ASSESSOR,
+    DECISION_MAKER,
+    RCC_ADMIN,
+    RCC_STATISTICIAN,
+    has_role,
+    roles_of,
+)
+
+GRANT_ROLES = (APPLICANT, ASSESSOR, DECISION_MAKER, RCC_ADMIN, RCC_STATISTICIAN)
+#: Roles that see every submitted application and the decision-meeting list.
+OVERSEERS = (DECISION_MAKER, RCC_ADMIN, RCC_STATISTICIAN)
+OPEN_FOR_DECISION = (Application.Status.SUBMITTED, Application.Status.IN_ASSESSMENT)
+
+
+def _require(request: HttpRequest, *roles: str) -> None:
+    if not has_role(request.user, *roles):
+        raise PermissionDenied("ingen behörighet")
+
+
+def _admin(request: HttpRequest) -> bool:
+    return has_role(request.user, RCC_ADMIN)
+
+
+def _call_areas(call: Call) -> list[str]:
+    return [a.strip() for a in call.areas.split(";") if a.strip()]
+
+
+def _timeline(call: Call) -> list[tuple[str, Any]]:
+    return [(TIMELINE_LABELS[f], getattr(call, f)) for f, _w in calls.TIMELINE]
+
+
+# --- calls -------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    _require(request, *GRANT_ROLES)
+    user = request.user
+    roles = roles_of(user)
+    mine = (
+        Application.objects.filter(owner=user).select_related("call").order_by("-id")
+        if APPLICANT in roles
+        else Application.objects.none()
+    )
+    assigned = Call.objects.filter(assessors__user=user) if ASSESSOR in roles else None
+    form = CallForm(initial={"year": timezone.localdate().year}) if RCC_ADMIN in roles else None
+    return render(
+        request,
+        "grants/home.html",
+        {
+            "calls": Call.objects.order_by("-year", "-id"),
+            "mine": mine,
+            "assigned": assigned,
+            "form": form,
+            "today": timezone.localdate(),
+            "overseer": has_role(user, *OVERSEERS),
+        },
+    )
+
+
+@login_required
+@require_POST
+def call_create(request: HttpRequest) -> HttpResponse:
+    _require(request, RCC_ADMIN)
+    form = CallForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        timeline = {f: data[f] for f, _w in calls.TIMELINE if data.get(f)}
+        try:
+            call = calls.create_call(
+                data["year"],
+                data["title"].strip(),
+                [a.strip() for a in data["areas"].split(";") if a.strip()],
+                timeline=timeline,
+                eligibility_rule=data["eligibility"],
+                budget=data["budget"],
+                username=request.user.get_username(),
+            )
+        except CallError as exc:
+            form.add_error(None, str(exc))
+        else:
+            call.conflict_rule = data["conflict_rule"]
+            call.save(update_fields=["conflict_rule"])
+            messages.success(request, _("Utlysningen skapades."))
+            return redirect("grants:call", pk=call.pk)
+    return render(
+        request,
+        "grants/home.html",
+        {
+            "calls": Call.objects.order_by("-year", "-id"),
+            "mine": Application.objects.none(),
+            "form": form,
+            "today": timezone.localdate(),
+            "overseer": True,
+        },
+        status=400,
+    )
+
+
+def _visible_applications(request: HttpRequest, call: Call) -> Any:
+    user = request.user
+    qs = call.applications.prefetch_related("applicants").order_by("area", "id")
+    if has_role(user, *OVERSEERS):
+        return qs.exclude(status=Application.Status.DRAFT)
+    if has_role(user, ASSESSOR) and assessment.assessor_of(call, user) is not None:
+        return qs.exclude(status__in=(Application.Status.DRAFT, Application.Status.SUBMITTED))
+    if has_role(user, APPLICANT):
+        return qs.filter(owner=user)
+    return qs.none()
+
+
+def _call_page(request: HttpRequest, call: Call, **forms: Any) -> HttpResponse:
+    admin = _admin(request)
+    me = assessment.assessor_of(call, request.user) if has_role(request.user, ASSESSOR) else None
+    rows = []
+    for application in _visible_applications(request, call):
+        conflict = assessment.conflict(application, me) if me is not None else None
+        rows.append((application, conflict))
+    initial = {f: getattr(call, f) for f, _w in calls.TIMELINE}
+    today = timezone.localdate()
+    return render(
+        request,
+        "grants/call.html",
+        {
+            "call": call,
+            "timeline": _timeline(call),
+            "rule": eligibility.describe(call.eligibility),
+            "areas": _call_areas(call),
+            "criteria": call.criteria.all(),
+            "assessors": call.assessors.select_related("user") if admin else None,
+            "rows": rows,
+            "me": me,
+            "admin": admin,
+            "overseer": has_role(request.user, *OVERSEERS),
+            "can_apply": has_role(request.user, APPLICANT) and today <= call.deadline,
+            "timeline_form": forms.get("timeline_form")
+            or (TimelineForm(initial=initial) if admin else None),
+            "criterion_form": forms.get("criterion_form") or (CriterionForm() if admin else None),
+            "assessor_form": forms.get("assessor_form") or (AssessorForm() if admin else None),
+            "submitted": call.applications.filter(status=Application.Status.SUBMITTED).count(),
+        },
+        status=400 if forms else 200,
+    )
+
+
+@login_required
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, *GRANT_ROLES)
+    return _call_page(request, get_object_or_404(Call, pk=pk))
+
+
+@login_required
+@require_POST
+def call_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, RCC_ADMIN)
+    call = get_object_or_404(Call, pk=pk)
+    form = TimelineForm(request.POST)
+    if form.is_valid():
+        try:
+            calls.set_dates(call, request.user.get_username(), **form.cleaned_data)
+        except CallError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Tidsplanen sparades."))
+            return redirect("grants:call", pk=call.pk)
+    call.refresh_from_db()
+    return _call_page(request, call, timeline_form=form)
+
+
+@login_required
+@require_POST
+def call_criterion(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, RCC_ADMIN)
+    call = get_object_or_404(Call, pk=pk)
+    form = CriterionForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            assessment.add_criterion(
+                call,
+                d["name"],
+                weight=d["weight"],
+                scale_max=d["scale_max"],
+                description=d["description"],
+                user=request.user,
+            )
+        except CallError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Kriteriet lades till."))
+            return redirect("grants:call", pk=call.pk)
+    return _call_page(request, call, criterion_form=form)
+
+
+@login_required
+@require_POST
+def call_assessor(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, RCC_ADMIN)
+    call = get_object_or_404(Call, pk=pk)
+    form = AssessorForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        person = get_user_model().objects.filter(username=d["username"].strip()).first()
+        if person is None:
+            form.add_error("username", _("Det finns ingen användare med det namnet."))
+        else:
+            try:
+                assessment.add_assessor(
+                    call,
+                    person,
+                    unit=d["unit"],
+                    region=d["region"],
+                    patient_council=d["patient_council"],
+                    user=request.user,
+                )
+            except CallError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Bedömaren lades till."))
+                return redirect("grants:call", pk=call.pk)
+    return _call_page(request, call, assessor_form=form)
+
+
+@login_required
+@require_POST
+def call_start(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, RCC_ADMIN)
+    call = get_object_or_404(Call, pk=pk)
+    try:
+        n = assessment.start_assessment(call, request.user)
+    except CallError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(n)d ansökningar gick till bedömning.") % {"n": n})
+    return redirect("grants:call", pk=call.pk)
+
+
+# --- applications ------------------------------------------------------------------------------
+
+
+def _rows_initial(application: Application | None) -> tuple[list[dict], list[dict]]:
+    if application is None:
+        return [], []
+    people = [
+        {"unit": a.unit, "region": a.region, "kind": a.kind} for a in application.applicants.all()
+    ]
+    lines = [{"label": b.label, "amount": b.amount} for b in application.budget_lines.all()]
+    return people, lines
+
+
+def _application_forms(
+    request: HttpRequest, call: Call, application: Application | None
+) -> tuple[ApplicationForm, Any, Any]:
+    if request.method == "POST":
+        return (
+            ApplicationForm(request.POST, call=call),
+            ApplicantRows(request.POST, prefix="sokande"),
+            BudgetRows(request.POST, prefix="budget"),
+        )
+    people, lines = _rows_initial(application)
+    initial: dict[str, Any] = {}
+    if application is not None:
+        initial = {
+            "title": application.title,
+            "area": application.area,
+            "aims": application.aims,
+            "requested": application.requested,
+            "indicators": application.indicators,
+            "actions": list(application.actions.all()),
+        }
+    return (
+        ApplicationForm(initial=initial, call=call),
+        ApplicantRows(initial=people, prefix="sokande"),
+        BudgetRows(initial=lines, prefix="budget"),
+    )
+
+
+def _save_application(
+    request: HttpRequest, call: Call, application: Application | None
+) -> HttpResponse | None:
+    form, people, budget = _application_forms(request, call, application)
+    if form.is_valid() and people.is_valid() and budget.is_valid():
+        applicants = [
+            eligibility.Applicant(r["unit"].strip(), r["region"], r["kind"] or "other")
+            for r in people.cleaned_data
+            if r.get("unit", "").strip()
+        ]
+        lines = [
+            (r["label"].strip(), r["amount"])
+            for r in budget.cleaned_data
+            if r.get("label", "").strip()
+        ]
+        d = form.cleaned_data
+        saved = followup.save_draft(
+            call,
+            request.user,
+            title=d["title"],
+            area=d["area"],
+            aims=d["aims"],
+            requested=d["requested"],
+            applicants=applicants,
+            budget=lines,
+            indicators=d["indicators"],
+            actions=list(d["actions"]),
+            application=application,
+            request=request,
+        )
+        messages.success(request, _("Utkastet sparades. Skicka in ansökan när den är klar."))
+        return redirect("grants:application", pk=saved.pk)
+    return render(
+        request,
+        "grants/application_form.html",
+        {
+            "call": call,
+            "application": application,
+            "form": form,
+            "people": people,
+            "budget": budget,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def application_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, APPLICANT)
+    call = get_object_or_404(Call, pk=pk)
+    if timezone.localdate() > call.deadline:
+        messages.error(
+            request, _("Sista ansökningsdag var %(date)s.") % {"date": call.deadline.isoformat()}
+        )
+        return redirect("grants:call", pk=call.pk)
+    response = _save_application(request, call, None)
+    assert response is not None
+    return response
+
+
+def _may_open(request: HttpRequest, application: Application) -> str:
+    """How the user sees the application: "owner", "overseer", "assessor"; else 403/404."""
+    user = request.user
+    if application.owner_id == user.pk and has_role(user, APPLICANT):
+        return "owner"
+    if application.status == Application.Status.DRAFT:
+        if _admin(request):
+            return "overseer"
+        raise Http404("ingen sådan ansökan")
+    if has_role(user, *OVERSEERS):
+        return "overseer"
+    if has_role(user, ASSESSOR):
+        me = assessment.assessor_of(application.call, user)
+        if me is not None and application.status != Application.Status.SUBMITTED:
+            try:
+                assessment.require_no_conflict(application, me, request)
+            except assessment.ConflictOfInterest as exc:
+                raise PermissionDenied(str(exc)) from None
+            return "assessor"
+    raise PermissionDenied("ingen behörighet till ansökan")
+
+
+def _get_application(pk: int) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("call", "owner").prefetch_related(
+            "applicants", "budget_lines"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, *GRANT_ROLES)
+    application = _get_application(pk)
+    how = _may_open(request, application)
+    if request.method == "POST":
+        if how != "owner" or application.status != Application.Status.DRAFT:
+            raise PermissionDenied("bara den sökande ändrar sitt utkast")
+        response = _save_application(request, application.call, application)
+        assert response is not None
+        return response
+    if how == "owner" and application.status == Application.Status.DRAFT and "andra" in request.GET:
+        return _save_application(request, application.call, application) or redirect(
+            "grants:application", pk=pk
+        )
+    return _application_page(request, application, how)
+
+
+def _application_page(
+    request: HttpRequest, application: Application, how: str, **forms: Any
+) -> HttpResponse:
+    from lofte.catalog import load
+
+    catalog = load()
+    call = application.call
+    me = assessment.assessor_of(call, request.user) if how == "assessor" else None
+    mine = application.assessments.filter(assessor=me).first() if me else None
+    status = application.status
+    decided = status in (*followup.FUNDED, Application.Status.REJECTED)
+    assessment_form = None
+    if me is not None and status == Application.Status.IN_ASSESSMENT:
+        initial = {}
+        if mine is not None:
+            initial = {"justification": mine.justification, "recommendation": mine.recommendation}
+            initial |= {f"score_{k}": v for k, v in mine.scores.items()}
+        assessment_form = forms.get("assessment_form") or AssessmentForm(
+            initial=initial, criteria=list(call.criteria.all())
+        )
+    reports = {r.kind: r for r in application.reports.select_related("a3")}
+    can_report = how == "owner" and status in (*followup.GRANTED, Application.Status.REPORTING)
+    report_form = None
+    if can_report and len(reports) < 2:
+        next_kind = "final" if "interim" in reports else "interim"
+        report_form = forms.get("report_form") or ReportForm(initial={"kind": next_kind})
+    return render(
+        request,
+        "grants/application.html",
+        {
+            "application": application,
+            "call": call,
+            "how": how,
+            "applicants": [
+                (a, eligibility.KINDS.get(a.kind, a.kind)) for a in application.applicants.all()
+            ],
+            "budget": application.budget_lines.all(),
+            "indicators": [
+                (c, catalog.indicators[c].name_sv if c in catalog.indicators else c)
+                for c in application.indicators
+            ],
+            "actions": application.actions.select_related("goal__area__plan"),
+            "attachments": application.attachments.filter(kind=Attachment.Kind.APPLICATION),
+            "attach_form": forms.get("attach_form")
+            or (
+                AttachmentForm() if how == "owner" and status == Application.Status.DRAFT else None
+            ),
+            "assessment_form": assessment_form,
+            "mine": mine,
+            "summary": assessment.summary(application) if how == "overseer" else None,
+            "assessments": application.assessments.select_related("assessor__user")
+            if how == "overseer"
+            else None,
+            "decision_form": forms.get("decision_form")
+            or (
+                DecisionForm(initial={"amount": application.requested})
+                if has_role(request.user, DECISION_MAKER) and status in OPEN_FOR_DECISION
+                else None
+            ),
+            "decided": decided,
+            "pool": _pool_row(call.year, application.area) if how == "overseer" else None,
+            "reports": reports,
+            "report_form": report_form,
+            "due_form": forms.get("due_form")
+            or (
+                DueDatesForm(
+                    initial={
+                        "interim_due": application.interim_date,
+                        "final_due": application.final_date,
+                    }
+                )
+                if _admin(request) and status in (*followup.GRANTED, Application.Status.REPORTING)
+                else None
+            ),
+            "can_close": _admin(request) and status == Application.Status.REPORTING,
+            "payments": application.ledger_entries.filter(kind="payment")
+            if how == "overseer"
+            else None,
+            "payment_form": forms.get("payment_form")
+            or (
+                PaymentForm(initial={"label": application.title[:300]})
+                if _admin(request) and application.decided_amount
+                else None
+            ),
+            "comparisons": outcomes.before_after(application),
+            "can_submit": how == "owner" and status == Application.Status.DRAFT,
+            "budget_sum": sum(b.amount for b in application.budget_lines.all()),
+        },
+        status=400 if forms else 200,
+    )
+
+
+def _pool_row(year: int, area: str) -> ledger.PoolRow | None:
+    pool = Pool.objects.filter(year=year, area=area).first()
+    return None if pool is None else ledger.row(pool)
+
+
+def _owner_application(request: HttpRequest, pk: int) -> Application:
+    _require(request, *GRANT_ROLES)
+    application = _get_application(pk)
+    if _may_open(request, application) != "owner":
+        raise PermissionDenied("bara den sökande")
+    return application
+
+
+@login_required
+@require_POST
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owner_application(request, pk)
+    try:
+        calls.submit(application, request.user.get_username())
+    except CallError as exc:
+        messages.error(request, _("Ansökan kunde inte skickas in: %(reason)s.") % {"reason": exc})
+    else:
+        messages.success(request, _("Ansökan är inskickad."))
+    return redirect("grants:application", pk=pk)
+
+
+@login_required
+@require_POST
+def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owner_application(request, pk)
+    if application.status != Application.Status.DRAFT:
+        raise PermissionDenied("bilagor läggs till medan ansökan är ett utkast")
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            followup.attach(
+                application,
+                "application",
+                upload.name,
+                _read(upload),
+                request.user,
+                request,
+            )
+        except CallError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("Bilagan laddades upp."))
+            return redirect("grants:application", pk=pk)
+    return _application_page(request, application, "owner", attach_form=form)
+
+
+def _read(upload: Any) -> bytes:
+    """The upload's bytes, reading at most one byte beyond the limit."""
+    from lofte.grants import files
+
+    data = upload.read(files.MAX_BYTES + 1)
+    return bytes(data)
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, *GRANT_ROLES)
+    item = get_object_or_404(Attachment.objects.select_related("application__call"), pk=pk)
+    _may_open(request, item.application)
+    response = HttpResponse(bytes(item.content), content_type=CONTENT_TYPES[item.file_type])
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in item.name)
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    return response
+
+
+# --- assessment and decisions --------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def assess(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, ASSESSOR)
+    application = _get_application(pk)
+    me = assessment.assessor_of(application.call, request.user)
+    if me is None:
+        raise PermissionDenied("du är inte bedömare i den här utlysningen")
+    try:
+        assessment.require_no_conflict(application, me, request)
+    except assessment.ConflictOfInterest as exc:
+        raise PermissionDenied(str(exc)) from None
+    form = AssessmentForm(request.POST, criteria=list(application.call.criteria.all()))
+    if form.is_valid():
+        try:
+            assessment.save_assessment(
+                application,
+                me,
+                form.scores(),
+                form.cleaned_data["justification"],
+                form.cleaned_data["recommendation"],
+                request,
+            )
+        except CallError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Bedömningen sparades."))
+            return redirect("grants:application", pk=pk)
+    return _application_page(request, application, "assessor", assessment_form=form)
+
+
+@login_required
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, *OVERSEERS)
+    call = get_object_or_404(Call, pk=pk)
+    items = assessment.meeting_list(call)
+    decided = (
+        call.applications.exclude(status__in=(*OPEN_FOR_DECISION, Application.Status.DRAFT))
+        .prefetch_related("applicants")
+        .order_by("area", "-decided_amount", "id")
+    )
+    pools = [r for r in ledger.ledger(call.year) if r.area in _call_areas(call)]
+    return render(
+        request,
+        "grants/meeting.html",
+        {
+            "call": call,
+            "items": items,
+            "decided": decided,
+            "pools": pools,
+            "can_decide": has_role(request.user, DECISION_MAKER),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, DECISION_MAKER)
+    application = _get_application(pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            calls.decide(
+                application,
+                form.cleaned_data["amount"],
+                username=request.user.get_username(),
+                override_reason=form.cleaned_data["override_reason"],
+            )
+        except CallError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Beslutet registrerades."))
+            return redirect("grants:meeting", pk=application.call_id)
+    return _application_page(request, application, "overseer", decision_form=form)
+
+
+@login_required
+def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    from lofte.grants import letter as letters
+
+    _require(request, *GRANT_ROLES)
+    application = _get_application(pk)
+    how = _may_open(request, application)
+    if how == "assessor" or application.decided_amount is None:
+        raise Http404("inget beslut")
+    pdf = letters.render(application, "en" if get_language() == "en" else "sv")
+    audit("letter_created", request.user, application, {"bytes": len(pdf)}, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="beslut-{application.pk}.pdf"'
+    return response
+
+
+# --- follow-up ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _owner_application(request, pk)
+    form = ReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["a3"]
+        try:
+            followup.submit_report(
+                application,
+                form.cleaned_data["kind"],
+                form.cleaned_data["summary"],
+                upload.name,
+                _read(upload),
+                request.user,
+                request,
+            )
+        except CallError as exc:
+            form.add_error(None, str(exc))
+        else:
+            kind = ProjectReport.Kind(form.cleaned_data["kind"]).label
+            messages.success(request, _("%(kind)s är inlämnad.") % {"kind": kind})
+            return redirect("grants:application", pk=pk)
+    return _application_page(request, application, "owner", report_form=form)
+
+
+@login_required
+@require_POST
+def due_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, RCC_ADMIN)
+    application = _get_application(pk)
+    form = DueDatesForm(request.POST)
+    if form.is_valid():
+        try:
+            followup.set_due_dates(
+                application,
+                request.user,
+                interim=form.cleaned_data["interim_due"],
+                final=form.cleaned_data["final_due"],
+                request=request,
+            )
+        except CallError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Datumen för återrapporteringen sparades."))
+            return redirect("grants:application", pk=pk)
+    return _application_page(request, application, "overseer", due_form=form)
+
+
+@login_required
+@require_POST
+def pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """A payment to a granted project (rcc_admin), never above what it was granted."""
+    _require(request, RCC_ADMIN)
+    application = _get_application(pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        regions = application.regions()
+        try:
+            if not application.decided_amount:
+                raise ledger.LedgerError("projektet har inte beviljats något belopp")
+            ledger.pay(
+                application.call.year,
+                application.area,
+                form.cleaned_data["amount"],
+                form.cleaned_data["label"] or application.title,
+                region=regions[0] if len(regions) == 1 else "",
+                username=request.user.get_username(),
+                application=application,
+            )
+        except ledger.LedgerError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Utbetalningen bokfördes."))
+            return redirect("grants:application", pk=pk)
+    return _application_page(request, application, "overseer", payment_form=form)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, RCC_ADMIN)
+    application = _get_application(pk)
+    try:
+        followup.close(application, request.user, request)
+    except CallError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Projektet är avslutat."))
+    return redirect("grants:application", pk=pk)
+
+
+@login_required
+def ledger_page(request: HttpRequest) -> HttpResponse:
+    _require(request, *OVERSEERS)
+    years = sorted(
+        {y for y in Call.objects.values_list("year", flat=True)}
+        | set(Pool.objects.values_list("year", flat=True)),
+        reverse=True,
+    )
+    try:
+        year = int(request.GET.get("ar") or (years[0] if years else timezone.localdate().year))
+    except ValueError:
+        year = years[0] if years else timezone.localdate().year
+    return render(
+        request,
+        "grants/ledger.html",
+        {"rows": ledger.ledger(year), "year": year, "years": years},
+    )
+
+
+@login_required
+def summary_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    import tempfile
+    from pathlib import Path
+
+    from lofte.grants import summary
+
+    _require(request, RCC_ADMIN, RCC_STATISTICIAN, DECISION_MAKER)
+    with tempfile.TemporaryDirectory(prefix="lofte-grants-") as tmp:
+        path = Path(tmp) / "summary.xlsx"
+        counts = summary.write_xlsx(year, path)
+        data = path.read_bytes()
+    audit("grant_summary", request.user, None, {"year": year, "rows": counts}, request=request)
+    response = HttpResponse(data, content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = (
+        f'attachment; filename="stimulansmedel-{year}-socialstyrelsen.xlsx"'
+    )
+    return response
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+def public_projects(request: HttpRequest) -> HttpResponse:
+    """The granted projects, for everyone (no login, no person names)."""
+    projects = outcomes.public_projects()
+    years: dict[int, dict[str, Any]] = {}
+    for p in projects:
+        year = years.setdefault(p.year, {"total": 0, "areas": {}})
+        year["total"] += p.amount
+        year["areas"].setdefault(p.area, []).append(p)
+    return render(
+        request,
+        "grants/public.html",
+        {"years": sorted(years.items(), reverse=True), "today": dt.date.today()},
+    )
