@@ -73,15 +73,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def write_report(
-    healthcare_region: str,
-    period: str,
-    out: Path | None = None,
-    *,
-    languages: tuple[str, ...] = store.LANGUAGES,
-    today: dt.date | None = None,
-) -> WrittenReport:
-    """Build and write the report; ``out`` defaults to the report store (``LOFTE_HOME/reports``)."""
+def _build(healthcare_region: str, period: str, today: dt.date | None) -> Report:
     catalog = load()
     if healthcare_region in catalog.regions:
         regions = [*catalog.children(healthcare_region), healthcare_region, "SE"]
@@ -91,14 +83,35 @@ def write_report(
 
     check_arguments(healthcare_region, period, catalog)
     cube = read_report_cube(regions)
-    report = build(healthcare_region, period, cube, catalog, today=today)
-    renderings: dict[str, bytes] = {}
-    for lang in languages:
-        chart_specs = charts.all_charts(report, lang)
-        presented = present.present(report, lang, chart_specs)
-        renderings[store.file_name(lang, "html")] = html.render(presented, chart_specs).encode()
-        renderings[store.file_name(lang, "pdf")] = pdf.render(presented, chart_specs)
-        renderings[store.file_name(lang, "xlsx")] = xlsx.render(presented)
+    return build(healthcare_region, period, cube, catalog, today=today)
+
+
+def write_report(
+    healthcare_region: str,
+    period: str,
+    out: Path | None = None,
+    *,
+    languages: tuple[str, ...] = store.LANGUAGES,
+    today: dt.date | None = None,
+) -> WrittenReport:
+    """Build and write the report; ``out`` defaults to the report store (``LOFTE_HOME/reports``)."""
+    with pdf.SvgConverter() as converter:
+        # vl-convert's engine starts (≈ 1.5 s) while the cube is read and the model built
+        converter.warm_up()
+        report = _build(healthcare_region, period, today)
+        specs = {lang: charts.all_charts(report, lang) for lang in languages}
+        for lang in languages:
+            converter.submit(specs[lang])  # converted on the pool while the rest is written
+        renderings: dict[str, bytes] = {}
+        presented = {lang: present.present(report, lang, specs[lang]) for lang in languages}
+        for lang in languages:
+            html_text = html.render(presented[lang], specs[lang])
+            renderings[store.file_name(lang, "html")] = html_text.encode()
+            renderings[store.file_name(lang, "xlsx")] = xlsx.render(presented[lang])
+        for lang in languages:
+            renderings[store.file_name(lang, "pdf")] = pdf.render(
+                presented[lang], specs[lang], converter.svgs(specs[lang])
+            )
     directory = Path(out) if out is not None else store.report_dir(healthcare_region, period)
     directory.mkdir(parents=True, exist_ok=True)
     model_path = directory / store.MODEL_FILE

@@ -54,6 +54,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "period": ("Period", "Period"),
     "value": ("Värde", "Value"),
     "target": ("Målnivå", "Target"),
+    "target_low": ("Låg målnivå", "Low target"),
+    "target_high": ("Hög målnivå", "High target"),
     "target_low_high": ("{low} (låg) {high} (hög)", "{low} (low) {high} (high)"),
     "no_target": ("ingen målnivå", "no target"),
     "status": ("Måluppfyllelse", "Attainment"),
