@@ -50,7 +50,8 @@ def steps(healthcare_region: str, period: str) -> dict[str, float]:
     out: dict[str, float] = {}
     t = time.perf_counter()
     cat = load()
-    cube = read_report_cube([*cat.children(healthcare_region), healthcare_region, "SE"])
+    regions = [*cat.children(healthcare_region), healthcare_region, "SE"]
+    cube = read_report_cube(regions, period)
     out["read cube"] = time.perf_counter() - t
     t = time.perf_counter()
     report = build(healthcare_region, period, cube, cat)

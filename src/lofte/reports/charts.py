@@ -103,8 +103,11 @@ def references(section: IndicatorSection, lang: str, national: bool) -> list[dic
                 "kind": "national",
             }
         )
+    # a level borrowed from another register is a labelled reference, not a target (item 2)
+    borrowed = getattr(section, "target_kind", None) == "reference"
     if section.target is not None:
         key = "target_low" if section.target_high is not None else "target"
+        key = "reference_level" if borrowed else key
         out.append(
             {
                 "what": f"{texts.t(key, lang)} {_label(section.target, unit, lang)}",
@@ -115,7 +118,8 @@ def references(section: IndicatorSection, lang: str, national: bool) -> list[dic
     if section.target_high is not None:
         out.append(
             {
-                "what": f"{texts.t('target_high', lang)} {_label(section.target_high, unit, lang)}",
+                "what": texts.t("reference_level" if borrowed else "target_high", lang)
+                + f" {_label(section.target_high, unit, lang)}",
                 "value": section.target_high,
                 "kind": "target_high",
             }
@@ -241,11 +245,15 @@ def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any
     regions = [r for r in report.regions if any((r, p) in shown for p in labels)]
     data = []
     for r in regions:
+        segment = 0
         for p in labels:
             cell = shown.get((r, p))
+            # a change of source or definition starts a new segment: no line joins the two
+            segment = getattr(cell, "segment", segment) if cell is not None else segment
             data.append(
                 {
                     "region": names[r],
+                    "segment": f"{r}#{segment}",
                     "period": axis_labels[p],
                     "value": None if cell is None else cell.value,
                     "label": "" if cell is None else _label(cell.value, section.unit, lang),
@@ -291,6 +299,7 @@ def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any
                     "title": None,
                     "legend": {"orient": "bottom", "columns": 2, "symbolType": "stroke"},
                 },
+                "detail": {"field": "segment", "type": "nominal"},
                 "strokeWidth": {
                     "field": "thick",
                     "type": "nominal",

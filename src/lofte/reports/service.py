@@ -30,13 +30,16 @@ class WrittenReport:
     report: Report
 
 
-def read_report_cube(regions: list[str]) -> pa.Table:
+def read_report_cube(regions: list[str], period: str) -> pa.Table:
     """The stored cube, read only where the report looks: its regions, treatment ``alla``, SVF
-    half-years by home region (every pathway only for the healthcare region) and the aggregates.
+    half-years by home region (every pathway only for the counties and the healthcare region in
+    ``period`` and a year before) and the aggregates.
 
-    ``regions`` are catalogue codes (counties, the healthcare region, ``SE``), the healthcare
-    region second to last.
+    ``regions`` are catalogue codes (counties, the healthcare region, ``SE``).
     """
+    from lofte.core import periods
+
+    periods_detail = [period, periods.same_period_previous_year(period)]
     import duckdb
 
     from lofte.cube import audit
@@ -56,11 +59,11 @@ def read_report_cube(regions: list[str]) -> pa.Table:
         return "'" + code.replace("'", "''") + "'"
 
     wanted = ", ".join(quoted(r) for r in regions)
-    hr = quoted(regions[-2]) if len(regions) >= 2 else "''"
+    detail = ", ".join(quoted(p) for p in periods_detail)
     condition = (
         f"treatment = 'alla' AND region IN ({wanted}) "
         f"AND ((region_basis = '{BASIS}' AND period_type = 'half') OR region_basis IS NULL) "
-        f"AND (pathway = 'alla' OR region = {hr})"
+        f"AND (pathway = 'alla' OR (region <> 'SE' AND period IN ({detail})))"
     )
     # DuckDB reads the Parquet file with the filter pushed down, on all cores.
     with duckdb.connect() as con:
@@ -82,7 +85,7 @@ def _build(healthcare_region: str, period: str, today: dt.date | None) -> Report
     from lofte.reports.model import check_arguments
 
     check_arguments(healthcare_region, period, catalog)
-    cube = read_report_cube(regions)
+    cube = read_report_cube(regions, period)
     return build(healthcare_region, period, cube, catalog, today=today)
 
 
