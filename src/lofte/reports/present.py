@@ -112,6 +112,8 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
     names = texts.region_names(report.regions, lang)
     changes = {c.region: c for c in section.changes}
     marks = Marks(lang, report.min_cell)
+    # a median's n is never published (SPEC §7): not even a hidden one's mark
+    publishes_n = getattr(_catalog().indicators.get(section.code), "publishes_n", True)
     previous_period = next((c.previous_period for c in section.changes), "")
     head = [
         t("region", lang),
@@ -142,7 +144,7 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
                 names[cell.region],
                 _cell_text(cell, section.unit, lang, marks),
                 _ci(cell, section.unit, lang),
-                _count_text(cell, lang, marks),
+                _count_text(cell, lang, marks) if publishes_n else "",
                 "" if cell.status == "no_target" else _status_text(cell, lang, report.min_cell),
                 previous,
                 significant,
@@ -164,10 +166,15 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
     return table
 
 
-def _indicator_names(lang: str) -> dict[str, str]:
+def _catalog() -> Any:
     from lofte.catalog import load
 
-    return {code: i.name_sv if lang == "sv" else i.name_en for code, i in load().indicators.items()}
+    return load()
+
+
+def _indicator_names(lang: str) -> dict[str, str]:
+    indicators = _catalog().indicators
+    return {code: i.name_sv if lang == "sv" else i.name_en for code, i in indicators.items()}
 
 
 def _reader(text: str, lang: str) -> str:
@@ -177,13 +184,28 @@ def _reader(text: str, lang: str) -> str:
 
 def _target_source(code: str, fallback: str, lang: str) -> str:
     """Where a target comes from, in the report's language where the catalogue has it."""
-    from lofte.catalog import load
-
-    indicator = load().indicators.get(code)
+    indicator = _catalog().indicators.get(code)
     if indicator is None:
         return _reader(fallback, lang)
-    english = getattr(indicator, "target_source_en", "")
-    return _reader(english if lang == "en" and english else indicator.target_source, lang)
+    if lang == "en":
+        # the English report never prints the Swedish text: without an English source text in
+        # the catalogue the source is left out
+        return _reader(getattr(indicator, "target_source_en", ""), lang)
+    return _reader(indicator.target_source, lang)
+
+
+def _target_note(section: IndicatorSection, lang: str) -> str:
+    """The target under an indicator's heading, or why there is none."""
+    t = texts.t
+    if section.target is not None:
+        level = target_text(section.target, section.target_high, section.unit, lang)
+        word = (
+            "reference_level" if getattr(section, "target_kind", None) == "reference" else "target"
+        )
+        return f"{t(word, lang)}: {level}."
+    why = f"why_no_target_{section.code}"
+    reason = t(why, lang) if why in texts.TEXTS else _target_source(section.code, "", lang)
+    return f"{t('status_no_target', lang)}. {reason}".strip()
 
 
 def gap_actions_text(actions: list[Any], lang: str) -> str:
@@ -416,7 +438,6 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
     for promise in report.promises:
         items = []
         for section in promise.indicators:
-            source_text = _target_source(section.code, section.target_source, lang)
             item: dict[str, Any] = {
                 "code": section.code,
                 "name": _name(section, lang),
@@ -425,13 +446,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
                     section.description_sv if lang == "sv" else section.description_en, lang
                 ),
                 "target": target_text(section.target, section.target_high, section.unit, lang),
-                "target_note": (
-                    f"{t('status_no_target', lang)}: {source_text}"
-                    if section.target is None
-                    else f"{t('target', lang)}: "
-                    + target_text(section.target, section.target_high, section.unit, lang)
-                    + "."
-                ),
+                "target_note": _target_note(section, lang),
                 "no_data": "",
                 "period_note": "",
                 "table": None,
@@ -551,7 +566,8 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
         "rows": [
             [
                 names.get(s.indicator, s.indicator),
-                s.source + (f" ({t('synthetic_source', lang)})" if s.synthetic else ""),
+                _reader(s.source, lang)
+                + (f" ({t('synthetic_source', lang)})" if s.synthetic else ""),
                 ", ".join(s.periods),
                 s.imported,
             ]

@@ -120,6 +120,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "register measure counts the quality register's diagnosed patients over a whole year "
         "– a different population, period and source can rank the regions differently.",
     ),
+    "why_no_target_svf_andel_inom_28_dagar": (
+        "Löfte 1 säger att alla ska få behandling inom fyra veckor, men ingen målnivå för "
+        "andelen har beslutats; andelen redovisas därför utan bedömning mot en målnivå.",
+        "Promise 1 says everyone should be treated within four weeks, but no target level for "
+        "the share has been decided; the share is therefore shown without a verdict.",
+    ),
     "pathway_section": (
         "Löfte 1 per vårdförlopp och region",
         "Promise 1 per care pathway and region",
