@@ -56,29 +56,23 @@ def steps(healthcare_region: str, period: str) -> dict[str, float]:
     t = time.perf_counter()
     report = build(healthcare_region, period, cube, cat)
     out["model"] = time.perf_counter() - t
-    with pdf.SvgConverter() as converter:
+    for lang in ("sv", "en"):
         t = time.perf_counter()
-        converter.warm_up()
-        converter.svgs({})
-        converter.svgs({"warm": {"mark": "point", "data": {"values": []}}})
-        out["vl-convert start"] = time.perf_counter() - t
-        for lang in ("sv", "en"):
-            t = time.perf_counter()
-            specs = charts.all_charts(report, lang)
-            presented = present.present(report, lang, specs)
-            out[f"charts {lang} ({len(specs)})"] = time.perf_counter() - t
-            t = time.perf_counter()
-            html.render(presented, specs)
-            out[f"html {lang}"] = time.perf_counter() - t
-            t = time.perf_counter()
-            svgs = converter.svgs(specs)
-            out[f"svg {lang} (pool)"] = time.perf_counter() - t
-            t = time.perf_counter()
-            pdf.render(presented, specs, svgs)
-            out[f"pdf {lang} (typst)"] = time.perf_counter() - t
-            t = time.perf_counter()
-            xlsx.render(presented)
-            out[f"xlsx {lang}"] = time.perf_counter() - t
+        specs = charts.all_charts(report, lang)
+        presented = present.present(report, lang, specs)
+        out[f"charts {lang} ({len(specs)})"] = time.perf_counter() - t
+        t = time.perf_counter()
+        html.render(presented, specs)
+        out[f"html {lang}"] = time.perf_counter() - t
+        t = time.perf_counter()
+        pdf.chart_svgs(specs)
+        out[f"svg {lang}"] = time.perf_counter() - t
+        t = time.perf_counter()
+        pdf.render(presented, specs)
+        out[f"pdf {lang} (svg + typst)"] = time.perf_counter() - t
+        t = time.perf_counter()
+        xlsx.render(presented)
+        out[f"xlsx {lang}"] = time.perf_counter() - t
     return out
 
 
@@ -140,6 +134,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--baseline", default=None, help="git revision to time side by side")
+    parser.add_argument(
+        "--baseline-site",
+        type=Path,
+        default=None,
+        help="extra packages the baseline needs and this tree does not (e.g. Altair for "
+        "commits before issue 14), installed with `uv pip install --target DIR --no-deps`",
+    )
     args = parser.parse_args()
     if args.period is None:
         import datetime as dt
@@ -157,7 +158,10 @@ def main() -> int:
         runners: dict[str, tuple[list[str], dict[str, str]]] = {"current": ([str(LOFTE)], env)}
         if tree is not None:
             # the baseline's code with this interpreter and packages: its src first on the path
-            base_env = {**env, "PYTHONPATH": str(tree / "src")}
+            paths = [str(tree / "src")]
+            if args.baseline_site is not None:
+                paths.append(str(args.baseline_site))
+            base_env = {**env, "PYTHONPATH": os.pathsep.join(paths)}
             cmd = [sys.executable, "-c", "import sys; from lofte.cli import main; sys.exit(main())"]
             runners = {"baseline": (cmd, base_env), **runners}
         for i in range(args.runs):

@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from lofte import django_setup
 from lofte.catalog import load
 from lofte.core.disclosure import primary
-from lofte.reports import charts, html, pdf, present, texts, xlsx
+from lofte.reports import charts, html, pdf, present, svg, texts, xlsx
 from lofte.reports.model import build
 
 from . import cube_fixture as cf
@@ -328,6 +328,33 @@ def test_chart_axes_print_numbers_in_the_language(report):
     assert not any("1,000" in label for label in labels)
     english = vl_convert.vegalite_to_svg(charts.all_charts(report, "en")["cmp-studier_oppna"])
     assert "1,000" in english
+
+
+def test_the_pdf_charts_draw_the_specs_conventions(report):
+    """The PDF's SVGs come from the same specs: Swedish ticks, every reference line with its
+    dash, no red, values right of the plot, no line across a hidden period."""
+    sv = svg.render_all(charts.all_charts(report, "sv"))
+    assert ">1\u00a0000<" in sv["cmp-studier_oppna"] and "1,000" not in sv["cmp-studier_oppna"]
+    assert ">1,000<" in svg.render_all(charts.all_charts(report, "en"))["cmp-studier_oppna"]
+    nurse = sv["cmp-kontaktsjukskoterska_andel"]
+    dashes = re.findall(r'stroke-width="2" stroke-dasharray="([\d,]+)"', nurse)
+    assert sorted(set(dashes)) == ["2,2", "6,4"]  # low target dashed, high target dotted
+    for name in ("Riket 93,0", "Låg målnivå 95,0", "Hög målnivå 99,0"):
+        assert name in nurse  # one legend entry each
+    for text in sv.values():
+        for red in ("#c0392b", "#d55e00", "#c62828", "#ff0000", '"red"'):
+            assert red not in text.lower()
+    # bar values stand right of every reference line
+    lines = [float(x) for x in re.findall(r'<line x1="([\d.]+)"', nurse)]
+    values = [float(x) for x in re.findall(r'<text x="([\d.]+)"[^>]*>9\d,\d', nurse)]
+    assert values and min(values) > max(lines)
+    # Kalmar's hidden report half: its line stops before the last period
+    trend = sv["trend-svf_andel_inom_ledtid"]
+    kalmar_colour = charts.COUNTY_COLOURS[2]
+    [kalmar] = re.findall(
+        rf'<polyline points="([^"]+)" fill="none" stroke="{kalmar_colour}"', trend
+    )
+    assert len(kalmar.split()) == len(cf.HALVES) - 1
 
 
 # --- item 7: finish ---------------------------------------------------------------------------

@@ -242,7 +242,12 @@ def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any
         return None
     labels = sorted({c.period for c in section.trend}, key=_period_key)
     axis_labels = {p: period_names.period_name(p, lang, short=True) for p in labels}
-    regions = [r for r in report.regions if any((r, p) in shown for p in labels)]
+    # a count of the nation is the sum of all regions: no line beside one region's count
+    regions = [
+        r
+        for r in report.regions
+        if any((r, p) in shown for p in labels) and not (r == "SE" and section.unit == "count")
+    ]
     data = []
     for r in regions:
         segment = 0

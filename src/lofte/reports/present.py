@@ -559,7 +559,10 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
             ]
             for s in report.sections()
         ],
+        "widths": [1.6, 0.6, 0.9, 2.2, 2.2],
     }
+    # a column with nothing in it is left out (the English sources before they are written)
+    _prune(definitions)
     names = {s.code: _name(s, lang) for s in report.sections()}
     sources = {
         "head": [t("indicator", lang), t("source", lang), t("periods", lang), t("imported", lang)],
@@ -659,7 +662,10 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
         "definitions": definitions,
         "sources": sources,
         "deliveries": deliveries,
-        "suppression": disclosure_paragraphs(lang, report.min_cell),
+        "suppression": [
+            *disclosure_paragraphs(lang, report.min_cell),
+            t("suppression_marks", lang, min_cell=report.min_cell),
+        ],
         "method": t("method_text", lang),
         "quality": quality,
     }

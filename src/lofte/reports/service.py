@@ -98,23 +98,14 @@ def write_report(
     today: dt.date | None = None,
 ) -> WrittenReport:
     """Build and write the report; ``out`` defaults to the report store (``LOFTE_HOME/reports``)."""
-    with pdf.SvgConverter() as converter:
-        # vl-convert's engine starts (≈ 1.5 s) while the cube is read and the model built
-        converter.warm_up()
-        report = _build(healthcare_region, period, today)
-        specs = {lang: charts.all_charts(report, lang) for lang in languages}
-        for lang in languages:
-            converter.submit(specs[lang])  # converted on the pool while the rest is written
-        renderings: dict[str, bytes] = {}
-        presented = {lang: present.present(report, lang, specs[lang]) for lang in languages}
-        for lang in languages:
-            html_text = html.render(presented[lang], specs[lang])
-            renderings[store.file_name(lang, "html")] = html_text.encode()
-            renderings[store.file_name(lang, "xlsx")] = xlsx.render(presented[lang])
-        for lang in languages:
-            renderings[store.file_name(lang, "pdf")] = pdf.render(
-                presented[lang], specs[lang], converter.svgs(specs[lang])
-            )
+    report = _build(healthcare_region, period, today)
+    renderings: dict[str, bytes] = {}
+    for lang in languages:
+        specs = charts.all_charts(report, lang)
+        presented = present.present(report, lang, specs)
+        renderings[store.file_name(lang, "html")] = html.render(presented, specs).encode()
+        renderings[store.file_name(lang, "pdf")] = pdf.render(presented, specs)
+        renderings[store.file_name(lang, "xlsx")] = xlsx.render(presented)
     directory = Path(out) if out is not None else store.report_dir(healthcare_region, period)
     directory.mkdir(parents=True, exist_ok=True)
     model_path = directory / store.MODEL_FILE

@@ -294,6 +294,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "period where both are shown are hidden together, and so is a shown figure of "
         "1–{below} that equals a hidden one.",
     ),
+    "suppression_marks": (
+        "I rapporten visas en cell som döljs för att den har färre än {min_cell} fall (regel 1) "
+        "som –¹, och en cell som döljs för att en annan uppgift inte ska kunna räknas fram "
+        "(regel 2 och 3) som –².",
+        "In the report a cell hidden because it has fewer than {min_cell} cases (rule 1) shows "
+        "as –¹, and a cell hidden so that another figure cannot be worked out (rules 2 and 3) "
+        "as –².",
+    ),
     "suppression_example": (
         "Exempel: ett halvår har Sydöst 21 avslutade förlopp, Jönköping 9, Kalmar 8 och "
         "Östergötland 4. Östergötlands 4 döljs, men 21 − 9 − 8 = 4, så även Kalmar (den minsta "
