@@ -205,6 +205,8 @@ def _target_note(section: IndicatorSection, lang: str) -> str:
         return f"{t(word, lang)}: {level}."
     why = f"why_no_target_{section.code}"
     reason = t(why, lang) if why in texts.TEXTS else _target_source(section.code, "", lang)
+    if reason.lower().startswith(t("status_no_target", lang).lower()):
+        return reason  # the source says it already
     return f"{t('status_no_target', lang)}. {reason}".strip()
 
 
