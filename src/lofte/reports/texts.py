@@ -222,7 +222,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "action in an action plan.",
     ),
     "gaps_none": ("Inga indikatorer under målnivån.", "No indicator is below target."),
-    "action_plan": ("Åtgärder (ansvar, status, klart senast)", "Actions (owner, status, due)"),
+    "action_plan": (
+        "Åtgärder (ansvar, status, klart senast)",
+        "Actions as the plans name them, in Swedish (owner, status, due)",
+    ),
     "no_action_plan": ("Ingen åtgärd registrerad", "No action registered"),
     "overdue": ("försenad", "overdue"),
     "plan_status_ej_paborjad": ("ej påbörjad", "not started"),
@@ -242,7 +245,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "unit": ("Enhet", "Unit"),
     "description": ("Beskrivning", "Description"),
     "target_source": ("Källa för målnivå", "Source of the target"),
-    "source": ("Källa", "Source"),
+    "source": ("Källa", "Source (as published)"),
     "imported": ("Importerad", "Imported"),
     "periods": ("Perioder", "Periods"),
     "svf_source": (
