@@ -217,55 +217,19 @@ def render(p: dict[str, Any]) -> bytes:
             _write(
                 wb, used, t["sheet"], p, t["title"], t["head"], t["rows"], [t["note"], *t["notes"]]
             )
-    _write(wb, used, labels["gaps"], p, labels["gaps"], p["gaps"]["head"], p["gaps"]["rows"])
-    _write(
-        wb,
-        used,
-        labels["annex_definitions"],
-        p,
-        labels["annex_definitions"],
-        p["definitions"]["head"],
-        p["definitions"]["rows"],
-        [p["method"]],
-    )
-    _write(
-        wb,
-        used,
-        labels["sheet_sources"],
-        p,
-        labels["annex_sources"],
-        p["sources"]["head"],
-        p["sources"]["rows"],
-        [labels["aggregate_source"]],
-    )
-    _write(
-        wb,
-        used,
-        labels["sheet_deliveries"],
-        p,
-        labels["svf_source"],
-        p["deliveries"]["head"],
-        p["deliveries"]["rows"],
-    )
-    _write(
-        wb,
-        used,
-        labels["annex_suppression"],
-        p,
-        labels["annex_suppression"],
-        [],
-        [[para] for para in p["suppression"]],
-    )
-    _write(
-        wb,
-        used,
-        labels["sheet_quality"],
-        p,
-        labels["annex_quality"],
-        p["quality"]["head"],
-        p["quality"]["rows"],
-        [labels["quality_intro"]],
-    )
+    suppression = {"head": [], "rows": [[para] for para in p["suppression"]]}
+    sources_note = [labels["aggregate_source"]]
+    # (sheet name, title, table, notes) of the gaps and the annexes, in the report's order
+    tail: list[tuple[str, str, dict[str, Any], list[str]]] = [
+        (labels["gaps"], labels["gaps"], p["gaps"], []),
+        (labels["annex_definitions"], labels["annex_definitions"], p["definitions"], [p["method"]]),
+        (labels["sheet_sources"], labels["annex_sources"], p["sources"], sources_note),
+        (labels["sheet_deliveries"], labels["svf_source"], p["deliveries"], []),
+        (labels["annex_suppression"], labels["annex_suppression"], suppression, []),
+        (labels["sheet_quality"], labels["annex_quality"], p["quality"], [labels["quality_intro"]]),
+    ]
+    for name, title, table, notes in tail:
+        _write(wb, used, name, p, title, table["head"], table["rows"], notes)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
