@@ -156,7 +156,14 @@ def main() -> int:
     sides: dict[str, dict[str, list[float]]] = {}
     with baseline_tree(args.baseline) as tree, tempfile.TemporaryDirectory() as tmp:
         runners: dict[str, tuple[list[str], dict[str, str]]] = {"current": ([str(LOFTE)], env)}
+        baseline_commit = None
         if tree is not None:
+            baseline_commit = subprocess.run(
+                ["git", "-C", str(tree), "rev-parse", "--short", "HEAD"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
             # the baseline's code with this interpreter and packages: its src first on the path
             paths = [str(tree / "src")]
             if args.baseline_site is not None:
@@ -194,6 +201,7 @@ def main() -> int:
         base = sides["baseline"]
         result["baseline"] = {
             "rev": args.baseline,
+            "commit": baseline_commit,
             "runs_s": [round(x, 2) for x in base["runs_s"]],
             "best_s": round(min(base["runs_s"]), 2),
             "cpu_s": [round(x, 2) for x in base["cpu_s"]],
@@ -208,7 +216,8 @@ def main() -> int:
     if result["baseline"]:
         b = result["baseline"]
         print(
-            f"baseline {b['rev']}: runs {b['runs_s']} s, best {b['best_s']} s, CPU {b['cpu_s']} s"
+            f"baseline {b['rev']} ({b['commit']}): runs {b['runs_s']} s, best {b['best_s']} s, "
+            f"CPU {b['cpu_s']} s"
         )
         print(f"speed-up (best over best): {b['speed_up_best']}×")
     for name, seconds in result["steps_s"].items():
