@@ -49,7 +49,7 @@ def _cell(text: Any, lang: str) -> tuple[Any, str | None]:
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
     suffix = '" %"' if match["pct"] else ""
     if match["sign"]:
-        fmt = f"+{fmt}{suffix};\u2212{fmt}{suffix};0{suffix}"
+        fmt = f"+{fmt}{suffix};\"\u2212\"{fmt}{suffix};0{suffix}"
     else:
         fmt += suffix
     value: float | int = float(digits) if decimals else int(digits)
