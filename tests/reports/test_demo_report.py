@@ -106,28 +106,29 @@ def test_sydost_report_from_the_engine(lofte_home, tmp_path):
                 assert row["share"] == source["value"]
     assert checked > 100 and suppressed > 0
 
-    # the workbook prints "–" where the model has a suppressed cell
-    sheet = next(n for n in book_names(entry) if "vårdförlopp" in n)
-    by_name = {
-        r[0]: r
-        for r in load_workbook(entry.path("sv", "xlsx"))[sheet].iter_rows(values_only=True)
-        if r
-    }
+    # the workbook prints the mark of the rule ("–¹" fewer than 5, "–²" hidden so that another
+    # cell cannot be worked out) where the model has a suppressed cell
+    book = load_workbook(entry.path("sv", "xlsx"))
+    region_names = model["regions"]
+    hr_sheet = "Vårdförlopp " + region_names["sydost"].removeprefix("Region ")
+    sheet = next(n for n in book.sheetnames if hr_sheet.startswith(n))
+    by_name = {r[0]: r for r in book[sheet].iter_rows(values_only=True) if r}
+    marks = {"primary": "–¹", "secondary": "–²"}
     for promise in model["promises"]:
         for row in promise["pathway_table"]:
             if row["share_suppressed"]:
-                assert by_name[row["name_sv"]][2] == "–"
-    book = load_workbook(entry.path("sv", "xlsx"))
-    names = model["regions"]
+                assert by_name[row["name_sv"]][2] == marks[row["share_hidden_by"]]
+    titles = {ws["A1"].value: ws for ws in book.worksheets}
     for promise in model["promises"]:
         for s in promise["indicators"]:
-            if s["code"] not in book.sheetnames:
+            ws = titles.get(f"Löfte {promise['number']}: {s['name_sv']}")
+            if ws is None:
                 continue
-            rows = book[s["code"]].iter_rows(values_only=True)
-            printed = {r[0]: r[1] for r in rows if r and r[0] in names.values()}
+            rows = ws.iter_rows(values_only=True)
+            printed = {r[0]: r[1] for r in rows if r and r[0] in region_names.values()}
             for cell in s["cells"]:
                 if cell["suppressed"]:
-                    assert printed[names[cell["region"]]] == "–"
+                    assert printed[region_names[cell["region"]]] == marks[cell["hidden_by"]]
     page = entry.path("sv", "html").read_text(encoding="utf-8")
     assert "SYNTETISKA DATA" in page
     assert "Ingen åtgärd registrerad" in page or not model["gaps"]

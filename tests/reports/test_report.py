@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from lofte import django_setup
 from lofte.catalog import load
 from lofte.cli import app
+from lofte.core.disclosure import primary
 from lofte.core.stats import two_proportion_test
 from lofte.cube.service import cube_path
 from lofte.reports import charts, html, present, store, texts, xlsx
@@ -92,8 +93,11 @@ def test_presented_tables_print_the_cube_values(report):
         for code in cf.REGIONS:
             name = texts.region_names(report.regions, lang)[code]
             source = cube[("svf_andel_inom_ledtid", code, "alla", cf.PERIOD)]
+            # a hidden cell names its rule: fewer than 5 (Kalmar's 3) is the primary rule
             expected = (
-                "–" if source["suppressed"] else texts.number(source["value"], "percent", lang)
+                ("–¹" if primary(source["denominator"]) else "–²")
+                if source["suppressed"]
+                else texts.number(source["value"], "percent", lang)
             )
             assert by_region[name][1] == expected
 
@@ -104,11 +108,16 @@ def test_presented_descriptions_follow_the_language(report):
         p = present.present(report, lang, {})
         blocks = [i for pr in p["promises"] for i in pr["indicators"]]
         assert blocks
+        names = {c: i.name_sv if lang == "sv" else i.name_en for c, i in cat.indicators.items()}
         for block in blocks:
-            assert block["description"] == cat.indicator(block["code"]).description(lang)
+            # catalogue text as a reader sees it: indicator codes become the indicators' names
+            described = cat.indicator(block["code"]).description(lang)
+            assert block["description"] == texts.reader_text(described, names)
+            assert not any(code in block["description"] for code in cat.indicators)
         rows = p["definitions"]["rows"]
         assert [r[3] for r in rows] == [
-            cat.indicator(s.code).description(lang) for s in report.sections()
+            texts.reader_text(cat.indicator(s.code).description(lang), names)
+            for s in report.sections()
         ]
     ledtid = section(report, "svf_andel_inom_ledtid")
     assert ledtid.description_en.startswith("Share of the SVF pathways")

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from lofte.catalog import Catalog, Indicator, load
 from lofte.core import periods
+from lofte.core.disclosure import MIN_CELL, primary
 from lofte.core.stats import two_proportion_test
 
 #: Significance level of a change or a difference (SPEC §5).
@@ -64,6 +65,9 @@ class Cell:
     target: float | None
     target_high: float | None
     status: str  # met | partial | not_met | no_target | suppressed | missing
+    #: Why a suppressed cell is hidden (:func:`hidden_by`): "primary" (fewer than min_cell) or
+    #: "secondary" (hidden so that another cell cannot be worked out); None when shown.
+    hidden_by: str | None = None
 
 
 @dataclass
@@ -79,6 +83,7 @@ class Change:
     significant: bool
     better: bool | None  # None when there is no change or no direction
     previous_suppressed: bool = False
+    previous_hidden_by: str | None = None
 
 
 @dataclass
@@ -124,12 +129,18 @@ class PathwayRow:
     change_pp: float | None
     p_value: float | None
     significant: bool
+    share_hidden_by: str | None = None
+    median_hidden_by: str | None = None
+    #: The *ingående ledtider* of the pathway: median days per step of BOTTLENECK_STEPS.
+    steps: list[float | None] = field(default_factory=list)
+    steps_hidden_by: list[str | None] = field(default_factory=list)
 
 
 @dataclass
 class BottleneckRow:
     region: str
     steps: list[float | None]  # median days per step of BOTTLENECK_STEPS
+    hidden_by: list[str | None] = field(default_factory=list)
 
 
 @dataclass
@@ -141,6 +152,8 @@ class PromiseSection:
     pathway_table: list[PathwayRow] = field(default_factory=list)
     bottleneck: list[BottleneckRow] = field(default_factory=list)
     bottleneck_narrative: list[Sentence] = field(default_factory=list)
+    #: The per-pathway table of every county and the healthcare region (report order).
+    pathway_tables: dict[str, list[PathwayRow]] = field(default_factory=dict)
 
 
 @dataclass
@@ -197,6 +210,9 @@ class Report:
     gaps: list[Gap]
     sources: list[SourceEntry]
     quality: list[QualityRow]
+    #: Data-quality measures that belong to no promise (the cancer register's coverage): shown
+    #: in the caveats, never as a promise's indicator.
+    data_quality: list[IndicatorSection] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -239,7 +255,7 @@ def select(cube: pa.Table, regions: list[str], report_period: str, previous: str
     :func:`lofte.reports.service.read_report_cube` already reads about this much; the rule is
     applied here again so that the model is right for any cube it is given.
     """
-    wanted, hr = set(regions), regions[-2]
+    wanted = set(regions)
     detail = {report_period, previous}
     rows = [
         row
@@ -250,7 +266,7 @@ def select(cube: pa.Table, regions: list[str], report_period: str, previous: str
             (row["region_basis"] == BASIS and row["period_type"] == "half")
             or row["region_basis"] is None
         )
-        and (row["pathway"] == "alla" or (row["region"] == hr and row["period"] in detail))
+        and (row["pathway"] == "alla" or (row["region"] != "SE" and row["period"] in detail))
     ]
     return CubeIndex(rows)
 
@@ -282,6 +298,15 @@ def classify(
     return "not_met"
 
 
+def hidden_by(row: dict[str, Any] | None, min_cell: int) -> str | None:
+    """The rule that hid a cube cell, classified by the disclosure rule itself
+    (:func:`lofte.core.disclosure.primary` on the internal cube's count): "primary" for fewer
+    than ``min_cell``, "secondary" for a cell hidden so that another cannot be worked out."""
+    if row is None or not row["suppressed"]:
+        return None
+    return "primary" if primary(_clean(row["denominator"]), min_cell) else "secondary"
+
+
 def make_cell(
     row: dict[str, Any] | None, region: str, period: str, indicator: Indicator, catalog: Catalog
 ) -> Cell:
@@ -300,6 +325,7 @@ def make_cell(
         denominator = _clean(row["denominator"]) if indicator.publishes_n else None
         ci_low, ci_high = _clean(row.get("ci_low")), _clean(row.get("ci_high"))
     status = classify(value, suppressed, target_low, target_high, indicator.direction)
+    reason = hidden_by(row, indicator.min_cell)
     return Cell(
         region,
         period,
@@ -312,6 +338,7 @@ def make_cell(
         target_low,
         target_high,
         status,
+        reason,
     )
 
 
@@ -437,6 +464,7 @@ def indicator_section(
                 significant=p_value is not None and p_value < ALPHA,
                 better=better,
                 previous_suppressed=before.suppressed,
+                previous_hidden_by=before.hidden_by,
             )
         )
     shown_counties = [c for c in section.cells if c.region in counties and c.value is not None]
@@ -450,6 +478,7 @@ def indicator_section(
 def pathway_table(
     index: CubeIndex, hr: str, report_period: str, catalog: Catalog
 ) -> list[PathwayRow]:
+    """One row per pathway of region ``hr`` (a county or the healthcare region)."""
     previous = periods.same_period_previous_year(report_period)
     share_ind = catalog.indicator("svf_andel_inom_ledtid")
     rows: list[PathwayRow] = []
@@ -466,6 +495,7 @@ def pathway_table(
         if now and then and now.value is not None and then.value is not None:
             change = now.value - then.value
         median_hidden = median is None or bool(median["suppressed"])
+        step_rows = [index.get(code, hr, report_period, pathway.id) for code, _ in BOTTLENECK_STEPS]
         rows.append(
             PathwayRow(
                 pathway=pathway.id,
@@ -481,6 +511,12 @@ def pathway_table(
                 change_pp=change,
                 p_value=p_value,
                 significant=p_value is not None and p_value < ALPHA,
+                share_hidden_by=None if now is None else now.hidden_by,
+                median_hidden_by=hidden_by(median, share_ind.min_cell),
+                steps=[
+                    None if r is None or r["suppressed"] else _clean(r["value"]) for r in step_rows
+                ],
+                steps_hidden_by=[hidden_by(r, share_ind.min_cell) for r in step_rows],
             )
         )
     return rows
@@ -490,11 +526,13 @@ def bottleneck(index: CubeIndex, regions: list[str], report_period: str) -> list
     out = []
     for r in regions:
         steps: list[float | None] = []
+        reasons: list[str | None] = []
         for code, _ in BOTTLENECK_STEPS:
             row = index.get(code, r, report_period)
             hidden = row is None or bool(row["suppressed"])
             steps.append(None if hidden or row is None else _clean(row["value"]))
-        out.append(BottleneckRow(r, steps))
+            reasons.append(hidden_by(row, MIN_CELL))
+        out.append(BottleneckRow(r, steps, reasons))
     return out
 
 
@@ -621,6 +659,9 @@ def build(
             section.indicators.append(s)
         if any(i.source == "svf" for i in indicators) and number == _lead_time_promise(catalog):
             section.pathway_table = pathway_table(index, healthcare_region, period, catalog)
+            section.pathway_tables = {
+                r: pathway_table(index, r, period, catalog) for r in [*counties, healthcare_region]
+            }
             section.bottleneck = bottleneck(index, regions, period)
             section.bottleneck_narrative = narrative.bottleneck_sentences(
                 section.bottleneck, healthcare_region
@@ -650,6 +691,11 @@ def build(
 
     for gap in gaps:
         gap.actions = gap_actions(gap.indicator, gap.region, today)
+    data_quality = [
+        indicator_section(index, i, regions, counties, period, catalog)
+        for i in catalog.indicators.values()
+        if i.promise is None and i.code not in DETAIL_INDICATORS
+    ]
     codes = {s.code for p in promises for s in p.indicators if s.source == "aggregate"}
     parsed = periods.parse(period)
     return Report(
@@ -666,6 +712,7 @@ def build(
         gaps=gaps,
         sources=sources(codes, regions),
         quality=quality(counties),
+        data_quality=data_quality,
     )
 
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from lofte.reports import texts
-from lofte.reports.model import BOTTLENECK_STEPS, Cell, IndicatorSection, Report
+from lofte.reports.model import (
+    BOTTLENECK_STEPS,
+    Cell,
+    IndicatorSection,
+    PathwayRow,
+    PromiseSection,
+    Report,
+)
 from lofte.reports.narrative import period_name, render, target_text
 
 STATUS_KEYS = {
@@ -22,13 +29,51 @@ STATUS_KEYS = {
     "suppressed": "status_suppressed",
     "missing": "status_missing",
 }
+#: How a hidden cell prints: the dash names the rule that hid it (issue 14), explained in the
+#: note under the table (:class:`Marks`).
+MARKS = {"primary": "–¹", "secondary": "–²"}
+#: Narrative rules whose sentences make the key findings, by heading.
+FINDINGS = (
+    ("findings_kept", ("n_target_met", "n_target_met_high")),
+    ("findings_not_kept", ("n_target_not_met", "n_target_not_met_low", "n_target_partial")),
+    ("findings_changed", ("n_change_better", "n_change_worse")),
+    ("findings_nation", ("n_vs_national",)),
+)
 
 
-def _cell_text(cell: Cell, unit: str, lang: str) -> str:
-    """The value; "–" only for a suppressed cell, blank where there is no figure at all."""
-    if cell.value is None and not cell.suppressed:
+class Marks:
+    """The rules that hid the cells of one table, for the note under it."""
+
+    def __init__(self, lang: str, min_cell: int) -> None:
+        self.lang, self.min_cell = lang, min_cell
+        self.used: set[str] = set()
+
+    def hidden(self, reason: str | None) -> str:
+        reason = reason or "primary"
+        self.used.add(reason)
+        return MARKS[reason]
+
+    def notes(self) -> list[str]:
+        return [
+            texts.t(f"hidden_{r}", self.lang, min_cell=self.min_cell)
+            for r in ("primary", "secondary")
+            if r in self.used
+        ]
+
+
+def _cell_text(cell: Cell, unit: str, lang: str, marks: Marks) -> str:
+    """The value; a hidden cell as the mark of its rule, blank where there is no figure."""
+    if cell.suppressed:
+        return marks.hidden(cell.hidden_by)
+    if cell.value is None:
         return ""
     return texts.number(cell.value, unit, lang)
+
+
+def _status_text(cell: Cell, lang: str, min_cell: int) -> str:
+    if cell.suppressed and cell.hidden_by == "secondary":
+        return texts.t("status_hidden_secondary", lang)
+    return texts.t(STATUS_KEYS[cell.status], lang, min_cell=min_cell)
 
 
 def _ci(cell: Cell, unit: str, lang: str) -> str:
@@ -40,55 +85,129 @@ def _ci(cell: Cell, unit: str, lang: str) -> str:
 
 
 def _n(value: int | None, lang: str) -> str:
-    return texts.number(None if value is None else float(value), "count", lang)
+    return "" if value is None else texts.number(float(value), "count", lang)
 
 
-def _count_text(cell: Cell, lang: str) -> str:
+def _count_text(cell: Cell, lang: str, marks: Marks) -> str:
     if cell.suppressed:
-        return "–"
-    return "" if cell.denominator is None else _n(cell.denominator, lang)
+        return marks.hidden(cell.hidden_by)
+    return _n(cell.denominator, lang)
+
+
+def _prune(table: dict[str, Any], empty: tuple[str, ...] = ("",), keep: int = 1) -> dict[str, Any]:
+    """Drops every column (after the first ``keep``) that has nothing but ``empty`` cells: no
+    column is empty for a whole table. ``widths`` follow the columns kept."""
+    rows = table["rows"]
+    columns = range(len(table["head"]))
+    kept = [i for i in columns if i < keep or any(row[i] not in empty for row in rows)]
+    table["head"] = [table["head"][i] for i in kept]
+    table["rows"] = [[row[i] for i in kept] for row in rows]
+    if "widths" in table:
+        table["widths"] = [table["widths"][i] for i in kept]
+    return table
 
 
 def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any]:
     t = texts.t
     names = texts.region_names(report.regions, lang)
     changes = {c.region: c for c in section.changes}
+    marks = Marks(lang, report.min_cell)
+    # a median's n is never published (SPEC §7): not even a hidden one's mark
+    publishes_n = getattr(_catalog().indicators.get(section.code), "publishes_n", True)
+    previous_period = next((c.previous_period for c in section.changes), "")
     head = [
         t("region", lang),
         t("value", lang),
         t("ci", lang),
         t("n", lang),
         t("status", lang),
-        t("previous", lang),
+        t("previous", lang, period=period_name(previous_period, lang)),
         t("significance", lang),
     ]
     rows = []
     statuses = []
+    not_tested = t("not_tested", lang)
     for cell in section.cells:
         change = changes.get(cell.region)
         if change is not None and change.previous_suppressed:
-            previous = "–"
+            previous = marks.hidden(change.previous_hidden_by)
         elif change is None or change.previous is None:
             previous = ""
         else:
             previous = texts.number(change.previous, section.unit, lang)
         if change is None or change.p_value is None:
-            significant = t("not_tested", lang)
+            significant = not_tested if previous else ""
         else:
             significant = t("yes", lang) if change.significant else t("no", lang)
         rows.append(
             [
                 names[cell.region],
-                _cell_text(cell, section.unit, lang),
+                _cell_text(cell, section.unit, lang, marks),
                 _ci(cell, section.unit, lang),
-                _count_text(cell, lang),
-                t(STATUS_KEYS[cell.status], lang),
+                _count_text(cell, lang, marks) if publishes_n else "",
+                "" if cell.status == "no_target" else _status_text(cell, lang, report.min_cell),
                 previous,
                 significant,
             ]
         )
         statuses.append(cell.status)
-    return {"head": head, "rows": rows, "status": statuses}
+    table = {
+        "head": head,
+        "rows": rows,
+        "status": statuses,
+        "widths": [2.2, 1, 1.1, 0.8, 1.3, 1.1, 1.3],
+        "notes": [],
+    }
+    untestable = all(row[6] in ("", not_tested) for row in rows) and any(
+        row[6] == not_tested for row in rows
+    )
+    _prune(table, ("", not_tested) if untestable else ("",))
+    table["notes"] = marks.notes() + ([t("not_testable_note", lang)] if untestable else [])
+    return table
+
+
+def _catalog() -> Any:
+    from lofte.catalog import load
+
+    return load()
+
+
+def _indicator_names(lang: str) -> dict[str, str]:
+    indicators = _catalog().indicators
+    return {code: i.name_sv if lang == "sv" else i.name_en for code, i in indicators.items()}
+
+
+def _reader(text: str, lang: str) -> str:
+    """Catalogue text without codes, code links or internal file references."""
+    return texts.reader_text(text, _indicator_names(lang))
+
+
+def _target_source(code: str, fallback: str, lang: str) -> str:
+    """Where a target comes from, in the report's language where the catalogue has it."""
+    indicator = _catalog().indicators.get(code)
+    if indicator is None:
+        return _reader(fallback, lang)
+    if lang == "en":
+        # the English report never prints the Swedish text: without an English source text in
+        # the catalogue the source is left out
+        return _reader(getattr(indicator, "target_source_en", ""), lang)
+    return _reader(indicator.target_source, lang)
+
+
+def _target_note(section: IndicatorSection, lang: str) -> str:
+    """The target under an indicator's heading, or why there is none."""
+    t = texts.t
+    if section.target is not None:
+        level = target_text(section.target, section.target_high, section.unit, lang)
+        word = (
+            "reference_level" if getattr(section, "target_kind", None) == "reference" else "target"
+        )
+        return f"{t(word, lang)}: {level}."
+    why = f"why_no_target_{section.code}"
+    reason = t(why, lang) if why in texts.TEXTS else _target_source(section.code, "", lang)
+    if reason.lower().startswith(t("status_no_target", lang).lower()):
+        return reason  # the source says it already
+    return f"{t('status_no_target', lang)}. {reason}".strip()
 
 
 def gap_actions_text(actions: list[Any], lang: str) -> str:
@@ -100,12 +219,187 @@ def gap_actions_text(actions: list[Any], lang: str) -> str:
     parts = []
     for action in actions:
         a = action if isinstance(action, dict) else vars(action)
-        details = [a["owner"] or "–", t(f"plan_status_{a['status']}", lang)]
+        details = [a["owner"], t(f"plan_status_{a['status']}", lang)]
+        details = [d for d in details if d]
         if a["due"]:
             due = t("due_by", lang, date=a["due"])
             details.append(f"{due} ({t('overdue', lang)})" if a["overdue"] else due)
         parts.append(f"{a['title']} ({'; '.join(details)})")
     return " • ".join(parts)
+
+
+def _name(section: IndicatorSection, lang: str) -> str:
+    return section.name_sv if lang == "sv" else section.name_en
+
+
+def findings(report: Report, lang: str) -> list[dict[str, Any]]:
+    """The key findings: the narrative rules' sentences on targets kept and not kept, on
+    significant changes and on significant differences from the nation, under one heading
+    each, every sentence led by its indicator."""
+    regions = texts.region_names(report.regions, lang)
+    out = []
+    for key, rules in FINDINGS:
+        items = [
+            f"{_name(section, lang)}: {render(sentence, regions, lang)}"
+            for promise in report.promises
+            for section in promise.indicators
+            for sentence in section.narrative
+            if sentence.key in rules
+        ]
+        out.append({"title": texts.t(key, lang), "items": items})
+    return out
+
+
+def _pathway_table(
+    rows: list[PathwayRow], region: str, report: Report, lang: str
+) -> dict[str, Any]:
+    """Promise 1 per pathway for one region: the share's own n, the share within the lead
+    time, the median, the *ingående ledtider* and the change from a year earlier."""
+    t = texts.t
+    regions = texts.region_names(report.regions, lang)
+    marks = Marks(lang, report.min_cell)
+    body = []
+    for row in rows:
+        if row.share_suppressed:
+            share, n = marks.hidden(row.share_hidden_by), marks.hidden(row.share_hidden_by)
+        elif not row.has_lead_time:
+            share, n = t("no_lead_time", lang), ""
+        else:
+            share = texts.number(row.share, "percent", lang) if row.share is not None else ""
+            n = _n(row.n, lang)
+        if row.median_hidden_by:
+            median = marks.hidden(row.median_hidden_by)
+        else:
+            median = (
+                ""
+                if row.median is None
+                else texts.number(row.median, "days", lang, with_unit=False)
+            )
+        steps = [
+            marks.hidden(why)
+            if why
+            else ("" if days is None else texts.number(days, "days", lang, with_unit=False))
+            for days, why in zip(
+                row.steps or [None] * len(BOTTLENECK_STEPS),
+                row.steps_hidden_by or [None] * len(BOTTLENECK_STEPS),
+                strict=True,
+            )
+        ]
+        change = ""
+        if row.change_pp is not None:
+            change = texts.points(row.change_pp, lang) + (" *" if row.significant else "")
+        body.append(
+            [row.name_sv if lang == "sv" else row.name_en, n, share, median, *steps, change]
+        )
+    table = {
+        "title": t(
+            "pathway_table", lang, region=regions[region], period=period_name(report.period, lang)
+        ),
+        "head": [
+            t("pathway", lang),
+            t("n_closed", lang),
+            t("share_within", lang),
+            t("median_days", lang),
+            *[t(key, lang) for _, key in BOTTLENECK_STEPS],
+            t("change_pp", lang),
+        ],
+        "sheet": f"{t('pathway', lang)} {regions[region].removeprefix('Region ')}",
+        "rows": body,
+        "widths": [2.4, 0.8, 1.1, 0.9, 1, 1, 1.1, 1.2],
+    }
+    _prune(table)
+    table["notes"] = [t("pathway_table_note", lang), *marks.notes()]
+    return table
+
+
+def mdk_pair(promise: PromiseSection, report: Report, lang: str) -> dict[str, Any] | None:
+    """The two MDK measures side by side, with the one sentence on why they differ."""
+    by_code = {s.code: s for s in promise.indicators}
+    svf, register = by_code.get("svf_andel_mdk"), by_code.get("mdk_andel")
+    if svf is None or register is None or svf.period is None or register.period is None:
+        return None
+    regions = texts.region_names(report.regions, lang)
+    marks = Marks(lang, report.min_cell)
+    cells = {s.code: {c.region: c for c in s.cells} for s in (svf, register)}
+    rows = [
+        [
+            regions[r],
+            _cell_text(cells[svf.code][r], svf.unit, lang, marks),
+            _cell_text(cells[register.code][r], register.unit, lang, marks),
+        ]
+        for r in report.regions
+    ]
+    return {
+        "title": texts.t("mdk_pair_title", lang),
+        "sheet": texts.t("sheet_mdk", lang),
+        "head": [
+            texts.t("region", lang),
+            f"{_name(svf, lang)} ({period_name(svf.period, lang)})",
+            f"{_name(register, lang)} ({period_name(register.period, lang)})",
+        ],
+        "rows": rows,
+        "text": texts.t("mdk_pair_why", lang),
+        "notes": marks.notes(),
+    }
+
+
+def _values(section: IndicatorSection, lang: str, names: dict[str, str]) -> str:
+    return ", ".join(
+        f"{names[c.region]} {texts.number(c.value, section.unit, lang)}"
+        for c in section.cells
+        if c.value is not None
+    )
+
+
+def caveats(promise: PromiseSection, report: Report, lang: str) -> list[str]:
+    """The data-quality caveats of one promise: register coverage, delivery warnings and
+    comparability, each only where the promise's figures depend on it."""
+    t = texts.t
+    names = texts.region_names(report.regions, lang)
+    out = []
+    codes = {s.code: s for s in promise.indicators}
+    if any(s.source == "svf" for s in promise.indicators):
+        warnings = ", ".join(f"{names[q.region]} {_n(q.warnings, lang)}" for q in report.quality)
+        out.append(t("caveat_warnings", lang, warnings=warnings))
+        out.append(t("caveat_svf_comparability", lang))
+        for section in report.data_quality if "svf_inklusion" in codes else []:
+            if section.code == "cancerregister_tackning" and section.period is not None:
+                out.append(
+                    t(
+                        "caveat_cancer_register",
+                        lang,
+                        period=period_name(section.period, lang),
+                        values=_values(section, lang, names),
+                    )
+                )
+    coverage = codes.get("pal_tackningsgrad")
+    if coverage is not None and coverage.period is not None and coverage.target is not None:
+        line = texts.number(coverage.target, coverage.unit, lang)
+        below = [c for c in coverage.cells if c.value is not None and c.value < coverage.target]
+        out.append(
+            t(
+                "caveat_palliative",
+                lang,
+                period=period_name(coverage.period, lang),
+                values=_values(coverage, lang, names),
+                line=line,
+            )
+        )
+        for cell in below:
+            key = "caveat_below_line_nation" if cell.region == "SE" else "caveat_below_line"
+            out.append(
+                t(
+                    key,
+                    lang,
+                    region=names[cell.region],
+                    value=texts.number(cell.value, coverage.unit, lang),
+                    line=line,
+                )
+            )
+    aggregates = [s for s in promise.indicators if s.source == "aggregate" and s.period]
+    if aggregates and any(s.period != report.period for s in aggregates):
+        out.append(t("caveat_aggregate_periods", lang))
+    return out
 
 
 def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -115,6 +409,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
     period_text = period_name(report.period, lang)
     region_columns = list(regions)
 
+    summary_marks = Marks(lang, report.min_cell)
     summary_rows = []
     for promise in report.promises:
         for section in promise.indicators:
@@ -124,17 +419,17 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
             summary_rows.append(
                 {
                     "promise": promise.number,
-                    "name": section.name_sv if lang == "sv" else section.name_en,
+                    "name": _name(section, lang),
                     "period": period_name(section.period, lang),
                     "target": target_text(section.target, section.target_high, section.unit, lang),
                     "cells": [
                         {
-                            "text": _cell_text(cells[r], section.unit, lang),
+                            "text": _cell_text(cells[r], section.unit, lang, summary_marks),
                             "status": cells[r].status,
                             # "no target" is said once in the target column, not in every cell
                             "status_text": ""
-                            if cells[r].status == "no_target"
-                            else t(STATUS_KEYS[cells[r].status], lang),
+                            if cells[r].status in ("no_target", "suppressed")
+                            else _status_text(cells[r], lang, report.min_cell),
                         }
                         for r in region_columns
                     ],
@@ -145,19 +440,15 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
     for promise in report.promises:
         items = []
         for section in promise.indicators:
-            name = section.name_sv if lang == "sv" else section.name_en
             item: dict[str, Any] = {
                 "code": section.code,
-                "name": name,
-                "description": (section.description_sv if lang == "sv" else section.description_en),
-                "target": target_text(section.target, section.target_high, section.unit, lang),
-                "target_note": (
-                    t("status_no_target", lang) + "."
-                    if section.target is None
-                    else f"{t('target', lang)}: "
-                    + target_text(section.target, section.target_high, section.unit, lang)
-                    + "."
+                "name": _name(section, lang),
+                "sheet": texts.sheet_name(section.code, lang) or _name(section, lang),
+                "description": _reader(
+                    section.description_sv if lang == "sv" else section.description_en, lang
                 ),
+                "target": target_text(section.target, section.target_high, section.unit, lang),
+                "target_note": _target_note(section, lang),
                 "no_data": "",
                 "period_note": "",
                 "table": None,
@@ -184,48 +475,45 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
             "title": t("promise", lang, n=promise.number),
             "text": promise.text_sv if lang == "sv" else promise.text_en,
             "indicators": items,
-            "pathway_table": None,
+            "pathway_tables": [],
+            "pathway_title": "",
             "bottleneck": None,
+            "mdk": mdk_pair(promise, report, lang),
+            "caveats": caveats(promise, report, lang),
+            "caveats_title": t("caveats_title", lang),
         }
-        if promise.pathway_table:
-            block["pathway_table"] = {
-                "title": t("pathway_table", lang, region=hr_name, period=period_text),
-                "head": [
-                    t("pathway", lang),
-                    t("n_closed", lang),
-                    t("share_within", lang),
-                    t("median_days", lang),
-                    t("change_pp", lang),
-                ],
-                "rows": [
-                    [
-                        row.name_sv if lang == "sv" else row.name_en,
-                        _n(row.n, lang),
-                        texts.number(row.share, "percent", lang)
-                        if row.has_lead_time
-                        else t("no_lead_time", lang),
-                        texts.number(row.median, "days", lang, with_unit=False),
-                        (texts.points(row.change_pp, lang) + (" *" if row.significant else ""))
-                        if row.change_pp is not None
-                        else "–",
-                    ]
-                    for row in promise.pathway_table
-                ],
-                "note": t("pathway_table_note", lang),
-            }
+        if promise.pathway_tables or promise.pathway_table:
+            tables = promise.pathway_tables or {report.healthcare_region: promise.pathway_table}
+            block["pathway_title"] = t("pathway_section", lang)
+            block["pathway_tables"] = [
+                _pathway_table(rows, region, report, lang)
+                for region, rows in tables.items()
+                if rows
+            ]
         if promise.bottleneck:
+            bottleneck_marks = Marks(lang, report.min_cell)
+            rows = []
+            for row in promise.bottleneck:
+                reasons = row.hidden_by or [None] * len(row.steps)
+                rows.append(
+                    [regions[row.region]]
+                    + [
+                        bottleneck_marks.hidden(why)
+                        if why
+                        else ("" if v is None else texts.number(v, "days", lang, with_unit=False))
+                        for v, why in zip(row.steps, reasons, strict=True)
+                    ]
+                )
             block["bottleneck"] = {
                 "title": t("bottleneck_title", lang, period=period_text),
+                "sheet": t("bottleneck_sheet", lang),
                 "chart": f"bottleneck-{promise.number}"
                 if f"bottleneck-{promise.number}" in charts
                 else None,
                 "head": [t("region", lang)] + [t(key, lang) for _, key in BOTTLENECK_STEPS],
-                "rows": [
-                    [regions[row.region]]
-                    + [texts.number(v, "days", lang, with_unit=False) for v in row.steps]
-                    for row in promise.bottleneck
-                ],
+                "rows": rows,
                 "note": t("bottleneck_note", lang),
+                "notes": bottleneck_marks.notes(),
                 "narrative": [render(s, regions, lang) for s in promise.bottleneck_narrative],
             }
         promises.append(block)
@@ -249,7 +537,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
                 period_name(g.period, lang),
                 texts.number(g.value, g.unit, lang),
                 target_text(g.target, g.target_high, g.unit, lang),
-                t(STATUS_KEYS[g.status], lang),
+                t(STATUS_KEYS[g.status], lang, min_cell=report.min_cell),
                 gap_actions_text(g.actions, lang),
             ]
             for g in report.gaps
@@ -265,26 +553,38 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
         ],
         "rows": [
             [
-                (s.name_sv if lang == "sv" else s.name_en) + f" ({s.code})",
+                _name(s, lang),
                 t(f"unit_{s.unit}", lang),
                 target_text(s.target, s.target_high, s.unit, lang),
-                s.description_sv if lang == "sv" else s.description_en,
-                s.target_source,
+                _reader(s.description_sv if lang == "sv" else s.description_en, lang),
+                _target_source(s.code, s.target_source, lang),
             ]
             for s in report.sections()
         ],
+        "widths": [1.6, 0.6, 0.9, 2.2, 2.2],
     }
-    names = {s.code: (s.name_sv if lang == "sv" else s.name_en) for s in report.sections()}
+    # a column with nothing in it is left out (the English sources before they are written)
+    _prune(definitions)
+    names = {s.code: _name(s, lang) for s in report.sections()}
     sources = {
         "head": [t("indicator", lang), t("source", lang), t("periods", lang), t("imported", lang)],
         "rows": [
             [
                 names.get(s.indicator, s.indicator),
-                s.source + (f" ({t('synthetic_source', lang)})" if s.synthetic else ""),
+                _reader(s.source, lang)
+                + (f" ({t('synthetic_source', lang)})" if s.synthetic else ""),
                 ", ".join(s.periods),
                 s.imported,
             ]
             for s in report.sources
+        ],
+    }
+    # Annex 2 says where the SVF data come from and how far they reach; Annex 4 how clean the
+    # deliveries were. Two tables, no column in both but the region.
+    deliveries = {
+        "head": [t("region", lang), t("q_window", lang), t("q_delivered", lang)],
+        "rows": [
+            [regions[q.region], q.data_to or "", q.last_delivered or ""] for q in report.quality
         ],
     }
     quality = {
@@ -292,22 +592,18 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
             t("region", lang),
             t("q_active", lang),
             t("q_rejected", lang),
-            t("q_window", lang),
             t("q_rows", lang),
             t("q_warnings", lang),
             t("q_errors", lang),
-            t("q_delivered", lang),
         ],
         "rows": [
             [
                 regions[q.region],
-                str(q.active),
-                str(q.rejected),
-                q.data_to or "–",
+                _n(q.active, lang),
+                _n(q.rejected, lang),
                 _n(q.rows, lang),
                 _n(q.warnings, lang),
                 _n(q.errors, lang),
-                q.last_delivered or "–",
             ]
             for q in report.quality
         ],
@@ -318,6 +614,13 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
             "contents",
             "summary",
             "summary_intro",
+            "findings",
+            "findings_intro",
+            "findings_none",
+            "sheet_quality",
+            "sheet_deliveries",
+            "sheet_sources",
+            "status",
             "indicator",
             "target",
             "period",
@@ -332,7 +635,6 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
             "annex_method",
             "narrative",
             "table_fallback",
-            "suppressed_footnote",
             "svf_source",
             "aggregate_source",
             "quality_intro",
@@ -351,15 +653,21 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
         "made_by": t("made_by", lang, date=report.generated),
         "intro": t("intro", lang),
         "labels": labels,
+        "findings": findings(report, lang),
         "summary": {
             "columns": [regions[r] for r in region_columns],
             "rows": summary_rows,
+            "notes": summary_marks.notes(),
         },
         "promises": promises,
         "gaps": gaps,
         "definitions": definitions,
         "sources": sources,
-        "suppression": disclosure_paragraphs(lang, report.min_cell),
+        "deliveries": deliveries,
+        "suppression": [
+            *disclosure_paragraphs(lang, report.min_cell),
+            t("suppression_marks", lang, min_cell=report.min_cell),
+        ],
         "method": t("method_text", lang),
         "quality": quality,
     }

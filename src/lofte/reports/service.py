@@ -30,13 +30,16 @@ class WrittenReport:
     report: Report
 
 
-def read_report_cube(regions: list[str]) -> pa.Table:
+def read_report_cube(regions: list[str], period: str) -> pa.Table:
     """The stored cube, read only where the report looks: its regions, treatment ``alla``, SVF
-    half-years by home region (every pathway only for the healthcare region) and the aggregates.
+    half-years by home region (every pathway only for the counties and the healthcare region in
+    ``period`` and a year before) and the aggregates.
 
-    ``regions`` are catalogue codes (counties, the healthcare region, ``SE``), the healthcare
-    region second to last.
+    ``regions`` are catalogue codes (counties, the healthcare region, ``SE``).
     """
+    from lofte.core import periods
+
+    periods_detail = [period, periods.same_period_previous_year(period)]
     import duckdb
 
     from lofte.cube import audit
@@ -56,11 +59,11 @@ def read_report_cube(regions: list[str]) -> pa.Table:
         return "'" + code.replace("'", "''") + "'"
 
     wanted = ", ".join(quoted(r) for r in regions)
-    hr = quoted(regions[-2]) if len(regions) >= 2 else "''"
+    detail = ", ".join(quoted(p) for p in periods_detail)
     condition = (
         f"treatment = 'alla' AND region IN ({wanted}) "
         f"AND ((region_basis = '{BASIS}' AND period_type = 'half') OR region_basis IS NULL) "
-        f"AND (pathway = 'alla' OR region = {hr})"
+        f"AND (pathway = 'alla' OR (region <> 'SE' AND period IN ({detail})))"
     )
     # DuckDB reads the Parquet file with the filter pushed down, on all cores.
     with duckdb.connect() as con:
@@ -73,6 +76,19 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _build(healthcare_region: str, period: str, today: dt.date | None) -> Report:
+    catalog = load()
+    if healthcare_region in catalog.regions:
+        regions = [*catalog.children(healthcare_region), healthcare_region, "SE"]
+    else:
+        regions = ["SE"]
+    from lofte.reports.model import check_arguments
+
+    check_arguments(healthcare_region, period, catalog)
+    cube = read_report_cube(regions, period)
+    return build(healthcare_region, period, cube, catalog, today=today)
+
+
 def write_report(
     healthcare_region: str,
     period: str,
@@ -82,22 +98,13 @@ def write_report(
     today: dt.date | None = None,
 ) -> WrittenReport:
     """Build and write the report; ``out`` defaults to the report store (``LOFTE_HOME/reports``)."""
-    catalog = load()
-    if healthcare_region in catalog.regions:
-        regions = [*catalog.children(healthcare_region), healthcare_region, "SE"]
-    else:
-        regions = ["SE"]
-    from lofte.reports.model import check_arguments
-
-    check_arguments(healthcare_region, period, catalog)
-    cube = read_report_cube(regions)
-    report = build(healthcare_region, period, cube, catalog, today=today)
+    report = _build(healthcare_region, period, today)
     renderings: dict[str, bytes] = {}
     for lang in languages:
-        chart_specs = charts.all_charts(report, lang)
-        presented = present.present(report, lang, chart_specs)
-        renderings[store.file_name(lang, "html")] = html.render(presented, chart_specs).encode()
-        renderings[store.file_name(lang, "pdf")] = pdf.render(presented, chart_specs)
+        specs = charts.all_charts(report, lang)
+        presented = present.present(report, lang, specs)
+        renderings[store.file_name(lang, "html")] = html.render(presented, specs).encode()
+        renderings[store.file_name(lang, "pdf")] = pdf.render(presented, specs)
         renderings[store.file_name(lang, "xlsx")] = xlsx.render(presented)
     directory = Path(out) if out is not None else store.report_dir(healthcare_region, period)
     directory.mkdir(parents=True, exist_ok=True)

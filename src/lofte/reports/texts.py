@@ -7,6 +7,7 @@ format them with :func:`number`.
 from __future__ import annotations
 
 import math
+import re
 
 from lofte.core.stats import round_half_up
 
@@ -41,6 +42,94 @@ TEXTS: dict[str, tuple[str, str]] = {
         "commented on only when it is statistically significant.",
     ),
     "contents": ("Innehåll", "Contents"),
+    "findings": ("Viktigaste resultaten", "Key findings"),
+    "findings_intro": (
+        "Det här säger siffrorna om löftena, med reglerna för texten: en målnivå nås eller nås "
+        "inte, och en förändring eller en skillnad mot riket nämns bara när den är statistiskt "
+        "säkerställd (p < 0,05).",
+        "This is what the figures say about the promises, by the rules for the text: a target "
+        "is met or not, and a change or a difference from the nation is mentioned only when it "
+        "is statistically significant (p < 0.05).",
+    ),
+    "findings_none": ("Inget att redovisa under rubriken.", "Nothing to report here."),
+    "findings_kept": ("Det här hålls", "Kept"),
+    "findings_not_kept": ("Det här hålls inte", "Not kept"),
+    "findings_changed": (
+        "Statistiskt säkerställda förändringar mot året före",
+        "Significant changes from a year earlier",
+    ),
+    "findings_nation": (
+        "Statistiskt säkerställda skillnader mot riket",
+        "Significant differences from the nation",
+    ),
+    "caveats_title": ("Datakvalitet och jämförbarhet", "Data quality and comparability"),
+    "caveat_warnings": (
+        "Varningar vid kontrollen av de aktiva SVF-leveranserna (t.ex. dubbletter, händelser "
+        "utan start): {warnings}. Många varningar kan betyda att vårdförlopp saknas eller "
+        "räknas fel i den regionen; se bilaga 4.",
+        "Warnings from the checks of the active SVF deliveries (e.g. duplicates, events without "
+        "a start): {warnings}. Many warnings can mean that pathways are missing or miscounted "
+        "in that region; see Annex 4.",
+    ),
+    "caveat_svf_comparability": (
+        "SVF-indikatorerna räknas efter patientens hemregion och det halvår förloppet "
+        "avslutades; regionerna registrerar på samma sätt, men ett förlopp som inte "
+        "registrerats kommer inte med.",
+        "The SVF indicators count by the patient's home region and the half-year in which the "
+        "pathway was closed; the regions register the same way, but a pathway that was not "
+        "registered is not counted.",
+    ),
+    "caveat_cancer_register": (
+        "Cancerregistrets täckningsgrad ({period}): {values}. Inklusionen i SVF jämförs med "
+        "registrets nya fall; lägre täckning ger en för hög inklusion.",
+        "Coverage of the cancer register ({period}): {values}. SVF inclusion is compared with "
+        "the register's new cases; lower coverage gives too high an inclusion.",
+    ),
+    "caveat_palliative": (
+        "Täckningsgrad i Svenska palliativregistret ({period}): {values}. Under {line} bör "
+        "registrets övriga indikatorer inte användas för jämförelser.",
+        "Coverage of the Swedish Register of Palliative Care ({period}): {values}. Below "
+        "{line} the register's other indicators should not be used for comparisons.",
+    ),
+    "caveat_below_line": (
+        "{region} ligger under gränsen ({value}): jämförelser med {region} är osäkra.",
+        "{region} is below that line ({value}): comparisons with {region} are uncertain.",
+    ),
+    "caveat_below_line_nation": (
+        "Riket ligger under gränsen ({value}): riket är ett osäkert jämförelsetal för "
+        "palliativregistrets indikatorer.",
+        "The nation is below that line ({value}): the nation is an uncertain benchmark for the "
+        "palliative register's indicators.",
+    ),
+    "caveat_aggregate_periods": (
+        "Indikatorerna från kvalitetsregister, screening och enkäter redovisas för sin senaste "
+        "period (oftast ett helt år), inte för rapportens halvår.",
+        "The indicators from quality registers, screening and surveys are shown for their "
+        "latest period (usually a whole year), not for the report's half-year.",
+    ),
+    "mdk_pair_title": ("Två mått på MDK", "Two measures of MDT conferences"),
+    "mdk_pair_why": (
+        "Måtten skiljer sig eftersom de räknar olika patienter: SVF-måttet räknar alla "
+        "avslutade vårdförlopp med nationell slutpunkt i de diagnoser där MDK mäts och ser om en "
+        "MDK registrerats under förloppet, medan registermåttet räknar kvalitetsregistrets "
+        "patienter med diagnos under ett helt år – olika population, period och källa kan ge "
+        "olika rangordning.",
+        "The measures differ because they count different patients: the SVF measure counts "
+        "every pathway closed at a national end point in the diagnoses where MDT conferences "
+        "are measured and checks whether one was registered during the pathway, while the "
+        "register measure counts the quality register's diagnosed patients over a whole year "
+        "– a different population, period and source can rank the regions differently.",
+    ),
+    "why_no_target_svf_andel_inom_28_dagar": (
+        "Löfte 1 säger att alla ska få behandling inom fyra veckor, men ingen målnivå för "
+        "andelen har beslutats; andelen redovisas därför utan bedömning mot en målnivå.",
+        "Promise 1 says everyone should be treated within four weeks, but no target level for "
+        "the share has been decided; the share is therefore shown without a verdict.",
+    ),
+    "pathway_section": (
+        "Löfte 1 per vårdförlopp och region",
+        "Promise 1 per care pathway and region",
+    ),
     "summary": ("Sammanfattning", "Summary"),
     "summary_intro": (
         "Måluppfyllelse per löfte och region för rapportperioden (senaste tillgängliga period "
@@ -54,6 +143,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "period": ("Period", "Period"),
     "value": ("Värde", "Value"),
     "target": ("Målnivå", "Target"),
+    "target_low": ("Låg målnivå", "Low target"),
+    "target_high": ("Hög målnivå", "High target"),
     "target_low_high": ("{low} (låg) {high} (hög)", "{low} (low) {high} (high)"),
     "no_target": ("ingen målnivå", "no target"),
     "status": ("Måluppfyllelse", "Attainment"),
@@ -61,7 +152,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_partial": ("Delvis uppfyllt", "Partly met"),
     "status_not_met": ("Ej uppfyllt", "Not met"),
     "status_no_target": ("Ingen målnivå", "No target"),
-    "status_suppressed": ("Färre än 5 fall", "Fewer than 5 cases"),
+    "status_suppressed": ("Färre än {min_cell} fall", "Fewer than {min_cell} cases"),
     "status_missing": ("Uppgift saknas", "No data"),
     "national": ("Riket", "Sweden"),
     "no_data_indicator": (
@@ -76,10 +167,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "trend_title": ("Utveckling över tid", "Development over time"),
     "table_fallback": ("Tabell", "Table"),
     "ci": ("95 % KI", "95 % CI"),
-    "n": ("Antal", "n"),
-    "previous": ("Samma period året före", "Same period a year earlier"),
+    "n": ("Antal (n)", "Number (n)"),
+    "previous": ("Året före ({period})", "A year earlier ({period})"),
     "change": ("Förändring", "Change"),
-    "significance": ("Statistiskt säkerställd", "Significant"),
+    "significance": (
+        "Förändring mot året före statistiskt säkerställd",
+        "Change from a year earlier significant",
+    ),
     "yes": ("ja", "yes"),
     "no": ("nej", "no"),
     "not_tested": ("ej testbar", "not testable"),
@@ -92,7 +186,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "share_within": ("Andel inom ledtid", "Share within lead time"),
     "median_days": ("Median, dagar", "Median, days"),
     "change_pp": ("Förändring (procentenheter)", "Change (percentage points)"),
-    "no_lead_time": ("ingen ledtid", "no lead time"),
+    "no_lead_time": ("ingen känd ledtid", "no known lead time"),
     "pathway_table_note": (
         "n = avslutade vårdförlopp med nationell slutpunkt. Förändringen jämför andelen inom "
         "ledtid med samma period året före; * = statistiskt säkerställd (p < 0,05).",
@@ -111,6 +205,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "diagnosis given, diagnosis → start of treatment. The medians do not add up exactly to "
         "the median of the total lead time.",
     ),
+    "sheet_sources": ("Bilaga 2. Datakällor", "Annex 2. Sources"),
+    "sheet_deliveries": ("Bilaga 2. SVF-leveranser", "Annex 2. SVF deliveries"),
+    "sheet_quality": ("Bilaga 4. Datakvalitet", "Annex 4. Data quality"),
+    "sheet_mdk": ("Två mått på MDK", "Two MDT measures"),
+    "bottleneck_sheet": ("Ingående ledtider", "Lead-time components"),
     "step_start_visit": ("Misstanke → besök", "Suspicion → visit"),
     "step_visit_diagnosis": ("Besök → diagnos", "Visit → diagnosis"),
     "step_diagnosis_treatment": ("Diagnos → behandling", "Diagnosis → treatment"),
@@ -123,7 +222,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "action in an action plan.",
     ),
     "gaps_none": ("Inga indikatorer under målnivån.", "No indicator is below target."),
-    "action_plan": ("Åtgärder (ansvar, status, klart senast)", "Actions (owner, status, due)"),
+    "action_plan": (
+        "Åtgärder (ansvar, status, klart senast)",
+        "Actions as the plans name them, in Swedish (owner, status, due)",
+    ),
     "no_action_plan": ("Ingen åtgärd registrerad", "No action registered"),
     "overdue": ("försenad", "overdue"),
     "plan_status_ej_paborjad": ("ej påbörjad", "not started"),
@@ -143,7 +245,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "unit": ("Enhet", "Unit"),
     "description": ("Beskrivning", "Description"),
     "target_source": ("Källa för målnivå", "Source of the target"),
-    "source": ("Källa", "Source"),
+    "source": ("Källa", "Source (as published)"),
     "imported": ("Importerad", "Imported"),
     "periods": ("Perioder", "Periods"),
     "svf_source": (
@@ -195,6 +297,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "period where both are shown are hidden together, and so is a shown figure of "
         "1–{below} that equals a hidden one.",
     ),
+    "suppression_marks": (
+        "I rapporten visas en cell som döljs för att den har färre än {min_cell} fall (regel 1) "
+        "som –¹, och en cell som döljs för att en annan uppgift inte ska kunna räknas fram "
+        "(regel 2 och 3) som –².",
+        "In the report a cell hidden because it has fewer than {min_cell} cases (rule 1) shows "
+        "as –¹, and a cell hidden so that another figure cannot be worked out (rules 2 and 3) "
+        "as –².",
+    ),
     "suppression_example": (
         "Exempel: ett halvår har Sydöst 21 avslutade förlopp, Jönköping 9, Kalmar 8 och "
         "Östergötland 4. Östergötlands 4 döljs, men 21 − 9 − 8 = 4, så även Kalmar (den minsta "
@@ -215,8 +325,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "is published.",
     ),
     "suppressed_footnote": (
-        "– = Färre än 5 fall redovisas ej.",
-        "– = Fewer than 5 cases not reported.",
+        "–¹ = färre än {min_cell} fall, redovisas inte. –² = dold för att en annan uppgift inte "
+        "ska kunna räknas fram ur summor och samband (röjandekontroll, bilaga 3).",
+        "–¹ = fewer than {min_cell} cases, not reported. –² = hidden so that another figure "
+        "cannot be worked out from sums and links (disclosure control, Annex 3).",
+    ),
+    "hidden_primary": (
+        "–¹ = färre än {min_cell} fall, redovisas inte.",
+        "–¹ = fewer than {min_cell} cases, not reported.",
+    ),
+    "hidden_secondary": (
+        "–² = dold för att en annan uppgift inte ska kunna räknas fram ur summor och samband "
+        "(röjandekontroll, bilaga 3).",
+        "–² = hidden so that another figure cannot be worked out from sums and links "
+        "(disclosure control, Annex 3).",
+    ),
+    "status_hidden_secondary": ("Dold (röjandekontroll)", "Hidden (disclosure control)"),
+    "not_testable_note": (
+        "Förändringen mot året före kan inte testas för värden utan antal (medianer, poäng, "
+        "värden från register utan täljare och nämnare).",
+        "The change from a year earlier cannot be tested for values without counts (medians, "
+        "scores, register values without numerator and denominator).",
     ),
     "method_text": (
         "Andelar = 100 × täljare / nämnare, avrundade till en decimal först vid presentation. "
@@ -320,11 +449,47 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Short names of the indicators for workbook sheets (Excel allows 31 characters): a sheet
+#: name a reader recognises, never cut inside a word. Indicators not listed get their name
+#: shortened between words.
+SHEET_NAMES: dict[str, tuple[str, str]] = {
+    "svf_andel_inom_ledtid": ("Inom SVF-ledtid", "Within SVF lead time"),
+    "svf_andel_inom_28_dagar": ("Inom fyra veckor", "Within four weeks"),
+    "svf_ledtid_median": ("Ledtid, median", "Lead time, median"),
+    "svf_inklusion": ("Inklusion i SVF", "Inclusion in SVF"),
+    "svf_andel_mdk": ("MDK enligt SVF", "MDT conference, SVF"),
+    "mdk_andel": ("MDK enligt register", "MDT conference, registers"),
+    "overlevnad_tjocktarm_5ar": ("Överlevnad, tjocktarm", "Survival, colon cancer"),
+    "kontaktsjukskoterska_andel": ("Kontaktsjuksköterska", "Contact nurse"),
+    "min_vardplan_andel": ("Min vårdplan", "My care plan"),
+    "npe_delaktighet": ("Patientenkät, delaktighet", "Survey, involvement"),
+    "pal_munhalsobedomning": ("Munhälsobedömning", "Oral health assessment"),
+    "pal_smartskattning": ("Smärtskattning", "Pain assessment"),
+    "pal_vidbehov_opioid": ("Vid behov, opioid", "As needed, opioid"),
+    "pal_vidbehov_angestdampande": ("Vid behov, ångestdämpande", "As needed, anxiolytic"),
+    "pal_utan_trycksar": ("Utan trycksår", "Without pressure ulcers"),
+    "pal_brytpunktssamtal": ("Brytpunktssamtal", "End-of-life conversation"),
+    "pal_tackningsgrad": ("Palliativ täckningsgrad", "Palliative coverage"),
+    "screening_cervix_tackning": ("Cellprovtagning, täckning", "Cervical screening"),
+    "screening_mammografi_deltagande": ("Mammografi, deltagande", "Mammography participation"),
+    "screening_tarm_deltagande": ("Tarmscreening, deltagande", "Bowel screening"),
+    "hpv_catch_up": ("HPV-vaccination", "HPV vaccination"),
+    "studier_oppna": ("Öppna kliniska studier", "Open clinical trials"),
+    "studier_andel_inkluderade": ("Inkluderade i studier", "Included in trials"),
+}
+
+
 def t(key: str, lang: str, **params: object) -> str:
     """The text of ``key`` in ``lang`` (``sv`` or ``en``), with ``params`` filled in."""
     sv, en = TEXTS[key]
     text = sv if lang == "sv" else en
     return text.format(**params) if params else text
+
+
+def sheet_name(code: str, lang: str) -> str:
+    """An indicator's short name for a workbook sheet ("" when it has none)."""
+    sv, en = SHEET_NAMES.get(code, ("", ""))
+    return sv if lang == "sv" else en
 
 
 def number(value: float | None, unit: str, lang: str, *, with_unit: bool = True) -> str:
@@ -358,9 +523,59 @@ def points(value: float, lang: str) -> str:
     return text.replace(".", ",").replace("-", "\u2212") if lang == "sv" else text
 
 
+#: The regions' names in English where the Swedish name is not English already (the regions'
+#: own English names: "Region Jönköping County", …; the healthcare regions as RCC translates
+#: them).
+REGION_NAMES_EN = {
+    "06": "Region Jönköping County",
+    "08": "Region Kalmar County",
+    "14": "Region Västra Götaland",
+    "18": "Region Örebro County",
+    "norra": "Northern Healthcare Region",
+    "mellansverige": "Central Sweden Healthcare Region",
+    "stockholm-gotland": "Stockholm-Gotland Healthcare Region",
+    "sydost": "South East Healthcare Region",
+    "syd": "Southern Healthcare Region",
+    "vast": "Western Healthcare Region",
+}
+
+
 def region_names(regions: dict[str, str], lang: str) -> dict[str, str]:
-    """The catalogue's region names, with the nation called by its name in ``lang``."""
+    """The catalogue's region names in ``lang``, with the nation called by its name."""
     names = dict(regions)
+    if lang == "en":
+        names.update({code: REGION_NAMES_EN[code] for code in names if code in REGION_NAMES_EN})
     if "SE" in names:
         names["SE"] = t("national", lang)
     return names
+
+
+#: What a reader of a rendering must never see (issue 14): links to code, the project's own
+#: research files and section marks, seed numbers. Public sources (cancercentrum.se, …) stay.
+_INTERNAL = re.compile(
+    r"https?://(?:www\.)?(?:github\.com|raw\.githubusercontent\.com)/\S*"
+    r"|\bresearch/[\w./-]*(?:\s*§\s*\d+[a-z]?)?"
+    r"|\b[\w-]+\.(?:md|py|yaml|csv)\b(?:\s*§\s*\d+[a-z]?)?"
+    r"|\bseed\s+\d{3}\b"
+    r"|\s*\(nkbc\d+\)"
+)
+_EMPTY_BRACKETS = re.compile(r"\(\s*[;,.:]*\s*(?:[;,]\s*)*\)")
+
+
+def reader_text(text: str, names: dict[str, str]) -> str:
+    """Catalogue text as a reader sees it: indicator codes become the indicators' ``names``,
+    links to code and internal file references are taken out (with the brackets and
+    punctuation they leave empty)."""
+    if not text:
+        return text
+    for code in sorted(names, key=len, reverse=True):
+        if code in text:
+            text = re.sub(rf"\b{re.escape(code)}\b", names[code], text)
+    text = _INTERNAL.sub("", text)
+    text = re.sub(r"\s*[;,]\s*([;,)])", r"\1", text)
+    text = re.sub(r"\(\s*[;,]?\s*", "(", text)
+    text = _EMPTY_BRACKETS.sub("", text)
+    text = re.sub(r"\s+([.,;:)])", r"\1", text)
+    text = re.sub(r"\s{2,}", " ", text)
+    text = re.sub(r"([;,:])\.", ".", text)
+    return text.strip()

@@ -13,43 +13,81 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from lofte.core.spreadsheet import neutralise
 
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
 BANNER_FILL = PatternFill("solid", fgColor="FFF3CD")
-INVALID = str.maketrans({c: "_" for c in "[]:*?/\\"})
+INVALID = str.maketrans({c: " " for c in "[]*?/\\"})
 
 
-NUMBER = re.compile(r"^(?P<n>\d[\d\u00a0]*(?:[.,]\d+)?)(?P<pct>\u00a0%)?$")
+NUMBER = re.compile(
+    r"^(?P<sign>[+\u2212-])?(?P<n>\d[\d\u00a0 ]*(?:[.,]\d+)?)(?P<pct>\u00a0%)?(?P<star> \*)?$"
+)
+#: Excel's limit for a sheet name.
+SHEET_NAME_MAX = 31
 
 
 def _cell(text: Any, lang: str) -> tuple[Any, str | None]:
     """A printed figure as a number with its display format, so that sheets can be computed
-    with; everything else (text, "–" for suppressed) stays as printed."""
+    with; everything else (text, a hidden cell's mark) stays as printed. A change marked
+    significant ("+5,7 *") stays text: the star is part of what it says."""
     if not isinstance(text, str):
         return text, None
     match = NUMBER.match(text)
-    if match is None:
+    if match is None or match["star"]:
         return text, None
-    digits = match["n"].replace("\u00a0", "")
+    digits = match["n"].replace("\u00a0", "").replace(" ", "")
     if lang == "sv":
         digits = digits.replace(",", ".")
     elif "," in digits:
-        return text, None
+        if re.fullmatch(r"\d{1,3}(,\d{3})+", digits) is None:
+            return text, None
+        digits = digits.replace(",", "")
     decimals = len(digits.partition(".")[2])
-    fmt = "0" if decimals == 0 else "0." + "0" * decimals
-    if match["pct"]:
-        fmt += '" %"'
-    return (float(digits) if decimals else int(digits)), fmt
+    fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+    suffix = '" %"' if match["pct"] else ""
+    if match["sign"]:
+        fmt = f"+{fmt}{suffix};\"\u2212\"{fmt}{suffix};0{suffix}"
+    else:
+        fmt += suffix
+    value: float | int = float(digits) if decimals else int(digits)
+    if match["sign"] in ("\u2212", "-"):
+        value = -value
+    return value, fmt
+
+
+#: Words a sheet name can do without when the whole name does not fit (Swedish and English).
+FILLER = frozenset(
+    (
+        *("andel", "som", "av", "de", "den", "det", "med", "för", "i", "på", "inom", "till"),
+        *("vid", "region", "län", "share", "of", "the", "a", "an", "at", "in", "with"),
+        *("within", "to", "for", "by", "who", "were", "county"),
+    )
+)
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    base = name.translate(INVALID)[:31]
+    """A readable sheet name of at most 31 characters, cut between words, never inside one;
+    filler words go first when the whole name does not fit."""
+    words = name.translate(INVALID).replace(":", "").split()
+    limit = SHEET_NAME_MAX - 3  # room for " 2" if two names meet
+    if len(" ".join(words)) > limit:
+        kept = [w for i, w in enumerate(words) if i == 0 or w.lower() not in FILLER]
+        if len(kept) > 1 and kept[0][0].isdigit() and kept[1] != words[1]:
+            kept[1] = kept[1][:1].upper() + kept[1][1:]
+        words = kept or words
+    base = ""
+    for word in words:
+        candidate = f"{base} {word}".strip()
+        if len(candidate) > limit:
+            break
+        base = candidate
+    base = (base or words[0][:limit]).rstrip(",;.–-")
     candidate, n = base, 2
-    while candidate in used:
-        suffix = f" {n}"
-        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    while candidate.lower() in {u.lower() for u in used}:
+        candidate, n = f"{base} {n}", n + 1
     used.add(candidate)
     return candidate
 
@@ -61,14 +99,14 @@ def _write(
     p: dict[str, Any],
     title: str,
     head: list[str],
-    rows: list[list[str]],
+    rows: list[list[Any]],
     notes: Sequence[str] = (),
 ) -> None:
     ws = wb.create_sheet(_sheet_name(name, used))
 
     def append(values: Sequence[Any]) -> None:
         # Imported texts (an indicator's source, a note) must never become live formulas.
-        ws.append([neutralise(v) for v in values])
+        ws.append([neutralise(v) if isinstance(v, str) else v for v in values])
 
     append([title])
     ws["A1"].font = Font(bold=True, size=12)
@@ -79,27 +117,36 @@ def _write(
         ws.cell(row=line, column=1).font = Font(bold=True)
         line += 1
     ws.append([])
-    append(head)
     header_row = line + 1
-    for col in range(1, len(head) + 1):
-        cell = ws.cell(row=header_row, column=col)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+    if head:
+        append(head)
+        for col in range(1, len(head) + 1):
+            cell = ws.cell(row=header_row, column=col)
+            cell.font = Font(bold=True)
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [len(str(h)) for h in head] or [10]
     for row in rows:
-        append([_cell(v, p["lang"])[0] for v in row])
-        for col, v in enumerate(row, start=1):
-            fmt = _cell(v, p["lang"])[1]
+        converted = [_cell(v, p["lang"]) for v in row]
+        append([value for value, _ in converted])
+        for col, (value, fmt) in enumerate(converted, start=1):
+            cell = ws.cell(row=ws.max_row, column=col)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
             if fmt:
-                ws.cell(row=ws.max_row, column=col).number_format = fmt
+                cell.number_format = fmt
+            if col > len(widths):
+                widths.append(0)
+            widths[col - 1] = max(widths[col - 1], len(str(value)) if value is not None else 0)
+    if head:
+        # the header stays in view and every column can be filtered
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        last = ws.cell(row=header_row + max(len(rows), 1), column=len(head)).coordinate
+        ws.auto_filter.ref = f"A{header_row}:{last}"
     for text in notes:
         ws.append([])
         append([text])
-    for col_cells in ws.iter_cols(min_row=header_row):
-        width = max((len(str(c.value)) for c in col_cells if c.value is not None), default=8)
-        ws.column_dimensions[col_cells[0].column_letter].width = min(max(width + 2, 10), 60)
-    for row in ws.iter_rows(min_row=header_row + 1):
-        for c in row:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 10), 60)
 
 
 def render(p: dict[str, Any]) -> bytes:
@@ -107,13 +154,14 @@ def render(p: dict[str, Any]) -> bytes:
     wb.remove(wb.active)
     used: set[str] = set()
     labels = p["labels"]
-    footnote = labels["suppressed_footnote"]
     summary_head = [labels["indicator"], labels["period"], labels["target"]]
+    for column in p["summary"]["columns"]:
+        summary_head += [column, f"{column}: {labels['status']}"]
     summary_rows = []
     for r in p["summary"]["rows"]:
         row = [f"{r['promise']}. {r['name']}", r["period"], r["target"]]
         for cell in r["cells"]:
-            row.append(f"{cell['text']} ({cell['status_text']})")
+            row += [cell["text"], cell["status_text"]]
         summary_rows.append(row)
     _write(
         wb,
@@ -121,89 +169,67 @@ def render(p: dict[str, Any]) -> bytes:
         labels["summary"],
         p,
         f"{p['title']} – {p['subtitle']}",
-        summary_head + p["summary"]["columns"],
+        summary_head,
         summary_rows,
-        [footnote, p["made_by"]],
+        [*p["summary"]["notes"], p["made_by"]],
+    )
+    findings = [[f["title"], item] for f in p["findings"] for item in f["items"]]
+    _write(
+        wb,
+        used,
+        labels["findings"],
+        p,
+        labels["findings"],
+        [labels["findings"], labels["narrative"]],
+        findings,
+        [labels["findings_intro"]],
     )
     for pr in p["promises"]:
-        for ind in pr["indicators"]:
-            if ind["table"] is None:
-                continue
-            notes = [*ind["narrative"], footnote]
+        if pr["mdk"]:
+            t = pr["mdk"]
             _write(
                 wb,
                 used,
-                ind["code"],
+                f"{pr['number']}. {t['sheet']}",
+                p,
+                t["title"],
+                t["head"],
+                t["rows"],
+                [t["text"], *t["notes"]],
+            )
+        for ind in pr["indicators"]:
+            if ind["table"] is None:
+                continue
+            _write(
+                wb,
+                used,
+                f"{pr['number']}. {ind['sheet']}",
                 p,
                 f"{pr['title']}: {ind['name']}",
                 ind["table"]["head"],
                 ind["table"]["rows"],
-                notes,
+                [*ind["narrative"], *ind["table"]["notes"], *pr["caveats"]],
             )
-        if pr["pathway_table"]:
-            t = pr["pathway_table"]
-            _write(
-                wb,
-                used,
-                f"{pr['title']} vårdförlopp" if p["lang"] == "sv" else f"{pr['title']} pathways",
-                p,
-                t["title"],
-                t["head"],
-                t["rows"],
-                [t["note"], footnote],
-            )
+        for t in pr["pathway_tables"]:
+            _write(wb, used, t["sheet"], p, t["title"], t["head"], t["rows"], t["notes"])
         if pr["bottleneck"]:
             t = pr["bottleneck"]
             _write(
-                wb,
-                used,
-                f"{pr['title']} ledtider" if p["lang"] == "sv" else f"{pr['title']} lead times",
-                p,
-                t["title"],
-                t["head"],
-                t["rows"],
-                [t["note"]],
+                wb, used, t["sheet"], p, t["title"], t["head"], t["rows"], [t["note"], *t["notes"]]
             )
-    _write(wb, used, labels["gaps"], p, labels["gaps"], p["gaps"]["head"], p["gaps"]["rows"])
-    _write(
-        wb,
-        used,
-        labels["annex_definitions"],
-        p,
-        labels["annex_definitions"],
-        p["definitions"]["head"],
-        p["definitions"]["rows"],
-        [p["method"]],
-    )
-    _write(
-        wb,
-        used,
-        labels["annex_sources"],
-        p,
-        labels["annex_sources"],
-        p["sources"]["head"],
-        p["sources"]["rows"],
-        [labels["svf_source"]],
-    )
-    _write(
-        wb,
-        used,
-        labels["annex_suppression"],
-        p,
-        labels["annex_suppression"],
-        [],
-        [[para] for para in p["suppression"]],
-    )
-    _write(
-        wb,
-        used,
-        labels["annex_quality"],
-        p,
-        labels["annex_quality"],
-        p["quality"]["head"],
-        p["quality"]["rows"],
-        [labels["quality_intro"]],
-    )
+    suppression = {"head": [], "rows": [[para] for para in p["suppression"]]}
+    sources_note = [labels["aggregate_source"]]
+    # (sheet name, title, table, notes) of the gaps and the annexes, in the report's order
+    tail: list[tuple[str, str, dict[str, Any], list[str]]] = [
+        (labels["gaps"], labels["gaps"], p["gaps"], []),
+        (labels["annex_definitions"], labels["annex_definitions"], p["definitions"], [p["method"]]),
+        (labels["sheet_sources"], labels["annex_sources"], p["sources"], sources_note),
+        (labels["sheet_deliveries"], labels["svf_source"], p["deliveries"], []),
+        (labels["annex_suppression"], labels["annex_suppression"], suppression, []),
+        (labels["sheet_quality"], labels["annex_quality"], p["quality"], [labels["quality_intro"]]),
+    ]
+    for name, title, table, notes in tail:
+        _write(wb, used, name, p, title, table["head"], table["rows"], notes)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

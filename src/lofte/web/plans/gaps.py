@@ -176,7 +176,7 @@ def report_model(healthcare_region: str, period: str) -> Any:
         if key in _cache:
             return _cache[key]
     regions = [*catalog.children(healthcare_region), healthcare_region, "SE"]
-    report = build(healthcare_region, period, read_report_cube(regions), catalog)
+    report = build(healthcare_region, period, read_report_cube(regions, period), catalog)
     with _lock:
         _cache.clear()
         _cache[key] = report
