@@ -106,7 +106,9 @@ def level_name(code: str) -> str:
 
 
 def unit_suffix(unit: str) -> str:
-    return {"percent": " %", "days": " " + _("dagar"), "score": "", "count": ""}.get(unit, "")
+    if unit == "percent":
+        return " %"
+    return " " + _("dagar") if unit == "days" else ""  # translated only when needed
 
 
 def number(value: float | int | None, decimals: int = 1) -> str:

@@ -4,6 +4,7 @@ choices all live in the URL, table downloads, and the latest reports. Public dat
 from __future__ import annotations
 
 import hashlib
+from html import escape
 from typing import Any
 
 import pyarrow as pa
@@ -123,6 +124,70 @@ def _options(choices: list[tuple[str, str]], selected: str) -> str:
             for code, name in choices
         ),
     )
+
+
+#: Built ``<option>`` lists, by what they depend on (language, cube version, choice, selected
+#: value): a few thousand short strings at most, shared by every page that shows them.
+_OPTIONS: dict[tuple[Any, ...], str] = {}
+_OPTIONS_MAX = 20_000
+
+
+def _cached_options(key: tuple[Any, ...], build: Any) -> str:
+    html = _OPTIONS.get(key)
+    if html is None:
+        if len(_OPTIONS) >= _OPTIONS_MAX:  # a new cube version or language: start afresh
+            _OPTIONS.clear()
+        html = _OPTIONS[key] = build()
+    return mark_safe(html)
+
+
+def _indicator_options(cat: Catalog, selected: str) -> str:
+    """The indicators present in the cube, grouped by promise, as ``<optgroup>`` elements."""
+    present = set(query.indicators())
+    groups = []
+    for number, promise in cat.promises.items():
+        members = [
+            (code, fmt.indicator_name(i))
+            for code, i in cat.indicators.items()
+            if i.promise == number and code in present
+        ]
+        if members:
+            text = promise.text_en if fmt.lang() == "en" else promise.text_sv
+            groups.append((f"{_('Löfte')} {number}: {text}", members))
+    others = [
+        (code, fmt.indicator_name(i))
+        for code, i in cat.indicators.items()
+        if i.promise is None and code in present
+    ]
+    if others:
+        groups.append((_("Övriga indikatorer"), others))
+    return "".join(
+        format_html('<optgroup label="{}">{}</optgroup>', label, _options(members, selected))
+        for label, members in groups
+    )
+
+
+def _wide_table_body(rows: list[dict[str, Any]]) -> str:
+    """The rows of the region × period table, built in Python: up to 22 regions × 24 months of
+    cells, which the template engine took several milliseconds to loop over. Every text is
+    escaped."""
+    out = []
+    for row in rows:
+        cells = "".join(
+            '<td class="num"><span class="v">{}{}</span>{}</td>'.format(
+                escape(c["text"]),
+                "<sup>*</sup>" if c["suppressed"] else "",
+                f'<span class="n">n={escape(c["n"])}</span>'
+                if c["present"] and not c["suppressed"] and c["n"]
+                else "",
+            )
+            for c in row["cells"]
+        )
+        out.append(
+            f'<tr data-region="{escape(row["code"])}"><th scope="row">{escape(row["name"])}</th>'
+            f"{cells}</tr>"
+        )
+    return mark_safe("\n".join(out))  # every text above is escaped
 
 
 def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
@@ -254,14 +319,20 @@ def _unit_words(unit: str) -> str:
 def _page_context(
     request: HttpRequest, cat: Catalog, sel: Selection, reports: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    context: dict[str, Any] = {"reports": reports, "view_names": _view_names()}
+    view_names = _view_names()
+    context: dict[str, Any] = {"reports": reports, "view_names": view_names}
     ind = cat.indicator(sel.indicator)
     dims = query.dims(sel.indicator)
     assert dims is not None
     end = data_end(dims.periods)
+    version, lang = query.version(), fmt.lang()
+    names: dict[tuple[str, bool], str] = {}
 
     def pname(label: str, short: bool = False) -> str:
-        return fmt.period_text(label, end, short)
+        name = names.get((label, short))
+        if name is None:
+            name = names[label, short] = fmt.period_text(label, end, short)
+        return name
 
     shown = _shown_regions(sel, cat)
     cells = query.cells(sel.filters(regions=shown))
@@ -412,28 +483,10 @@ def _page_context(
     map_domain: tuple[float, float] | None = None
     if sel.view == "karta":
         map_tiles, map_domain, chart_spec = _map(cat, sel, ind, latest, latest_name, keys)
-    present = set(query.indicators())
-    promises = []
-    for number, promise in cat.promises.items():
-        members = [
-            (code, fmt.indicator_name(i))
-            for code, i in cat.indicators.items()
-            if i.promise == number and code in present
-        ]
-        if members:
-            text = promise.text_en if fmt.lang() == "en" else promise.text_sv
-            promises.append({"label": f"{_('Löfte')} {number}: {text}", "indicators": members})
-    others = [
-        (code, fmt.indicator_name(i))
-        for code, i in cat.indicators.items()
-        if i.promise is None and code in present
-    ]
-    if others:
-        promises.append({"label": _("Övriga indikatorer"), "indicators": others})
     tabs = [
         {
             "code": v,
-            "name": _view_names()[v],
+            "name": view_names[v],
             "query": sel.query_string(view=v),
             "active": v == sel.view,
         }
@@ -459,34 +512,72 @@ def _page_context(
                 else ind_promise.text_sv
             ),
             "title": " – ".join(title_parts),
-            "promises": promises,
             "options": {
-                "indicator": mark_safe(
-                    "".join(
-                        format_html(
-                            '<optgroup label="{}">{}</optgroup>',
-                            group["label"],
-                            _options(group["indicators"], sel.indicator),
-                        )
-                        for group in promises
-                    )
-                ),
-                "region": _options(
-                    [(NATION, fmt.region_name(cat, NATION))]
-                    + [(r.code, r.name) for r in cat.healthcare_regions()],
-                    sel.region,
-                ),
-                "level": _options([(code, fmt.level_name(code)) for code in LEVELS], sel.level),
-                "basis": _options([(b, fmt.basis_name(b)) for b in dims.bases], sel.basis),
-                "pathway": _options(
-                    [(p, fmt.pathway_name(cat, p)) for p in dims.pathways], sel.pathway
-                ),
-                "treatment": _options(
-                    [(t, fmt.treatment_name(t)) for t in dims.treatments], sel.treatment
-                ),
-                "ptype": _options([(t, fmt.ptype_name(t)) for t in dims.periods], sel.ptype),
-                "from": _options([(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_from),
-                "to": _options([(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_to),
+                kind: _cached_options(
+                    (id(cat), version, lang, kind, *key),
+                    build,  # one list per key
+                )
+                for kind, key, build in (
+                    (
+                        "indicator",
+                        (sel.indicator,),
+                        lambda: _indicator_options(cat, sel.indicator),
+                    ),
+                    (
+                        "region",
+                        (sel.region,),
+                        lambda: _options(
+                            [(NATION, fmt.region_name(cat, NATION))]
+                            + [(r.code, r.name) for r in cat.healthcare_regions()],
+                            sel.region,
+                        ),
+                    ),
+                    (
+                        "level",
+                        (sel.level,),
+                        lambda: _options(
+                            [(code, fmt.level_name(code)) for code in LEVELS], sel.level
+                        ),
+                    ),
+                    (
+                        "basis",
+                        (sel.indicator, sel.basis),
+                        lambda: _options([(b, fmt.basis_name(b)) for b in dims.bases], sel.basis),
+                    ),
+                    (
+                        "pathway",
+                        (sel.indicator, sel.pathway),
+                        lambda: _options(
+                            [(p, fmt.pathway_name(cat, p)) for p in dims.pathways], sel.pathway
+                        ),
+                    ),
+                    (
+                        "treatment",
+                        (sel.indicator, sel.treatment),
+                        lambda: _options(
+                            [(t, fmt.treatment_name(t)) for t in dims.treatments], sel.treatment
+                        ),
+                    ),
+                    (
+                        "ptype",
+                        (sel.indicator, sel.ptype),
+                        lambda: _options([(t, fmt.ptype_name(t)) for t in dims.periods], sel.ptype),
+                    ),
+                    (
+                        "from",
+                        (sel.indicator, sel.ptype, sel.period_from),
+                        lambda: _options(
+                            [(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_from
+                        ),
+                    ),
+                    (
+                        "to",
+                        (sel.indicator, sel.ptype, sel.period_to),
+                        lambda: _options(
+                            [(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_to
+                        ),
+                    ),
+                )
             },
             "more_summary": " · ".join(
                 [
@@ -507,7 +598,7 @@ def _page_context(
             "funnel_possible": unit == "percent",
             "funnel_shown": sel.view == "jamforelse" and sel.chart == "tratt" and unit == "percent",
             "tabs": tabs,
-            "active_view_name": _view_names()[sel.view],
+            "active_view_name": view_names[sel.view],
             "bars": bars,
             "national": _cell_view(national, unit),
             "area": _cell_view(area, unit),
@@ -524,6 +615,7 @@ def _page_context(
             "map_domain": map_domain,
             "map_in_area": [t for t in map_tiles if t["in_area"]],
             "table_rows": table_rows,
+            "table_body": _wide_table_body(table_rows),
             "map_tiles": map_tiles,
             "chart_spec": chart_spec,
             "target_text": target_text,
