@@ -142,7 +142,9 @@ def _cached_options(key: tuple[Any, ...], build: Any) -> str:
 
 
 def _indicator_options(cat: Catalog, selected: str) -> str:
-    """The indicators present in the cube, grouped by promise, as ``<optgroup>`` elements."""
+    """The indicators present in the cube, grouped by promise, as radio buttons in fieldsets:
+    the indicator picker (a ``<details>`` whose closed face shows the whole chosen name, and
+    whose names wrap on a phone; a closed ``<select>`` cut the longest names at 390 px)."""
     present = set(query.indicators())
     groups = []
     for number, promise in cat.promises.items():
@@ -162,7 +164,19 @@ def _indicator_options(cat: Catalog, selected: str) -> str:
     if others:
         groups.append((_("Övriga indikatorer"), others))
     return "".join(
-        format_html('<optgroup label="{}">{}</optgroup>', label, _options(members, selected))
+        format_html(
+            '<fieldset class="picker__group"><legend>{}</legend>{}</fieldset>',
+            label,
+            format_html_join(
+                "",
+                '<label class="picker__option"><input type="radio" name="indicator" value="{}"'
+                "{}> <span>{}</span></label>",
+                (
+                    (code, mark_safe(" checked") if code == selected else "", name)
+                    for code, name in members
+                ),
+            ),
+        )
         for label, members in groups
     )
 
