@@ -22,6 +22,7 @@ from lofte.catalog.model import NATION
 from lofte.core.period_names import data_end, is_complete
 from lofte.cube import export, query
 from lofte.reports import store
+from lofte.web import providers
 from lofte.web.results import charts
 from lofte.web.results import presentation as fmt
 from lofte.web.results.selection import (
@@ -290,15 +291,25 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
     if sel is None:
         return render(request, "results/empty.html", {"reports": reports})
     signature = repr([(r["region"], r["period"], [f["name"] for f in r["files"]]) for r in reports])
+    # The action plans change while the cube does not: their titles are part of the key.
+    actions = providers.public_actions(sel.indicator, _shown_regions(sel, cat))
     digest = hashlib.sha256(
         "|".join(
-            [query.version(), fmt.lang(), request.get_host(), signature, sel.query_string()]
+            [
+                query.version(),
+                fmt.lang(),
+                request.get_host(),
+                signature,
+                repr((providers.has_public_actions(), sorted(actions.items()))),
+                sel.query_string(),
+            ]
         ).encode()
     ).hexdigest()
     key = f"lofte-results:{digest}"
     cached = cache.get(key)
     if cached is None:
         context = _page_context(request, cat, sel, reports)
+        context["actions"] = _action_rows(cat, actions)
         cached = {
             "body": render_to_string("results/_results_body.html", context, request=request),
             "has_chart": context["chart_spec"] is not None,
@@ -306,6 +317,18 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
         }
         cache.set(key, cached, CACHE_SECONDS)
     return render(request, "results/results.html", {**cached, "body": mark_safe(cached["body"])})
+
+
+def _action_rows(cat: Catalog, actions: dict[str, list[str]]) -> dict[str, Any] | None:
+    """The section on the action plans: per region shown, how many active actions are linked
+    to the indicator there and their titles (None when no app provides actions)."""
+    if not providers.has_public_actions():
+        return None
+    rows = [
+        {"code": code, "name": fmt.region_name(cat, code), "titles": titles}
+        for code, titles in actions.items()
+    ]
+    return {"rows": rows, "any": any(r["titles"] for r in rows)}
 
 
 def _chart_keys(ind: Any, area_name: str) -> dict[str, str]:
