@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from lofte.catalog import Catalog, load
@@ -321,14 +322,44 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
 
 def _action_rows(cat: Catalog, actions: dict[str, list[str]]) -> dict[str, Any] | None:
     """The section on the action plans: per region shown, how many active actions are linked
-    to the indicator there and their titles (None when no app provides actions)."""
+    to the indicator there and their titles (None when no app provides actions). The list is
+    built in Python (one row per region shown, up to 23); every text is escaped."""
     if not providers.has_public_actions():
         return None
-    rows = [
-        {"code": code, "name": fmt.region_name(cat, code), "titles": titles}
-        for code, titles in actions.items()
-    ]
-    return {"rows": rows, "any": any(r["titles"] for r in rows)}
+    rows = []
+    for code, titles in actions.items():
+        name = escape(fmt.region_name(cat, code))
+        if titles:
+            count = ngettext("%(n)s aktiv åtgärd", "%(n)s aktiva åtgärder", len(titles)) % {
+                "n": len(titles)
+            }
+            items = "".join(f"<li>{escape(t)}</li>" for t in titles)
+            body = (
+                f"<details><summary><strong>{name}</strong>: {escape(count)}</summary>"
+                f"<ul>{items}</ul></details>"
+            )
+        else:
+            body = f"<strong>{name}</strong>: {escape(_('inga aktiva åtgärder'))}"
+        rows.append(f'<li data-region="{escape(code)}" data-count="{len(titles)}">{body}</li>')
+    return {"list": mark_safe("\n".join(rows))}  # every text above is escaped
+
+
+def _comparison_body(bars: list[dict[str, Any]], shows_n: bool) -> str:
+    """The rows of the comparison table (one per region compared), built in Python."""
+    verdicts = {True: escape(_("Ja")), False: escape(_("Nej"))}
+    footnote = '<sup><a href="#footnote-suppressed" aria-label="{}">*</a></sup>'.format(
+        escape(_("Fotnot"))
+    )
+    rows = []
+    for b in bars:
+        cell = b["cell"]
+        n = f'<td class="num">{escape(cell["n"])}</td>' if shows_n else ""
+        rows.append(
+            f'<tr data-region="{escape(b["code"])}"><th scope="row">{escape(b["name"])}</th>'
+            f'<td class="num">{escape(cell["text"])}{footnote if cell["suppressed"] else ""}</td>'
+            f"{n}<td>{verdicts.get(cell.get('meets_target'), '–')}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))  # every text above is escaped
 
 
 def _chart_keys(ind: Any, area_name: str) -> dict[str, str]:
@@ -653,6 +684,7 @@ def _page_context(
             "map_in_area": [t for t in map_tiles if t["in_area"]],
             "table_rows": table_rows,
             "table_body": _wide_table_body(table_rows),
+            "comparison_body": _comparison_body(bars, ind.publishes_n),
             "map_tiles": map_tiles,
             "chart_spec": chart_spec,
             "target_text": target_text,
