@@ -206,13 +206,13 @@ def _wide_table_body(rows: list[dict[str, Any]]) -> str:
     return mark_safe("\n".join(out))  # every text above is escaped
 
 
-def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
+def _cell_view(cell: dict[str, Any] | None, unit: str, lang: str | None = None) -> dict[str, Any]:
     if cell is None:
         return {"present": False, "suppressed": False, "text": fmt.DASH, "n": fmt.DASH}
     return {
         "present": True,
         "suppressed": bool(cell["suppressed"]),
-        "text": fmt.value_text(cell["value"], unit),
+        "text": fmt.value_text(cell["value"], unit, lang),
         # "–" marks suppression only; a shown cell without a published n (a median, SPEC §7,
         # or a value imported without counts) has an empty n.
         "n": (
@@ -220,7 +220,7 @@ def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
             if cell["suppressed"]
             else ""
             if cell["denominator"] is None
-            else fmt.number(cell["denominator"], 0)
+            else fmt.number(cell["denominator"], 0, lang)
         ),
         "meets_target": cell["meets_target"],
     }
@@ -443,7 +443,7 @@ def _page_context(
             "highlight": code == sel.region and code != NATION,
             "suppressed": bool(cell and cell["suppressed"]),
             "missing": cell is None,
-            "cell": _cell_view(cell, unit),
+            "cell": _cell_view(cell, unit, lang),
         }
 
     bars = [bar(code) for code in compared] if sel.view == "jamforelse" else []
@@ -543,7 +543,7 @@ def _page_context(
             {
                 "name": fmt.region_name(cat, code),
                 "code": code,
-                "cells": [_cell_view(by_key.get((code, p)), unit) for p in periods],
+                "cells": [_cell_view(by_key.get((code, p)), unit, lang) for p in periods],
             }
             for code in shown
         ]
@@ -668,8 +668,8 @@ def _page_context(
             "tabs": tabs,
             "active_view_name": view_names[sel.view],
             "bars": bars,
-            "national": _cell_view(national, unit),
-            "area": _cell_view(area, unit),
+            "national": _cell_view(national, unit, lang),
+            "area": _cell_view(area, unit, lang),
             "area_name": area_name,
             "latest": latest_name,
             "periods": [
