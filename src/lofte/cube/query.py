@@ -213,7 +213,8 @@ def _open(path: Path) -> _Served:
         )
         for indicator, d in index["dims"].items()
     }
-    empty = handle.schema_arrow.empty_table().select(list(COLUMNS))
+    # (Schema.empty_table would import pandas into every serving process)
+    empty = pa.Table.from_batches([], schema=handle.schema_arrow).select(list(COLUMNS))
     return _Served(
         key=(str(path), *index["source"]),
         pid=os.getpid(),
