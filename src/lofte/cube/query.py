@@ -53,6 +53,7 @@ __all__ = [
     "cells",
     "clear_cache",
     "count",
+    "counted_cells",
     "dims",
     "indicators",
     "select",
@@ -452,10 +453,18 @@ def count(filters: Filters) -> int:
 
 def cells(filters: Filters, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
     """Public cells matching ``filters`` in a stable order, as dicts of :data:`COLUMNS`."""
+    return counted_cells(filters, limit, offset)[1]
+
+
+def counted_cells(
+    filters: Filters, limit: int | None = None, offset: int = 0
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many public cells match, and those of the page (``limit``, ``offset``) as dicts."""
     table, group = _selected(filters)
+    total = table.num_rows
     if limit is not None:
         table = table.slice(max(0, int(offset)), max(0, min(int(limit), MAX_LIMIT)))
-    return rows(table, group)
+    return total, rows(table, group)
 
 
 def rows(table: pa.Table, group: Group | None = None) -> list[dict[str, Any]]:
