@@ -327,6 +327,7 @@ def _action_rows(cat: Catalog, actions: dict[str, list[str]]) -> dict[str, Any] 
     if not providers.has_public_actions():
         return None
     rows = []
+    none = escape(_("inga aktiva åtgärder"))
     for code, titles in actions.items():
         name = escape(fmt.region_name(cat, code))
         if titles:
@@ -339,7 +340,7 @@ def _action_rows(cat: Catalog, actions: dict[str, list[str]]) -> dict[str, Any] 
                 f"<ul>{items}</ul></details>"
             )
         else:
-            body = f"<strong>{name}</strong>: {escape(_('inga aktiva åtgärder'))}"
+            body = f"<strong>{name}</strong>: {none}"
         rows.append(f'<li data-region="{escape(code)}" data-count="{len(titles)}">{body}</li>')
     return {"list": mark_safe("\n".join(rows))}  # every text above is escaped
 
