@@ -24,6 +24,7 @@ worker) against an existing ``LOFTE_HOME`` with a computed cube and measures:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -35,8 +36,10 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -328,7 +331,15 @@ def pickup(home: Path, port: int, api_paths: list[str]) -> dict[str, Any]:
         time.sleep(0.02)
 
 
-def one_run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
+def one_run(
+    args: argparse.Namespace,
+    home: Path,
+    src: Path | None = None,
+    urls: tuple[list[str], list[str]] | None = None,
+) -> dict[str, Any]:
+    """One start of ``lofte serve`` on ``home`` and its load; ``src``: run the code of that
+    source tree (a baseline checkout) instead of the installed one; ``urls``: the pages and API
+    queries to ask (default: drawn from this home's public file)."""
     port = free_port()
     env = {
         **os.environ,
@@ -337,8 +348,12 @@ def one_run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
         "DJANGO_DEBUG": "0",
     }
     env.pop("LOFTE_PRELOAD_CUBE", None)
-    lofte = Path(sys.executable).with_name("lofte")
-    command = [str(lofte), "serve", "--port", str(port), "--workers", str(args.workers)]
+    command = ["serve", "--port", str(port), "--workers", str(args.workers)]
+    if src is None:
+        command = [str(Path(sys.executable).with_name("lofte")), *command]
+    else:  # the same interpreter and packages, the baseline's code (children inherit the path)
+        env["PYTHONPATH"] = str(src)
+        command = [sys.executable, "-m", "lofte.cli", *command]
     started = time.perf_counter()
     proc = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -348,7 +363,7 @@ def one_run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
         healthz = wait_for(port, "/healthz", started, 600, proc)
         page = wait_for(port, "/", started, 600, proc)
         # After the start: it writes the public file (whose index lists the choices) if missing.
-        pages, apis = selections(home, args.pages, args.apis, args.seed + args.run_no)
+        pages, apis = urls or selections(home, args.pages, args.apis, args.seed + args.run_no)
         result["start"] = {
             "healthz_s": healthz,
             "page_s": page,
@@ -376,7 +391,25 @@ def one_run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
     result["load_average"] = os.getloadavg()
+    result["side"] = "baseline" if src is not None else "this tree"
     return result
+
+
+@contextlib.contextmanager
+def baseline_tree(rev: str | None) -> Iterator[Path | None]:
+    """The ``src`` directory of ``rev`` checked out in a temporary git worktree (None: none)."""
+    if rev is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="lofte-load-baseline-") as tmp:
+        tree = Path(tmp) / "tree"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "-q", str(tree), rev], check=True, cwd=ROOT
+        )
+        try:
+            yield tree / "src"
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT)
 
 
 def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> None:
@@ -386,16 +419,16 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> None:
         f"{os.cpu_count()} CPUs; Python {platform.python_version()}\n"
     )
     print(
-        "| run | load avg | start: healthz / page / API s | RSS warm / peak / after MiB "
+        "| run | code | load avg | start: healthz / page / API s | RSS warm / peak / after MiB "
         "| PSS warm MiB | pages p50 / p95 / p99 ms | API p50 / p95 / p99 ms | req/s "
         "| server CPU ms/req | errors |"
     )
-    print("|---|---:|---|---|---:|---|---|---:|---:|---:|")
+    print("|---|---|---:|---|---|---:|---|---|---:|---:|---:|")
     for i, r in enumerate(runs, 1):
         s, load = r["start"], r["load"]
         pg, api = load.get("page", {}), load.get("api", {})
         print(
-            f"| {i} | {r['load_average'][0]:.1f} "
+            f"| {i} | {r.get('side', 'this tree')} | {r['load_average'][0]:.1f} "
             f"| {s['healthz_s']:.2f} / {s['page_s']:.2f} / {s['api_s']:.2f} "
             f"| {r['memory_warm']['rss_total'] / MiB:.0f} / "
             f"{r['memory_peak']['rss_total'] / MiB:.0f} / "
@@ -435,15 +468,38 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--pickup", action="store_true", help="also replace the cube (writes)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also run this git revision (a temporary worktree), in turns with this tree, on "
+        "the same requests; needs --baseline-home",
+    )
+    parser.add_argument(
+        "--baseline-home",
+        type=Path,
+        help="a copy of --home for the baseline (its public file may have another layout, and "
+        "each version removes the others' files)",
+    )
     args = parser.parse_args()
     home = args.home.resolve()
     if not (home / "cube" / "cube.parquet").exists():
         raise SystemExit(f"no cube in {home}: run `lofte demo` with LOFTE_HOME={home} first")
+    if args.baseline and not args.baseline_home:
+        raise SystemExit("--baseline needs --baseline-home (a copy of the home)")
     runs = []
-    for run_no in range(args.runs):
-        args.run_no = run_no
-        print(f"run {run_no + 1} …", file=sys.stderr)
-        runs.append(one_run(args, home))
+    with baseline_tree(args.baseline) as base:
+        for run_no in range(args.runs):
+            args.run_no = run_no
+            sides: list[tuple[Path | None, Path]] = [(None, home)]
+            urls = None
+            if base is not None:
+                # the same requests for both sides, named by this tree's public file; the
+                # order of the sides alternates from run to run
+                urls = selections(home, args.pages, args.apis, args.seed + run_no)
+                sides.insert(run_no % 2, (base, args.baseline_home.resolve()))
+            for src, side_home in sides:
+                print(f"run {run_no + 1} ({'baseline' if src else 'this tree'}) …", file=sys.stderr)
+                runs.append(one_run(args, side_home, src, urls))
     report(runs, args)
     if args.json:
         args.json.write_text(

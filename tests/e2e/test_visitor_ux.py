@@ -108,8 +108,55 @@ def test_names_are_never_cut_in_the_dropdowns(live_server, browser, viewport):
                 }).filter(([id, text, need, room]) => need > room)"""
             )
             assert cut == [], (viewport, cut)
+        # The indicator picker: the closed face shows the whole chosen name, wrapped; the open
+        # list shows every indicator's whole name inside the screen. Checked for the longest
+        # names of both languages.
+        present = page.eval_on_selector_all(
+            "#f-indicator input[name=indicator]", "inputs => inputs.map(i => i.value)"
+        )
+        assert len(present) > 3
+        for lang, name_of in (("sv", "name_sv"), ("en", "name_en")):
+            longest = max(present, key=lambda code: len(getattr(cat.indicator(code), name_of)))
+            full = getattr(cat.indicator(longest), name_of)
+            assert len(full) > 45  # longer than a closed dropdown holds at 390 px
+            page.goto(f"{live_server.url}/?indicator={longest}&view=tabell")
+            if lang == "en":
+                page.locator(".lang-switch button").click()
+                page.wait_for_load_state()
+            face = page.locator("#f-indicator > summary")
+            assert face.locator(".picker__current").inner_text() == full
+            assert face.evaluate(FITS) == [], (viewport, lang)
+            face.click()
+            assert page.locator("#f-indicator").evaluate("d => d.open")
+            names = page.locator("#f-indicator .picker__option").all_inner_texts()
+            assert full in [n.strip() for n in names]
+            assert page.locator("#f-indicator .picker__list").evaluate(FITS) == [], (viewport, lang)
     finally:
         context.close()
+
+
+#: The elements under (and including) a node that are cut: wider than their box, or reaching
+#: past the right edge of the screen (text meant for screen readers only aside).
+FITS = """root => [root, ...root.querySelectorAll('*:not(.visually-hidden)')].filter(el => {
+  const box = el.getBoundingClientRect();
+  return el.scrollWidth > el.clientWidth + 1 || box.right > window.innerWidth + 0.5;
+}).map(el => el.outerHTML.slice(0, 120))"""
+
+
+def test_the_indicator_picker_works_from_the_keyboard(live_server, page):
+    page.goto(f"{live_server.url}/?view=tabell&region=syd")
+    current = page.locator("#f-indicator input:checked").get_attribute("value")
+    page.locator("#f-indicator > summary").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#f-indicator").evaluate("d => d.open")
+    page.keyboard.press("Tab")  # into the list: the chosen indicator's radio button
+    assert page.evaluate("document.activeElement.value") == current
+    page.keyboard.press("ArrowDown")
+    chosen = page.evaluate("document.activeElement.value")
+    assert chosen != current
+    page.wait_for_url(f"**indicator={chosen}*")
+    assert state(page.url)["region"] == "syd" and state(page.url)["view"] == "tabell"
+    assert page.locator("#f-indicator input:checked").get_attribute("value") == chosen
 
 
 def test_a_selection_applies_at_once_and_the_tabs_keep_it(live_server, page):

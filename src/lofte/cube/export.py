@@ -20,7 +20,6 @@ import pyarrow.parquet as pq
 
 from lofte.core.spreadsheet import neutralise
 from lofte.cube import audit
-from lofte.cube.engine import CUBE_COLUMNS
 
 FORMATS = ("csv", "parquet", "xlsx")
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header row
@@ -56,6 +55,10 @@ def public_view(cube: pa.Table) -> pa.Table:
 
 def export_table(cube: pa.Table, public: bool) -> pa.Table:
     """The SPEC §8 columns, with the public blanking applied when asked."""
+    # Imported here: the engine (and DuckDB behind it) is not needed by a serving process,
+    # which imports this module for public_view.
+    from lofte.cube.engine import CUBE_COLUMNS
+
     table = public_view(cube) if public else cube
     table = table.select(list(CUBE_COLUMNS))
     # Aggregate indicators have no region basis: an empty string, not a missing key.

@@ -26,6 +26,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ __all__ = [
     "cells",
     "clear_cache",
     "count",
+    "counted_cells",
     "dims",
     "indicators",
     "select",
@@ -62,6 +64,13 @@ MAX_LIMIT = 10_000
 #: Bytes of decoded row groups a process keeps for the groups it read last (a page asks for
 #: the same group more than once, and neighbouring selections share groups).
 CACHE_BYTES = 32 * 1024 * 1024
+#: The columns that vary inside a group; the others are the group's key (:data:`GROUP_KEYS`),
+#: the same in every row, so a query for one whole group reads only these from the file.
+VALUE_COLUMNS = tuple(c for c in COLUMNS if c not in GROUP_KEYS)
+#: What a suppressed cell must not show (SPEC §7).
+BLANKED = ("numerator", "denominator", "value", "ci_low", "ci_high", "meets_target")
+
+Group = tuple[str, str, str, str, str]
 
 
 class CubeMissing(LookupError):
@@ -142,8 +151,11 @@ class _Served:
     by_indicator: dict[str, list[tuple[str, str, str, str, str]]]
     empty: pa.Table
     read_lock: threading.Lock = field(default_factory=threading.Lock)
-    # Recently read groups (decoded and blanked), at most CACHE_BYTES of row groups in all.
-    recent: OrderedDict[tuple[int, int], tuple[pa.Table, int]] = field(default_factory=OrderedDict)
+    # Recently read groups (decoded and blanked), at most CACHE_BYTES of row groups in all,
+    # keyed by (span, whether only the value columns were read).
+    recent: OrderedDict[tuple[tuple[int, int], bool], tuple[pa.Table, int]] = field(
+        default_factory=OrderedDict
+    )
     recent_bytes: int = 0
 
 
@@ -202,7 +214,8 @@ def _open(path: Path) -> _Served:
         )
         for indicator, d in index["dims"].items()
     }
-    empty = handle.schema_arrow.empty_table().select(list(COLUMNS))
+    # (Schema.empty_table would import pandas into every serving process)
+    empty = pa.Table.from_batches([], schema=handle.schema_arrow).select(list(COLUMNS))
     return _Served(
         key=(str(path), *index["source"]),
         pid=os.getpid(),
@@ -216,13 +229,16 @@ def _open(path: Path) -> _Served:
     )
 
 
-def _read(served: _Served, spans: list[tuple[int, int]]) -> pa.Table:
+def _read(served: _Served, spans: list[tuple[int, int]], group: Group | None = None) -> pa.Table:
     """The rows of ``spans`` (first row, length; ascending, not overlapping), read from the row
     groups that hold them, blanked once more (a public file is already blank; this makes sure).
-    A single span (one group, or one indicator's adjacent groups) is kept for reuse."""
+    A single span (one group, or one indicator's adjacent groups) is kept for reuse.
+
+    With ``group`` (the one group the single span is), only :data:`VALUE_COLUMNS` are read: the
+    key columns are that group's key in every row (:func:`_with_keys` adds them back)."""
     if not spans:
-        return served.empty
-    key = spans[0] if len(spans) == 1 else None
+        return served.empty if group is None else served.empty.select(list(VALUE_COLUMNS))
+    key = (spans[0], group is not None) if len(spans) == 1 else None
     if key is not None:
         with served.read_lock:
             hit = served.recent.get(key)
@@ -237,8 +253,9 @@ def _read(served: _Served, spans: list[tuple[int, int]]) -> pa.Table:
         for rg in range(first, last + 1):
             if not wanted or wanted[-1] != rg:
                 wanted.append(rg)
+    columns = list(COLUMNS if group is None else VALUE_COLUMNS)
     with served.read_lock:
-        table = served.file.read_row_groups(wanted, columns=list(COLUMNS), use_threads=False)
+        table = served.file.read_row_groups(wanted, columns=columns, use_threads=False)
     # Where each wanted row group begins inside ``table``.
     offset: dict[int, int] = {}
     at = 0
@@ -249,7 +266,8 @@ def _read(served: _Served, spans: list[tuple[int, int]]) -> pa.Table:
     for start, length in spans:
         rg = int(np.searchsorted(starts, start, side="right")) - 1
         parts.append(table.slice(offset[rg] + start - int(starts[rg]), length))
-    out = public_view(pa.concat_tables(parts) if len(parts) > 1 else parts[0])
+    joined = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
+    out = public_view(joined) if group is None else _blank(joined, group[0])
     cost = table.nbytes  # a slice keeps its row groups' buffers alive: count them all
     if key is not None and cost <= CACHE_BYTES // 4:
         with served.read_lock:
@@ -259,6 +277,41 @@ def _read(served: _Served, spans: list[tuple[int, int]]) -> pa.Table:
                 _, (_, freed) = served.recent.popitem(last=False)
                 served.recent_bytes -= freed
     return out
+
+
+def _no_n() -> frozenset[str]:
+    """Indicators whose n is not published (medians and quartiles, SPEC §7)."""
+    from lofte.catalog import load
+
+    return frozenset(code for code, i in load().indicators.items() if not i.publishes_n)
+
+
+def _blank(table: pa.Table, indicator: str) -> pa.Table:
+    """:func:`lofte.cube.export.public_view` of one indicator's value columns: what a suppressed
+    cell must not show is blank, and the whole n column where the indicator publishes none."""
+    hidden = table.column("suppressed")
+    any_hidden = bool(pc.any(hidden).as_py())
+    no_n = indicator in _no_n()
+    for name in BLANKED:
+        col = table.column(name)
+        if no_n and name == "denominator":
+            col = pa.nulls(len(col), col.type)
+        elif any_hidden:
+            col = pc.if_else(hidden, pa.nulls(len(col), col.type), col)
+        else:
+            continue
+        table = table.set_column(table.column_names.index(name), name, col)
+    return table
+
+
+def _with_keys(table: pa.Table, group: Group) -> pa.Table:
+    """A group's value columns with its key columns added back, in :data:`COLUMNS` order (a
+    key stored as null, e.g. the basis of an aggregate, is "" in the index and null here)."""
+    n = table.num_rows
+    for name, value in zip(GROUP_KEYS, group, strict=True):
+        column = pa.nulls(n, pa.string()) if value == "" else pa.array([value] * n, pa.string())
+        table = table.append_column(name, column)
+    return table.select(list(COLUMNS))
 
 
 _paths: dict[tuple[str | None, str], Path] = {}
@@ -348,8 +401,9 @@ def indicators() -> list[str]:
     return sorted(_current().dims)
 
 
-def select(filters: Filters) -> pa.Table:
-    """The public cells matching ``filters`` as an Arrow table in :data:`SORT_KEYS` order."""
+def _selected(filters: Filters) -> tuple[pa.Table, Group | None]:
+    """The matching rows, and the group's key when the filters name one whole group (then the
+    table has only :data:`VALUE_COLUMNS`)."""
     served = _current()
     wanted = (
         filters.indicator,
@@ -358,8 +412,10 @@ def select(filters: Filters) -> pa.Table:
         filters.treatment,
         filters.period_type,
     )
+    group: Group | None = None
     if all(w is not None for w in wanted):  # the site's queries: one group, a dict lookup
-        found = served.groups.get(wanted)  # type: ignore[arg-type]
+        group = wanted  # type: ignore[assignment]
+        found = served.groups.get(group)  # type: ignore[arg-type]
         spans = [found] if found else []
     else:
         candidates = (
@@ -368,9 +424,15 @@ def select(filters: Filters) -> pa.Table:
             else list(served.groups)
         )
         spans = sorted(served.groups[k] for k in candidates if filters.group_matches(k))
-    table = _read(served, _merged(spans))
+    table = _read(served, _merged(spans), group)
     mask = filters.row_mask(table)
-    return table if mask is None else table.filter(mask)
+    return (table if mask is None else table.filter(mask)), group
+
+
+def select(filters: Filters) -> pa.Table:
+    """The public cells matching ``filters`` as an Arrow table in :data:`SORT_KEYS` order."""
+    table, group = _selected(filters)
+    return table if group is None else _with_keys(table, group)
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -386,12 +448,34 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def count(filters: Filters) -> int:
     """How many public cells match."""
-    return select(filters).num_rows
+    return _selected(filters)[0].num_rows
 
 
 def cells(filters: Filters, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
     """Public cells matching ``filters`` in a stable order, as dicts of :data:`COLUMNS`."""
-    table = select(filters)
+    return counted_cells(filters, limit, offset)[1]
+
+
+def counted_cells(
+    filters: Filters, limit: int | None = None, offset: int = 0
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many public cells match, and those of the page (``limit``, ``offset``) as dicts."""
+    table, group = _selected(filters)
+    total = table.num_rows
     if limit is not None:
         table = table.slice(max(0, int(offset)), max(0, min(int(limit), MAX_LIMIT)))
-    return table.to_pylist()
+    return total, rows(table, group)
+
+
+def rows(table: pa.Table, group: Group | None = None) -> list[dict[str, Any]]:
+    """``table``'s rows as dicts of :data:`COLUMNS` (column by column: faster than
+    ``Table.to_pylist``), the key of ``group`` added when the table holds only its values."""
+    keys = dict(zip(GROUP_KEYS, group, strict=True)) if group is not None else {}
+    columns = [
+        repeat(None if keys[name] == "" else keys[name])
+        if name in keys
+        else table.column(name).to_pylist()
+        for name in COLUMNS
+    ]
+    # repeat() of a key column is endless: the value columns set the length
+    return [dict(zip(COLUMNS, values, strict=True)) for values in zip(*columns, strict=False)]

@@ -17,6 +17,7 @@ from lofte.cube.export import public_view
 
 from .helpers import key_of
 
+GROUP_FILTERS = ("indicator", "region_basis", "pathway", "treatment", "period_type")
 BLANKED = ("numerator", "denominator", "value", "ci_low", "ci_high", "meets_target")
 
 
@@ -176,6 +177,11 @@ def test_an_unsuppressed_value_in_the_public_file_is_still_blanked(site_home, mo
     hidden = table.filter(table.column("suppressed"))
     for name in BLANKED:
         assert hidden.column(name).null_count == hidden.num_rows, name
+    for key in query._current().groups:  # the site's path: one group's value columns only
+        group = query.select(query.Filters(**dict(zip(GROUP_FILTERS, key, strict=True))))
+        hidden = group.filter(group.column("suppressed"))
+        for name in BLANKED:
+            assert hidden.column(name).null_count == hidden.num_rows, (key, name)
     public.write(cube, path)  # restore for the other tests of this session
     query.clear_cache()
 

@@ -22,6 +22,40 @@ def test_every_public_cell_is_served_unchanged(public_cube):
     assert got == expected
 
 
+def test_a_whole_group_is_served_as_its_full_rows(public_cube):
+    """The site's queries name one whole group and read only its value columns from the file;
+    the key columns put back must be the stored ones (a null basis stays null), in order."""
+    groups = query._current().groups
+    assert len(groups) > 50
+    for key in groups:
+        filters = query.Filters(**dict(zip(FILTER_NAMES, key, strict=True)))
+        served = query.select(filters)
+        expected = rows_where(public_cube.select(list(query.COLUMNS)), **_where(key))
+        assert served.column_names == list(query.COLUMNS)
+        assert sorted(served.to_pylist(), key=key_of) == sorted(expected, key=key_of), key
+        assert query.cells(filters) == served.to_pylist()
+        assert query.count(filters) == len(expected)
+
+
+def test_an_aggregate_without_a_basis_keeps_a_null_basis(public_cube):
+    values = public_cube.select(list(query.VALUE_COLUMNS)).slice(0, 3)
+    group = ("register_x", "", "alla", "alla", "year")  # "" in the index: null in the cube
+    served = query._with_keys(values, group)
+    assert served.column("region_basis").null_count == 3
+    assert [r["region_basis"] for r in query.rows(values, group)] == [None] * 3
+    assert query.rows(values, group) == served.to_pylist()
+
+
+FILTER_NAMES = ("indicator", "region_basis", "pathway", "treatment", "period_type")
+
+
+def _where(key):
+    return {
+        name: (None if value == "" else value)
+        for name, value in zip(query.GROUP_KEYS, key, strict=True)
+    }
+
+
 def test_nothing_hidden_is_kept_in_memory(site_home, internal_cube):
     table = query.select(query.Filters())
     hidden = table.filter(table.column("suppressed"))

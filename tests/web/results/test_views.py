@@ -281,6 +281,9 @@ def test_english(client, site_home):
     assert "Regioner (län)" not in html and "Alla behandlingar" not in html
     html = client.get("/", BASE, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert '<html lang="sv">' in html and "Jämförelse" in html
+    # the option lists are built once per language and reused: never the other language's
+    assert "Regioner (län)" in html and "Alla behandlingar" in html
+    assert "Regions (counties)" not in html and "All treatments" not in html
     # the language switch keeps the view
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/?view=trend"})
     assert response.status_code == 302 and response["Location"] == "/?view=trend"

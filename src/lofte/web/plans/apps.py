@@ -7,3 +7,21 @@ class PlansConfig(AppConfig):
     name = "lofte.web.plans"
     label = "plans"
     verbose_name = "Handlingsplaner"
+
+    def ready(self) -> None:
+        # The public site shows, per indicator and region, the titles of the active actions
+        # through lofte.web.providers: it never imports this app.
+        from django.db.models.signals import post_delete, post_save
+
+        from lofte.web import providers
+        from lofte.web.plans import gaps
+        from lofte.web.plans.models import Action, ActionLink
+
+        providers.provide_public_actions(gaps.public_actions)
+        for model in (Action, ActionLink):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    gaps.forget_public_actions,
+                    sender=model,
+                    dispatch_uid=f"public-{model.__name__}",
+                )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -225,7 +226,71 @@ def latest_period(healthcare_region: str, today: dt.date | None = None) -> str:
     return labels_for(last_complete_half_year_end(today or dt.date.today()))[1]
 
 
-def public_actions(indicator: str, regions: list[str]) -> dict[str, list[str]]:
+def public_actions(indicator: str, regions: Sequence[str]) -> dict[str, list[str]]:
     """For the public site: per region, the titles of the active actions linked to the
-    indicator there (or to a region containing it). Titles only — never owners or accounts."""
-    return {code: [a.title for a in gap_actions(indicator, code)] for code in regions}
+    indicator there (or to a region containing it) – the actions :func:`gap_actions` lists,
+    by due date. Titles only — never owners or accounts.
+
+    The public pages ask for this on every page, so it is answered from one read of every
+    active action's links (three queries), kept for :data:`PUBLIC_SECONDS` in the process and
+    dropped at once when an action or a link is saved or deleted in it."""
+    links = _active_links()
+    out = {}
+    for code in regions:
+        found: dict[tuple[Any, ...], str] = {}
+        for region in containing_regions(code):
+            for order, title in links.get((indicator, region), ()):
+                found[order] = title
+        out[code] = [found[order] for order in sorted(found)]
+    return out
+
+
+#: Seconds a process keeps its read of the active actions for the public pages.
+PUBLIC_SECONDS = 60.0
+_links_lock = threading.Lock()
+_links: tuple[float, dict[tuple[str, str], list[tuple[tuple[Any, ...], str]]]] | None = None
+
+
+def forget_public_actions(**_: Any) -> None:
+    """Drop the kept read (connected to the plans' save and delete signals)."""
+    global _links
+    with _links_lock:
+        _links = None
+
+
+def _active_links() -> dict[tuple[str, str], list[tuple[tuple[Any, ...], str]]]:
+    """(indicator, linked region) → [(order, title)] of every active action (GAP_STATUSES)."""
+    global _links
+    import time
+
+    from lofte.web.plans.models import Action, ActionLink
+
+    now = time.monotonic()
+    kept = _links
+    if kept is not None and now - kept[0] < PUBLIC_SECONDS:
+        return kept[1]
+    actions = {
+        a["pk"]: a
+        for a in Action.objects.filter(status__in=GAP_STATUSES).values(
+            "pk", "title", "due_date", "goal__area__plan__slug"
+        )
+    }
+    indicators: dict[int, list[str]] = {}
+    regions: dict[int, list[str]] = {}
+    for link in ActionLink.objects.filter(
+        action__status__in=GAP_STATUSES,
+        kind__in=(ActionLink.Kind.INDICATOR, ActionLink.Kind.REGION),
+    ).values("action", "kind", "code"):
+        target = indicators if link["kind"] == ActionLink.Kind.INDICATOR else regions
+        target.setdefault(link["action"], []).append(link["code"])
+    out: dict[tuple[str, str], list[tuple[tuple[Any, ...], str]]] = {}
+    for pk, a in actions.items():
+        due = a["due_date"]
+        # gap_actions' order: due date (none last), plan, then the action
+        order = (due is None, due or dt.date.min, a["goal__area__plan__slug"], pk)
+        for indicator in indicators.get(pk, ()):
+            for region in regions.get(pk, ()):
+                out.setdefault((indicator, region), []).append((order, a["title"]))
+    with _links_lock:
+        _links = (now, out)
+    return out

@@ -150,9 +150,7 @@ def _cube_page(
     request: HttpRequest, filters: query.Filters, version: str, limit: int, offset: int
 ) -> dict[str, Any]:
     get = request.GET
-    table = query.select(filters)
-    total = table.num_rows
-    rows = table.slice(offset, limit).to_pylist()
+    total, rows = query.counted_cells(filters, limit, offset)
 
     def page(start: int) -> str:
         params = get.copy()

@@ -106,27 +106,30 @@ def level_name(code: str) -> str:
 
 
 def unit_suffix(unit: str) -> str:
-    return {"percent": " %", "days": " " + _("dagar"), "score": "", "count": ""}.get(unit, "")
+    if unit == "percent":
+        return " %"
+    return " " + _("dagar") if unit == "days" else ""  # translated only when needed
 
 
-def number(value: float | int | None, decimals: int = 1) -> str:
-    """A number for display: half-up rounding, Swedish decimal comma and spaces in sv."""
+def number(value: float | int | None, decimals: int = 1, lang_: str | None = None) -> str:
+    """A number for display: half-up rounding, Swedish decimal comma and spaces in sv.
+    ``lang_``: the page's language when the caller knows it (saves a look-up per number)."""
     if value is None:
         return DASH
     if decimals == 0:
         text = f"{int(round_half_up(float(value), 0)):,}"
     else:
         text = f"{round_half_up(float(value), decimals):,.{decimals}f}"
-    if lang() == "sv":
+    if (lang_ or lang()) == "sv":
         text = text.replace(",", "\u00a0").replace(".", ",")
     return text
 
 
-def value_text(value: float | None, unit: str) -> str:
+def value_text(value: float | None, unit: str, lang_: str | None = None) -> str:
     if value is None:
         return DASH
     decimals = 0 if unit == "count" else 1
-    return number(value, decimals) + unit_suffix(unit)
+    return number(value, decimals, lang_) + unit_suffix(unit)
 
 
 def target_text(cell: dict[str, Any], unit: str) -> str:

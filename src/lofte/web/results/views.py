@@ -4,6 +4,7 @@ choices all live in the URL, table downloads, and the latest reports. Public dat
 from __future__ import annotations
 
 import hashlib
+from html import escape
 from typing import Any
 
 import pyarrow as pa
@@ -14,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from lofte.catalog import Catalog, load
@@ -21,6 +23,7 @@ from lofte.catalog.model import NATION
 from lofte.core.period_names import data_end, is_complete
 from lofte.cube import export, query
 from lofte.reports import store
+from lofte.web import providers
 from lofte.web.results import charts
 from lofte.web.results import presentation as fmt
 from lofte.web.results.selection import (
@@ -125,13 +128,91 @@ def _options(choices: list[tuple[str, str]], selected: str) -> str:
     )
 
 
-def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
+#: Built ``<option>`` lists, by what they depend on (language, cube version, choice, selected
+#: value): a few thousand short strings at most, shared by every page that shows them.
+_OPTIONS: dict[tuple[Any, ...], str] = {}
+_OPTIONS_MAX = 20_000
+
+
+def _cached_options(key: tuple[Any, ...], build: Any) -> str:
+    html = _OPTIONS.get(key)
+    if html is None:
+        if len(_OPTIONS) >= _OPTIONS_MAX:  # a new cube version or language: start afresh
+            _OPTIONS.clear()
+        html = _OPTIONS[key] = build()
+    return mark_safe(html)
+
+
+def _indicator_options(cat: Catalog, selected: str) -> str:
+    """The indicators present in the cube, grouped by promise, as radio buttons in fieldsets:
+    the indicator picker (a ``<details>`` whose closed face shows the whole chosen name, and
+    whose names wrap on a phone; a closed ``<select>`` cut the longest names at 390 px)."""
+    present = set(query.indicators())
+    groups = []
+    for number, promise in cat.promises.items():
+        members = [
+            (code, fmt.indicator_name(i))
+            for code, i in cat.indicators.items()
+            if i.promise == number and code in present
+        ]
+        if members:
+            text = promise.text_en if fmt.lang() == "en" else promise.text_sv
+            groups.append((f"{_('Löfte')} {number}: {text}", members))
+    others = [
+        (code, fmt.indicator_name(i))
+        for code, i in cat.indicators.items()
+        if i.promise is None and code in present
+    ]
+    if others:
+        groups.append((_("Övriga indikatorer"), others))
+    return "".join(
+        format_html(
+            '<fieldset class="picker__group"><legend>{}</legend>{}</fieldset>',
+            label,
+            format_html_join(
+                "",
+                '<label class="picker__option"><input type="radio" name="indicator" value="{}"'
+                "{}> <span>{}</span></label>",
+                (
+                    (code, mark_safe(" checked") if code == selected else "", name)
+                    for code, name in members
+                ),
+            ),
+        )
+        for label, members in groups
+    )
+
+
+def _wide_table_body(rows: list[dict[str, Any]]) -> str:
+    """The rows of the region × period table, built in Python: up to 22 regions × 24 months of
+    cells, which the template engine took several milliseconds to loop over. Every text is
+    escaped."""
+    out = []
+    for row in rows:
+        cells = "".join(
+            '<td class="num"><span class="v">{}{}</span>{}</td>'.format(
+                escape(c["text"]),
+                "<sup>*</sup>" if c["suppressed"] else "",
+                f'<span class="n">n={escape(c["n"])}</span>'
+                if c["present"] and not c["suppressed"] and c["n"]
+                else "",
+            )
+            for c in row["cells"]
+        )
+        out.append(
+            f'<tr data-region="{escape(row["code"])}"><th scope="row">{escape(row["name"])}</th>'
+            f"{cells}</tr>"
+        )
+    return mark_safe("\n".join(out))  # every text above is escaped
+
+
+def _cell_view(cell: dict[str, Any] | None, unit: str, lang: str | None = None) -> dict[str, Any]:
     if cell is None:
         return {"present": False, "suppressed": False, "text": fmt.DASH, "n": fmt.DASH}
     return {
         "present": True,
         "suppressed": bool(cell["suppressed"]),
-        "text": fmt.value_text(cell["value"], unit),
+        "text": fmt.value_text(cell["value"], unit, lang),
         # "–" marks suppression only; a shown cell without a published n (a median, SPEC §7,
         # or a value imported without counts) has an empty n.
         "n": (
@@ -139,7 +220,7 @@ def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
             if cell["suppressed"]
             else ""
             if cell["denominator"] is None
-            else fmt.number(cell["denominator"], 0)
+            else fmt.number(cell["denominator"], 0, lang)
         ),
         "meets_target": cell["meets_target"],
     }
@@ -211,15 +292,25 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
     if sel is None:
         return render(request, "results/empty.html", {"reports": reports})
     signature = repr([(r["region"], r["period"], [f["name"] for f in r["files"]]) for r in reports])
+    # The action plans change while the cube does not: their titles are part of the key.
+    actions = providers.public_actions(sel.indicator, _shown_regions(sel, cat))
     digest = hashlib.sha256(
         "|".join(
-            [query.version(), fmt.lang(), request.get_host(), signature, sel.query_string()]
+            [
+                query.version(),
+                fmt.lang(),
+                request.get_host(),
+                signature,
+                repr((providers.has_public_actions(), sorted(actions.items()))),
+                sel.query_string(),
+            ]
         ).encode()
     ).hexdigest()
     key = f"lofte-results:{digest}"
     cached = cache.get(key)
     if cached is None:
         context = _page_context(request, cat, sel, reports)
+        context["actions"] = _action_rows(cat, actions)
         cached = {
             "body": render_to_string("results/_results_body.html", context, request=request),
             "has_chart": context["chart_spec"] is not None,
@@ -237,6 +328,49 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
             "projects": public_projects(indicator=sel.indicator),
         },
     )
+
+
+def _action_rows(cat: Catalog, actions: dict[str, list[str]]) -> dict[str, Any] | None:
+    """The section on the action plans: per region shown, how many active actions are linked
+    to the indicator there and their titles (None when no app provides actions). The list is
+    built in Python (one row per region shown, up to 23); every text is escaped."""
+    if not providers.has_public_actions():
+        return None
+    rows = []
+    none = escape(_("inga aktiva åtgärder"))
+    for code, titles in actions.items():
+        name = escape(fmt.region_name(cat, code))
+        if titles:
+            count = ngettext("%(n)s aktiv åtgärd", "%(n)s aktiva åtgärder", len(titles)) % {
+                "n": len(titles)
+            }
+            items = "".join(f"<li>{escape(t)}</li>" for t in titles)
+            body = (
+                f"<details><summary><strong>{name}</strong>: {escape(count)}</summary>"
+                f"<ul>{items}</ul></details>"
+            )
+        else:
+            body = f"<strong>{name}</strong>: {none}"
+        rows.append(f'<li data-region="{escape(code)}" data-count="{len(titles)}">{body}</li>')
+    return {"list": mark_safe("\n".join(rows))}  # every text above is escaped
+
+
+def _comparison_body(bars: list[dict[str, Any]], shows_n: bool) -> str:
+    """The rows of the comparison table (one per region compared), built in Python."""
+    verdicts = {True: escape(_("Ja")), False: escape(_("Nej"))}
+    footnote = '<sup><a href="#footnote-suppressed" aria-label="{}">*</a></sup>'.format(
+        escape(_("Fotnot"))
+    )
+    rows = []
+    for b in bars:
+        cell = b["cell"]
+        n = f'<td class="num">{escape(cell["n"])}</td>' if shows_n else ""
+        rows.append(
+            f'<tr data-region="{escape(b["code"])}"><th scope="row">{escape(b["name"])}</th>'
+            f'<td class="num">{escape(cell["text"])}{footnote if cell["suppressed"] else ""}</td>'
+            f"{n}<td>{verdicts.get(cell.get('meets_target'), '–')}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))  # every text above is escaped
 
 
 def _chart_keys(ind: Any, area_name: str) -> dict[str, str]:
@@ -264,14 +398,20 @@ def _unit_words(unit: str) -> str:
 def _page_context(
     request: HttpRequest, cat: Catalog, sel: Selection, reports: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    context: dict[str, Any] = {"reports": reports, "view_names": _view_names()}
+    view_names = _view_names()
+    context: dict[str, Any] = {"reports": reports, "view_names": view_names}
     ind = cat.indicator(sel.indicator)
     dims = query.dims(sel.indicator)
     assert dims is not None
     end = data_end(dims.periods)
+    version, lang = query.version(), fmt.lang()
+    names: dict[tuple[str, bool], str] = {}
 
     def pname(label: str, short: bool = False) -> str:
-        return fmt.period_text(label, end, short)
+        name = names.get((label, short))
+        if name is None:
+            name = names[label, short] = fmt.period_text(label, end, short)
+        return name
 
     shown = _shown_regions(sel, cat)
     cells = query.cells(sel.filters(regions=shown))
@@ -314,7 +454,7 @@ def _page_context(
             "highlight": code == sel.region and code != NATION,
             "suppressed": bool(cell and cell["suppressed"]),
             "missing": cell is None,
-            "cell": _cell_view(cell, unit),
+            "cell": _cell_view(cell, unit, lang),
         }
 
     bars = [bar(code) for code in compared] if sel.view == "jamforelse" else []
@@ -414,7 +554,7 @@ def _page_context(
             {
                 "name": fmt.region_name(cat, code),
                 "code": code,
-                "cells": [_cell_view(by_key.get((code, p)), unit) for p in periods],
+                "cells": [_cell_view(by_key.get((code, p)), unit, lang) for p in periods],
             }
             for code in shown
         ]
@@ -422,28 +562,10 @@ def _page_context(
     map_domain: tuple[float, float] | None = None
     if sel.view == "karta":
         map_tiles, map_domain, chart_spec = _map(cat, sel, ind, latest, latest_name, keys)
-    present = set(query.indicators())
-    promises = []
-    for number, promise in cat.promises.items():
-        members = [
-            (code, fmt.indicator_name(i))
-            for code, i in cat.indicators.items()
-            if i.promise == number and code in present
-        ]
-        if members:
-            text = promise.text_en if fmt.lang() == "en" else promise.text_sv
-            promises.append({"label": f"{_('Löfte')} {number}: {text}", "indicators": members})
-    others = [
-        (code, fmt.indicator_name(i))
-        for code, i in cat.indicators.items()
-        if i.promise is None and code in present
-    ]
-    if others:
-        promises.append({"label": _("Övriga indikatorer"), "indicators": others})
     tabs = [
         {
             "code": v,
-            "name": _view_names()[v],
+            "name": view_names[v],
             "query": sel.query_string(view=v),
             "active": v == sel.view,
         }
@@ -469,34 +591,72 @@ def _page_context(
                 else ind_promise.text_sv
             ),
             "title": " – ".join(title_parts),
-            "promises": promises,
             "options": {
-                "indicator": mark_safe(
-                    "".join(
-                        format_html(
-                            '<optgroup label="{}">{}</optgroup>',
-                            group["label"],
-                            _options(group["indicators"], sel.indicator),
-                        )
-                        for group in promises
-                    )
-                ),
-                "region": _options(
-                    [(NATION, fmt.region_name(cat, NATION))]
-                    + [(r.code, r.name) for r in cat.healthcare_regions()],
-                    sel.region,
-                ),
-                "level": _options([(code, fmt.level_name(code)) for code in LEVELS], sel.level),
-                "basis": _options([(b, fmt.basis_name(b)) for b in dims.bases], sel.basis),
-                "pathway": _options(
-                    [(p, fmt.pathway_name(cat, p)) for p in dims.pathways], sel.pathway
-                ),
-                "treatment": _options(
-                    [(t, fmt.treatment_name(t)) for t in dims.treatments], sel.treatment
-                ),
-                "ptype": _options([(t, fmt.ptype_name(t)) for t in dims.periods], sel.ptype),
-                "from": _options([(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_from),
-                "to": _options([(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_to),
+                kind: _cached_options(
+                    (id(cat), version, lang, kind, *key),
+                    build,  # one list per key
+                )
+                for kind, key, build in (
+                    (
+                        "indicator",
+                        (sel.indicator,),
+                        lambda: _indicator_options(cat, sel.indicator),
+                    ),
+                    (
+                        "region",
+                        (sel.region,),
+                        lambda: _options(
+                            [(NATION, fmt.region_name(cat, NATION))]
+                            + [(r.code, r.name) for r in cat.healthcare_regions()],
+                            sel.region,
+                        ),
+                    ),
+                    (
+                        "level",
+                        (sel.level,),
+                        lambda: _options(
+                            [(code, fmt.level_name(code)) for code in LEVELS], sel.level
+                        ),
+                    ),
+                    (
+                        "basis",
+                        (sel.indicator, sel.basis),
+                        lambda: _options([(b, fmt.basis_name(b)) for b in dims.bases], sel.basis),
+                    ),
+                    (
+                        "pathway",
+                        (sel.indicator, sel.pathway),
+                        lambda: _options(
+                            [(p, fmt.pathway_name(cat, p)) for p in dims.pathways], sel.pathway
+                        ),
+                    ),
+                    (
+                        "treatment",
+                        (sel.indicator, sel.treatment),
+                        lambda: _options(
+                            [(t, fmt.treatment_name(t)) for t in dims.treatments], sel.treatment
+                        ),
+                    ),
+                    (
+                        "ptype",
+                        (sel.indicator, sel.ptype),
+                        lambda: _options([(t, fmt.ptype_name(t)) for t in dims.periods], sel.ptype),
+                    ),
+                    (
+                        "from",
+                        (sel.indicator, sel.ptype, sel.period_from),
+                        lambda: _options(
+                            [(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_from
+                        ),
+                    ),
+                    (
+                        "to",
+                        (sel.indicator, sel.ptype, sel.period_to),
+                        lambda: _options(
+                            [(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_to
+                        ),
+                    ),
+                )
             },
             "more_summary": " · ".join(
                 [
@@ -517,10 +677,10 @@ def _page_context(
             "funnel_possible": unit == "percent",
             "funnel_shown": sel.view == "jamforelse" and sel.chart == "tratt" and unit == "percent",
             "tabs": tabs,
-            "active_view_name": _view_names()[sel.view],
+            "active_view_name": view_names[sel.view],
             "bars": bars,
-            "national": _cell_view(national, unit),
-            "area": _cell_view(area, unit),
+            "national": _cell_view(national, unit, lang),
+            "area": _cell_view(area, unit, lang),
             "area_name": area_name,
             "latest": latest_name,
             "periods": [
@@ -534,6 +694,8 @@ def _page_context(
             "map_domain": map_domain,
             "map_in_area": [t for t in map_tiles if t["in_area"]],
             "table_rows": table_rows,
+            "table_body": _wide_table_body(table_rows),
+            "comparison_body": _comparison_body(bars, ind.publishes_n),
             "map_tiles": map_tiles,
             "chart_spec": chart_spec,
             "target_text": target_text,
