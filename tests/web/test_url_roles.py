@@ -165,6 +165,15 @@ CASES: dict[str, list[Case]] = {
         *_region_cases(FIGURES),
         Case({"region": HOME_REGION}, FIGURES, data={"forlopp": "prostata", "period": "x"}),
     ],
+    "whatif:page": [
+        *_region_cases(FIGURES),
+        Case(
+            {"region": HOME_REGION},
+            FIGURES,
+            data={"forlopp": "x", "period": "<b>", "typ": "y", "varde": "-9", "omrade": "SE"},
+            note="hostile selection",
+        ),
+    ],
     **{
         name: [
             *(

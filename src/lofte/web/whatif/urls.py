@@ -1,0 +1,8 @@
+from django.urls import path
+
+from lofte.web.whatif import views
+
+app_name = "whatif"
+urlpatterns = [
+    path("<str:region>/vad-hander-om/", views.page, name="page"),
+]
