@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lofte.reports import texts
+from lofte.reports import texts, whatif
 from lofte.reports.model import BOTTLENECK_STEPS, Cell, IndicatorSection, Report
 from lofte.reports.narrative import period_name, render, target_text
 
@@ -186,6 +186,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
             "indicators": items,
             "pathway_table": None,
             "bottleneck": None,
+            "whatif": whatif.present(promise.whatif, lang, hr_name),
         }
         if promise.pathway_table:
             block["pathway_table"] = {

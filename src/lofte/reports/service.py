@@ -30,6 +30,17 @@ class WrittenReport:
     report: Report
 
 
+def _report_instances() -> pa.Table | None:
+    """The engine's instances for the what-if table (issue 16), or None before a compute."""
+    from lofte.cube import whatif
+    from lofte.cube.service import instances_path
+
+    try:
+        return whatif.read(instances_path())
+    except whatif.NoInstances:
+        return None
+
+
 def read_report_cube(regions: list[str]) -> pa.Table:
     """The stored cube, read only where the report looks: its regions, treatment ``alla``, SVF
     half-years by home region (every pathway only for the healthcare region) and the aggregates.
@@ -91,7 +102,9 @@ def write_report(
 
     check_arguments(healthcare_region, period, catalog)
     cube = read_report_cube(regions)
-    report = build(healthcare_region, period, cube, catalog, today=today)
+    report = build(
+        healthcare_region, period, cube, catalog, today=today, instances=_report_instances()
+    )
     renderings: dict[str, bytes] = {}
     for lang in languages:
         chart_specs = charts.all_charts(report, lang)

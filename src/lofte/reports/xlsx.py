@@ -152,6 +152,18 @@ def render(p: dict[str, Any]) -> bytes:
                 t["rows"],
                 [t["note"], footnote],
             )
+        if pr.get("whatif"):
+            t = pr["whatif"]
+            _write(
+                wb,
+                used,
+                f"{pr['title']} vad händer om" if p["lang"] == "sv" else f"{pr['title']} what if",
+                p,
+                t["title"],
+                t["head"],
+                t["rows"],
+                [t["note"]],
+            )
         if pr["bottleneck"]:
             t = pr["bottleneck"]
             _write(
