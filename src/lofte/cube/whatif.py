@@ -174,6 +174,36 @@ def comparison_table(
     return rows
 
 
+@dataclass(frozen=True)
+class Costliest:
+    """The interval that costs most in a cell: shortening it by ``days`` moves most patients
+    within the lead time."""
+
+    interval: int
+    stem: str
+    days: int
+    outcome: core.Outcome
+
+
+def costliest(
+    instances: pa.Table,
+    *,
+    region: str,
+    period: str,
+    basis: str = "avslutande",
+    pathway: str = "alla",
+    days: int = core.TABLE_DAYS,
+) -> Costliest | None:
+    """The interval whose shortening by ``days`` helps most in the cell (None: no patients,
+    or shortening no interval would move anyone)."""
+    patients = select(instances, pathway=pathway, region=region, period=period, basis=basis)
+    best = core.best(core.compare_intervals(patients, days))
+    if best is None:
+        return None
+    k = best.scenario.interval
+    return Costliest(k, core.INTERVALS[k], days, best)
+
+
 def public(outcome: core.Outcome, baseline_shown: bool, min_cell: int = MIN_CELL) -> bool:
     """Whether a public output may show ``outcome``: every count behind it passes disclosure
     control. The baseline's counts are those of the cube's ``svf_andel_inom_ledtid`` cell, so

@@ -181,3 +181,40 @@ def costliest(rows: list[dict[str, Any]]) -> str | None:
         if r["missed"] and r["missed"]["value"] is not None
     ]
     return max(found)[2] if found else None
+
+
+def citable_actions(user: Any, limit: int = 300) -> list[Any]:
+    """The plan actions the user may edit (to cite a result in), lead-time actions first."""
+    from lofte.web.plans.models import Action
+    from lofte.web.plans.services import can_edit
+
+    actions = (
+        Action.objects.select_related("goal__area__plan")
+        .prefetch_related("links", "responsible_users")
+        .order_by("goal__area__plan__name", "goal_id", "position")
+    )
+    editable = [a for a in actions[: limit * 4] if can_edit(user, a)]
+    editable.sort(key=lambda a: "svf_andel_inom_ledtid" not in a.codes("indicator"))
+    return editable[:limit]
+
+
+def cite(user: Any, action: Any, selection: Any, period: str, outcome: core.Outcome) -> Any:
+    """Store the citation of ``outcome`` on ``action``."""
+    from lofte.web.whatif.models import Citation
+
+    scenario = outcome.scenario
+    return Citation.objects.create(
+        action=action,
+        user=user,
+        county=selection.region,
+        area=selection.area,
+        pathway=selection.pathway,
+        period=period,
+        basis=selection.basis,
+        interval=scenario.interval,
+        kind=scenario.kind,
+        amount=scenario.amount,
+        n=outcome.n,
+        within_before=outcome.within_before,
+        within_after=outcome.within_after,
+    )
