@@ -103,6 +103,41 @@ def patient_of(row: dict) -> core.Patient:
     )
 
 
+def _cell_rows(
+    instances: pa.Table, *, region: str, period: str, basis: str, catalog: Catalog
+) -> pa.Table:
+    """The rows of ``instances`` whose end date lies in ``period`` and whose county (by
+    ``basis``) lies in ``region``."""
+    if basis not in BASIS_COLUMN:
+        raise ValueError(f"okänd regionbas: {basis}")
+    span = periods.parse(period)
+    counties = pa.array(sorted(counties_of(catalog, region)), pa.string())
+    return instances.filter(
+        pc.and_(
+            pc.is_in(instances.column(BASIS_COLUMN[basis]), value_set=counties),
+            pc.and_(
+                pc.greater_equal(instances.column("end_date"), pa.scalar(span.start, pa.date32())),
+                pc.less_equal(instances.column("end_date"), pa.scalar(span.end, pa.date32())),
+            ),
+        )
+    )
+
+
+def cell_patients(
+    instances: pa.Table,
+    *,
+    region: str,
+    period: str,
+    basis: str = "avslutande",
+    catalog: Catalog | None = None,
+) -> list[tuple[str, core.Patient]]:
+    """(pathway, patient) of every pathway's ``svf_andel_inom_ledtid`` cell of the region and
+    period (treatment ``alla``), in the instances' order."""
+    catalog = catalog or load()
+    table = _cell_rows(instances, region=region, period=period, basis=basis, catalog=catalog)
+    return [(row["pathway"], patient_of(row)) for row in table.to_pylist()]
+
+
 def select(
     instances: pa.Table,
     *,
@@ -115,22 +150,9 @@ def select(
     """The patients of one cell of ``svf_andel_inom_ledtid`` (treatment ``alla``), in the
     instances' order."""
     catalog = catalog or load()
-    if basis not in BASIS_COLUMN:
-        raise ValueError(f"okänd regionbas: {basis}")
-    span = periods.parse(period)
-    table = instances
+    table = _cell_rows(instances, region=region, period=period, basis=basis, catalog=catalog)
     if pathway != "alla":
         table = table.filter(pc.equal(table.column("pathway"), pathway))
-    counties = pa.array(sorted(counties_of(catalog, region)), pa.string())
-    table = table.filter(
-        pc.and_(
-            pc.is_in(table.column(BASIS_COLUMN[basis]), value_set=counties),
-            pc.and_(
-                pc.greater_equal(table.column("end_date"), pa.scalar(span.start, pa.date32())),
-                pc.less_equal(table.column("end_date"), pa.scalar(span.end, pa.date32())),
-            ),
-        )
-    )
     return [patient_of(row) for row in table.to_pylist()]
 
 
@@ -163,15 +185,22 @@ def comparison_table(
     """ "Which interval, shortened by ``days``, helps most": one row per pathway with patients
     in the cell (in the catalogue's order)."""
     catalog = catalog or load()
-    wanted = list(pathways) if pathways is not None else list(catalog.pathways)
-    rows = []
-    for pathway in wanted:
-        patients = select(
-            instances, pathway=pathway, region=region, period=period, basis=basis, catalog=catalog
-        )
-        if patients:
-            rows.append(Row(pathway, core.compare_intervals(patients, days)))
-    return rows
+    cell = cell_patients(instances, region=region, period=period, basis=basis, catalog=catalog)
+    return rows_of(cell, list(pathways) if pathways is not None else list(catalog.pathways), days)
+
+
+def rows_of(
+    cell: list[tuple[str, core.Patient]], pathways: list[str], days: int = core.TABLE_DAYS
+) -> list[Row]:
+    """:func:`comparison_table` from :func:`cell_patients`."""
+    by_pathway: dict[str, list[core.Patient]] = {}
+    for pathway, patient in cell:
+        by_pathway.setdefault(pathway, []).append(patient)
+    return [
+        Row(pathway, core.compare_intervals(by_pathway[pathway], days))
+        for pathway in pathways
+        if by_pathway.get(pathway)
+    ]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ output would blank marked, as on the desk's *Interna siffror*.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,9 +87,24 @@ class Result:
     latest: dt.date | None
 
 
-def instances(pathway: str | None = None) -> Any:
-    """The population table (closed, national end, a target); NoInstances before a compute."""
-    return whatif.read(cube_service.instances_path(), pathway)
+_cache: dict[tuple[Any, ...], Any] = {}
+_lock = threading.Lock()
+
+
+def instances() -> Any:
+    """The population table (closed, national end, a target) of the instance file, kept per
+    process until the file changes; NoInstances before a compute."""
+    path = cube_service.instances_path()
+    stat = path.stat() if path.is_file() else None
+    key = (str(path), stat and stat.st_mtime_ns, stat and stat.st_size)
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+    table = whatif.read(path)
+    with _lock:
+        _cache.clear()
+        _cache[key] = table
+    return table
 
 
 def latest_end(table: Any) -> dt.date | None:
@@ -109,12 +125,10 @@ def compute(
     pathways: list[str],
 ) -> Result:
     """The scenario on the selection, and the "shortened by 7 days" table of the area."""
-    patients = whatif.select(table, pathway=pathway, region=area, period=period, basis=basis)
+    cell = whatif.cell_patients(table, region=area, period=period, basis=basis)
+    patients = [p for pw, p in cell if pathway == "alla" or pw == pathway]
     outcome = core.outcome(patients, scenario) if scenario is not None and patients else None
-    rows = whatif.comparison_table(
-        table, region=area, period=period, basis=basis, pathways=pathways
-    )
-    return Result(len(patients), outcome, rows, latest_end(table))
+    return Result(len(patients), outcome, whatif.rows_of(cell, pathways), latest_end(table))
 
 
 def interval_cells(area: str, pathway: str, period: str, basis: str) -> list[dict[str, Any]]:
