@@ -7,6 +7,7 @@ figures; the link re-opens the same selection on today's data.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -49,12 +50,12 @@ class Citation(models.Model):
         return INTERVALS[self.interval]
 
     @property
-    def share_before(self) -> float | None:
-        return 100 * self.within_before / self.n if self.n else None
+    def outcome(self) -> Any:
+        """The result as cited (a :class:`lofte.core.whatif.Outcome`; days saved not kept)."""
+        from lofte.core.whatif import Outcome, Scenario
 
-    @property
-    def share_after(self) -> float | None:
-        return 100 * self.within_after / self.n if self.n else None
+        scenario = Scenario(self.interval, self.kind, self.amount)
+        return Outcome(scenario, self.n, self.within_before, self.within_after, days_saved=0)
 
     def url(self) -> str:
         query = {

@@ -38,13 +38,9 @@ def areas(user: Any, county: str) -> list[str]:
     require_region(user, county)
     if not has_role(user, *NATIONAL_ROLES):
         return [county]
-    catalog = load()
-    out = [county]
-    parent = catalog.parent(county)
-    while parent is not None:
-        out.append(parent)
-        parent = catalog.parent(parent)
-    return out
+    from lofte.web.plans.gaps import containing_regions
+
+    return containing_regions(county)
 
 
 def allowed_pathways(user: Any) -> list[tuple[str, str, str]]:
