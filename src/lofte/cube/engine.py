@@ -498,7 +498,16 @@ def _prepare(
 ) -> _Prepared:
     """Primary suppression, secondary within the block's additive groups and its counts as
     families; a block whose population repeats another's (by a digest of its denominators and
-    keys) is only noted as that one's alias."""
+    keys) is only noted as that one's alias. The digest is taken before sorting (an alias is
+    never sorted): two blocks with equal keys in the same order sort alike, and the SVF blocks
+    all come in the wide cells' order."""
+    digest = _population_digest(cells)
+    with lock:
+        alias = seen.get(digest) if digest else None
+        if alias is None and digest:
+            seen[digest] = index
+    if alias is not None:
+        return _Prepared(None, [], alias)
     cells, codes = _sorted_block(cells, dims)
     key = codes.key_order()
     indicator = codes.codes["indicator"]
@@ -514,13 +523,6 @@ def _prepare(
     # A value imported without counts (already published by its source) has nothing to test.
     primary = den_valid & (den < min_cell)
     additive = additive_of[indicator] & den_valid
-    digest = _population_digest(cells)
-    with lock:
-        alias = seen.get(digest) if digest else None
-        if alias is None and digest:
-            seen[digest] = index
-    if alias is not None:
-        return _Prepared(None, [], alias)
     held = suppression.BlockSuppression(codes, den, primary, additive, key)
     published = np.array([i.publishes_n if i else True for i in info], bool)[indicator]
     families = _families(index, cells, held.flags, np.where(published, min_cell, 0), dims)

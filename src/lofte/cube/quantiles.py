@@ -160,20 +160,28 @@ def from_sorted(
     ``scratch`` where that is large enough (see :func:`work_array`)."""
     shift = values.width.bit_length()  # codes 0..width, the missing one included
     kind = np.int32 if groups.n << shift <= 2**31 else np.int64
-    packed = np.left_shift(
-        groups.of_fact, shift, out=work_array(scratch, groups.of_fact.size, kind)
-    )
-    packed |= values.codes
-    packed.sort()
-    mask = (1 << shift) - 1
     n_valid = groups.size
+    of_fact, codes = groups.of_fact, values.codes
     if values.missing.size:
         n_valid = n_valid - np.bincount(groups.of_fact[values.missing], minlength=groups.n)
+    if 2 * values.missing.size > of_fact.size:
+        # Most facts have no value (the pathways that missed their lead time): only those
+        # with one are sorted, each group's values then start where the values before it end.
+        keep = np.ones(of_fact.size, dtype=bool)
+        keep[values.missing] = False
+        of_fact, codes = of_fact[keep], codes[keep]
+        size = n_valid
+    else:  # the missing values sort after each group's values
+        size = groups.size
+    packed = np.left_shift(of_fact, shift, out=work_array(scratch, of_fact.size, kind))
+    packed |= codes
+    packed.sort()
+    mask = (1 << shift) - 1
 
     def value_at(position: np.ndarray) -> np.ndarray:
         return (packed[position] & mask).astype(np.int64) + values.low
 
-    return _type7(n_valid, np.cumsum(groups.size) - groups.size, levels, value_at)
+    return _type7(n_valid, np.cumsum(size) - size, levels, value_at)
 
 
 def histogram(groups: Groups, values: Values, scratch: np.ndarray | None = None) -> np.ndarray:
