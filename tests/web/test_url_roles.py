@@ -174,6 +174,23 @@ CASES: dict[str, list[Case]] = {
             note="hostile selection",
         ),
     ],
+    "whatif:cite": [
+        Case({"region": HOME_REGION}, POST_ONLY),
+        Case(
+            {"region": HOME_REGION},
+            staff(*DESK, "process_leader", ok=404),
+            method="post",
+            data={"atgard": "999999"},
+            note="no such action",
+        ),
+        Case(
+            {"region": OTHER_REGION},
+            staff(*NATIONAL, ok=404),
+            method="post",
+            data={"atgard": "999999"},
+            note="other county",
+        ),
+    ],
     **{
         name: [
             *(
