@@ -89,7 +89,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--baseline", default="22347ce")
+    parser.add_argument(
+        "--after",
+        default=None,
+        help="a commit to measure as 'after' (checked out like the baseline); default: this tree",
+    )
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--no-audit", action="store_true", help="time the computes only (no audit afterwards)"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "out" / "disclosure")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -101,20 +109,39 @@ def main(argv: list[str] | None = None) -> int:
             check=True,
             cwd=ROOT,
         )
+        after_root = ROOT
+        if args.after is not None:
+            after_root = Path(tmp) / "after"
+            subprocess.run(
+                ["git", "worktree", "add", "--detach", "-q", str(after_root), args.after],
+                check=True,
+                cwd=ROOT,
+            )
         try:
             runs: dict[str, list[dict]] = {"before": [], "after": []}
             for i in range(args.repeat):
-                for side, src in (("before", base / "src"), ("after", ROOT / "src")):
+                for side, src in (("before", base / "src"), ("after", after_root / "src")):
+                    # The machine is shared: the load at the start of each run goes with it.
+                    load = os.getloadavg()
                     done = run_compute(src, inputs, args.out / side)
+                    done["load_at_start"] = load
                     runs[side].append(done)
                     print(
                         f"run {i + 1} {side}: {done['seconds']:.2f} s, "
-                        f"{done['peak_rss_bytes'] / 2**30:.2f} GiB, {done['suppressed']} hidden",
+                        f"CPU {done['cpu_seconds']:.2f} s, "
+                        f"{done['peak_rss_bytes'] / 2**30:.2f} GiB, {done['suppressed']} hidden, "
+                        f"load {load[0]:.1f}/{load[1]:.1f}",
                         flush=True,
                     )
         finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT)
-    report: dict = {"repeat": args.repeat, "baseline": args.baseline, "sides": {}}
+            for tree in {base, after_root} - {ROOT}:
+                subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT)
+    report: dict = {
+        "repeat": args.repeat,
+        "baseline": args.baseline,
+        "after": args.after or "working tree",
+        "sides": {},
+    }
     for side, side_runs in runs.items():
         median = statistics.median(r["seconds"] for r in side_runs)
         chosen = min(side_runs, key=lambda r: abs(r["seconds"] - median))
@@ -122,14 +149,17 @@ def main(argv: list[str] | None = None) -> int:
             "seconds_median": median,
             "seconds_all": [r["seconds"] for r in side_runs],
             "cpu_seconds": chosen["cpu_seconds"],
+            "cpu_seconds_all": [r["cpu_seconds"] for r in side_runs],
+            "load_at_start": [r["load_at_start"] for r in side_runs],
             "peak_gib": chosen["peak_rss_bytes"] / 2**30,
             "cells": chosen["cells"],
             "suppressed": chosen["suppressed"],
             "public_cells": chosen["cells"] - chosen["suppressed"],
-            "audit": run_audit(args.out / side / "cube.parquet"),
+            "audit": None if args.no_audit else run_audit(args.out / side / "cube.parquet"),
         }
     before, after = report["sides"]["before"], report["sides"]["after"]
     report["time_ratio"] = after["seconds_median"] / before["seconds_median"]
+    report["cpu_ratio"] = after["cpu_seconds"] / before["cpu_seconds"]
     (args.out / "disclosure.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
     return 0

@@ -262,6 +262,10 @@ SUMS = [
     "n_mdk",
 ]
 MEDIANS = ["start_to_visit", "visit_to_diagnosis", "diagnosis_to_treatment"]
+#: The same intervals of the pathways that missed their lead time (issue 16).
+MISSED = [f"missed_{m}" for m in MEDIANS]
+STEPS = ["visit", "diagnosis", "treatment"]
+STEMS = ["start_till_besok", "besok_till_diagnos", "diagnos_till_behandling"]
 
 
 def period_labels(days: pd.Series) -> pd.DataFrame:
@@ -315,6 +319,9 @@ def facts(closed: pd.DataFrame, master: Master) -> pd.DataFrame:
             .to_numpy(),
         }
     )
+    missed = (with_target & (closed["within"] == False)).to_numpy()  # noqa: E712
+    for m in MEDIANS:
+        out[f"missed_{m}"] = out[m].where(missed)
     return pd.concat([out, period_labels(closed["end_date"].reset_index(drop=True))], axis=1)
 
 
@@ -347,6 +354,10 @@ def wide_cells(f: pd.DataFrame, master: Master) -> pd.DataFrame:
             agg["lead_median"] = quartiles[0.5]
             agg["lead_p75"] = quartiles[0.75]
             agg[["med_visit", "med_diagnosis", "med_treatment"]] = g[MEDIANS].median().to_numpy()
+            agg[[f"n_missed_{s}" for s in STEPS]] = g[MISSED].count().to_numpy()
+            agg[[f"missed_{s}" for s in STEPS]] = g[MISSED].median().to_numpy()
+            for q in (0.25, 0.75):
+                agg[[f"{s}_p{int(q * 100)}" for s in STEPS]] = g[MEDIANS].quantile(q).to_numpy()
             agg = agg.reset_index().rename(columns={period_type: "period"})
             agg["region"] = "SE" if level == "nation" else agg.pop(level)
             agg["pathway"] = agg["pathway"] if by_pathway else "alla"
@@ -370,6 +381,15 @@ def long_cells(w: pd.DataFrame) -> pd.DataFrame:
         ("svf_median_start_till_besok", None, "n_visit", "med_visit"),
         ("svf_median_besok_till_diagnos", None, "n_diagnosis", "med_diagnosis"),
         ("svf_median_diagnos_till_behandling", None, "n_treatment", "med_treatment"),
+        *(
+            (f"svf_{q}_{stem}", None, f"n_{step}", f"{step}_{q}")
+            for q in ("p25", "p75")
+            for stem, step in zip(STEMS, STEPS, strict=True)
+        ),
+        *(
+            (f"svf_missad_median_{stem}", None, f"n_missed_{step}", f"missed_{step}")
+            for stem, step in zip(STEMS, STEPS, strict=True)
+        ),
     ]
     parts = []
     for code, num, den, value in specs:

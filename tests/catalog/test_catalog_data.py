@@ -192,6 +192,8 @@ def test_svf_indicators():
         "svf_ledtid_p75", "svf_andel_mdk", "svf_antal_avslutade", "svf_inklusion",
         "svf_median_start_till_besok", "svf_median_besok_till_diagnos",
         "svf_median_diagnos_till_behandling",
+        *(f"svf_{q}_{step}" for q in ("p25", "p75", "missad_median")
+          for step in ("start_till_besok", "besok_till_diagnos", "diagnos_till_behandling")),
     }  # fmt: skip
     assert {i.code for i in cat.indicators.values() if i.source == "svf"} == codes
     lead = cat.indicator("svf_andel_inom_ledtid")

@@ -91,6 +91,9 @@ def test_wide_cells_roll_up_every_level():
             "start_to_visit": pa.array([1, 2, 3, 4, 5], pa.int32()),
             "visit_to_diagnosis": pa.array([None] * 5, pa.int32()),
             "diagnosis_to_treatment": pa.array([7, 7, 7, 7, 8], pa.int32()),
+            "missed_start_to_visit": pa.array([None, None, 3, None, 5], pa.int32()),
+            "missed_visit_to_diagnosis": pa.array([None] * 5, pa.int32()),
+            "missed_diagnosis_to_treatment": pa.array([None, None, 7, None, 8], pa.int32()),
         }
     )
     # One closed instance per fact; n_within counts the lead times of at most 20 days.
@@ -122,6 +125,10 @@ def test_wide_cells_roll_up_every_level():
     assert se_year["lead_p25"] == stats.quantile([10, 20, 30, 50], 0.25)
     assert se_year["med_visit"] == 3.0
     assert se_year["med_diagnosis"] is None
+    # The intervals' quartiles, and their medians among the facts that missed (issue 16).
+    assert (se_year["visit_p25"], se_year["visit_p75"]) == (2.0, 4.0)
+    assert se_year["missed_visit"] == 4.0 and se_year["missed_treatment"] == 7.5
+    assert se_year["missed_diagnosis"] is None
     assert rows[("bostad", "2024Q1", "RS", "brost", "alla")]["lead_median"] == 15.0
     assert rows[("bostad", "2024H2", "03", "prostata", "kirurgi")]["lead_median"] == 50.0
     assert rows[("bostad", "2024Q4", "03", "prostata", "kirurgi")]["med_treatment"] == 7.5
@@ -198,6 +205,8 @@ def test_missing_values_sorted_dense_and_rolled_up_match_reference(rows, coarse)
 
 
 _MEASURE_VALUES = st.one_of(st.none(), st.integers(0, 30))
+#: The measures besides the lead time (which is never missing).
+_OTHER_MEASURES = len(dict.fromkeys(s for _, s, _ in quantiles.QUANTILES)) - 1
 
 
 @pytest.mark.parametrize("dense_per_fact", [0, 10**9])
@@ -211,9 +220,7 @@ _MEASURE_VALUES = st.one_of(st.none(), st.integers(0, 30))
             st.integers(1, 2),  # treatment
             st.integers(0, 4),  # month
             st.integers(0, 60),  # lead time (never missing)
-            _MEASURE_VALUES,
-            _MEASURE_VALUES,
-            _MEASURE_VALUES,
+            *[_MEASURE_VALUES] * _OTHER_MEASURES,
         ),
         min_size=1,
         max_size=40,

@@ -106,6 +106,35 @@ def test_sydost_report_from_the_engine(lofte_home, tmp_path):
                 assert row["share"] == source["value"]
     assert checked > 100 and suppressed > 0
 
+    # The what-if table (issue 16): each shown row is the plain arithmetic on the instances,
+    # shown only where the pathway's lead-time cell is public and no scenario singles out 1–4.
+    from lofte.core import whatif as core
+    from lofte.cube import whatif
+    from lofte.cube.service import instances_path
+
+    block = next(p["whatif"] for p in model["promises"] if p["whatif"])
+    population = whatif.read(instances_path())
+    shown_rows = {r["pathway"]: r for r in block["rows"]}
+    for pathway in load().pathways:
+        patients = whatif.select(
+            population, pathway=pathway, region="sydost", period=period, basis=BASIS
+        )
+        if not patients:
+            assert pathway not in shown_rows
+            continue
+        outcomes = core.compare_intervals(patients, 7)
+        source = cube.get(("svf_andel_inom_ledtid", "sydost", pathway, period))
+        public = source is not None and not source["suppressed"]
+        if pathway in shown_rows:
+            row = shown_rows[pathway]
+            assert public and all(whatif.public(o, True) for o in outcomes)
+            assert row["share_before"] == source["value"] == outcomes[0].share_before
+            assert row["shares_after"] == [o.share_after for o in outcomes]
+        else:
+            assert not (public and all(whatif.public(o, True) for o in outcomes))
+    assert len(shown_rows) + block["hidden"] > 0
+    assert "inte en prognos" in entry.path("sv", "html").read_text(encoding="utf-8")
+
     # the workbook prints the mark of the rule ("–¹" fewer than 5, "–²" hidden so that another
     # cell cannot be worked out) where the model has a suppressed cell
     book = load_workbook(entry.path("sv", "xlsx"))

@@ -240,6 +240,32 @@ CASES: dict[str, list[Case]] = {
         *_region_cases(FIGURES),
         Case({"region": HOME_REGION}, FIGURES, data={"forlopp": "prostata", "period": "x"}),
     ],
+    "whatif:page": [
+        *_region_cases(FIGURES),
+        Case(
+            {"region": HOME_REGION},
+            FIGURES,
+            data={"forlopp": "x", "period": "<b>", "typ": "y", "varde": "-9", "omrade": "SE"},
+            note="hostile selection",
+        ),
+    ],
+    "whatif:cite": [
+        Case({"region": HOME_REGION}, POST_ONLY),
+        Case(
+            {"region": HOME_REGION},
+            staff(*DESK, "process_leader", ok=404),
+            method="post",
+            data={"atgard": "999999"},
+            note="no such action",
+        ),
+        Case(
+            {"region": OTHER_REGION},
+            staff(*NATIONAL, ok=404),
+            method="post",
+            data={"atgard": "999999"},
+            note="other county",
+        ),
+    ],
     **{
         name: [
             *(

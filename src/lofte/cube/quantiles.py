@@ -40,6 +40,17 @@ QUANTILES = (
     ("med_visit", "start_to_visit", 0.5),
     ("med_diagnosis", "visit_to_diagnosis", 0.5),
     ("med_treatment", "diagnosis_to_treatment", 0.5),
+    # Issue 16, where the days go: the intervals' quartiles (from the same values as their
+    # medians) and their medians among the pathways that missed the lead time.
+    ("visit_p25", "start_to_visit", 0.25),
+    ("visit_p75", "start_to_visit", 0.75),
+    ("diagnosis_p25", "visit_to_diagnosis", 0.25),
+    ("diagnosis_p75", "visit_to_diagnosis", 0.75),
+    ("treatment_p25", "diagnosis_to_treatment", 0.25),
+    ("treatment_p75", "diagnosis_to_treatment", 0.75),
+    ("missed_visit", "missed_start_to_visit", 0.5),
+    ("missed_diagnosis", "missed_visit_to_diagnosis", 0.5),
+    ("missed_treatment", "missed_diagnosis_to_treatment", 0.5),
 )
 
 
@@ -148,20 +159,28 @@ def from_sorted(
     ``scratch`` where that is large enough (see :func:`work_array`)."""
     shift = values.width.bit_length()  # codes 0..width, the missing one included
     kind = np.int32 if groups.n << shift <= 2**31 else np.int64
-    packed = np.left_shift(
-        groups.of_fact, shift, out=work_array(scratch, groups.of_fact.size, kind)
-    )
-    packed |= values.codes
-    packed.sort()
-    mask = (1 << shift) - 1
     n_valid = groups.size
+    of_fact, codes = groups.of_fact, values.codes
     if values.missing.size:
         n_valid = n_valid - np.bincount(groups.of_fact[values.missing], minlength=groups.n)
+    if 2 * values.missing.size > of_fact.size:
+        # Most facts have no value (the pathways that missed their lead time): only those
+        # with one are sorted, each group's values then start where the values before it end.
+        keep = np.ones(of_fact.size, dtype=bool)
+        keep[values.missing] = False
+        of_fact, codes = of_fact[keep], codes[keep]
+        size = n_valid
+    else:  # the missing values sort after each group's values
+        size = groups.size
+    packed = np.left_shift(of_fact, shift, out=work_array(scratch, of_fact.size, kind))
+    packed |= codes
+    packed.sort()
+    mask = (1 << shift) - 1
 
     def value_at(position: np.ndarray) -> np.ndarray:
         return (packed[position] & mask).astype(np.int64) + values.low
 
-    return _type7(n_valid, np.cumsum(groups.size) - groups.size, levels, value_at)
+    return _type7(n_valid, np.cumsum(size) - size, levels, value_at)
 
 
 def histogram(groups: Groups, values: Values, scratch: np.ndarray | None = None) -> np.ndarray:

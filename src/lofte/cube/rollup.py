@@ -46,6 +46,9 @@ MEASURES = (
     "n_diagnosis",
     "n_treatment",
     "n_included",
+    "n_missed_visit",
+    "n_missed_diagnosis",
+    "n_missed_treatment",
 )
 
 #: Key columns of the wide cells, as codes of :class:`Dims`.
@@ -438,9 +441,9 @@ def _sorted(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
     treatment, period) codes: the cube's key order after the indicator."""
     names = [*KEYS, *MEASURES, *(q for q, _, _ in QUANTILES)]
     if not parts:
+        quantile_names = {q for q, _, _ in QUANTILES}
         return {
-            n: np.zeros(0, dtype=np.float64 if n.startswith(("lead", "med")) else np.int64)
-            for n in names
+            n: np.zeros(0, dtype=np.float64 if n in quantile_names else np.int64) for n in names
         }
     # One integer per cell in key order; every part's rows are scattered straight to their
     # sorted positions (no concatenated copy of every column).
@@ -489,6 +492,21 @@ SVF_INDICATORS: dict[str, tuple[str | None, str, str | None]] = {
     "svf_median_start_till_besok": (None, "n_visit", "med_visit"),
     "svf_median_besok_till_diagnos": (None, "n_diagnosis", "med_diagnosis"),
     "svf_median_diagnos_till_behandling": (None, "n_treatment", "med_treatment"),
+    # Issue 16: the intervals' quartiles (the same populations as their medians) …
+    "svf_p25_start_till_besok": (None, "n_visit", "visit_p25"),
+    "svf_p75_start_till_besok": (None, "n_visit", "visit_p75"),
+    "svf_p25_besok_till_diagnos": (None, "n_diagnosis", "diagnosis_p25"),
+    "svf_p75_besok_till_diagnos": (None, "n_diagnosis", "diagnosis_p75"),
+    "svf_p25_diagnos_till_behandling": (None, "n_treatment", "treatment_p25"),
+    "svf_p75_diagnos_till_behandling": (None, "n_treatment", "treatment_p75"),
+    # … and their medians among the pathways that missed the lead time.
+    "svf_missad_median_start_till_besok": (None, "n_missed_visit", "missed_visit"),
+    "svf_missad_median_besok_till_diagnos": (None, "n_missed_diagnosis", "missed_diagnosis"),
+    "svf_missad_median_diagnos_till_behandling": (
+        None,
+        "n_missed_treatment",
+        "missed_treatment",
+    ),
 }
 
 

@@ -36,6 +36,12 @@ DETAIL_INDICATORS = (
     "svf_median_start_till_besok",
     "svf_median_besok_till_diagnos",
     "svf_median_diagnos_till_behandling",
+    # Issue 16: the intervals' quartiles and medians among those who missed (desk, cube).
+    *(
+        f"svf_{kind}_{step}"
+        for kind in ("p25", "p75", "missad_median")
+        for step in ("start_till_besok", "besok_till_diagnos", "diagnos_till_behandling")
+    ),
 )
 #: The *ingående ledtider* in the order of the pathway.
 BOTTLENECK_STEPS = (
@@ -154,6 +160,8 @@ class PromiseSection:
     bottleneck_narrative: list[Sentence] = field(default_factory=list)
     #: The per-pathway table of every county and the healthcare region (report order).
     pathway_tables: dict[str, list[PathwayRow]] = field(default_factory=dict)
+    #: Issue 16: "which interval, shortened by 7 days, helps most" (lofte.reports.whatif).
+    whatif: Any = None
 
 
 @dataclass
@@ -630,8 +638,10 @@ def build(
     cube: pa.Table,
     catalog: Catalog | None = None,
     today: dt.date | None = None,
+    instances: pa.Table | None = None,
 ) -> Report:
-    """The report model of a healthcare region and half-year from the (internal) cube."""
+    """The report model of a healthcare region and half-year from the (internal) cube, and the
+    engine's ``instances`` for the what-if table (none: no table)."""
     catalog = catalog or load()
     check_arguments(healthcare_region, period, catalog)
     counties = sorted(catalog.children(healthcare_region))
@@ -666,6 +676,8 @@ def build(
             section.bottleneck_narrative = narrative.bottleneck_sentences(
                 section.bottleneck, healthcare_region
             )
+            if instances is not None:
+                section.whatif = _whatif(index, healthcare_region, period, instances, catalog)
         promises.append(section)
 
     gaps = [
@@ -714,6 +726,17 @@ def build(
         quality=quality(counties),
         data_quality=data_quality,
     )
+
+
+def _whatif(index: CubeIndex, hr: str, period: str, instances: pa.Table, catalog: Catalog) -> Any:
+    """The what-if block (issue 16), each pathway's row gated by its published lead-time cell."""
+    from lofte.reports import whatif
+
+    shown = {}
+    for pathway in catalog.pathways:
+        cell = index.get("svf_andel_inom_ledtid", hr, period, pathway)
+        shown[pathway] = cell is not None and not cell["suppressed"]
+    return whatif.build(hr, period, instances, shown, catalog)
 
 
 def _lead_time_promise(catalog: Catalog) -> int | None:

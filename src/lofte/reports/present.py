@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lofte.reports import texts
+from lofte.reports import texts, whatif
 from lofte.reports.model import (
     BOTTLENECK_STEPS,
     Cell,
@@ -481,6 +481,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
             "mdk": mdk_pair(promise, report, lang),
             "caveats": caveats(promise, report, lang),
             "caveats_title": t("caveats_title", lang),
+            "whatif": whatif.present(promise.whatif, lang, hr_name),
         }
         if promise.pathway_tables or promise.pathway_table:
             tables = promise.pathway_tables or {report.healthcare_region: promise.pathway_table}

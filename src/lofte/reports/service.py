@@ -30,6 +30,17 @@ class WrittenReport:
     report: Report
 
 
+def _report_instances() -> pa.Table | None:
+    """The engine's instances for the what-if table (issue 16), or None before a compute."""
+    from lofte.cube import whatif
+    from lofte.cube.service import instances_path
+
+    try:
+        return whatif.read(instances_path())
+    except whatif.NoInstances:
+        return None
+
+
 def read_report_cube(regions: list[str], period: str) -> pa.Table:
     """The stored cube, read only where the report looks: its regions, treatment ``alla``, SVF
     half-years by home region (every pathway only for the counties and the healthcare region in
@@ -86,7 +97,9 @@ def _build(healthcare_region: str, period: str, today: dt.date | None) -> Report
 
     check_arguments(healthcare_region, period, catalog)
     cube = read_report_cube(regions, period)
-    return build(healthcare_region, period, cube, catalog, today=today)
+    return build(
+        healthcare_region, period, cube, catalog, today=today, instances=_report_instances()
+    )
 
 
 def write_report(

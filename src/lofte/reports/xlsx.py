@@ -49,7 +49,7 @@ def _cell(text: Any, lang: str) -> tuple[Any, str | None]:
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
     suffix = '" %"' if match["pct"] else ""
     if match["sign"]:
-        fmt = f"+{fmt}{suffix};\"\u2212\"{fmt}{suffix};0{suffix}"
+        fmt = f'+{fmt}{suffix};"\u2212"{fmt}{suffix};0{suffix}'
     else:
         fmt += suffix
     value: float | int = float(digits) if decimals else int(digits)
@@ -212,6 +212,19 @@ def render(p: dict[str, Any]) -> bytes:
             )
         for t in pr["pathway_tables"]:
             _write(wb, used, t["sheet"], p, t["title"], t["head"], t["rows"], t["notes"])
+        if pr.get("whatif"):
+            t = pr["whatif"]
+            name = "Vad händer om" if p["lang"] == "sv" else "What if"
+            _write(
+                wb,
+                used,
+                f"{pr['number']}. {name}",
+                p,
+                t["title"],
+                t["head"],
+                t["rows"],
+                [t["note"]],
+            )
         if pr["bottleneck"]:
             t = pr["bottleneck"]
             _write(

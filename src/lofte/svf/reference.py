@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,6 +174,28 @@ def _describe(
     return row
 
 
+def _start_to_visit(i: Mapping[str, Any]) -> int | None:
+    return (i["first_visit"] - i["start_date"]).days if i["first_visit"] else None
+
+
+def _visit_to_diagnosis(i: Mapping[str, Any]) -> int | None:
+    if i["first_visit"] and i["first_diagnosis"] and i["first_diagnosis"] >= i["first_visit"]:
+        return int((i["first_diagnosis"] - i["first_visit"]).days)
+    return None
+
+
+def _diagnosis_to_treatment(i: Mapping[str, Any]) -> int | None:
+    return (i["end_date"] - i["first_diagnosis"]).days if i["first_diagnosis"] else None
+
+
+#: The component intervals (*ingående ledtider*) of a closed instance, by their indicator stem.
+INTERVALS: dict[str, Callable[[Mapping[str, Any]], int | None]] = {
+    "start_till_besok": _start_to_visit,
+    "besok_till_diagnos": _visit_to_diagnosis,
+    "diagnos_till_behandling": _diagnosis_to_treatment,
+}
+
+
 def cells(
     instances: Iterable[Mapping[str, Any]],
     catalog: Catalog,
@@ -227,20 +249,14 @@ def cells(
         mdk_base = [i for i in national if catalog.pathways[i["pathway"]].mdk_measured]
         share("svf_andel_mdk", key, mdk_base, [i for i in mdk_base if i["has_mdk"]])
         out[("svf_antal_avslutade", *key)] = (len(insts), len(insts), float(len(insts)))
-        visits = [(i["first_visit"] - i["start_date"]).days for i in national if i["first_visit"]]
-        middle("svf_median_start_till_besok", key, visits, 0.5)
-        diagnoses = [
-            (i["first_diagnosis"] - i["first_visit"]).days
-            for i in national
-            if i["first_visit"]
-            and i["first_diagnosis"]
-            and i["first_diagnosis"] >= i["first_visit"]
-        ]
-        middle("svf_median_besok_till_diagnos", key, diagnoses, 0.5)
-        treatments = [
-            (i["end_date"] - i["first_diagnosis"]).days for i in national if i["first_diagnosis"]
-        ]
-        middle("svf_median_diagnos_till_behandling", key, treatments, 0.5)
+        missed = [i for i in with_target if not i["within"]]
+        for step, extract in INTERVALS.items():
+            every = [d for d in map(extract, national) if d is not None]
+            middle(f"svf_median_{step}", key, every, 0.5)
+            middle(f"svf_p25_{step}", key, every, 0.25)
+            middle(f"svf_p75_{step}", key, every, 0.75)
+            late = [d for d in map(extract, missed) if d is not None]
+            middle(f"svf_missad_median_{step}", key, late, 0.5)
 
     if register:
         register_pathways = {p for (_, _, p) in register if p != "alla"}

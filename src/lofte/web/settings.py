@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "lofte.web.accounts",
     "lofte.web.audit",
     "lofte.web.desk",
+    "lofte.web.whatif",
     "lofte.web.results",
     "lofte.grants",
     "lofte.web.plans",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("lofte.web.accounts.urls")),
     path("granskningslogg/", include("lofte.web.audit.urls")),
+    path("skrivbord/", include("lofte.web.whatif.urls")),
     path("skrivbord/", include("lofte.web.desk.urls")),
     path("handlingsplaner/", include("lofte.web.plans.urls")),
     path("stimulansmedel/", include("lofte.grants.urls")),

@@ -136,3 +136,33 @@ def test_public_actions_carry_titles_only():
         cf.HR: ["Kortare ledtider"],
         "SE": [],
     }
+
+
+def test_a_lead_time_gap_names_the_interval_that_costs_most(cube):
+    """Issue 16: the board's lead-time gaps carry the interval whose shortening by 7 days moves
+    most of the gap's patients within the lead time, from the engine's instances."""
+    import pyarrow.parquet as pq
+
+    from lofte.cube import engine as cube_engine
+    from lofte.cube import whatif
+    from lofte.cube.service import instances_path
+    from tests.svf.engine_helpers import table
+    from tests.svf.test_engine_property import numbered
+    from tests.web.test_whatif_page import history
+
+    result = cube_engine.compute(table(numbered(history(dt.date(2025, 1, 8)))), {}, [], load())
+    instances_path().parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(result.instances, instances_path())
+    rows = {(r.indicator, r.region): r for r in gaps.board(cf.HR, cf.PERIOD, TODAY)}
+    lead = rows[("svf_andel_inom_ledtid", "05")]
+    assert lead.costliest is not None
+    assert (lead.costliest.stem, lead.costliest.outcome.moved) == ("besok_till_diagnos", 7)
+    expected = whatif.costliest(
+        whatif.read(instances_path()), region="05", period=cf.PERIOD, basis="bostad"
+    )
+    assert lead.costliest == expected
+    # Another indicator's gap, or a region without patients, names none.
+    assert all(r.costliest is None for k, r in rows.items() if k[0] != "svf_andel_inom_ledtid")
+    assert rows.get(("svf_andel_inom_ledtid", "06")) is None or (
+        rows[("svf_andel_inom_ledtid", "06")].costliest is None
+    )

@@ -33,6 +33,8 @@ SELECT
     b.national_end,
     b.target_days,
     b.within,
+    -- Missed the lead time: closed by a national end with a target, and not within it.
+    b.national_end AND b.target_days IS NOT NULL AND NOT b.within AS missed,
     b.lead_time_days,
     b.has_mdk,
     p.mdk_measured,
@@ -67,6 +69,11 @@ SELECT
         AS n_diagnosis,
     COUNT(CASE WHEN national_end AND diagnosis_to_treatment IS NOT NULL THEN 1 END)
         AS n_treatment,
+    -- The populations of the intervals' medians among the pathways that missed the lead time.
+    COUNT(CASE WHEN missed AND start_to_visit IS NOT NULL THEN 1 END) AS n_missed_visit,
+    COUNT(CASE WHEN missed AND visit_to_diagnosis IS NOT NULL THEN 1 END) AS n_missed_diagnosis,
+    COUNT(CASE WHEN missed AND diagnosis_to_treatment IS NOT NULL THEN 1 END)
+        AS n_missed_treatment,
     -- svf_inklusion numerators: residence basis, national ends, only the pathways that the
     -- register reports (the register aggregate has no treatment and no symptom pathways).
     COUNT(CASE WHEN region_basis = 1 AND national_end AND registered THEN 1 END)

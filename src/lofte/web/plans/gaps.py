@@ -110,6 +110,9 @@ class GapRow(Gap):
     significant: bool | None = None  # None: no counts to test
     periods_below: int = 0  # consecutive periods below target, this one included
     period_kind: str = ""
+    #: Issue 16, for a lead-time gap: the interval whose shortening by 7 days would have moved
+    #: most of the gap's patients within the lead time (lofte.cube.whatif.costliest).
+    costliest: Any = None
 
     @property
     def without_action(self) -> bool:
@@ -192,6 +195,7 @@ def board(healthcare_region: str, period: str, today: dt.date | None = None) -> 
     today = today or dt.date.today()
     report = report_model(healthcare_region, period)
     sections = {s.code: s for s in report.sections()}
+    population = _lead_time_population(report.gaps)
     rows = []
     for gap in report.gaps:
         section = sections[gap.indicator]
@@ -207,9 +211,36 @@ def board(healthcare_region: str, period: str, today: dt.date | None = None) -> 
                 significant=clearly_below(cell, level, section.direction),
                 periods_below=periods_below(section, gap.region, gap.period),
                 period_kind=periods.parse(gap.period).kind,
+                costliest=_costliest(population, gap),
             )
         )
     return rows
+
+
+#: The indicator whose gaps get the interval that costs most.
+LEAD_TIME_INDICATOR = "svf_andel_inom_ledtid"
+
+
+def _lead_time_population(gaps: list[Gap]) -> Any:
+    """The engine's lead-time population, when a gap needs it (None: no gap or no compute)."""
+    if not any(g.indicator == LEAD_TIME_INDICATOR for g in gaps):
+        return None
+    from lofte.cube import whatif
+    from lofte.cube.service import instances_path
+
+    try:
+        return whatif.read(instances_path())
+    except whatif.NoInstances:
+        return None
+
+
+def _costliest(population: Any, gap: Gap) -> Any:
+    if population is None or gap.indicator != LEAD_TIME_INDICATOR:
+        return None
+    from lofte.cube import whatif
+    from lofte.reports.model import BASIS
+
+    return whatif.costliest(population, region=gap.region, period=gap.period, basis=BASIS)
 
 
 def latest_period(healthcare_region: str, today: dt.date | None = None) -> str:

@@ -338,6 +338,16 @@ def gap_board_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _costliest_text(costliest: Any) -> str:
+    """Issue 16: the gap's costliest interval in words, for the workbook."""
+    if costliest is None:
+        return ""
+    from lofte.web.whatif.services import STEPS
+
+    o = costliest.outcome
+    return f"{STEPS[costliest.interval][1]} (+{o.moved} av {o.n} inom ledtiden)"
+
+
 def gap_workbook(rows: list[gaps.GapRow], hr: str, period: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -349,6 +359,7 @@ def gap_workbook(rows: list[gaps.GapRow], hr: str, period: str) -> bytes:
         "Indikator", "Kod", "Region", "Period", "Värde", "Målnivå", "Målnivå (hög)", "Status",
         "Avstånd till målnivån", "Statistiskt säkerställd", "Perioder i följd under målnivån",
         "Åtgärder", "Ansvar", "Åtgärdsstatus", "Klart senast", "Försenad", "Utan åtgärd",
+        "Intervall som kostar mest (7 dagar kortare)",
     ]  # fmt: skip
     ws.append([f"Avvikelser mot målnivå – {hr} {period}"])
     ws.append(head)
@@ -375,6 +386,7 @@ def gap_workbook(rows: list[gaps.GapRow], hr: str, period: str) -> bytes:
                     "\n".join(a.due or "–" for a in r.actions),
                     "ja" if r.overdue else "",
                     "ja" if r.without_action else "",
+                    _costliest_text(r.costliest),
                 )
             ]
         )

@@ -1,0 +1,160 @@
+"""The report's what-if table (issue 16): "which interval, shortened by 7 days, helps most".
+
+A self-contained block of the lead-time promise's pages: :func:`build` makes it for the
+healthcare region and half-year from the engine's instances and the report's cube cells, and
+:func:`present` turns it into the head, rows and note every rendering prints (HTML, PDF, XLSX
+alike). The report is public, so a pathway's row is shown only where every count behind it
+passes disclosure control (:func:`lofte.cube.whatif.public`: the cube's own
+``svf_andel_inom_ledtid`` cell is shown, and no scenario singles out 1–4 patients); other rows
+are counted in the note, never printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from lofte.catalog import Catalog
+from lofte.core import whatif as core
+from lofte.cube import whatif
+
+#: The region basis of the report's SVF figures (lofte.reports.model.BASIS).
+BASIS = "bostad"
+
+TEXTS: dict[str, dict[str, str]] = {
+    "title": {
+        "sv": "Vad händer om ett intervall blir {days} dagar kortare? {region}, {period}",
+        "en": "What if one interval were {days} days shorter? {region}, {period}",
+    },
+    "pathway": {"sv": "Vårdförlopp", "en": "Pathway"},
+    "baseline": {"sv": "Inom ledtiden, utfall", "en": "Within the lead time, outcome"},
+    "best": {"sv": "Hjälper mest", "en": "Helps most"},
+    "steps": {
+        "sv": "Välgrundad misstanke → första besök|Första besök → diagnosbesked|"
+        "Diagnosbesked → behandlingsstart",
+        "en": "Suspicion → first visit|First visit → diagnosis|Diagnosis → treatment",
+    },
+    "note": {
+        "sv": "Andel som hade startat behandling inom ledtiden om intervallet hade varit {days} "
+        "dagar kortare för varje patient (aldrig under noll dagar), räknat exakt på periodens "
+        "avslutade förlopp med ledtid, efter hemregion. Detta är aritmetik på tidigare "
+        "patienter, inte en prognos.",
+        "en": "Share who would have started treatment within the lead time had the interval "
+        "been {days} days shorter for every patient (never below zero days), computed exactly "
+        "on the period's closed pathways with a lead time, by home region. This is arithmetic "
+        "on past patients, not a forecast.",
+    },
+    "hidden": {
+        "sv": "{n} vårdförlopp visas inte: för få patienter för att visas utan röjanderisk.",
+        "en": "{n} pathways are not shown: too few patients to show without a disclosure risk.",
+    },
+    "none": {"sv": "–", "en": "–"},
+}
+
+
+def _t(key: str, lang: str, **params: Any) -> str:
+    return TEXTS[key][lang].format(**params)
+
+
+@dataclass
+class WhatIfRow:
+    pathway: str
+    name_sv: str
+    name_en: str
+    n: int
+    share_before: float | None
+    shares_after: list[float | None]  # per interval, shortened by ``days``
+    best: int | None  # the interval that moves most patients (None: none moves anyone)
+
+
+@dataclass
+class WhatIfBlock:
+    region: str
+    period: str
+    days: int
+    rows: list[WhatIfRow] = field(default_factory=list)
+    hidden: int = 0  # pathways with patients whose row may not be shown
+
+
+def build(
+    healthcare_region: str,
+    period: str,
+    instances: pa.Table,
+    shown: dict[str, bool],
+    catalog: Catalog,
+    days: int = core.TABLE_DAYS,
+) -> WhatIfBlock:
+    """The block for a healthcare region and period. ``instances``: the engine's instances
+    (any columns :data:`lofte.cube.whatif.COLUMNS` among them); ``shown``: per pathway, whether
+    the cube's ``svf_andel_inom_ledtid`` cell (home region basis) is shown publicly."""
+    block = WhatIfBlock(healthcare_region, period, days)
+    population = whatif.read_table(instances)
+    for row in whatif.comparison_table(
+        population,
+        region=healthcare_region,
+        period=period,
+        basis=BASIS,
+        days=days,
+        catalog=catalog,
+    ):
+        baseline = shown.get(row.pathway, False)
+        if not all(whatif.public(o, baseline) for o in row.outcomes):
+            block.hidden += 1
+            continue
+        pathway = catalog.pathways[row.pathway]
+        best = row.best
+        block.rows.append(
+            WhatIfRow(
+                pathway=row.pathway,
+                name_sv=pathway.name_sv,
+                name_en=pathway.name_en,
+                n=row.n,
+                share_before=row.outcomes[0].share_before,
+                shares_after=[o.share_after for o in row.outcomes],
+                best=None if best is None else best.scenario.interval,
+            )
+        )
+    return block
+
+
+def present(block: WhatIfBlock | dict[str, Any] | None, lang: str, region_name: str) -> Any:
+    """Head, rows and note of the block for one language (None: no block). Accepts the block
+    or its JSON form (``model.json``)."""
+    if block is None:
+        return None
+    data = block if isinstance(block, dict) else _as_dict(block)
+    steps = _t("steps", lang).split("|")
+    from lofte.core.period_names import period_name
+    from lofte.reports.texts import number
+
+    notes = [_t("note", lang, days=data["days"])]
+    if data["hidden"]:
+        notes.append(_t("hidden", lang, n=data["hidden"]))
+    return {
+        "title": _t(
+            "title",
+            lang,
+            days=data["days"],
+            region=region_name,
+            period=period_name(data["period"], lang),
+        ),
+        "head": [_t("pathway", lang), _t("baseline", lang), *steps, _t("best", lang)],
+        "rows": [
+            [
+                row["name_sv"] if lang == "sv" else row["name_en"],
+                number(row["share_before"], "percent", lang),
+                *(number(s, "percent", lang) for s in row["shares_after"]),
+                steps[row["best"]] if row["best"] is not None else _t("none", lang),
+            ]
+            for row in data["rows"]
+        ],
+        "note": " ".join(notes),
+    }
+
+
+def _as_dict(block: WhatIfBlock) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(block)

@@ -1,0 +1,230 @@
+"""What the *Vad händer om…?* page shows: scoped to the user's regions and pathways here.
+
+Internal figures (SPEC §1): staff see them without disclosure control, with the cells a public
+output would blank marked, as on the desk's *Interna siffror*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from django.core.exceptions import PermissionDenied
+
+from lofte.catalog import load
+from lofte.core import periods
+from lofte.core import whatif as core
+from lofte.cube import service as cube_service
+from lofte.cube import whatif
+from lofte.web.accounts.roles import NATIONAL_ROLES, has_role, pathways_of, require_region
+
+#: The component intervals: (indicator stem, Swedish label, English label).
+STEPS = (
+    ("start_till_besok", "Välgrundad misstanke → första besök", "Suspicion → first visit"),
+    ("besok_till_diagnos", "Första besök → diagnosbesked", "First visit → diagnosis"),
+    ("diagnos_till_behandling", "Diagnosbesked → behandlingsstart", "Diagnosis → treatment"),
+)
+#: The scenario kinds with their Swedish labels (the template translates them).
+KINDS = ("shorten", "cap", "slowest")
+
+
+def areas(user: Any, county: str) -> list[str]:
+    """The regions the user may choose from the county's page: the county, and for RCC staff
+    its healthcare region and the nation."""
+    require_region(user, county)
+    if not has_role(user, *NATIONAL_ROLES):
+        return [county]
+    from lofte.web.plans.gaps import containing_regions
+
+    return containing_regions(county)
+
+
+def allowed_pathways(user: Any) -> list[tuple[str, str, str]]:
+    """(id, Swedish name, English name) of the pathways the user may see, with ``alla`` first
+    for users without a pathway scope."""
+    catalog = load()
+    allowed = pathways_of(user)
+    rows = [
+        (p.id, p.name_sv, p.name_en)
+        for p in catalog.pathways.values()
+        if allowed is None or p.id in allowed
+    ]
+    return ([("alla", "Alla vårdförlopp", "All pathways")] if allowed is None else []) + rows
+
+
+def require_pathway(user: Any, pathway: str) -> None:
+    allowed = pathways_of(user)
+    if allowed is not None and pathway not in allowed:
+        raise PermissionDenied(f"ingen behörighet för vårdförloppet {pathway}")
+
+
+def period_choices(latest: dt.date | None, years: int = 4) -> list[str]:
+    """Years, halves and quarters of the last ``years`` years up to the data's latest end date,
+    latest first."""
+    if latest is None:
+        return []
+    out = []
+    for kind_index in (1, 0, 2):  # halves, years, quarters
+        last = periods.labels_for(latest)[kind_index]
+        first = periods.shift(last, -(years * (1, 2, 4)[kind_index] - 1))
+        out.extend(reversed(periods.range_of(first, last)))
+    return out
+
+
+@dataclass
+class Result:
+    patients: int
+    outcome: core.Outcome | None
+    table: list[whatif.Row]
+    latest: dt.date | None
+
+
+_cache: dict[tuple[Any, ...], Any] = {}
+_lock = threading.Lock()
+
+
+def instances() -> Any:
+    """The population table (closed, national end, a target) of the instance file, kept per
+    process until the file changes; NoInstances before a compute."""
+    path = cube_service.instances_path()
+    stat = path.stat() if path.is_file() else None
+    key = (str(path), stat and stat.st_mtime_ns, stat and stat.st_size)
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+    table = whatif.read(path)
+    with _lock:
+        _cache.clear()
+        _cache[key] = table
+    return table
+
+
+def latest_end(table: Any) -> dt.date | None:
+    if table.num_rows == 0:
+        return None
+    value = pc.max(table.column("end_date")).as_py()
+    return value if isinstance(value, dt.date) else None
+
+
+def compute(
+    table: Any,
+    *,
+    area: str,
+    pathway: str,
+    period: str,
+    basis: str,
+    scenario: core.Scenario | None,
+    pathways: list[str],
+) -> Result:
+    """The scenario on the selection, and the "shortened by 7 days" table of the area."""
+    cell = whatif.cell_patients(table, region=area, period=period, basis=basis)
+    patients = [p for pw, p in cell if pathway == "alla" or pw == pathway]
+    outcome = core.outcome(patients, scenario) if scenario is not None and patients else None
+    return Result(len(patients), outcome, whatif.rows_of(cell, pathways), latest_end(table))
+
+
+def interval_cells(area: str, pathway: str, period: str, basis: str) -> list[dict[str, Any]]:
+    """*Var dagarna går*: per interval the cube's median, quartiles and median among those who
+    missed the lead time, for the period and a year earlier (internal: unsuppressed, with the
+    cells a public output would blank marked)."""
+    path = cube_service.cube_path()
+    if not path.exists():
+        return []
+    try:
+        earlier = periods.same_period_previous_year(period)
+    except ValueError:
+        earlier = period
+    codes = [f"svf_{kind}_{stem}" for stem, _, _ in STEPS for kind in ("median", "p25", "p75")] + [
+        f"svf_missad_median_{stem}" for stem, _, _ in STEPS
+    ]
+    table = pq.read_table(
+        path,
+        filters=[
+            ("region", "=", area),
+            ("pathway", "=", pathway),
+            ("treatment", "=", "alla"),
+            ("region_basis", "=", basis),
+            ("period", "in", [period, earlier]),
+            ("indicator", "in", codes),
+        ],
+        columns=["indicator", "period", "value", "denominator", "suppressed"],
+    )
+    cells = {(r["indicator"], r["period"]): r for r in table.to_pylist()}
+    rows = []
+    for stem, label_sv, label_en in STEPS:
+
+        def get(kind: str, when: str, stem: str = stem) -> dict[str, Any] | None:
+            code = f"svf_{kind}_{stem}"
+            return cells.get((code, when))
+
+        now, before = get("median", period), get("median", earlier)
+        change = (
+            now["value"] - before["value"]
+            if now and before and now["value"] is not None and before["value"] is not None
+            else None
+        )
+        rows.append(
+            {
+                "stem": stem,
+                "label_sv": label_sv,
+                "label_en": label_en,
+                "median": now,
+                "p25": get("p25", period),
+                "p75": get("p75", period),
+                "missed": get("missad_median", period),
+                "earlier": before,
+                "change": change,
+            }
+        )
+    return rows
+
+
+def costliest(rows: list[dict[str, Any]]) -> str | None:
+    """The interval with the longest median among those who missed the lead time."""
+    found = [
+        (r["missed"]["value"], -i, r["stem"])
+        for i, r in enumerate(rows)
+        if r["missed"] and r["missed"]["value"] is not None
+    ]
+    return max(found)[2] if found else None
+
+
+def citable_actions(user: Any, limit: int = 300) -> list[Any]:
+    """The plan actions the user may edit (to cite a result in), lead-time actions first."""
+    from lofte.web.plans.models import Action
+    from lofte.web.plans.services import can_edit
+
+    actions = (
+        Action.objects.select_related("goal__area__plan")
+        .prefetch_related("links", "responsible_users")
+        .order_by("goal__area__plan__name", "goal_id", "position")
+    )
+    editable = [a for a in actions[: limit * 4] if can_edit(user, a)]
+    editable.sort(key=lambda a: "svf_andel_inom_ledtid" not in a.codes("indicator"))
+    return editable[:limit]
+
+
+def cite(user: Any, action: Any, selection: Any, period: str, outcome: core.Outcome) -> Any:
+    """Store the citation of ``outcome`` on ``action``."""
+    from lofte.web.whatif.models import Citation
+
+    scenario = outcome.scenario
+    return Citation.objects.create(
+        action=action,
+        user=user,
+        county=selection.region,
+        area=selection.area,
+        pathway=selection.pathway,
+        period=period,
+        basis=selection.basis,
+        interval=scenario.interval,
+        kind=scenario.kind,
+        amount=scenario.amount,
+        n=outcome.n,
+        within_before=outcome.within_before,
+        within_after=outcome.within_after,
+    )
