@@ -449,7 +449,9 @@ def _indicators(
         if target is not None and direction is None:
             e.fail("an indicator with a target needs a direction")
         if target is not None and kind not in TARGET_KINDS:
-            e.fail(f"an indicator with a target needs target_kind: one of {', '.join(TARGET_KINDS)}")
+            e.fail(
+                f"an indicator with a target needs target_kind: one of {', '.join(TARGET_KINDS)}"
+            )
         if target is None and kind is not None:
             e.fail("target_kind is only for an indicator with a target")
         additive = e.get("additive", bool, required=False)

@@ -168,7 +168,9 @@ class Indicator:
 
     def target_source_text(self, lang: str) -> str:
         """Where the target comes from (or why there is none), in ``lang`` where written."""
-        return self.target_source_en if lang == "en" and self.target_source_en else self.target_source
+        return (
+            self.target_source_en if lang == "en" and self.target_source_en else self.target_source
+        )
 
     @property
     def target_kind(self) -> str | None:

@@ -78,10 +78,12 @@ def comparison(section: IndicatorSection, report: Report, lang: str) -> dict[str
                 "kind": "national",
             }
         )
+    # A borrowed level is drawn as a labelled reference, not as a target (SPEC §9).
+    level = "reference_level" if section.target_kind == "reference" else "target"
     if section.target is not None:
         rules.append(
             {
-                "what": f"{texts.t('target', lang)} {_label(section.target, section.unit, lang)}",
+                "what": f"{texts.t(level, lang)} {_label(section.target, section.unit, lang)}",
                 "x": section.target,
                 "kind": "target",
             }
@@ -89,7 +91,7 @@ def comparison(section: IndicatorSection, report: Report, lang: str) -> dict[str
     if section.target_high is not None:
         rules.append(
             {
-                "what": texts.t("target", lang)
+                "what": texts.t(level, lang)
                 + " "
                 + _label(section.target_high, section.unit, lang),
                 "x": section.target_high,
@@ -139,6 +141,8 @@ def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any
             "period": c.period,
             "value": c.value,
             "label": _label(c.value, section.unit, lang),
+            # one line per unbroken series: no line across a change of source or definition
+            "segment": f"{c.region}#{c.segment}",
         }
         for c in section.trend
         if c.value is not None
@@ -158,6 +162,7 @@ def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any
                 title=None,
                 legend=alt.Legend(orient="bottom", columns=2, labelLimit=220, columnPadding=24),
             ),
+            detail=alt.Detail("segment:N"),
             strokeWidth=alt.condition(
                 alt.datum.region
                 == texts.region_names(report.regions, lang)[report.healthcare_region],

@@ -19,9 +19,16 @@ STATUS_KEYS = {
     "partial": "status_partial",
     "not_met": "status_not_met",
     "no_target": "status_no_target",
+    "reference": "status_reference",
+    "data_quality": "status_data_quality",
     "suppressed": "status_suppressed",
     "missing": "status_missing",
 }
+
+
+def _level_word(section: IndicatorSection) -> str:
+    """A borrowed level is called a reference, never a target (SPEC §9)."""
+    return "reference_level" if section.target_kind == "reference" else "target"
 
 
 def _cell_text(cell: Cell, unit: str, lang: str) -> str:
@@ -66,7 +73,9 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
     statuses = []
     for cell in section.cells:
         change = changes.get(cell.region)
-        if change is not None and change.previous_suppressed:
+        if change is not None and change.series_break:
+            previous = t("series_break_short", lang)  # nothing compared across a break
+        elif change is not None and change.previous_suppressed:
             previous = "–"
         elif change is None or change.previous is None:
             previous = ""
@@ -154,7 +163,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
                 "target_note": (
                     t("status_no_target", lang) + "."
                     if section.target is None
-                    else f"{t('target', lang)}: "
+                    else f"{t(_level_word(section), lang)}: "
                     + target_text(section.target, section.target_high, section.unit, lang)
                     + "."
                 ),
@@ -269,7 +278,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
                 t(f"unit_{s.unit}", lang),
                 target_text(s.target, s.target_high, s.unit, lang),
                 s.description_sv if lang == "sv" else s.description_en,
-                s.target_source,
+                s.target_source_en if lang == "en" and s.target_source_en else s.target_source,
             ]
             for s in report.sections()
         ],
