@@ -32,8 +32,8 @@ from lofte.reports.model import (
     Cell,
     IndicatorSection,
     Sentence,
-    compare,
     comparable,
+    compare,
 )
 
 

@@ -4,23 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cube', '0002_aggregateimport_aggregatevalue'),
+        ("cube", "0002_aggregateimport_aggregatevalue"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='aggregatevalue',
-            name='uniq_current_aggregate',
+            model_name="aggregatevalue",
+            name="uniq_current_aggregate",
         ),
         migrations.AddField(
-            model_name='aggregatevalue',
-            name='definition',
-            field=models.CharField(blank=True, default='', max_length=500),
+            model_name="aggregatevalue",
+            name="definition",
+            field=models.CharField(blank=True, default="", max_length=500),
         ),
         migrations.AddConstraint(
-            model_name='aggregatevalue',
-            constraint=models.UniqueConstraint(condition=models.Q(('current', True)), fields=('indicator', 'region', 'period', 'source', 'definition'), name='uniq_current_aggregate_series'),
+            model_name="aggregatevalue",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("current", True)),
+                fields=("indicator", "region", "period", "source", "definition"),
+                name="uniq_current_aggregate_series",
+            ),
         ),
     ]

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_safe
 
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATION
+from lofte.core import periods as period_labels
 from lofte.core.period_names import data_end, is_complete
 from lofte.cube import export, query
 from lofte.reports import store
-from lofte.web.results import charts
+from lofte.web.results import charts, standing
 from lofte.web.results import presentation as fmt
 from lofte.web.results.selection import (
     CHARTS,
@@ -127,7 +128,13 @@ def _options(choices: list[tuple[str, str]], selected: str) -> str:
 
 def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
     if cell is None:
-        return {"present": False, "suppressed": False, "text": fmt.DASH, "n": fmt.DASH}
+        return {
+            "present": False,
+            "suppressed": False,
+            "text": fmt.DASH,
+            "n": fmt.DASH,
+            "over_100": False,
+        }
     return {
         "present": True,
         "suppressed": bool(cell["suppressed"]),
@@ -142,6 +149,8 @@ def _cell_view(cell: dict[str, Any] | None, unit: str) -> dict[str, Any]:
             else fmt.number(cell["denominator"], 0)
         ),
         "meets_target": cell["meets_target"],
+        # a share above 100 % (inclusion): a data-quality finding, marked and explained
+        "over_100": unit == "percent" and cell["value"] is not None and cell["value"] > 100,
     }
 
 
@@ -285,6 +294,10 @@ def _page_context(
         if any_cell:
             target, target_high = any_cell["target"], any_cell["target_high"]
     target_text = fmt.target_text({"target": target, "target_high": target_high}, unit)
+    # A level borrowed from another register is a labelled reference, never a verdict.
+    is_reference = standing.target_kind(cat, ind, sel.region, latest) == "reference"
+    target_word = _("Referens") if is_reference else _("Målnivå")
+    series_map = standing.series_map() if ind.source == "aggregate" else {}
     keys = _chart_keys(ind, area_name)
     if target_text:
         keys["zone"] = "{} ({})".format(_("Målnivån nås"), target_text)
@@ -350,14 +363,33 @@ def _page_context(
                 ],
                 national["value"] if national else None,
                 national_label,
-                target,
-                target_high,
+                None if is_reference else target,
+                None if is_reference else target_high,
                 ind.direction,
                 unit,
                 description,
                 keys,
+                reference=(target, f"{target_word}: {target_text}")
+                if is_reference and target is not None
+                else None,
             )
     trend_rows = []
+    breaks: list[str] = []
+    if sel.view in ("trend", "tabell"):
+        for code in shown:
+            for period in periods:
+                if standing.series_break(series_map, ind, code, period):
+                    before = series_map.get((ind.code, code, period_labels.shift(period, -1)))
+                    now = series_map[(ind.code, code, period)]
+                    breaks.append(
+                        _("%(region)s, %(period)s: från %(before)s till %(after)s")
+                        % {
+                            "region": fmt.region_name(cat, code),
+                            "period": pname(period),
+                            "before": before.label(),
+                            "after": now.label(),
+                        }
+                    )
     if sel.view == "trend":
         series = []
         palette = iter(charts.SERIES * 2)
@@ -369,7 +401,8 @@ def _page_context(
                 series.append({"name": name, "colour": charts.HIGHLIGHT, "width": 3.5})
             else:
                 series.append({"name": name, "colour": next(palette), "width": 1.5})
-            for period in periods:
+            runs = standing.segments(series_map, ind, code, periods)
+            for period, run in zip(periods, runs, strict=True):
                 cell = by_key.get((code, period))
                 value = cell["value"] if cell else None
                 trend_rows.append(
@@ -382,6 +415,7 @@ def _page_context(
                         "value": value,
                         "label": fmt.value_text(value, unit),
                         "width": series[-1]["width"],
+                        "segment": f"{code}#{run}",
                     }
                 )
         chart_spec = charts.trend(
@@ -389,7 +423,7 @@ def _page_context(
             series,
             [pname(p, short=True) for p in periods],
             target,
-            "{}: {}".format(_("Målnivå"), target_text),
+            f"{target_word}: {target_text}",
             unit,
             _("Trend: %(what)s från %(start)s till %(end)s.")
             % {
@@ -397,6 +431,7 @@ def _page_context(
                 "start": pname(sel.period_from),
                 "end": latest_name,
             },
+            reference=is_reference,
         )
     table_rows: list[dict[str, Any]] = []
     if sel.view in ("trend", "tabell"):  # the views that show the region × period table
@@ -527,6 +562,16 @@ def _page_context(
             "map_tiles": map_tiles,
             "chart_spec": chart_spec,
             "target_text": target_text,
+            "target_word": target_word,
+            "is_reference": is_reference,
+            "reference_note": standing.reference_text() if is_reference else "",
+            "target_source": ind.target_source_text(fmt.lang()),
+            "target_source_lang": "en" if fmt.lang() == "en" and ind.target_source_en else "sv",
+            "series_breaks": breaks,
+            "over_100_note": standing.over_100_text()
+            if any(b["cell"]["over_100"] for b in bars)
+            or any(c["over_100"] for row in table_rows for c in row["cells"])
+            else "",
             "unit_name": {
                 "percent": _("procent"),
                 "days": _("dagar"),
