@@ -45,7 +45,6 @@ BOTTLENECK_STEPS = (
     ("svf_median_besok_till_diagnos", "step_visit_diagnosis"),
     ("svf_median_diagnos_till_behandling", "step_diagnosis_treatment"),
 )
-SYNTHETIC_MARKERS = ("syntet", "synthetic")
 
 
 class ReportError(ValueError):
@@ -560,31 +559,37 @@ def series_map(catalog: Catalog) -> SeriesMap:
 
 
 def _is_synthetic(text: str) -> bool:
-    lowered = text.lower()
-    return any(m in lowered for m in SYNTHETIC_MARKERS)
+    from lofte.cube.aggregates import Series
+
+    return Series(text).synthetic
 
 
 def sources(codes: set[str], regions: list[str]) -> list[SourceEntry]:
+    """One entry per indicator and series (source, and definition where it is not the
+    catalogue's): the annex names each series a figure of the report comes from."""
+    from lofte.cube.aggregates import Series
     from lofte.cube.models import AggregateValue
 
-    found: dict[tuple[str, str], tuple[set[str], dt.datetime]] = {}
+    found: dict[tuple[str, Series], tuple[set[str], dt.datetime]] = {}
     values = AggregateValue.objects.filter(
         current=True, indicator__in=codes, region__in=regions
     ).select_related("batch")
     for v in values:
-        key = (v.indicator, v.source)
+        key = (v.indicator, Series(v.source, v.definition))
         seen, latest = found.get(key, (set(), v.batch.created_at))
         seen.add(v.period)
         found[key] = (seen, max(latest, v.batch.created_at))
     return [
         SourceEntry(
             indicator=ind,
-            source=src,
+            source=series.label(),
             periods=sorted(ps, key=lambda p: (_end(p), p)),
             imported=latest.date().isoformat(),
-            synthetic=_is_synthetic(src),
+            synthetic=series.synthetic,
         )
-        for (ind, src), (ps, latest) in sorted(found.items())
+        for (ind, series), (ps, latest) in sorted(
+            found.items(), key=lambda item: (item[0][0], item[0][1].label())
+        )
     ]
 
 

@@ -83,9 +83,12 @@ def indicator_sentences(
     over = [c.region for c in section.cells if c.status == "data_quality"]
     if over:
         out.append(Sentence("n_over_100", {"regions": {"kind": "regions", "codes": over}}))
-    latest = {b.region: b for b in section.breaks}  # in period order: the last break wins
+    # A break at the period shown is why "året före" is missing: say so, with both series.
+    # Earlier breaks are where the trend lines stop and start again: name the regions once.
     for code in [*counties, healthcare_region]:
-        brk = latest.get(code)
+        brk = next(
+            (b for b in section.breaks if b.region == code and b.period == section.period), None
+        )
         if brk is None:
             continue
         out.append(
@@ -98,6 +101,15 @@ def indicator_sentences(
                     "after": {"kind": "raw", "text": brk.after or "–"},
                 },
             )
+        )
+    earlier = [
+        code
+        for code in [*counties, healthcare_region, "SE"]
+        if any(b.region == code and b.period != section.period for b in section.breaks)
+    ]
+    if earlier:
+        out.append(
+            Sentence("n_series_breaks_trend", {"regions": {"kind": "regions", "codes": earlier}})
         )
     judged = [
         by_region[c]

@@ -344,6 +344,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The series for {region} changes source or definition in {period} (from {before} to "
         "{after}); values before and after the break are not compared.",
     ),
+    "n_series_breaks_trend": (
+        "I trenddiagrammet bryts linjen där serien byter källa eller definition ({regions}); "
+        "källorna står i bilagan om datakällor.",
+        "In the trend chart the line is broken where the series changes source or definition "
+        "({regions}); the sources are listed in the annex on data sources.",
+    ),
 }
 
 
