@@ -127,6 +127,10 @@ def test_aggregate_indicator_uses_latest_year_and_a_borrowed_reference(report):
     keys = {n.key for n in s.narrative}
     assert "n_reference" in keys
     assert not {k for k in keys if k.startswith("n_target_")} and "n_counties_meeting" not in keys
+    shown = present.present(report, "sv", {})
+    row = next(r for r in shown["summary"]["rows"] if r["name"] == s.name_sv)
+    assert row["target"].startswith("Referens ")
+    assert {c["status_text"] for c in row["cells"]} == {"Referens, ingen bedömning"}
     assert all(g.actions == [] for g in report.gaps)  # no action plans in this database
 
 

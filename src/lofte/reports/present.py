@@ -31,6 +31,14 @@ def _level_word(section: IndicatorSection) -> str:
     return "reference_level" if section.target_kind == "reference" else "target"
 
 
+def _level_text(section: IndicatorSection, lang: str) -> str:
+    """The target level in words; a borrowed one says *Referens* before it."""
+    text = target_text(section.target, section.target_high, section.unit, lang)
+    if section.target is not None and section.target_kind == "reference":
+        return f"{texts.t('reference_level', lang)} {text}"
+    return text
+
+
 def _cell_text(cell: Cell, unit: str, lang: str) -> str:
     """The value; "–" only for a suppressed cell, blank where there is no figure at all."""
     if cell.value is None and not cell.suppressed:
@@ -135,7 +143,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
                     "promise": promise.number,
                     "name": section.name_sv if lang == "sv" else section.name_en,
                     "period": period_name(section.period, lang),
-                    "target": target_text(section.target, section.target_high, section.unit, lang),
+                    "target": _level_text(section, lang),
                     "cells": [
                         {
                             "text": _cell_text(cells[r], section.unit, lang),
@@ -276,7 +284,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
             [
                 (s.name_sv if lang == "sv" else s.name_en) + f" ({s.code})",
                 t(f"unit_{s.unit}", lang),
-                target_text(s.target, s.target_high, s.unit, lang),
+                _level_text(s, lang),
                 s.description_sv if lang == "sv" else s.description_en,
                 s.target_source_en if lang == "en" and s.target_source_en else s.target_source,
             ]

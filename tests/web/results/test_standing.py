@@ -121,14 +121,16 @@ def _page(client, **params) -> str:
     return response.content.decode()
 
 
+def _spec(html: str) -> dict:
+    found = re.search(r'<script id="chart-spec" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "the page has no chart"
+    return json.loads(found.group(1))
+
+
 def test_trend_never_draws_a_line_across_a_break(client, standing_home):
     html = _page(client, indicator="pal_brytpunktssamtal", view="trend", **{"from": "2023"})
     assert 'data-testid="series-breaks"' in html and "Endast slutenvården" in html
-    spec = json.loads(
-        re.search(r'<script id="chart-spec" type="application/json">(.*?)</script>', html, re.S)
-        .group(1)
-        .replace("&quot;", '"')
-    )
+    spec = _spec(html)
     points = {
         (p["full_name"], p["period"]): p["segment"]
         for p in spec["data"]["values"]
@@ -147,3 +149,7 @@ def test_reference_is_a_labelled_line_and_inclusion_above_100_is_explained(clien
     assert 'data-testid="over-100-note"' in html and "cancerregistret" in html
     row = re.search(r'<tr data-region="06">(.*?)</tr>', html, re.S)
     assert row and "Ja" not in row.group(1) and "†" in row.group(1)
+    # the bar above 100 % is drawn whole, not cut at the axis
+    spec = _spec(html)
+    bars = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar")
+    assert bars["encoding"]["x"]["scale"]["domain"][1] > 100

@@ -117,7 +117,12 @@ def comparison(
     label, never a zone: it is not a verdict (SPEC §9).
     """
     values = [b["value"] for b in bars if b["value"] is not None]
-    top = 100.0 if unit == "percent" else max([*values, national or 0, target or 0, 1]) * 1.1
+    # a share above 100 % (inclusion: a data-quality finding) is drawn, not cut off
+    top = (
+        max([100.0, *values])
+        if unit == "percent"
+        else max([*values, national or 0, target or 0, 1]) * 1.1
+    )
     order = [b["short"] for b in bars]
     highlighted = any(b["highlight"] for b in bars)
     layers: list[dict[str, Any]] = _zone_layers(
@@ -287,6 +292,11 @@ def funnel(
     return spec
 
 
+def _percent_top(points: list[dict[str, Any]]) -> float:
+    """100, or the largest share where one exceeds it (inclusion above 100 %)."""
+    return max([100.0, *(p["value"] for p in points if p.get("value") is not None)])
+
+
 def trend(
     points: list[dict[str, Any]],
     series: list[dict[str, Any]],
@@ -314,7 +324,9 @@ def trend(
                     "field": "value",
                     "type": "quantitative",
                     "title": _("Värde"),
-                    "scale": {"domain": [0, 100]} if unit == "percent" else {"zero": True},
+                    "scale": {"domain": [0, _percent_top(points)]}
+                    if unit == "percent"
+                    else {"zero": True},
                 },
                 "color": {
                     "field": "name",
