@@ -1,6 +1,6 @@
 """The start page: the six promises at a glance for the nation and a chosen healthcare region.
 
-Each promise shows its headline indicators (those with a target first, at most
+Each promise shows its headline indicators (those with a decided target first, at most
 :data:`HEADLINE_MAX`) with the latest complete period's value, the target, the verdict in words
 and the change since the same period a year earlier; every other indicator of the promise is a
 link. Public cells only, through :mod:`lofte.cube.query`.
@@ -154,7 +154,8 @@ def promises(cat: Catalog, region: str) -> list[dict[str, Any]]:
         ]
         if not members:
             continue
-        members.sort(key=lambda i: i.target is None)  # stable: catalogue order otherwise
+        # decided targets first, then borrowed references, then none (stable otherwise)
+        members.sort(key=lambda i: 2 if i.target is None else 0 if i.target.judged else 1)
         cards = []
         others = []
         for ind in members:
