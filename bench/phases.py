@@ -1,6 +1,7 @@
 """The measured phases of the benchmark, each run by ``bench/run.py`` in a process of its own.
 
-    python bench/phases.py generate --data DIR --today D [--quick] [--seed N] --result FILE
+    python bench/phases.py generate --data DIR --today D [--quick] [--seed N] [--volume V] \
+                                    --result FILE
     python bench/phases.py import   --data DIR --today D --inputs FILE --result FILE
     python bench/phases.py compute  --inputs FILE --out DIR --result FILE
     python bench/phases.py profile  --inputs FILE --result FILE
@@ -49,7 +50,11 @@ def generate(args: argparse.Namespace) -> dict:
 
     t0 = time.perf_counter()
     manifest = demo_generate(
-        args.data, quick=args.quick, seed=args.seed, today=dt.date.fromisoformat(args.today)
+        args.data,
+        quick=args.quick,
+        seed=args.seed,
+        today=dt.date.fromisoformat(args.today),
+        volume=args.volume,
     )
     seconds = time.perf_counter() - t0
     return {
@@ -58,6 +63,7 @@ def generate(args: argparse.Namespace) -> dict:
         "manifest": str(manifest.path),
         "instances": manifest.instances,
         "events": manifest.events,
+        "volume": manifest.volume,
         "period_from": manifest.period_from.isoformat(),
         "period_to": manifest.period_to.isoformat(),
         "files": len(manifest.deliveries),
@@ -206,6 +212,8 @@ def compute(args: argparse.Namespace) -> dict:
         "instances": result.instances.num_rows,
         "event_flags": result.event_flags.num_rows,
         "cells": result.cube.num_rows,
+        # The cube as the engine hands it over (Arrow, key columns dictionary-encoded).
+        "cube_bytes_in_memory": result.cube.nbytes,
         "suppressed": int(result.cube.column("suppressed").to_numpy(zero_copy_only=False).sum()),
     }
 
@@ -295,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--today", required=True)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--seed", type=int, default=20261123)
+    p.add_argument("--volume", type=float, default=1.0, help="pathways per year, × national")
     p = sub.add_parser("import")
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--today", required=True)

@@ -67,6 +67,23 @@ def run_child(args: list[str], result: Path, env: dict[str, str] | None = None) 
     return Child(proc.returncode, seconds, usage.ru_maxrss * 1024, data)
 
 
+def fresh_home(prefix: str) -> tuple[Path, dict[str, str]]:
+    """A new temporary ``LOFTE_HOME`` and the environment of a child that works in it: a new
+    SQLite database and pseudonym key (``DATABASE_URL`` and ``LOFTE_PSEUDONYM_KEY`` dropped)."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LOFTE_PSEUDONYM_KEY")}
+    env.update(LOFTE_HOME=str(home), DJANGO_SETTINGS_MODULE="lofte.web.settings")
+    return home, env
+
+
+def import_phase(data: Path, today: dt.date, work: Path, env: dict[str, str]) -> dict:
+    """``phases.py import`` of the data set in ``data`` into the home of ``env``; the inputs of
+    compute go to ``work/inputs.json``."""
+    cmd = ["bench/phases.py", "import", "--data", str(data), "--today", today.isoformat()]
+    cmd += ["--inputs", str(work / "inputs.json"), "--result", str(work / "import.json")]
+    return run_child(cmd, work / "import.json", env).result
+
+
 # --- the data set -----------------------------------------------------------------------------
 
 
@@ -320,15 +337,11 @@ def main(argv: list[str] | None = None) -> int:
     results["generate"] = gen
 
     # (b) import into a fresh LOFTE_HOME
-    home = Path(tempfile.mkdtemp(prefix="lofte-bench-home-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LOFTE_PSEUDONYM_KEY")}
-    env.update(LOFTE_HOME=str(home), DJANGO_SETTINGS_MODULE="lofte.web.settings")
+    home, env = fresh_home("lofte-bench-home-")
     inputs = work / "inputs.json"
     try:
         print(f"import into {home} …", flush=True)
-        cmd = ["bench/phases.py", "import", "--data", str(data), "--today", today.isoformat()]
-        cmd += ["--inputs", str(inputs), "--result", str(work / "import.json")]
-        imp = run_child(cmd, work / "import.json", env).result
+        imp = import_phase(data, today, work, env)
         results["import"] = imp
         results["data"] = {
             "instances": gen["instances"],

@@ -12,9 +12,11 @@ import pytest
 from openpyxl import load_workbook
 
 from lofte.catalog import load
-from lofte.cube import engine, export, suppression
+from lofte.cube import engine, export
 from lofte.cube.engine import CUBE_COLUMNS, period_parents, region_parents
 from tests.svf.engine_helpers import ev, table
+
+from . import vectorised
 
 COUNTIES = ["05", "06", "08", "07", "10", "12", "13", "01", "09"]
 
@@ -80,7 +82,7 @@ def test_public_csv_has_no_small_or_recoverable_cell(cube, tmp_path):
             for i in cube.column("indicator").to_pylist()
         ]
     )
-    unsafe = suppression.unsafe_group_count(
+    unsafe = vectorised.unsafe_group_count(
         cube,
         cube.column("suppressed").to_numpy(zero_copy_only=False),
         additive,

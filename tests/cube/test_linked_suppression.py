@@ -14,17 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lofte.catalog import load
-from lofte.core import disclosure
 from lofte.cube import audit, export
 from lofte.cube import engine as cube_engine
-from lofte.cube.engine import region_parents
+from lofte.cube import reference as cube_reference
 
 from ..svf.engine_helpers import table
-from .test_suppression import reference_groups
 
 PATHWAYS = ["brost", "kolorektal", "prostata"]
 COUNTIES = ["05", "06", "08", "07"]  # three of Sydöst and one of Syd
 START = dt.date(2024, 1, 1)
+KEYS = ("indicator", "region_basis", "region", "pathway", "treatment", "period")
 END_SUFFIXES = [50, 50, 52, 54, 58, 59, 60, 70, 72]
 
 
@@ -76,32 +75,11 @@ REGISTER = [
 
 def reference_suppression(cube) -> set[tuple]:
     """The plain rule applied to the engine's unsuppressed counts."""
-    catalog = load()
-    parent = region_parents(catalog)
-    rows = cube.to_pylist()
-    denominators: dict[tuple, int] = {}
-    initial: list[tuple] = []
-    counts: list[disclosure.Count] = []
-    for r in rows:
-        info = catalog.indicators[r["indicator"]]
-        key = tuple(
-            r[k] for k in ("indicator", "region_basis", "region", "pathway", "treatment", "period")
-        )
-        ind, basis, region, pathway, treatment, period = key
-        den = r["denominator"]
-        if den is None:
-            continue
-        if den < info.min_cell:
-            initial.append(key)
-        if not (info.additive and info.publishes_n):
-            continue
-        denominators[key] = den
-        where = (pathway, treatment, region)
-        counts.append(disclosure.Count(key, (ind, "den"), basis, where, period, den))
-        if r["numerator"] is not None:
-            counts.append(disclosure.Count(key, (ind, "num"), basis, where, period, r["numerator"]))
-    groups = reference_groups(sorted(denominators), parent)
-    return disclosure.suppress_jointly(denominators, initial, groups, counts)
+    cells = {
+        tuple(r[k] for k in KEYS): (r["numerator"], r["denominator"], r["value"])
+        for r in cube.to_pylist()
+    }
+    return cube_reference.suppressed_cells(cells, load())
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -12,8 +10,11 @@ from hypothesis import strategies as st
 
 from lofte.catalog import load
 from lofte.core import disclosure, periods
+from lofte.cube import reference as cube_reference
 from lofte.cube import suppression
 from lofte.cube.engine import region_parents
+
+from . import vectorised
 
 REGIONS = ["SE", "sydost", "05", "06", "08", "syd", "07", "12"]
 PATHWAYS = ["alla", "brost", "prostata"]
@@ -32,20 +33,7 @@ key = st.tuples(
 cubes = st.dictionaries(key, st.integers(1, 12), min_size=1, max_size=120)
 
 
-def reference_groups(keys, region_parent):
-    """The additive groups of SPEC §7, written out plainly."""
-    groups = defaultdict(set)
-    for k in keys:
-        ind, basis, region, pathway, treatment, period = k
-        groups[("geo", ind, basis, pathway, treatment, period, region)].add(k)
-        if region in region_parent:
-            groups[("geo", ind, basis, pathway, treatment, period, region_parent[region])].add(k)
-        groups[("per", ind, basis, region, pathway, treatment, period)].add(k)
-        if periods.parent(period):
-            groups[("per", ind, basis, region, pathway, treatment, periods.parent(period))].add(k)
-        groups[("trt", ind, basis, region, pathway, period)].add(k)
-        groups[("pw", ind, basis, region, treatment, period)].add(k)
-    return [sorted(g) for g in groups.values()]
+reference_groups = cube_reference.additive_groups
 
 
 def as_table(cells):
@@ -64,8 +52,8 @@ def test_vectorised_secondary_equals_reference(cells):
     parents = region_parents(catalog)
     keys, table = as_table(cells)
     period_parent = {p: periods.parent(p) for p in PERIODS if periods.parent(p)}
-    primary = suppression.primary_mask(table, {}, default_min=5)
-    fast = suppression.secondary_mask(
+    primary = vectorised.primary_mask(table, {}, default_min=5)
+    fast = vectorised.secondary_mask(
         table, primary, np.ones(len(keys), dtype=bool), parents, period_parent
     )
     groups = reference_groups(keys, parents)
@@ -76,7 +64,7 @@ def test_vectorised_secondary_equals_reference(cells):
     unsafe = [g for g in disclosure.unsafe_groups(cells, slow, groups) if len(g) > 1]
     assert unsafe == []
     assert (
-        suppression.unsafe_group_count(
+        vectorised.unsafe_group_count(
             table, fast, np.ones(len(keys), dtype=bool), parents, period_parent
         )
         == 0
@@ -92,8 +80,8 @@ def test_row_order_and_non_additive_rows_do_not_matter(cells, rnd):
     parents = region_parents(catalog)
     keys, table = as_table(cells)
     period_parent = {p: periods.parent(p) for p in PERIODS if periods.parent(p)}
-    expected = suppression.secondary_mask(
-        table, suppression.primary_mask(table, {}), np.ones(len(keys), bool), parents, period_parent
+    expected = vectorised.secondary_mask(
+        table, vectorised.primary_mask(table, {}), np.ones(len(keys), bool), parents, period_parent
     )
     # Non-additive copies under another indicator, then everything shuffled.
     extra = [("svf_ledtid_median", *k[1:]) for k in keys]
@@ -106,8 +94,8 @@ def test_row_order_and_non_additive_rows_do_not_matter(cells, rnd):
     data["denominator"] = pa.array([dens[i] for i in perm], pa.int64())
     shuffled = pa.table(data)
     additive = np.array([i < len(keys) for i in perm])
-    got = suppression.secondary_mask(
-        shuffled, suppression.primary_mask(shuffled, {}), additive, parents, period_parent
+    got = vectorised.secondary_mask(
+        shuffled, vectorised.primary_mask(shuffled, {}), additive, parents, period_parent
     )
     want = {k for k, hidden in zip(keys, expected, strict=True) if hidden}
     assert {all_keys[i] for i, h in zip(perm, got, strict=True) if h and i < len(keys)} == want
@@ -124,9 +112,9 @@ def test_single_small_county_pulls_its_smallest_sibling():
         for r, n in {"SE": 100, "sydost": 30, "05": 3, "06": 12, "08": 15}.items()
     }
     keys, table = as_table(cells)
-    hidden = suppression.secondary_mask(
+    hidden = vectorised.secondary_mask(
         table,
-        suppression.primary_mask(table, {}),
+        vectorised.primary_mask(table, {}),
         np.ones(len(keys), dtype=bool),
         region_parents(catalog),
         {},
@@ -147,7 +135,7 @@ def test_key_codes_keep_nulls_and_sort_them_last():
             "period": ["2024"] * 4,
         }
     )
-    codes = suppression.KeyCodes.of(table, {"05": "sydost"}, {})
+    codes = vectorised.key_codes_of(table, {"05": "sydost"}, {})
     order = codes.sort_order()
     ordered = codes.take(order)
     assert ordered.column("region_basis").to_pylist() == ["avslutande", "bostad", None, None]
@@ -173,14 +161,14 @@ def test_secondary_in_parts_equals_the_whole(cells):
     catalog = load()
     _, table = as_table(cells)
     period_parent = {p: periods.parent(p) for p in PERIODS if periods.parent(p)}
-    codes = suppression.KeyCodes.of(table, region_parents(catalog), period_parent)
+    codes = vectorised.key_codes_of(table, region_parents(catalog), period_parent)
     den = table.column("denominator").to_numpy()
     primary = den < 5
-    whole = suppression.secondary_of_additive(codes, den, primary)
+    whole = vectorised.secondary_of_additive(codes, den, primary)
     parts = primary.copy()
     for indicator in np.unique(codes.codes["indicator"]):
         rows = np.flatnonzero(codes.codes["indicator"] == indicator)
-        parts[rows] = suppression.secondary_of_additive(codes.take(rows), den[rows], primary[rows])
+        parts[rows] = vectorised.secondary_of_additive(codes.take(rows), den[rows], primary[rows])
     assert parts.tolist() == whole.tolist()
 
 
@@ -194,14 +182,14 @@ def test_group_ids_of_a_large_key_space_are_the_same(cells):
     catalog = load()
     _, table = as_table(cells)
     period_parent = {p: periods.parent(p) for p in PERIODS if periods.parent(p)}
-    codes = suppression.KeyCodes.of(table, region_parents(catalog), period_parent)
+    codes = vectorised.key_codes_of(table, region_parents(catalog), period_parent)
     den = table.column("denominator").to_numpy()
     counted = suppression._membership_columns(codes, codes.key_order())
-    hidden = suppression.secondary_of_additive(codes, den, den < 5)
+    hidden = vectorised.secondary_of_additive(codes, den, den < 5)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(keys, "_COUNTING_MAX_SPACE", 0)
         sorted_ = suppression._membership_columns(codes, codes.key_order())
-        assert suppression.secondary_of_additive(codes, den, den < 5).tolist() == hidden.tolist()
+        assert vectorised.secondary_of_additive(codes, den, den < 5).tolist() == hidden.tolist()
     assert sorted_[1] == counted[1]
     for a, b in zip(sorted_[0], counted[0], strict=True):
         assert a.dtype == b.dtype == np.int32 and a.tolist() == b.tolist()

@@ -425,20 +425,24 @@ def finish_blocks(
     cross indicators, and the counts it publishes. Only what the suppression needs is kept; the
     block itself is let go. Then the counts are linked across indicators and region bases
     (:mod:`lofte.cube.links`), and secondary suppression and linking alternate until neither
-    adds a cell (:func:`lofte.core.disclosure.suppress_jointly`). Last, each block is built
-    again (a lazy block from its maker) and finished into its table, again in parallel (numpy
-    releases the GIL in most of this)."""
-    if not blocks:
-        blocks = [rollup.Block.empty(suppression.KEY_COLUMNS)]
-    seen: dict[bytes, int] = {}
+    adds a cell (:func:`lofte.core.disclosure.suppress_jointly`). Last, each block, kept in key
+    order with its key codes from the first step, is finished into its table, again in parallel
+    (numpy releases the GIL in most of this). Keeping the blocks through the linking costs
+    memory (ADR 0002) but saves making and sorting each block twice."""
+    blocks = list(blocks) or [rollup.Block.empty(suppression.KEY_COLUMNS)]
+    seen: dict[tuple[int, int, int], list[tuple[int, rollup.Block]]] = {}
     lock = threading.Lock()
 
     def prepared(i: int) -> _Prepared:
-        return _prepare(i, _made(blocks[i]), dims, catalog, seen, lock)
+        made = _made(blocks[i])
+        blocks[i] = rollup.Block.empty(suppression.KEY_COLUMNS)  # kept in order in the part
+        return _prepare(i, made, dims, catalog, seen, lock)
 
     def built(i: int) -> pa.Table:
-        cells, codes = _sorted_block(_made(blocks[i]), dims)
         part = parts[i]
+        cells, codes = part.cells, part.codes
+        part.cells = part.codes = None  # each block's memory goes as its table is made
+        assert cells is not None and codes is not None
         flags = part.flags if part.alias is None else parts[part.alias].flags
         return _build(cells, codes, flags, dims, catalog)
 
@@ -448,9 +452,15 @@ def finish_blocks(
         futures = {i: pool.submit(prepared, i) for i in largest_first}
         parts = [futures[i].result() for i in range(len(blocks))]
         del futures
-        _suppress_linked(parts, dims, pool)
-        results = {i: pool.submit(built, i) for i in largest_first}
-        tables = [results[i].result() for i in range(len(blocks))]
+        # A block that publishes no count (the medians: no n) takes no part in linking, so its
+        # flags are final now: it is built on a thread of its own while the linking runs.
+        owner = [i if p.alias is None else p.alias for i, p in enumerate(parts)]
+        final = [i for i in largest_first if not parts[owner[i]].families]
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            results = {i: beside.submit(built, i) for i in final}
+            _suppress_linked(parts, dims, pool)
+            results.update({i: pool.submit(built, i) for i in largest_first if i not in results})
+            tables = [results[i].result() for i in range(len(blocks))]
     return pa.concat_tables(tables)
 
 
@@ -463,21 +473,26 @@ def _made(block: rollup.Block | rollup.LazyBlock) -> rollup.Block:
     return block.make() if isinstance(block, rollup.LazyBlock) else block
 
 
-def _sorted_block(cells: rollup.Block, dims: Dims) -> tuple[rollup.Block, suppression.KeyCodes]:
-    """A block in key order with its key codes (built the same way each time it is asked)."""
+def _sorted_block(
+    cells: rollup.Block, dims: Dims
+) -> tuple[rollup.Block, suppression.KeyCodes, np.ndarray | None]:
+    """A block in key order with its key codes and their keys (``KeyCodes.key_order``)."""
     codes = suppression.KeyCodes.from_dims(cells.keys, dims.names, dims.parents)
     key = codes.key_order()
     if key is None or not bool(np.all(key[1:] > key[:-1])):  # not yet in key order
         order = codes.sort_order()
         codes = codes.take(order)
         cells = cells.take(order)
-    return cells, codes
+        key = None if key is None else key[order]
+    return cells, codes, key
 
 
 @dataclass
 class _Prepared:
-    """What one block's suppression needs, without the block."""
+    """One block in key order with its key codes, and what its suppression needs."""
 
+    cells: rollup.Block | None
+    codes: suppression.KeyCodes | None
     suppression: suppression.BlockSuppression | None  # None for an alias
     families: list[links.Family]
     alias: int | None  # an earlier block with the same population (the quartiles' median)
@@ -493,14 +508,13 @@ def _prepare(
     cells: rollup.Block,
     dims: Dims,
     catalog: Catalog,
-    seen: dict[bytes, int],
+    seen: dict[tuple[int, int, int], list[tuple[int, rollup.Block]]],
     lock: threading.Lock,
 ) -> _Prepared:
     """Primary suppression, secondary within the block's additive groups and its counts as
-    families; a block whose population repeats another's (by a digest of its denominators and
-    keys) is only noted as that one's alias."""
-    cells, codes = _sorted_block(cells, dims)
-    key = codes.key_order()
+    families; a block whose population repeats another's (same keys and denominators) is only
+    noted as that one's alias."""
+    cells, codes, key = _sorted_block(cells, dims)
     indicator = codes.codes["indicator"]
     info = [catalog.indicators.get(str(n)) for n in codes.names["indicator"]]
     # An indicator outside the catalogue is treated as persons, additive (the safe side). A
@@ -511,35 +525,43 @@ def _prepare(
     )[indicator]
     den_valid = cells.denominator_valid
     den = np.where(den_valid, cells.denominator, 0)
-    # A value imported without counts (already published by its source) has nothing to test.
-    primary = den_valid & (den < min_cell)
+    # lofte.core.disclosure.primary on every cell at once: 0 < denominator < min_cell; a value
+    # imported without counts (already published by its source) has nothing to test.
+    primary = den_valid & (den > 0) & (den < min_cell)
     additive = additive_of[indicator] & den_valid
-    digest = _population_digest(cells)
-    with lock:
-        alias = seen.get(digest) if digest else None
-        if alias is None and digest:
-            seen[digest] = index
+    population = _population_key(cells)
+    alias = None
+    if population is not None:
+        with lock:
+            earlier = seen.setdefault(population, [])
+            alias = next((j for j, other in earlier if _same_population(cells, other)), None)
+            if alias is None:
+                earlier.append((index, cells))
     if alias is not None:
-        return _Prepared(None, [], alias)
+        return _Prepared(cells, codes, None, [], alias)
     held = suppression.BlockSuppression(codes, den, primary, additive, key)
     published = np.array([i.publishes_n if i else True for i in info], bool)[indicator]
     families = _families(index, cells, held.flags, np.where(published, min_cell, 0), dims)
-    return _Prepared(held, families, None)
+    return _Prepared(cells, codes, held, families, None)
 
 
-def _population_digest(cells: rollup.Block) -> bytes:
-    """A digest of a block without numerators: its keys (but the indicator) and denominators.
-    Two such blocks with one digest count one population in the same cells (empty: none)."""
-    if cells.numerator_valid.any() or len(cells) == 0:
-        return b""
-    import hashlib
+def _population_key(cells: rollup.Block) -> tuple[int, int, int] | None:
+    """A cheap key of a block without numerators (None for any other): blocks that count one
+    population in the same cells have the same key; :func:`_same_population` decides."""
+    if len(cells) == 0 or cells.numerator_valid.any():
+        return None
+    valid = cells.denominator_valid
+    return len(cells), int(valid.sum()), int(cells.denominator[valid].sum())
 
-    digest = hashlib.blake2b(digest_size=20)
-    for name in ("region_basis", "region", "pathway", "treatment", "period"):
-        digest.update(np.ascontiguousarray(cells.keys[name], dtype=np.int32).tobytes())
-    digest.update(np.ascontiguousarray(cells.denominator).tobytes())
-    digest.update(np.ascontiguousarray(cells.denominator_valid).tobytes())
-    return digest.digest()
+
+def _same_population(a: rollup.Block, b: rollup.Block) -> bool:
+    """Whether two blocks in key order have the same keys (but the indicator) and denominators."""
+    names = ("region_basis", "region", "pathway", "treatment", "period")
+    return (
+        all(np.array_equal(a.keys[n], b.keys[n]) for n in names)
+        and np.array_equal(a.denominator_valid, b.denominator_valid)
+        and np.array_equal(a.denominator, b.denominator)
+    )
 
 
 def _families(
@@ -589,7 +611,7 @@ def _suppress_linked(parts: list[_Prepared], dims: Dims, pool: ThreadPoolExecuto
         part.families = []
     if not family_list:
         return
-    linker = links.Links(family_list, len(dims.names["period"]))
+    linker = links.Links(family_list, len(dims.names["period"]), pool)
     del family_list
     while True:
         flags = [part.flags if part.suppression is not None else _NONE for part in parts]

@@ -51,10 +51,13 @@ class Links:
     small-count rule only touches rows of equal counts of 1 to ``min_cell - 1`` where one cell
     is shown. Each pair keeps just those rows (all rows of its possible slices, for the evidence
     against), ordered by slice, so that a step compares far fewer rows than the families hold
-    and a later step only the slices whose suppression changed.
+    and a later step only the slices whose suppression changed. The pairs are worked out on
+    ``pool``'s threads where one is given.
     """
 
-    def __init__(self, families: Sequence[Family], n_positions: int) -> None:
+    def __init__(
+        self, families: Sequence[Family], n_positions: int, pool: Executor | None = None
+    ) -> None:
         self.families = list(families)
         n_fam = self.n_fam = len(self.families)
         rows, row_id = compact(np.concatenate([f.row for f in self.families]), None)
@@ -86,41 +89,49 @@ class Links:
         self.pairs: list[
             tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
         ] = []
-        for a in range(n_fam):
-            for b in range(a + 1, n_fam):
-                fa, fb = self.families[a], self.families[b]
-                # Two roles of one block in one basis are counts of the same cells: never mixed.
-                if not disclosure.comparable(keys[a], keys[b]) or (
-                    fa.block == fb.block and fa.basis == fb.basis
-                ):
-                    continue
-                both = np.flatnonzero((self.cell[a] >= 0) & (self.cell[b] >= 0))
-                if both.size == 0:
-                    continue
-                va, vb = value[a][both], value[b][both]
-                equal = va == vb
-                oa, ob = is_open[a][both], is_open[b][both]
-                live = np.zeros(self.n_slices, dtype=bool)
-                live[self.slice_of_row[both[equal & oa & ob]]] = True
-                limit = min(fa.min_cell, fb.min_cell)
-                small = equal & (va > 0) & (va < limit) & (oa | ob)
-                keep = live[self.slice_of_row[both]] | small
-                if keep.any():
-                    kept = both[keep]
-                    sl = self.slice_of_row[kept]
-                    order = np.argsort(sl, kind="stable")
-                    sl = sl[order]
-                    self.pairs.append(
-                        (
-                            a,
-                            b,
-                            kept[order].astype(np.int32),
-                            sl.astype(np.int32),
-                            equal[keep][order],
-                            small[keep][order],
-                            np.searchsorted(sl, np.arange(self.n_slices + 1)),
-                        )
-                    )
+        candidates = [
+            (a, b)
+            for a in range(n_fam)
+            for b in range(a + 1, n_fam)
+            # Two roles of one block in one basis are counts of the same cells: never mixed.
+            if disclosure.comparable(keys[a], keys[b])
+            and not (
+                self.families[a].block == self.families[b].block
+                and self.families[a].basis == self.families[b].basis
+            )
+        ]
+
+        def pair(ab: tuple[int, int]) -> tuple | None:
+            a, b = ab
+            both = np.flatnonzero((self.cell[a] >= 0) & (self.cell[b] >= 0))
+            if both.size == 0:
+                return None
+            va, vb = value[a][both], value[b][both]
+            equal = va == vb
+            oa, ob = is_open[a][both], is_open[b][both]
+            live = np.zeros(self.n_slices, dtype=bool)
+            live[self.slice_of_row[both[equal & oa & ob]]] = True
+            limit = min(self.families[a].min_cell, self.families[b].min_cell)
+            small = equal & (va > 0) & (va < limit) & (oa | ob)
+            keep = live[self.slice_of_row[both]] | small
+            if not keep.any():
+                return None
+            kept = both[keep]
+            sl = self.slice_of_row[kept]
+            order = np.argsort(sl, kind="stable")
+            sl = sl[order]
+            return (
+                a,
+                b,
+                kept[order].astype(np.int32),
+                sl.astype(np.int32),
+                equal[keep][order],
+                small[keep][order],
+                np.searchsorted(sl, np.arange(self.n_slices + 1)),
+            )
+
+        found = pool.map(pair, candidates) if pool is not None else map(pair, candidates)
+        self.pairs = [p for p in found if p is not None]
         self._dirty: np.ndarray | None = None  # slices to compare next (None: all)
 
     def step(

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -98,6 +99,42 @@ class _Level:
 DIMENSIONS = ("period", "region", "pathway", "treatment")
 
 
+class Grouping(NamedTuple):
+    """One of the 48 groupings: the level of each dimension, as an index into its levels in
+    :class:`_Groupings` (period type 0–3 month…year, region level 0–2 county…SE, pathway and
+    treatment 0 each or 1 ``alla``)."""
+
+    period: int
+    region: int
+    pathway: int
+    treatment: int
+
+
+@dataclass
+class _Cells:
+    """The cells of one grouping: their key columns by name, the counts of :data:`MEASURES`
+    (one column each), each cell's key in the grouping's key space (``present``, sorted), for
+    each cell of the grouping's source the cell it adds up to (``up``), and the quartiles and
+    medians once they are worked out."""
+
+    keys: dict[str, np.ndarray]
+    sums: np.ndarray
+    present: np.ndarray
+    up: np.ndarray
+    quantiles: dict[str, np.ndarray]
+
+    def codes(self) -> dict[str, np.ndarray]:
+        """The key codes by dimension (without the region basis)."""
+        return {name: self.keys[name] for name in DIMENSIONS}
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every column of the cells: keys, counts and quantiles."""
+        out = dict(self.keys)
+        out.update({name: self.sums[:, j] for j, name in enumerate(MEASURES)})
+        out.update(self.quantiles)
+        return out
+
+
 class _Groupings:
     """The 48 groupings (period type × region level × pathway or ``alla`` × treatment or
     ``alla``) as levels of the four dimensions over the codebooks' codes."""
@@ -140,30 +177,39 @@ class _Groupings:
             _Level.of(h.n_treatment, every_treatment, np.full(h.n_treatment, h.all_treatments)),
         ]
 
-    def all(self) -> list[tuple[int, int, int, int]]:
-        """The groupings as (period type, region level, pathway option, treatment option), each
-        after the finer grouping it is summed from (see :meth:`source`)."""
+    def all(self) -> list[Grouping]:
+        """The groupings, each after the finer grouping it is summed from (see
+        :meth:`source`)."""
         return [
-            (p, r, a, b) for p in range(4) for r in range(3) for a in range(2) for b in range(2)
+            Grouping(p, r, a, b)
+            for p in range(4)
+            for r in range(3)
+            for a in range(2)
+            for b in range(2)
         ]
 
     @staticmethod
-    def source(g: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
-        """The finer grouping whose cells add up to ``g``'s (None: from the month counts)."""
-        p, r, a, b = g
-        if b:
-            return (p, r, a, 0)
-        if a:
-            return (p, r, 0, b)
-        if r:
-            return (p, r - 1, a, b)
-        if p:
-            return (p - 1, r, a, b)
+    def source(g: Grouping) -> Grouping | None:
+        """The finer grouping whose cells add up to ``g``'s (None: from the month counts):
+        treatment ``alla`` from each treatment, then pathway ``alla`` from each pathway, then
+        the region level below, then the period type below."""
+        if g.treatment:
+            return g._replace(treatment=0)
+        if g.pathway:
+            return g._replace(pathway=0)
+        if g.region:
+            return g._replace(region=g.region - 1)
+        if g.period:
+            return g._replace(period=g.period - 1)
         return None
 
-    def levels(self, g: tuple[int, int, int, int]) -> list[_Level]:
-        p, r, a, b = g
-        return [self.period[p], self.region[r], self.pathway[a], self.treatment[b]]
+    def levels(self, g: Grouping) -> list[_Level]:
+        return [
+            self.period[g.period],
+            self.region[g.region],
+            self.pathway[g.pathway],
+            self.treatment[g.treatment],
+        ]
 
     def local(self, name: str, index: int, codes: dict[str, np.ndarray]) -> np.ndarray:
         """Each row's local code (int32) in dimension ``name`` at level ``index``, from its codes
@@ -175,7 +221,7 @@ class _Groupings:
         return local.astype(np.int32)
 
     def key(
-        self, g: tuple[int, int, int, int], basis: np.ndarray, codes: dict[str, np.ndarray]
+        self, g: Grouping, basis: np.ndarray, codes: dict[str, np.ndarray]
     ) -> tuple[np.ndarray, int]:
         """Each row's key in grouping ``g`` from its codes (at ``g``'s levels or finer), and
         the size of the key space."""
@@ -189,7 +235,7 @@ class _Groupings:
             key = key * kind.type(level.size) + local
         return key, space
 
-    def decode(self, g: tuple[int, int, int, int], present: np.ndarray) -> dict[str, np.ndarray]:
+    def decode(self, g: Grouping, present: np.ndarray) -> dict[str, np.ndarray]:
         rest = present
         out: dict[str, np.ndarray] = {}
         for name, level in zip(reversed(DIMENSIONS), reversed(self.levels(g)), strict=True):
@@ -232,42 +278,24 @@ def wide_cells(
         if month_counts.num_rows
         else np.zeros((0, len(MEASURES)), dtype=np.int64)
     )
-    done: dict[tuple[int, int, int, int], dict[str, np.ndarray]] = {}
+    done: dict[Grouping, _Cells] = {}
     for g in groupings.all():
         src = groupings.source(g)
         if src is None:
             basis, codes, sums = base_basis, base_codes, base_sums
         else:
             part = done[src]
-            basis = part["region_basis"]
-            codes = {name: part[name] for name in DIMENSIONS}
-            sums = part["_sums"]
+            basis, codes, sums = part.keys["region_basis"], part.codes(), part.sums
         key, space = groupings.key(g, basis, codes)
         present, group = compact(key, space)
-        result = groupings.decode(g, present)
         totals = np.zeros((present.size, len(MEASURES)), dtype=np.int64)
         for j in range(len(MEASURES)):
             # float64 weights are exact for counts below 2**53.
             totals[:, j] = np.bincount(group, weights=sums[:, j], minlength=present.size)
-        result["_sums"] = totals
-        result["_present"] = present
-        result["_up"] = group
-        done[g] = result
+        done[g] = _Cells(groupings.decode(g, present), totals, present, group, {})
 
     _quantiles(groupings, done, quantile_facts)
-    parts = []
-    for result in done.values():
-        totals = result.pop("_sums")
-        result.pop("_present")
-        result.pop("_up")
-        for j, name in enumerate(MEASURES):
-            result[name] = totals[:, j]
-        parts.append(result)
-    return _sorted(parts)
-
-
-#: A grouping: (period type, region level, pathway option, treatment option), see _Groupings.
-Grouping = tuple[int, int, int, int]
+    return _sorted([cells.columns() for cells in done.values()])
 
 
 def _measures(facts: pa.Table) -> dict[str, quantiles.Values]:
@@ -305,16 +333,16 @@ def _quantile_plan(
 
 def _fact_cells(
     groupings: _Groupings,
-    done: dict[Grouping, dict[str, np.ndarray]],
+    done: dict[Grouping, _Cells],
     facts: pa.Table,
     wanted: list[Grouping],
 ) -> tuple[np.ndarray, dict[Grouping, np.ndarray], dict[Grouping, np.ndarray]]:
     """Each national-end fact's cell (row of ``done``) in the finest grouping (as intp, numpy's
     index type); and for the groupings ``wanted`` (and the sources on their way), each finest
     cell's cell (int32) and the number of facts in each cell, down the chain of sources the
-    counts are summed along (``_up``) rather than from the facts' keys again."""
+    counts are summed along (``up``) rather than from the facts' keys again."""
     finest = groupings.all()[0]
-    present = done[finest]["_present"]
+    present = done[finest].present
     fact_basis, fact_codes = _finest(facts)
     key, space = groupings.key(finest, fact_basis, fact_codes)
     lookup = np.full(space, -1, dtype=np.int32)
@@ -332,22 +360,18 @@ def _fact_cells(
     fact_counts = {finest: np.bincount(cells, minlength=present.size)}
     for g in groupings.all()[1:]:
         if g in needed:
-            up, src = done[g]["_up"], groupings.source(g)
+            up, src = done[g].up, groupings.source(g)
             assert src is not None  # only the finest grouping has no source
             of_cell[g] = up.astype(np.int32)[of_cell[src]]
             # float64 weights are exact for counts below 2**53.
-            counts = np.bincount(up, weights=fact_counts[src], minlength=done[g]["_present"].size)
+            counts = np.bincount(up, weights=fact_counts[src], minlength=done[g].present.size)
             fact_counts[g] = counts.astype(np.int64)
     return cells, of_cell, fact_counts
 
 
-def _quantiles(
-    groupings: _Groupings, done: dict[Grouping, dict[str, np.ndarray]], facts: pa.Table
-) -> None:
-    """The quartiles and medians of every grouping's cells, into its result in ``done`` (with
-    the cells' keys in ``_present`` and, for each cell of the grouping's
-    :meth:`_Groupings.source`, the cell it adds up to in ``_up``). The national-end facts' cells
-    are among the counted cells.
+def _quantiles(groupings: _Groupings, done: dict[Grouping, _Cells], facts: pa.Table) -> None:
+    """The quartiles and medians of every grouping's cells, into its cells in ``done``. The
+    national-end facts' cells are among the counted cells.
 
     Fine groupings sort the facts; coarse ones have dense histograms, rolled up from a finer
     grouping's where there is one (:func:`_quantile_plan`), so most never touch the facts. A
@@ -356,7 +380,7 @@ def _quantiles(
     rolled up from its own: numpy's sorts, counts and searches release the GIL."""
     measures = _measures(facts)
     levels = {name: [q for _, s, q in QUANTILES if s == name] for name in measures}
-    sizes = {g: int(done[g]["_present"].size) for g in groupings.all()}
+    sizes = {g: int(done[g].present.size) for g in groupings.all()}
     span = max(values.width for values in measures.values()) + 1
     plan = _quantile_plan(groupings, sizes, span, facts.num_rows)
     from_facts = [g for g, (_, source) in plan.items() if source is None]
@@ -366,8 +390,8 @@ def _quantiles(
         if source is not None:
             rolled_from[source].append(g)
             part = done[source]
-            key, _ = groupings.key(g, part["region_basis"], {d: part[d] for d in DIMENSIONS})
-            targets[g] = np.searchsorted(done[g]["_present"], key)
+            key, _ = groupings.key(g, part.keys["region_basis"], part.codes())
+            targets[g] = np.searchsorted(done[g].present, key)
 
     cells, of_cell, fact_counts = _fact_cells(groupings, done, facts, from_facts)
 
@@ -406,7 +430,7 @@ def _quantiles(
         list(pool.map(read_facts, from_facts))
     for (g, name), stats in results.items():
         columns = [q for q, s, _ in QUANTILES if s == name]
-        done[g].update(zip(columns, stats, strict=True))
+        done[g].quantiles.update(zip(columns, stats, strict=True))
 
 
 def _sorted(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:

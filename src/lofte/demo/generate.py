@@ -66,6 +66,7 @@ class Manifest:
     today: date
     instances: int
     events: int
+    volume: float = 1.0
     notice: str = story.NOTICE
 
     def to_json(self) -> dict:
@@ -104,14 +105,19 @@ def generate(
     seed: int = 20261123,
     today: date | None = None,
     progress: Progress | None = None,
+    volume: float = 1.0,
 ) -> Manifest:
     """Write the synthetic national data set to ``out_dir`` and return its manifest.
 
     All 21 regions, from 2019-01-01 to the end of the last complete half-year before ``today``
     (default: the current date). ``quick`` makes a data set of about 4.5 % of full scale (same
-    regions and years). The same arguments always give byte-identical files.
+    regions and years). ``volume`` multiplies the pathways per year (``bench/scale.py`` runs
+    1, 2 and 4 times the national volume over the same years). The same arguments always give
+    byte-identical files.
     ``progress(description, completed, total)`` is called as the work advances.
     """
+    if not volume > 0:
+        raise ValueError(f"volume must be positive, not {volume!r}")
     today = today or date.today()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -123,7 +129,7 @@ def generate(
 
     cat = load()
     cutoff = last_complete_half_year_end(today)
-    world = _world(cat, seed, cutoff, story.QUICK_SCALE if quick else 1.0)
+    world = _world(cat, seed, cutoff, (story.QUICK_SCALE if quick else 1.0) * volume)
     sim = simulate(world)
     report("Skriver leveranser", 2, total_steps)
 
@@ -144,6 +150,7 @@ def generate(
         today=today,
         instances=len(sim.instances),
         events=int(sim.events.instance.shape[0]),
+        volume=volume,
     )
     manifest.path.write_text(
         json.dumps(manifest.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
