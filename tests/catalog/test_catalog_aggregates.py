@@ -1,6 +1,9 @@
 """The aggregate indicators of promises 2–6 (SPEC §2, §6): sourced targets only."""
 
+import re
+
 from lofte.catalog import load
+from lofte.catalog.model import TARGET_KINDS
 
 AGGREGATE = {
     "mdk_andel": (2, "percent", {"low": 90, "high": 99}),
@@ -43,12 +46,30 @@ def test_every_promise_2_to_6_has_an_indicator():
     assert {2, 3, 4, 5, 6} <= promises
 
 
-def test_targets_name_their_source():
+def test_targets_have_a_kind_and_a_source_in_words():
     cat = load()
+    codes = set(cat.indicators)
     for ind in cat.indicators.values():
-        if ind.source == "aggregate" and ind.target is not None:
-            text = ind.target_source
-            assert "http" in text or "seed 00" in text, ind.code
+        if ind.target is not None:
+            assert ind.target_kind in TARGET_KINDS, ind.code
+            assert ind.target.source == ind.target_source, ind.code
+        for text in (ind.target_source, ind.target_source_en, ind.description_sv):
+            assert text.strip(), ind.code
+            # Words a reader understands: no notes files, seed numbers, script links or codes.
+            for word in ("seed", "research/", ".md", "§", "github", ".R "):
+                assert word not in text, (ind.code, word)
+            assert not codes & set(re.findall(r"[a-z0-9_]+", text)), ind.code
+
+
+def test_borrowed_targets_are_references():
+    cat = load()
+    # Annex 1 itself says the other registers' MDK, contact-nurse and care-plan levels are
+    # unknown: the breast-cancer register's levels are only a reference for them.
+    for code in ("mdk_andel", "kontaktsjukskoterska_andel", "min_vardplan_andel"):
+        target = cat.target_for(code, "sydost", "2025")
+        assert target is not None and target.kind == "reference" and not target.judged
+    assert cat.target_for("pal_tackningsgrad").kind == "register_level"
+    assert cat.target_for("svf_inklusion").judged
 
 
 def test_score_scale_and_json():

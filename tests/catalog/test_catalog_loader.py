@@ -78,6 +78,10 @@ def test_target_override_precedence(lofte_home):
     assert cat.target_for(code, "SE", "2025H1") == Target(value=80)
     assert cat.target_for("svf_andel_mdk", "SE", "2025").as_json() == {"low": 90, "high": 99}
     assert cat.target_for("svf_andel_mdk", "sydost", "2025") is None
+    # Standing without a kind: a region's own entry is its decision; a period-only entry keeps
+    # the indicator's kind.
+    assert cat.target_for(code, "sydost", "2024").kind == "decided_regional"
+    assert cat.target_for(code, "SE", "2025").kind == "decided_national"
 
 
 def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
@@ -149,6 +153,31 @@ BROKEN = [
         "indicators.yaml",
         _set(["indicators", 3, "description_en"], "  "),
         "indicator 'svf_ledtid_p25': 'description_en' is empty",
+    ),
+    (
+        "indicators.yaml",
+        lambda doc: doc["indicators"][0].pop("target_kind"),
+        "indicator 'svf_andel_inom_ledtid': an indicator with a target needs target_kind",
+    ),
+    (
+        "indicators.yaml",
+        _set(["indicators", 0, "target_kind"], "borrowed"),
+        "needs target_kind: one of decided_national",
+    ),
+    (
+        "indicators.yaml",
+        _set(["indicators", 2, "target_kind"], "reference"),
+        "target_kind is only for an indicator with a target",
+    ),
+    ("indicators.yaml", _set(["indicators", 2, "additive"], True), "cannot be additive"),
+    ("indicators.yaml", _set(["indicators", 0, "additive"], "ja"), "'additive' has the wrong"),
+    (
+        "targets.yaml",
+        _set(
+            ["targets"],
+            [{"indicator": "svf_inklusion", "region": "05", "target": None, "kind": "lånad"}],
+        ),
+        "kind must be one of",
     ),
     ("targets.yaml", _set(["targets"], [{"indicator": "x", "region": "SE"}]), "'x'"),
     (

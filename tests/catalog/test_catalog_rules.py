@@ -133,7 +133,8 @@ def test_as_json_indicators():
     assert lead == {"code": "svf_andel_inom_ledtid", "name_sv": lead["name_sv"],
                     "name_en": lead["name_en"], "promise": 1, "unit": "percent",
                     "direction": "higher_better", "source": "svf", "target": {"value": 80},
-                    "min_cell": 5}  # fmt: skip
+                    "target_kind": "decided_national", "target_source": lead["target_source"],
+                    "additive": True, "min_cell": 5}  # fmt: skip
     assert next(i for i in data if i["code"] == "svf_andel_mdk")["target"] is None
     with pytest.raises(ValueError, match="promises"):
         load().as_json("promises")

@@ -262,10 +262,88 @@ def test_the_seed_example_file_imports(tmp_path):
     }
     for key, value in expected.items():
         assert values[key].value == value, key
-    assert all("(seed 00" in v.source for v in values.values())
+    # Sources in words a reader understands; the inpatient-only palliative figures say so.
+    assert all(v.source and "seed" not in v.source for v in values.values())
+    assert {v.definition for v in values.values() if v.indicator == "pal_brytpunktssamtal"} == {
+        "Endast slutenvården"
+    }
     # Value-only figures: no computed parents, one cell per row.
     assert aggregate_cells().num_rows == 20
     # Importing it again replaces every value and keeps the first as history.
     again = import_indicators(path)
     assert again.replaced == 20
     assert AggregateValue.objects.count() == 40
+
+
+HEADER_DEF = "indicator,region,period,numerator,denominator,value,source,definition,note\n"
+
+
+def test_definition_column_is_optional_and_part_of_the_series(tmp_path):
+    rows = (
+        "pal_brytpunktssamtal,05,2024,80,100,,Palliativregistret,Endast slutenvården,\n"
+        "pal_brytpunktssamtal,05,2024,70,100,,Palliativregistret,,\n"
+    )
+    import_indicators(write(tmp_path, rows, header=HEADER_DEF))
+    stored = {v.definition: v.value for v in AggregateValue.objects.filter(current=True)}
+    assert stored == {"Endast slutenvården": 80.0, "": 70.0}
+    # An old file without the column imports as before: the catalogue's definition.
+    import_indicators(write(tmp_path, "mdk_andel,05,2023,9,10,,s,\n", name="old.csv"))
+    assert AggregateValue.objects.get(indicator="mdk_andel").definition == ""
+    series = aggregates.series_of()
+    assert series[("mdk_andel", "05", "2023")] == aggregates.Series("s", "")
+
+
+@pytest.mark.parametrize(
+    ("definition", "reason"),
+    [("x" * 301, "för lång text"), ("rad\u0007två", "styrtecken")],
+)
+def test_bad_definition_is_located(tmp_path, definition, reason):
+    body = f'mdk_andel,05,2023,9,10,,s,"{definition}",\n'
+    with pytest.raises(AggregateFileError) as caught:
+        import_indicators(write(tmp_path, body, header=HEADER_DEF))
+    assert "agg.csv, rad 2, kolumn definition" in str(caught.value)
+    assert reason in str(caught.value)
+    assert not AggregateValue.objects.exists()
+
+
+def test_parents_never_mix_series(tmp_path):
+    rows = (
+        "pal_brytpunktssamtal,05,2024,80,100,,A,,\n"
+        "pal_brytpunktssamtal,06,2024,40,50,,A,,\n"
+        "pal_brytpunktssamtal,08,2024,10,50,,B,,\n"
+        "pal_smartskattning,05,2024,80,100,,A,slutenvård,\n"
+        "pal_smartskattning,06,2024,40,50,,A,slutenvård,\n"
+        "pal_smartskattning,08,2024,10,50,,A,,\n"
+    )
+    import_indicators(write(tmp_path, rows, header=HEADER_DEF))
+    assert "sydost" not in {c["region"] for c in aggregate_cells().to_pylist()}
+
+
+def test_non_additive_indicator_is_never_summed(tmp_path, lofte_home):
+    """A share declared non-additive in the catalogue is not rolled up even with counts, and
+    the shipped catalogue says open studies are not additive (one study, several regions)."""
+    import yaml
+
+    from lofte.catalog import load
+
+    assert load().indicator("studier_oppna").additive is False
+    path = aggregates.example_path().parent / "indicators.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for ind in doc["indicators"]:
+        if ind["code"] == "studier_andel_inkluderade":
+            ind["additive"] = False
+    (lofte_home / "catalog").mkdir(exist_ok=True)
+    (lofte_home / "catalog" / "indicators.yaml").write_text(
+        yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8"
+    )
+    load.cache_clear()
+    rows = (
+        "studier_andel_inkluderade,05,2024,8,100,,s,\n"
+        "studier_andel_inkluderade,06,2024,4,50,,s,\n"
+        "studier_andel_inkluderade,08,2024,1,50,,s,\n"
+    )
+    import_indicators(write(tmp_path, rows))
+    try:
+        assert {c["region"] for c in aggregate_cells().to_pylist()} == {"05", "06", "08"}
+    finally:
+        load.cache_clear()

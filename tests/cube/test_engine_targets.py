@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from lofte.catalog import load
+from lofte.catalog.verdict import classify, meets_target
 from lofte.cube import engine
 from tests.svf.engine_helpers import ev, table
 
@@ -67,12 +68,21 @@ def test_cube_targets_follow_the_catalogue_with_overrides(lofte_home):
         low, high = (None, None) if expected is None else expected.levels()
         assert row["target"] == low, row
         assert row["target_high"] == high, row
-        if low is None or row["value"] is None:
-            assert row["meets_target"] is None, row
-        else:
-            direction = catalog.indicator(row["indicator"]).direction
-            meets = row["value"] <= low if direction == "lower_better" else row["value"] >= low
-            assert row["meets_target"] == meets, row
+        info = catalog.indicator(row["indicator"])
+        # The cube's meets_target is the one verdict rule (lofte.catalog.verdict), vectorised.
+        status = classify(
+            row["value"],
+            False,
+            low,
+            high,
+            info.direction,
+            None if expected is None else expected.kind,
+            info.unit,
+        )
+        assert row["meets_target"] == meets_target(status), row
+        if low is not None and row["value"] is not None and expected.judged:
+            meets = row["value"] <= low if info.direction == "lower_better" else row["value"] >= low
+            assert row["meets_target"] == (meets and row["value"] <= 100), row
         if row["indicator"] == ledtid and row["pathway"] == "alla" and row["treatment"] == "alla":
             seen.add((row["region"], row["period"], row["target"]))
     # The overrides reached exactly their cells (and the defaults everything else).

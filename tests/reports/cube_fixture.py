@@ -114,7 +114,7 @@ def rows() -> list[dict[str, Any]]:
         out.append(share_row("svf_andel_inom_ledtid", HR, half, x, n, 80.0, pathway="brost"))
         out.append(row("svf_ledtid_median", HR, half, pathway="brost", denominator=n, value=33.5))
     out.append(row("svf_ledtid_median", HR, PERIOD, pathway="prostata", denominator=12, value=71.0))
-    # an aggregate indicator with a low/high target, yearly, value only
+    # an aggregate indicator with a borrowed low/high reference (no verdict), yearly, value only
     for region, value in (("05", 91.0), ("06", 96.0), ("08", 99.5), (HR, 95.0), ("SE", 93.0)):
         for year, delta in (("2023", -2.0), ("2024", 0.0)):
             out.append(
@@ -128,6 +128,20 @@ def rows() -> list[dict[str, Any]]:
                     target_high=99.0,
                 )
             )
+    # an aggregate indicator with a decided national target (90), yearly, value only: a gap
+    # that no action covers
+    for region, value in (("05", 85.0), ("06", 92.0), ("08", 88.5), (HR, 88.0), ("SE", 87.0)):
+        out.append(
+            row(
+                "pal_munhalsobedomning",
+                region,
+                "2024",
+                region_basis=None,
+                value=value,
+                target=90.0,
+                meets_target=value >= 90.0,
+            )
+        )
     # the suppressed cell's leak value must be distinctive
     for r in out:
         if r["suppressed"]:

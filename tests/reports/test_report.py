@@ -125,20 +125,21 @@ def test_presented_descriptions_follow_the_language(report):
     assert ledtid.description_sv not in str(english)
 
 
-def test_aggregate_indicator_uses_latest_year_and_low_high_target(report):
+def test_aggregate_indicator_uses_latest_year_and_a_borrowed_reference(report):
     s = section(report, "kontaktsjukskoterska_andel")
     assert s.period == "2024" and (s.target, s.target_high) == (95.0, 99.0)
-    status = {c.region: c.status for c in s.cells}
-    assert status == {
-        "05": "not_met",
-        "06": "partial",
-        "08": "met",
-        cf.HR: "partial",
-        "SE": "not_met",
-    }
-    gaps = {(g.indicator, g.region) for g in report.gaps}
-    assert ("kontaktsjukskoterska_andel", "05") in gaps
-    assert ("kontaktsjukskoterska_andel", "08") not in gaps
+    # The breast-cancer register's 95/99 % is only a reference for all diagnoses: no traffic
+    # light, no gap, no sentence about meeting it (issue 14, item 2).
+    assert s.target_kind == "reference"
+    assert {c.status for c in s.cells} == {"reference"}
+    assert not [g for g in report.gaps if g.indicator == "kontaktsjukskoterska_andel"]
+    keys = {n.key for n in s.narrative}
+    assert "n_reference" in keys
+    assert not {k for k in keys if k.startswith("n_target_")} and "n_counties_meeting" not in keys
+    shown = present.present(report, "sv", {})
+    row = next(r for r in shown["summary"]["rows"] if r["name"] == s.name_sv)
+    assert row["target"].startswith("Referens ")
+    assert {c["status_text"] for c in row["cells"]} == {"Referens, ingen bedömning"}
     assert all(g.actions == [] for g in report.gaps)  # no action plans in this database
 
 
@@ -158,6 +159,22 @@ def test_aggregate_indicator_uses_latest_year_and_low_high_target(report):
 )
 def test_traffic_light(value, suppressed, low, high, direction, expected):
     assert classify(value, suppressed, low, high, direction) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "unit", "expected"),
+    [
+        (99.5, "reference", "percent", "reference"),  # a borrowed level: no verdict
+        (50.0, "reference", "percent", "reference"),
+        (99.5, "register_level", "percent", "met"),
+        (80.0, "decided_regional", "percent", "met"),
+        (108.0, "decided_national", "percent", "data_quality"),  # inclusion above 100 %
+        (108.0, None, "percent", "data_quality"),
+        (108.0, "decided_national", "days", "met"),
+    ],
+)
+def test_verdict_rests_only_on_decided_targets(value, kind, unit, expected):
+    assert classify(value, False, 70.0, None, "higher_better", kind, unit) == expected
 
 
 def test_change_sentence_only_for_significant_change(report):

@@ -31,6 +31,7 @@ from lofte.catalog.model import (
     INFO_SUFFIXES,
     NATION,
     SOURCES,
+    TARGET_KINDS,
     UNITS,
     Catalog,
     CatalogError,
@@ -390,7 +391,12 @@ def _days(e: _Entry, key: str, end_suffixes: tuple[int, ...]) -> dict[int, int] 
 
 
 def _target(
-    e: _Entry, key: str, unit: str | None, scale: tuple[float, float] | None
+    e: _Entry,
+    key: str,
+    unit: str | None,
+    scale: tuple[float, float] | None,
+    kind: str = "decided_national",
+    source: str = "",
 ) -> Target | None:
     raw = e.get(key, dict, required=False)
     if raw is None:
@@ -398,12 +404,12 @@ def _target(
     t = _Entry(e.where, f"{e.label} {key}", raw)
     if set(raw) == {"value"}:
         levels = [_number(t, "value")]
-        target = Target(value=levels[0])
+        target = Target(value=levels[0], kind=kind, source=source)
     elif set(raw) == {"low", "high"}:
         levels = [_number(t, "low"), _number(t, "high")]
         if levels[0] > levels[1]:
             t.fail("low must not exceed high")
-        target = Target(low=levels[0], high=levels[1])
+        target = Target(low=levels[0], high=levels[1], kind=kind, source=source)
     else:
         return t.fail("must be {value: x} or {low: a, high: b}")
     lo, hi = (0, 100) if unit == "percent" else scale or (None, None)
@@ -437,9 +443,20 @@ def _indicators(
         if source not in SOURCES:
             e.fail(f"source must be one of {', '.join(SOURCES)}")
         scale = _scale(e, unit)
-        target = _target(e, "target", unit, scale)
+        kind = e.get("target_kind", str, required=False)
+        target_source = e.text("target_source", required=False)
+        target = _target(e, "target", unit, scale, kind or "", target_source)
         if target is not None and direction is None:
             e.fail("an indicator with a target needs a direction")
+        if target is not None and kind not in TARGET_KINDS:
+            e.fail(
+                f"an indicator with a target needs target_kind: one of {', '.join(TARGET_KINDS)}"
+            )
+        if target is None and kind is not None:
+            e.fail("target_kind is only for an indicator with a target")
+        additive = e.get("additive", bool, required=False)
+        if additive and unit in ("days", "score"):
+            e.fail(f"a {unit} indicator cannot be additive (medians and scores do not add up)")
         min_cell = e.get("min_cell", int)
         if min_cell < 1:
             e.fail("min_cell must be at least 1")
@@ -454,9 +471,11 @@ def _indicators(
             direction,
             source,
             target,
-            e.text("target_source", required=False),
+            target_source,
             min_cell,
             scale,
+            additive,
+            e.text("target_source_en", required=False),
         )
     return out
 
@@ -507,6 +526,15 @@ def _targets(
         if (code, region, period) in seen:
             e.fail("duplicate entry")
         seen.add((code, region, period))
-        target = _target(e, "target", indicator.unit, indicator.scale)
-        rows.append(TargetOverride(code, region, period, target, e.text("source", required=False)))
+        kind = e.get("kind", str, required=False)
+        if kind is None:
+            # Files written before target kinds: a region's own level is its decision; a
+            # period-only override keeps the standing of the indicator's default.
+            regional = region is not None and region != NATION
+            kind = "decided_regional" if regional else indicator.target_kind or "decided_national"
+        if kind not in TARGET_KINDS:
+            e.fail(f"kind must be one of {', '.join(TARGET_KINDS)}")
+        source = e.text("source", required=False)
+        target = _target(e, "target", indicator.unit, indicator.scale, kind, source)
+        rows.append(TargetOverride(code, region, period, target, source))
     return tuple(rows)

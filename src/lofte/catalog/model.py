@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -22,6 +22,12 @@ DEFAULT_END_SUFFIXES = (50, 52, 54, 58, 59, 60)
 UNITS = ("percent", "days", "score", "count")
 DIRECTIONS = ("higher_better", "lower_better")
 SOURCES = ("svf", "aggregate")
+#: The standing of a target level (SPEC §3): decided nationally, decided by the region, a
+#: register's own level for that register's patients, or a reference borrowed from elsewhere
+#: (drawn as a labelled line, never given a verdict).
+TARGET_KINDS = ("decided_national", "decided_regional", "register_level", "reference")
+#: Target kinds that a value may be judged against (traffic light, gap, ``meets_target``).
+JUDGED_KINDS = frozenset({"decided_national", "decided_regional", "register_level"})
 
 # SPEC §4 rule 13. The exit suffixes 73 and 72/78 get a treatment value only where the pathway
 # counts them as national end points; elsewhere they are plain avslut.
@@ -103,11 +109,22 @@ class Pathway:
 
 @dataclass(frozen=True)
 class Target:
-    """A target level: a single ``value`` or a ``low``/``high`` pair."""
+    """A target level: a single ``value`` or a ``low``/``high`` pair, with its standing.
+
+    ``kind`` is one of :data:`TARGET_KINDS` and ``source`` says in words where the level comes
+    from; neither takes part in equality (two targets are equal when their levels are).
+    """
 
     value: float | None = None
     low: float | None = None
     high: float | None = None
+    kind: str = field(default="decided_national", compare=False)
+    source: str = field(default="", compare=False)
+
+    @property
+    def judged(self) -> bool:
+        """Whether a value may be given a verdict against this level (not a borrowed one)."""
+        return self.kind in JUDGED_KINDS
 
     def levels(self) -> tuple[float | None, float | None]:
         """(target, high target): ``(value, None)`` for a single value, else ``(low, high)``."""
@@ -140,18 +157,42 @@ class Indicator:
     target_source: str
     min_cell: int
     scale: tuple[float, float] | None = None
+    #: Whether counts add up over regions, periods, pathways and treatments (see ``additive``);
+    #: None: the default rule.
+    additive_declared: bool | None = None
+    target_source_en: str = ""
 
     def description(self, lang: str) -> str:
         """The definition in ``lang`` ("en" gives English, anything else Swedish)."""
         return self.description_en if lang == "en" else self.description_sv
+
+    def target_source_text(self, lang: str) -> str:
+        """Where the target comes from (or why there is none), in ``lang`` where written."""
+        return (
+            self.target_source_en if lang == "en" and self.target_source_en else self.target_source
+        )
+
+    @property
+    def target_kind(self) -> str | None:
+        """The standing of the default target (:data:`TARGET_KINDS`), None without one."""
+        return None if self.target is None else self.target.kind
 
     @property
     def additive(self) -> bool:
         """Whether the indicator's counts (denominator, numerator, a median's n) add up over
         regions, periods, pathways and treatments: persons counted once each. SVF counts and the
         registers' shares do; an imported count such as open studies (one study can be open in
-        several regions) does not."""
+        several regions) does not. ``additive`` in indicators.yaml states it; without it the
+        rule is: SVF indicators and shares are additive, imported counts, scores and days are
+        not. A non-additive indicator is never summed to a parent region (SPEC §7)."""
+        if self.additive_declared is not None:
+            return self.additive_declared
         return self.source == "svf" or self.unit == "percent"
+
+    def exceeds_whole(self, value: float | None) -> bool:
+        """A share above 100 % (inclusion: more closed pathways than the register's new
+        cases): a data-quality finding, never a share with a verdict (SPEC §8)."""
+        return self.unit == "percent" and value is not None and value > 100.0
 
     @property
     def publishes_n(self) -> bool:
@@ -404,5 +445,8 @@ def _indicator_json(i: Indicator) -> dict[str, Any]:
         "direction": i.direction,
         "source": i.source,
         "target": None if i.target is None else i.target.as_json(),
+        "target_kind": i.target_kind,
+        "target_source": i.target_source,
+        "additive": i.additive,
         "min_cell": i.min_cell,
     }

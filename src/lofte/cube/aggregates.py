@@ -1,17 +1,27 @@
 """Importing aggregate indicator values (SPEC §6) and turning them into raw cube cells.
 
-CSV with the header ``indicator,region,period,numerator,denominator,value,source,note`` (``note``
-may be left out). Each row gives either counts (``numerator`` and ``denominator``, percent
-indicators only) or a ``value``, or both when they agree. The whole file is checked first; any
-error rejects it with located Swedish messages and nothing is changed. A valid file is stored in
-one transaction: a row whose (indicator, region, period, source) already has a current value
-replaces it, and the replaced value stays as history (``current=False``).
+CSV with the header ``indicator,region,period,numerator,denominator,value,source,definition,note``
+(``definition`` and ``note`` may be left out; files written before ``definition`` existed import
+as they are). Each row gives either counts (``numerator`` and ``denominator``, percent
+indicators only) or a ``value``, or both when they agree. ``source`` names where the figure
+comes from and ``definition`` the version of the definition it follows when that differs from
+the catalogue's (e.g. *Endast slutenvården*); empty means the catalogue's definition. The whole
+file is checked first; any error rejects it with located Swedish messages and nothing is
+changed. A valid file is stored in one transaction: a row whose (indicator, region, period,
+source, definition) already has a current value replaces it, and the replaced value stays as
+history (``current=False``).
+
+**Series.** A value's *series* is its (source, definition). A series shows a break wherever
+either changes, and nothing compares values across a break (SPEC §9): :func:`series_of` gives
+the series of every aggregate cell, which the report, the site and the API read beside the cube.
 
 :func:`aggregate_cells` gives the current values as raw cells
-(:data:`lofte.cube.engine.CELL_SCHEMA`), with parent regions computed from counts where every
-child has counts and the parent has no imported value of its own, ready for
+(:data:`lofte.cube.engine.CELL_SCHEMA`), with parent regions computed from counts where the
+indicator is additive (:attr:`lofte.catalog.Indicator.additive`), every child has counts in one
+series and the parent has no imported value of its own, ready for
 :func:`lofte.cube.engine.compute` (``extra_cells``), which gives them targets, intervals and
-suppression with the SVF cells.
+suppression with the SVF cells. A non-additive indicator (open studies: one study can be open
+in several regions) is never summed: its parents must be imported.
 """
 
 from __future__ import annotations
@@ -33,9 +43,22 @@ from lofte.cube.models import AggregateImport, AggregateValue
 from lofte.cube.register_import import RowError
 from lofte.svf.reader import DeliveryFileError, read_csv_table
 
-COLUMNS = ("indicator", "region", "period", "numerator", "denominator", "value", "source", "note")
-REQUIRED = COLUMNS[:-1]
+COLUMNS = (
+    "indicator",
+    "region",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "source",
+    "definition",
+    "note",
+)
+OPTIONAL = ("definition", "note")
+REQUIRED = tuple(c for c in COLUMNS if c not in OPTIONAL)
 MAX_REPORTED = 50
+#: Longest source or definition text accepted (the database column holds 500 characters).
+MAX_TEXT = 300
 
 
 class AggregateFileError(ValueError):
@@ -59,10 +82,33 @@ class AggregateRow:
     value: float
     source: str
     note: str
+    definition: str = ""
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        return (self.indicator, self.region, self.period, self.source)
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.indicator, self.region, self.period, self.source, self.definition)
+
+
+@dataclass(frozen=True)
+class Series:
+    """Where a value comes from and which definition it follows: a break wherever it changes.
+
+    ``definition`` empty: the catalogue's definition. ``synthetic``: invented demo values.
+    """
+
+    source: str
+    definition: str = ""
+
+    @property
+    def synthetic(self) -> bool:
+        lowered = self.source.lower()
+        return "syntet" in lowered or "synthetic" in lowered
+
+    def label(self, lang: str = "sv") -> str:
+        """The series in words: the source, and the definition where it is not the catalogue's."""
+        if not self.definition:
+            return self.source
+        return f"{self.source} ({self.definition})"
 
 
 def example_path() -> Path:
@@ -126,14 +172,33 @@ class _Checker:
         source = v["source"]
         if not source:
             self.fail(line, "source", source, "källa saknas (ange dokument eller register)")
+        self._text(line, "source", source)
+        self._text(line, "definition", v["definition"])
         counts = self._counts(line, v, indicator)
         value = self._value(line, v, indicator, counts)
         if len(self.errors) > before or indicator is None or value is None:
             return None
         numerator, denominator = counts if counts else (None, None)
         return AggregateRow(
-            line, indicator.code, region, period, numerator, denominator, value, source, v["note"]
+            line,
+            indicator.code,
+            region,
+            period,
+            numerator,
+            denominator,
+            value,
+            source,
+            v["note"],
+            v["definition"],
         )
+
+    def _text(self, line: int, column: str, text: str) -> None:
+        """A source or definition is shown to readers: one line of printable text."""
+        if len(text) > MAX_TEXT:
+            self.fail(line, column, text[:40] + "…", f"för lång text (högst {MAX_TEXT} tecken)")
+        elif any(not ch.isprintable() for ch in text):
+            shown = "".join(ch if ch.isprintable() else "?" for ch in text[:40])
+            self.fail(line, column, shown, "innehåller radbrytningar eller styrtecken")
 
     def _indicator(self, line: int, code: str) -> Indicator | None:
         indicator = self.catalog.indicators.get(code)
@@ -259,7 +324,7 @@ def parse(path: Path, catalog: Catalog | None = None) -> list[AggregateRow]:
     col = {c: header.index(c) for c in COLUMNS if c in header}
     check = _Checker(catalog)
     rows: list[AggregateRow] = []
-    first_line: dict[tuple[str, str, str, str], int] = {}
+    first_line: dict[tuple[str, str, str, str, str], int] = {}
     # csv tracks physical lines, so a quoted note spanning lines still gets the right number.
     for record in reader:
         line_no = reader.line_num
@@ -269,7 +334,8 @@ def parse(path: Path, catalog: Catalog | None = None) -> list[AggregateRow]:
             check.fail(line_no, "-", "", f"{len(record)} fält, väntade {len(header)}")
             continue
         values = {c: record[i].strip() for c, i in col.items()}
-        values.setdefault("note", "")
+        for optional in OPTIONAL:
+            values.setdefault(optional, "")
         row = check.row(line_no, values)
         if row is None:
             continue
@@ -278,7 +344,7 @@ def parse(path: Path, catalog: Catalog | None = None) -> list[AggregateRow]:
                 line_no,
                 "indicator",
                 row.indicator,
-                f"samma indikator, region, period och källa finns redan på rad "
+                f"samma indikator, region, period, källa och definition finns redan på rad "
                 f"{first_line[row.key]}",
             )
             continue
@@ -306,8 +372,8 @@ def import_indicators(
 ) -> AggregateImport:
     """Validate and store an aggregate file (all or nothing); returns the import record.
 
-    Earlier current values with the same (indicator, region, period, source) are kept as history
-    and replaced by the file's; ``AggregateImport.replaced`` counts them.
+    Earlier current values with the same (indicator, region, period, source, definition) are
+    kept as history and replaced by the file's; ``AggregateImport.replaced`` counts them.
     """
     path = Path(path)
     rows = parse(path, catalog)
@@ -322,7 +388,7 @@ def import_indicators(
             for v in AggregateValue.objects.select_for_update().filter(
                 current=True, indicator__in={k[0] for k in keys}
             )
-            if (v.indicator, v.region, v.period, v.source) in keys
+            if (v.indicator, v.region, v.period, v.source, v.definition) in keys
         ]
         for old in earlier:
             old.current, old.replaced_by = False, batch
@@ -335,6 +401,7 @@ def import_indicators(
                     region=row.region,
                     period=row.period,
                     source=row.source,
+                    definition=row.definition,
                     numerator=row.numerator,
                     denominator=row.denominator,
                     value=row.value,
@@ -368,23 +435,26 @@ class _Cell:
     numerator: int | None
     denominator: int | None
     value: float
+    series: Series
 
 
-def aggregate_cells(catalog: Catalog | None = None) -> pa.Table:
-    """The current aggregate values as raw cells, plus parents computed from counts.
+def _current_cells(catalog: Catalog) -> dict[tuple[str, str, str], _Cell]:
+    """The current value of every aggregate cell, and the parents computed from counts.
 
     Where one cell has current values from several sources, the latest import wins. A parent
-    region (county → healthcare region → SE) is computed for a percent indicator when every
-    child has counts and the parent has no imported value; value-only rows are never combined.
-    Rows of indicators no longer in the catalogue as ``aggregate`` are left out.
+    region (county → healthcare region → SE) is computed for an additive percent indicator when
+    every child has counts in one and the same series and the parent has no imported value;
+    value-only rows, non-additive indicators and children of different series are never
+    combined.
     """
-    catalog = catalog or load()
     cells: dict[tuple[str, str, str], _Cell] = {}
     for v in AggregateValue.objects.filter(current=True).order_by("id"):
         known = catalog.indicators.get(v.indicator)
         if known is None or known.source != "aggregate" or v.region not in catalog.regions:
             continue
-        cells[(v.indicator, v.region, v.period)] = _Cell(v.numerator, v.denominator, v.value)
+        cells[(v.indicator, v.region, v.period)] = _Cell(
+            v.numerator, v.denominator, v.value, Series(v.source, v.definition)
+        )
 
     # Counties first, then healthcare regions, so that a computed healthcare region can feed SE.
     by_level = {"county": 0, "healthcare_region": 1, "nation": 2}
@@ -397,7 +467,8 @@ def aggregate_cells(catalog: Catalog | None = None) -> pa.Table:
     for indicator, region, period in cells:
         groups[(indicator, period)].add(region)
     for (indicator, period), present in groups.items():
-        if catalog.indicator(indicator).unit != "percent":
+        info = catalog.indicator(indicator)
+        if info.unit != "percent" or not info.additive:
             continue
         for parent in parents:
             kids = children[parent.code]
@@ -406,13 +477,30 @@ def aggregate_cells(catalog: Catalog | None = None) -> pa.Table:
             parts = [cells[(indicator, k, period)] for k in kids]
             if any(p.numerator is None or p.denominator is None for p in parts):
                 continue
+            if len({p.series for p in parts}) != 1:
+                continue  # one figure never mixes sources or definitions
             numerator = sum(p.numerator or 0 for p in parts)
             denominator = sum(p.denominator or 0 for p in parts)
             cells[(indicator, parent.code, period)] = _Cell(
-                numerator, denominator, 100 * numerator / denominator
+                numerator, denominator, 100 * numerator / denominator, parts[0].series
             )
             present.add(parent.code)
+    return cells
 
+
+def series_of(catalog: Catalog | None = None) -> dict[tuple[str, str, str], Series]:
+    """The series of every aggregate cell, by (indicator, region, period): what the report, the
+    site and the API show beside the cube's figures to mark breaks. It is read from the current
+    imports, like the cube's aggregate cells at the last ``lofte compute``."""
+    return {k: c.series for k, c in _current_cells(catalog or load()).items()}
+
+
+def aggregate_cells(catalog: Catalog | None = None) -> pa.Table:
+    """The current aggregate values as raw cells, plus parents computed from counts
+    (see :func:`_current_cells`). Rows of indicators no longer in the catalogue as
+    ``aggregate`` are left out."""
+    catalog = catalog or load()
+    cells = _current_cells(catalog)
     keys = sorted(cells)
     return pa.table(
         {

@@ -691,9 +691,11 @@ def _build(
         ci_low, ci_high = wilson_percent(num, den)
     else:  # no shares (medians, counts): no interval
         ci_low = ci_high = np.zeros(len(cells), dtype=np.float64)
-    target, target_high = _targets(codes, catalog)
+    target, target_high, judged = _targets(codes, catalog)
     value_np = cells.value
-    has_target = ~np.isnan(target) & ~np.isnan(value_np)
+    # The vectorised form of lofte.catalog.verdict.classify: a verdict only against a target
+    # whose standing allows one, never for a share above 100 % (a data-quality finding).
+    has_target = ~np.isnan(target) & ~np.isnan(value_np) & judged & ~(is_percent & (value_np > 100))
     meets = np.where(lower_better, value_np <= target, value_np >= target)
     columns = _key_columns(codes, catalog, dims)
     columns.update(
@@ -742,20 +744,26 @@ def _key_columns(codes: suppression.KeyCodes, catalog: Catalog, dims: Dims) -> d
     }
 
 
-def _targets(codes: suppression.KeyCodes, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
-    """(target, high target) of every cell, NaN where none: the indicator's own target where the
-    catalogue has no override for it, else looked up once per distinct (indicator, region,
-    period) of that indicator."""
+def _targets(
+    codes: suppression.KeyCodes, catalog: Catalog
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(target, high target, judged) of every cell, NaN where none: the indicator's own target
+    where the catalogue has no override for it, else looked up once per distinct (indicator,
+    region, period) of that indicator. ``judged`` is False where the target is a borrowed
+    reference (no verdict, :attr:`lofte.catalog.Target.judged`)."""
     names = codes.names
     indicator = codes.codes["indicator"]
     low_of: list[float] = []
     high_of: list[float] = []
+    judged_of: list[bool] = []
     for name in names["indicator"]:
         levels = _target(catalog, str(name), None, None)
         low_of.append(np.nan if levels[0] is None else levels[0])
         high_of.append(np.nan if levels[1] is None else levels[1])
+        judged_of.append(levels[2])
     low = np.array(low_of, dtype=np.float64)[indicator]
     high = np.array(high_of, dtype=np.float64)[indicator]
+    judged = np.array(judged_of, dtype=bool)[indicator]
     overridden = {t.indicator for t in catalog.targets}
     sizes = (codes.sizes["region"], codes.sizes["period"])
     for code, name in enumerate(names["indicator"]):
@@ -766,6 +774,7 @@ def _targets(codes: suppression.KeyCodes, catalog: Catalog) -> tuple[np.ndarray,
         present, inverse = np.unique(key, return_inverse=True)
         found_low = np.full(present.size, np.nan)
         found_high = np.full(present.size, np.nan)
+        found_judged = np.zeros(present.size, dtype=bool)
         for i, k in enumerate(present.tolist()):
             region, period = divmod(k, sizes[1])
             levels = _target(
@@ -773,19 +782,22 @@ def _targets(codes: suppression.KeyCodes, catalog: Catalog) -> tuple[np.ndarray,
             )
             found_low[i] = np.nan if levels[0] is None else levels[0]
             found_high[i] = np.nan if levels[1] is None else levels[1]
+            found_judged[i] = levels[2]
         low[rows] = found_low[inverse]
         high[rows] = found_high[inverse]
-    return low, high
+        judged[rows] = found_judged[inverse]
+    return low, high, judged
 
 
 def _target(
     catalog: Catalog, indicator: str, region: str | None, period: str | None
-) -> tuple[float | None, float | None]:
-    """(target, high target): a single value, or the low/high pair as NKBC states them."""
+) -> tuple[float | None, float | None, bool]:
+    """(target, high target, judged): a single value, or the low/high pair as NKBC states
+    them, and whether a verdict may rest on it."""
     if indicator not in catalog.indicators:
-        return (None, None)
+        return (None, None, False)
     target = catalog.target_for(indicator, region, period)
-    return (None, None) if target is None else target.levels()
+    return (None, None, False) if target is None else (*target.levels(), target.judged)
 
 
 def region_parents(catalog: Catalog) -> dict[str, str]:

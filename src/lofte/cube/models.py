@@ -60,14 +60,17 @@ class AggregateImport(models.Model):
 class AggregateValue(models.Model):
     """One imported value of an aggregate indicator, current or kept as history.
 
-    A re-import of the same (indicator, region, period, source) marks the earlier row
-    ``current=False`` and records which import replaced it; rows are never deleted.
+    A re-import of the same (indicator, region, period, source, definition) marks the earlier
+    row ``current=False`` and records which import replaced it; rows are never deleted.
+    ``definition`` names the definition version when it is not the catalogue's (empty: the
+    catalogue's); with ``source`` it makes the value's series (:mod:`lofte.cube.aggregates`).
     """
 
     indicator = models.CharField(max_length=80)
     region = models.CharField(max_length=40)
     period = models.CharField(max_length=7)
     source = models.CharField(max_length=500)
+    definition = models.CharField(max_length=500, blank=True, default="")
     numerator = models.BigIntegerField(null=True)
     denominator = models.BigIntegerField(null=True)
     value = models.FloatField()
@@ -82,9 +85,9 @@ class AggregateValue(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "region", "period", "source"],
+                fields=["indicator", "region", "period", "source", "definition"],
                 condition=models.Q(current=True),
-                name="uniq_current_aggregate",
+                name="uniq_current_aggregate_series",
             )
         ]
         indexes = [models.Index(fields=["indicator", "region", "period"])]

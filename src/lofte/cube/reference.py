@@ -9,7 +9,8 @@ rules the engine applies in bulk:
 - ``ci_low`` / ``ci_high``: :func:`lofte.core.stats.wilson` for a share whose numerator lies
   within its denominator (inclusion above 100 % has no interval);
 - ``target`` / ``target_high`` / ``meets_target``: the catalogue's target for the indicator,
-  region and period, judged in the indicator's direction;
+  region and period, judged by :func:`lofte.catalog.verdict.classify` (no verdict on a borrowed
+  reference or on a share above 100 %);
 - ``region_level`` / ``period_type``: from the catalogue and the period's label.
 
 Slow by design; for property tests on small histories only.
@@ -21,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from lofte.catalog import verdict
 from lofte.catalog.model import Catalog
 from lofte.core import disclosure, periods, stats
 from lofte.cube.engine import region_parents
@@ -99,9 +101,18 @@ def finished(cells: Mapping[Key, Counts], catalog: Catalog) -> dict[Key, dict[st
             ci_low, ci_high = low * 100, high * 100
         target = catalog.target_for(indicator, region, period)
         level, level_high = (None, None) if target is None else target.levels()
-        meets = None
-        if level is not None and value is not None:
-            meets = value <= level if info.direction == "lower_better" else value >= level
+        # The one verdict rule: none on a borrowed reference, none on a share above 100 %.
+        meets = verdict.meets_target(
+            verdict.classify(
+                value,
+                False,
+                level,
+                level_high,
+                info.direction,
+                None if target is None else target.kind,
+                info.unit,
+            )
+        )
         out[key] = {
             "numerator": numerator,
             "denominator": denominator,

@@ -7,8 +7,13 @@ something to show: one CSV in the ordinary import format, imported through the s
 and ``note``, and the report shows a banner wherever such values appear.
 
 Every row is a value (no numerator and denominator); the healthcare-region and national values
-are written too (population-weighted mean for a share or a score, sum for a count). A cell that
-the example file already holds is never written. Counts are left out because an imported count
+are written too (population-weighted mean for a share or a score). A count that does not add up
+(:attr:`lofte.catalog.Indicator.additive` false: open studies, where one study can be open in
+several regions) is never summed: the demo draws which studies each county has open from one
+national pool, and a parent counts the distinct studies of its counties. A cell that the example
+file already holds is never written. The synthetic rows are their own series (their ``source``
+says so), so the report never joins them to the seeds' sourced figures in one line or one
+change (:mod:`lofte.cube.aggregates`, *Series*). Counts are left out because an imported count
 that enters the cube's secondary suppression currently makes ``lofte compute`` fail (a cube bug,
 reported to the lead); with counts the cube would compute the parents itself.
 """
@@ -107,6 +112,9 @@ def rows(cutoff: date, seed: int, catalog: Catalog | None = None) -> list[dict[s
         if indicator is None or indicator.source != "aggregate":
             continue
         effect = {c.code: rng.normal(0.0, spec.spread) for c in counties}
+        # Which studies each county has open, for counts that are not additive (own stream, so
+        # that the other indicators' values do not depend on it).
+        pool_rng = np.random.default_rng(seed + 977 + sum(map(ord, code)))
         for n, year in enumerate(years(cutoff, spec.first_year)):
             if spec.month is not None and date(year, spec.month, 28) > cutoff:
                 continue
@@ -130,6 +138,12 @@ def rows(cutoff: date, seed: int, catalog: Catalog | None = None) -> list[dict[s
                     count = round(level * population[c.code] / 100_000)
                     values[c.code] = max(indicator.min_cell, count)
                     add(code, c.code, period, value=str(int(values[c.code])))
+            open_sets: dict[str, set[int]] = {}
+            if indicator.unit == "count" and not indicator.additive:
+                pool = 3 * max(int(v) for v in values.values())
+                for c in counties:
+                    chosen = pool_rng.choice(pool, size=int(values[c.code]), replace=False)
+                    open_sets[c.code] = set(chosen.tolist())
             parents = [(r.code, cat.children(r.code)) for r in cat.healthcare_regions()]
             parents.append(("SE", tuple(population)))
             for parent, kids in parents:
@@ -139,6 +153,9 @@ def rows(cutoff: date, seed: int, catalog: Catalog | None = None) -> list[dict[s
                     weight = sum(population[k] for k in kids)
                     mean = sum(values[k] * population[k] for k in kids) / weight
                     add(code, parent, period, value=f"{mean:.1f}")
+                elif open_sets:
+                    distinct: set[int] = set().union(*(open_sets[k] for k in kids))
+                    add(code, parent, period, value=str(len(distinct)))
                 else:
                     add(code, parent, period, value=str(int(sum(values[k] for k in kids))))
     return out

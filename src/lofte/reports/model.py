@@ -12,15 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import pyarrow as pa
 
 from lofte.catalog import Catalog, Indicator, load
+from lofte.catalog.verdict import JUDGED, classify
 from lofte.core import periods
 from lofte.core.disclosure import MIN_CELL, primary
 from lofte.core.stats import two_proportion_test
+
+__all__ = ["JUDGED", "classify"]  # the one verdict rule, re-exported for the report's users
 
 #: Significance level of a change or a difference (SPEC §5).
 ALPHA = 0.05
@@ -49,7 +52,6 @@ BOTTLENECK_STEPS = (
     ("svf_median_besok_till_diagnos", "step_visit_diagnosis"),
     ("svf_median_diagnos_till_behandling", "step_diagnosis_treatment"),
 )
-SYNTHETIC_MARKERS = ("syntet", "synthetic")
 
 
 class ReportError(ValueError):
@@ -70,10 +72,28 @@ class Cell:
     suppressed: bool
     target: float | None
     target_high: float | None
-    status: str  # met | partial | not_met | no_target | suppressed | missing
+    # met | partial | not_met | no_target | reference | data_quality | suppressed | missing
+    # (lofte.catalog.verdict.classify)
+    status: str
+    #: The series of an imported value in words (source, and definition where it is not the
+    #: catalogue's); None for figures computed here from SVF data.
+    series: str | None = None
+    #: Trend cells: which unbroken run of one series the cell belongs to, per region (0, 1, …);
+    #: a chart draws one line per (region, segment) and never joins two.
+    segment: int = 0
     #: Why a suppressed cell is hidden (:func:`hidden_by`): "primary" (fewer than min_cell) or
     #: "secondary" (hidden so that another cell cannot be worked out); None when shown.
     hidden_by: str | None = None
+
+
+@dataclass
+class SeriesBreak:
+    """Where a region's series changes source or definition: nothing is compared across it."""
+
+    region: str
+    period: str  # the first period of the new series
+    before: str | None
+    after: str | None
 
 
 @dataclass
@@ -90,6 +110,8 @@ class Change:
     better: bool | None  # None when there is no change or no direction
     previous_suppressed: bool = False
     previous_hidden_by: str | None = None
+    #: The year before is another series (source or definition): no previous value, no test.
+    series_break: bool = False
 
 
 @dataclass
@@ -119,6 +141,10 @@ class IndicatorSection:
     changes: list[Change]
     difference_p: float | None  # highest against lowest county, when testable
     narrative: list[Sentence] = field(default_factory=list)
+    #: decided_national | decided_regional | register_level | reference (no verdict) | None
+    target_kind: str | None = None
+    target_source_en: str = ""
+    breaks: list[SeriesBreak] = field(default_factory=list)
 
 
 @dataclass
@@ -282,28 +308,7 @@ def select(cube: pa.Table, regions: list[str], report_period: str, previous: str
 # --- cells ------------------------------------------------------------------------------------
 
 
-def classify(
-    value: float | None,
-    suppressed: bool,
-    target: float | None,
-    target_high: float | None,
-    direction: str | None,
-) -> str:
-    """Traffic light of one figure against its target (low/high pairs give *partial*)."""
-    if suppressed:
-        return "suppressed"
-    if value is None:
-        return "missing"
-    if target is None or direction is None:
-        return "no_target"
-    sign = 1.0 if direction == "higher_better" else -1.0
-    low = target
-    high = target_high if target_high is not None else target
-    if sign * value >= sign * high:
-        return "met"
-    if sign * value >= sign * low:
-        return "partial"
-    return "not_met"
+SeriesMap = dict[tuple[str, str, str], Any]  # (indicator, region, period) → aggregates.Series
 
 
 def hidden_by(row: dict[str, Any] | None, min_cell: int) -> str | None:
@@ -316,12 +321,21 @@ def hidden_by(row: dict[str, Any] | None, min_cell: int) -> str | None:
 
 
 def make_cell(
-    row: dict[str, Any] | None, region: str, period: str, indicator: Indicator, catalog: Catalog
+    row: dict[str, Any] | None,
+    region: str,
+    period: str,
+    indicator: Indicator,
+    catalog: Catalog,
+    series: SeriesMap | None = None,
 ) -> Cell:
+    target = catalog.target_for(indicator.code, region, period)
+    found = (series or {}).get((indicator.code, region, period))
+    label = None if found is None else found.label()
     if row is None:
-        target = catalog.target_for(indicator.code, region, period)
         low, high = (None, None) if target is None else target.levels()
-        return Cell(region, period, None, None, None, None, None, False, low, high, "missing")
+        return Cell(
+            region, period, None, None, None, None, None, False, low, high, "missing", label
+        )
     suppressed = bool(row["suppressed"])
     target_low, target_high = _clean(row["target"]), _clean(row["target_high"])
     if suppressed:
@@ -332,7 +346,15 @@ def make_cell(
         # A median's n is not published (Indicator.publishes_n, SPEC §7).
         denominator = _clean(row["denominator"]) if indicator.publishes_n else None
         ci_low, ci_high = _clean(row.get("ci_low")), _clean(row.get("ci_high"))
-    status = classify(value, suppressed, target_low, target_high, indicator.direction)
+    status = classify(
+        value,
+        suppressed,
+        target_low,
+        target_high,
+        indicator.direction,
+        None if target is None else target.kind,
+        indicator.unit,
+    )
     reason = hidden_by(row, indicator.min_cell)
     return Cell(
         region,
@@ -346,8 +368,15 @@ def make_cell(
         target_low,
         target_high,
         status,
-        reason,
+        label,
+        hidden_by=reason,
     )
+
+
+def comparable(a: Cell, b: Cell) -> bool:
+    """Two figures of one region may be compared: same series, and neither is a share above
+    100 % (a data-quality finding, not a share)."""
+    return a.series == b.series and "data_quality" not in (a.status, b.status)
 
 
 def testable(cell: Cell) -> bool:
@@ -411,6 +440,7 @@ def indicator_section(
     counties: list[str],
     report_period: str,
     catalog: Catalog,
+    series: SeriesMap | None = None,
 ) -> IndicatorSection:
     shown = shown_period(index, indicator, regions, report_period)
     hr = regions[-2]
@@ -433,18 +463,30 @@ def indicator_section(
         trend=[],
         changes=[],
         difference_p=None,
+        target_kind=None if target is None else target.kind,
+        target_source_en=indicator.target_source_en,
     )
     if shown is None:
         return section
     section.cells = [
-        make_cell(index.get(indicator.code, r, shown), r, shown, indicator, catalog)
+        make_cell(index.get(indicator.code, r, shown), r, shown, indicator, catalog, series)
         for r in regions
     ]
+    last: dict[str, Cell] = {}
     for p in trend_periods(index, indicator, shown, report_period):
         for r in regions:
             row = index.get(indicator.code, r, p)
-            if row is not None:
-                section.trend.append(make_cell(row, r, p, indicator, catalog))
+            if row is None:
+                continue
+            cell = make_cell(row, r, p, indicator, catalog, series)
+            before = last.get(r)
+            if before is not None:
+                cell.segment = before.segment
+                if before.series != cell.series:
+                    cell.segment += 1
+                    section.breaks.append(SeriesBreak(r, p, before.series, cell.series))
+            last[r] = cell
+            section.trend.append(cell)
     previous = periods.same_period_previous_year(shown)
     for cell in section.cells:
         before = make_cell(
@@ -453,7 +495,13 @@ def indicator_section(
             previous,
             indicator,
             catalog,
+            series,
         )
+        broken = before.series != cell.series and "missing" not in (cell.status, before.status)
+        if not comparable(cell, before):
+            # No "året före" across a break of source or definition, nor for a data-quality
+            # finding: the previous figure is not shown beside this one and nothing is tested.
+            before = replace(before, value=None, numerator=None, denominator=None, suppressed=False)
         p_value = compare(cell, before, indicator.unit)
         better = None
         changed = cell.value is not None and before.value is not None and cell.value != before.value
@@ -473,13 +521,15 @@ def indicator_section(
                 better=better,
                 previous_suppressed=before.suppressed,
                 previous_hidden_by=before.hidden_by,
+                series_break=broken,
             )
         )
     shown_counties = [c for c in section.cells if c.region in counties and c.value is not None]
     if len(shown_counties) >= 2:
         high = max(shown_counties, key=lambda c: c.value or 0.0)
         low = min(shown_counties, key=lambda c: c.value or 0.0)
-        section.difference_p = compare(high, low, indicator.unit)
+        if comparable(high, low):
+            section.difference_p = compare(high, low, indicator.unit)
     return section
 
 
@@ -547,32 +597,45 @@ def bottleneck(index: CubeIndex, regions: list[str], report_period: str) -> list
 # --- the operational database: sources and data quality ----------------------------------------
 
 
+def series_map(catalog: Catalog) -> SeriesMap:
+    """The series (source, definition) of every imported figure (:mod:`lofte.cube.aggregates`)."""
+    from lofte.cube.aggregates import series_of
+
+    return series_of(catalog)
+
+
 def _is_synthetic(text: str) -> bool:
-    lowered = text.lower()
-    return any(m in lowered for m in SYNTHETIC_MARKERS)
+    from lofte.cube.aggregates import Series
+
+    return Series(text).synthetic
 
 
 def sources(codes: set[str], regions: list[str]) -> list[SourceEntry]:
+    """One entry per indicator and series (source, and definition where it is not the
+    catalogue's): the annex names each series a figure of the report comes from."""
+    from lofte.cube.aggregates import Series
     from lofte.cube.models import AggregateValue
 
-    found: dict[tuple[str, str], tuple[set[str], dt.datetime]] = {}
+    found: dict[tuple[str, Series], tuple[set[str], dt.datetime]] = {}
     values = AggregateValue.objects.filter(
         current=True, indicator__in=codes, region__in=regions
     ).select_related("batch")
     for v in values:
-        key = (v.indicator, v.source)
+        key = (v.indicator, Series(v.source, v.definition))
         seen, latest = found.get(key, (set(), v.batch.created_at))
         seen.add(v.period)
         found[key] = (seen, max(latest, v.batch.created_at))
     return [
         SourceEntry(
             indicator=ind,
-            source=src,
+            source=series.label(),
             periods=sorted(ps, key=lambda p: (_end(p), p)),
             imported=latest.date().isoformat(),
-            synthetic=_is_synthetic(src),
+            synthetic=series.synthetic,
         )
-        for (ind, src), (ps, latest) in sorted(found.items())
+        for (ind, series), (ps, latest) in sorted(
+            found.items(), key=lambda item: (item[0][0], item[0][1].label())
+        )
     ]
 
 
@@ -648,6 +711,7 @@ def build(
     regions = [*counties, healthcare_region, "SE"]
     previous = periods.same_period_previous_year(period)
     index = select(cube, regions, period, previous)
+    series = series_map(catalog)
     if not any(index.get(code, healthcare_region, period) for code in index.periods):
         raise ReportError(
             f"kuben har inga SVF-uppgifter för {healthcare_region} {period} – har data för "
@@ -664,7 +728,7 @@ def build(
         ]
         section = PromiseSection(number, promise.text_sv, promise.text_en, [])
         for indicator in indicators:
-            s = indicator_section(index, indicator, regions, counties, period, catalog)
+            s = indicator_section(index, indicator, regions, counties, period, catalog, series)
             s.narrative = narrative.indicator_sentences(s, counties, healthcare_region)
             section.indicators.append(s)
         if any(i.source == "svf" for i in indicators) and number == _lead_time_promise(catalog):

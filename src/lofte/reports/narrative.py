@@ -10,7 +10,11 @@ or stays silent:
   scores and values without counts cannot be tested and get no sentence;
 - *range*: highest and lowest region, only when their difference is significant;
 - *national*: the healthcare region above or below the nation, only when significant;
-- *bottleneck*: the longest *ingående ledtid* of the healthcare region (a fact).
+- *bottleneck*: the longest *ingående ledtid* of the healthcare region (a fact);
+- *reference*: a level borrowed from another register is named as such, never judged;
+- *over 100 %*: inclusion above 100 % is a data-quality finding with its likely causes;
+- *series break*: where a region's series changes source or definition, and that the values
+  on either side are not compared (no change sentence crosses it).
 
 A suppressed or missing cell never enters a sentence. Sentences carry typed parameters (region
 codes, values with units, periods) and are worded in Swedish or English by :func:`render`.
@@ -28,6 +32,7 @@ from lofte.reports.model import (
     Cell,
     IndicatorSection,
     Sentence,
+    comparable,
     compare,
 )
 
@@ -72,6 +77,39 @@ def indicator_sentences(
                     "target": target,
                 },
             )
+        )
+    if hr is not None and hr.value is not None and hr.status == "reference":
+        out.append(Sentence("n_reference", {"target": _target(section)}))
+    over = [c.region for c in section.cells if c.status == "data_quality"]
+    if over:
+        out.append(Sentence("n_over_100", {"regions": {"kind": "regions", "codes": over}}))
+    # A break at the period shown is why "året före" is missing: say so, with both series.
+    # Earlier breaks are where the trend lines stop and start again: name the regions once.
+    for code in [*counties, healthcare_region]:
+        brk = next(
+            (b for b in section.breaks if b.region == code and b.period == section.period), None
+        )
+        if brk is None:
+            continue
+        out.append(
+            Sentence(
+                "n_series_break",
+                {
+                    "region": _region(code),
+                    "period": {"kind": "period", "label": brk.period},
+                    "before": {"kind": "raw", "text": brk.before or "–"},
+                    "after": {"kind": "raw", "text": brk.after or "–"},
+                },
+            )
+        )
+    earlier = [
+        code
+        for code in [*counties, healthcare_region, "SE"]
+        if any(b.region == code and b.period != section.period for b in section.breaks)
+    ]
+    if earlier:
+        out.append(
+            Sentence("n_series_breaks_trend", {"regions": {"kind": "regions", "codes": earlier}})
         )
     judged = [
         by_region[c]
@@ -130,6 +168,8 @@ def indicator_sentences(
 
 
 def _versus_nation(hr: Cell, national: Cell, unit: str, code: str) -> list[Sentence]:
+    if not comparable(hr, national):
+        return []  # another source or definition, or a data-quality finding
     p_value = compare(hr, national, unit)
     if p_value is None or p_value >= ALPHA or hr.value is None or national.value is None:
         return []
@@ -201,6 +241,10 @@ def render(sentence: Sentence, regions: dict[str, str], lang: str) -> str:
         kind = param["kind"]
         if kind == "region":
             values[name] = regions.get(param["code"], param["code"])
+        elif kind == "regions":
+            values[name] = ", ".join(regions.get(c, c) for c in param["codes"])
+        elif kind == "raw":
+            values[name] = param["text"]
         elif kind == "num":
             values[name] = texts.number(param["value"], param["unit"], lang)
         elif kind == "target":

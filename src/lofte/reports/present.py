@@ -26,6 +26,8 @@ STATUS_KEYS = {
     "partial": "status_partial",
     "not_met": "status_not_met",
     "no_target": "status_no_target",
+    "reference": "status_reference",
+    "data_quality": "status_data_quality",
     "suppressed": "status_suppressed",
     "missing": "status_missing",
 }
@@ -39,6 +41,19 @@ FINDINGS = (
     ("findings_changed", ("n_change_better", "n_change_worse")),
     ("findings_nation", ("n_vs_national",)),
 )
+
+
+def _level_word(section: IndicatorSection) -> str:
+    """A borrowed level is called a reference, never a target (SPEC §9)."""
+    return "reference_level" if section.target_kind == "reference" else "target"
+
+
+def _level_text(section: IndicatorSection, lang: str) -> str:
+    """The target level in words; a borrowed one says *Referens* before it."""
+    text = target_text(section.target, section.target_high, section.unit, lang)
+    if section.target is not None and section.target_kind == "reference":
+        return f"{texts.t('reference_level', lang)} {text}"
+    return text
 
 
 class Marks:
@@ -129,7 +144,9 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
     not_tested = t("not_tested", lang)
     for cell in section.cells:
         change = changes.get(cell.region)
-        if change is not None and change.previous_suppressed:
+        if change is not None and change.series_break:
+            previous = t("series_break_short", lang)  # nothing compared across a break
+        elif change is not None and change.previous_suppressed:
             previous = marks.hidden(change.previous_hidden_by)
         elif change is None or change.previous is None:
             previous = ""
@@ -421,7 +438,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
                     "promise": promise.number,
                     "name": _name(section, lang),
                     "period": period_name(section.period, lang),
-                    "target": target_text(section.target, section.target_high, section.unit, lang),
+                    "target": _level_text(section, lang),
                     "cells": [
                         {
                             "text": _cell_text(cells[r], section.unit, lang, summary_marks),
@@ -556,7 +573,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
             [
                 _name(s, lang),
                 t(f"unit_{s.unit}", lang),
-                target_text(s.target, s.target_high, s.unit, lang),
+                _level_text(s, lang),
                 _reader(s.description_sv if lang == "sv" else s.description_en, lang),
                 _target_source(s.code, s.target_source, lang),
             ]

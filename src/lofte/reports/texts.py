@@ -446,6 +446,39 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Underlaget räcker inte för några slutsatser om förändring eller skillnader.",
         "The figures do not support any conclusion about change or differences.",
     ),
+    # --- standing of targets, series and data quality (issue 14, items 1–3) ---
+    "status_reference": ("Referens, ingen bedömning", "Reference, no verdict"),
+    "status_data_quality": ("Datakvalitet, se text", "Data quality, see text"),
+    "reference_level": ("Referens", "Reference"),
+    "series_break_short": ("ny serie", "new series"),
+    "n_reference": (
+        "Nivån {target} är en referens lånad från ett annat register, ingen målnivå för dessa "
+        "patienter; värdena bedöms därför inte mot den.",
+        "The level {target} is a reference borrowed from another register, not a target for "
+        "these patients; the values are therefore not judged against it.",
+    ),
+    "n_over_100": (
+        "I {regions} avslutades fler SVF än cancerregistret har nya cancerfall. Det är ett "
+        "datakvalitetsfynd, ingen andel, och bedöms inte mot målnivån. Troliga orsaker: "
+        "eftersläpning eller ofullständig täckning i cancerregistret, och SVF för patienter "
+        "som inte fick någon cancerdiagnos.",
+        "In {regions}, more SVF pathways were closed than the cancer register has new cancer "
+        "cases. This is a data-quality finding, not a share, and is not judged against the "
+        "target. Likely causes: register lag or incomplete coverage of the cancer register, "
+        "and pathways of patients who did not receive a cancer diagnosis.",
+    ),
+    "n_series_break": (
+        "Serien för {region} byter källa eller definition {period} (från {before} till "
+        "{after}); värden före och efter brottet jämförs inte.",
+        "The series for {region} changes source or definition in {period} (from {before} to "
+        "{after}); values before and after the break are not compared.",
+    ),
+    "n_series_breaks_trend": (
+        "I trenddiagrammet bryts linjen där serien byter källa eller definition ({regions}); "
+        "källorna står i bilagan om datakällor.",
+        "In the trend chart the line is broken where the series changes source or definition "
+        "({regions}); the sources are listed in the annex on data sources.",
+    ),
 }
 
 

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from lofte.catalog import load
 from lofte.cube import query
 from lofte.reports import store
-from lofte.web.results import schemas
+from lofte.web.results import schemas, standing
 
 CACHE = "public, max-age=60"
 CACHE_SECONDS = 600
@@ -151,6 +151,7 @@ def _cube_page(
 ) -> dict[str, Any]:
     get = request.GET
     total, rows = query.counted_cells(filters, limit, offset)
+    rows = _with_standing(rows)
 
     def page(start: int) -> str:
         params = get.copy()
@@ -168,6 +169,27 @@ def _cube_page(
         "results": rows,
     }
     return data
+
+
+def _with_standing(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each cell with its verdict, the standing of its target and, for imported figures, its
+    series (source, definition) and whether a break comes before it (issue 14)."""
+    cat = load()
+    imported = {r["indicator"] for r in rows if r["region_basis"] is None}
+    series = standing.series_map() if imported else {}
+    for row in rows:
+        ind = cat.indicators.get(row["indicator"])
+        if ind is None:  # an indicator no longer in the catalogue: nothing to judge against
+            row.update(verdict="no_target", target_kind=None, source=None, definition=None)
+            row["series_break"] = False
+            continue
+        found = series.get((ind.code, row["region"], row["period"]))
+        row["verdict"] = standing.status(cat, ind, row)
+        row["target_kind"] = standing.target_kind(cat, ind, row["region"], row["period"])
+        row["source"] = None if found is None else found.source
+        row["definition"] = None if found is None else found.definition
+        row["series_break"] = standing.series_break(series, ind, row["region"], row["period"])
+    return rows
 
 
 def _promises() -> list[dict[str, Any]]:
@@ -195,6 +217,7 @@ def _indicators() -> list[dict[str, Any]]:
                 "description_sv": ind.description_sv,
                 "description_en": ind.description_en,
                 "target_source": ind.target_source,
+                "target_source_en": ind.target_source_text("en"),
             }
         )
     return out

@@ -20,6 +20,8 @@ HIGHLIGHT = "#b3261e"
 GOOD_ZONE = "#1a7f37"
 MID_ZONE = "#9a6700"
 NATIONAL_INK = "#1b1b1f"
+#: A level borrowed from another register: a dotted grey-violet rule, never a zone (SPEC §9).
+REFERENCE_INK = "#6a3d9a"
 LIMIT_INK = "#55575f"
 MISSING = "#d0d3da"
 OUTSIDE = "#eef0f3"
@@ -105,14 +107,22 @@ def comparison(
     unit: str,
     description: str,
     keys: dict[str, str],
+    reference: tuple[float, str] | None = None,
 ) -> dict[str, Any]:
     """Horizontal bars in the table's order, target zones and the national value as a rule.
 
     Every mark has an entry in the key below the chart: the regions, the chosen area, the
-    nation (dashed line) and each target zone. ``keys`` holds the entries' words.
+    nation (dashed line) and each target zone. ``keys`` holds the entries' words. A level
+    borrowed from another register (``reference``: level and label) is a dotted rule with its
+    label, never a zone: it is not a verdict (SPEC §9).
     """
     values = [b["value"] for b in bars if b["value"] is not None]
-    top = 100.0 if unit == "percent" else max([*values, national or 0, target or 0, 1]) * 1.1
+    # a share above 100 % (inclusion: a data-quality finding) is drawn, not cut off
+    top = (
+        max([100.0, *values])
+        if unit == "percent"
+        else max([*values, national or 0, target or 0, 1]) * 1.1
+    )
     order = [b["short"] for b in bars]
     highlighted = any(b["highlight"] for b in bars)
     layers: list[dict[str, Any]] = _zone_layers(
@@ -168,6 +178,17 @@ def comparison(
                 "encoding": {
                     "x": {"field": "national", "type": "quantitative"},
                     "color": _key(national_label, NATIONAL_INK, "stroke", [6, 3]),
+                },
+            }
+        )
+    if reference is not None:
+        layers.append(
+            {
+                "data": {"values": [{"reference": reference[0], "key": reference[1]}]},
+                "mark": {"type": "rule", "strokeDash": [2, 3], "strokeWidth": 2},
+                "encoding": {
+                    "x": {"field": "reference", "type": "quantitative"},
+                    "color": _key(reference[1], REFERENCE_INK, "stroke", [2, 3]),
                 },
             }
         )
@@ -271,6 +292,11 @@ def funnel(
     return spec
 
 
+def _percent_top(points: list[dict[str, Any]]) -> float:
+    """100, or the largest share where one exceeds it (inclusion above 100 %)."""
+    return max([100.0, *(p["value"] for p in points if p.get("value") is not None)])
+
+
 def trend(
     points: list[dict[str, Any]],
     series: list[dict[str, Any]],
@@ -279,6 +305,7 @@ def trend(
     target_label: str,
     unit: str,
     description: str,
+    reference: bool = False,
 ) -> dict[str, Any]:
     """One line per region the table lists, in its order; the nation black and thick, the
     chosen area red; gaps where a cell is suppressed; the target as a dashed green rule."""
@@ -297,7 +324,9 @@ def trend(
                     "field": "value",
                     "type": "quantitative",
                     "title": _("Värde"),
-                    "scale": {"domain": [0, 100]} if unit == "percent" else {"zero": True},
+                    "scale": {"domain": [0, _percent_top(points)]}
+                    if unit == "percent"
+                    else {"zero": True},
                 },
                 "color": {
                     "field": "name",
@@ -309,6 +338,8 @@ def trend(
                     },
                     "legend": {"symbolType": "stroke", "symbolStrokeWidth": 3, "columns": 2},
                 },
+                # one line per unbroken series: never across a change of source or definition
+                "detail": {"field": "segment", "type": "nominal"},
                 "strokeWidth": {
                     "field": "width",
                     "type": "quantitative",
@@ -331,10 +362,19 @@ def trend(
         layers.append(
             {
                 "data": {"values": [{"target": target, "key": target_label}]},
-                "mark": {"type": "rule", "strokeDash": [6, 3], "strokeWidth": 2},
+                "mark": {
+                    "type": "rule",
+                    "strokeDash": [2, 3] if reference else [6, 3],
+                    "strokeWidth": 2,
+                },
                 "encoding": {
                     "y": {"field": "target", "type": "quantitative"},
-                    "color": _key(target_label, GOOD_ZONE, "stroke", [6, 3]),
+                    "color": _key(
+                        target_label,
+                        REFERENCE_INK if reference else GOOD_ZONE,
+                        "stroke",
+                        [2, 3] if reference else [6, 3],
+                    ),
                 },
             }
         )

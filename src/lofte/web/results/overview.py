@@ -1,6 +1,6 @@
 """The start page: the six promises at a glance for the nation and a chosen healthcare region.
 
-Each promise shows its headline indicators (those with a target first, at most
+Each promise shows its headline indicators (those with a decided target first, at most
 :data:`HEADLINE_MAX`) with the latest complete period's value, the target, the verdict in words
 and the change since the same period a year earlier; every other indicator of the promise is a
 link. Public cells only, through :mod:`lofte.cube.query`.
@@ -19,30 +19,35 @@ from lofte.core import periods as period_labels
 from lofte.core.period_names import data_end, is_complete
 from lofte.cube import query
 from lofte.web.results import presentation as fmt
+from lofte.web.results import standing
 
 HEADLINE_MAX = 3
 #: The period type a card shows, in order of preference.
 PTYPES = ("half", "year", "quarter", "month")
 
 
-def _verdict(cell: dict[str, Any] | None, has_target: bool) -> tuple[str, str]:
-    """(words, css modifier) of the cell's verdict against its target."""
-    if not has_target:
-        return _("Ingen fastställd målnivå"), "none"
-    if cell is None or cell["value"] is None:
-        return _("Kan inte bedömas: värdet saknas eller är dolt"), "none"
-    if cell["meets_target"] is True:
-        return _("Når målnivån"), "yes"
-    if cell["meets_target"] is False:
-        return _("Når inte målnivån"), "no"
-    return _("Kan inte bedömas"), "none"
+def _verdict(cat: Catalog, ind: Indicator, cell: dict[str, Any] | None) -> tuple[str, str]:
+    """(words, css modifier) of the cell's verdict: the one rule of the report and the gap
+    board (:func:`lofte.web.results.standing.status`)."""
+    return standing.verdict_words(standing.status(cat, ind, cell))
 
 
 def _change(
-    now: dict[str, Any] | None, before: dict[str, Any] | None, ind: Indicator, when: str
+    now: dict[str, Any] | None,
+    before: dict[str, Any] | None,
+    ind: Indicator,
+    when: str,
+    series: standing.SeriesMap,
 ) -> str:
     if not now or not before or now["value"] is None or before["value"] is None:
         return _("Ingen jämförelse med %(when)s") % {"when": when} if when else ""
+    if not standing.comparable(
+        series, ind, now["region"], now["period"], before["period"], (now["value"], before["value"])
+    ):
+        # another source or definition, or a share above 100 %: not a change
+        return _("Ingen jämförelse med %(when)s: ny källa, ny definition eller datakvalitet") % {
+            "when": when
+        }
     delta = now["value"] - before["value"]
     text = fmt.change_text(now["value"], before["value"], ind.unit)
     if abs(delta) < 1e-9 or ind.direction is None:
@@ -54,7 +59,9 @@ def _change(
     return _("%(change)s jämfört med %(when)s") % {"change": text, "when": when} + judgement
 
 
-def card(cat: Catalog, ind: Indicator, region: str) -> dict[str, Any] | None:
+def card(
+    cat: Catalog, ind: Indicator, region: str, series: standing.SeriesMap | None = None
+) -> dict[str, Any] | None:
     """One indicator's figures for the nation (and ``region``), or None without cells."""
     dims = query.dims(ind.code)
     if dims is None or not dims.periods:
@@ -87,11 +94,13 @@ def card(cat: Catalog, ind: Indicator, region: str) -> dict[str, Any] | None:
         previous = None
     reference = by_key.get((NATION, latest)) or next(iter(cells), None) or {}
     target_text = fmt.target_text(reference, ind.unit)
+    kind = standing.target_kind(cat, ind, reference.get("region", NATION), latest)
+    series = series if series is not None else standing.series_map()
     previous_name = fmt.period_text(previous, end) if previous else ""
     figures = []
     for code in areas:
         now = by_key.get((code, latest))
-        words, modifier = _verdict(now, bool(target_text))
+        words, modifier = _verdict(cat, ind, now)
         figures.append(
             {
                 "code": code,
@@ -100,7 +109,9 @@ def card(cat: Catalog, ind: Indicator, region: str) -> dict[str, Any] | None:
                 "suppressed": bool(now and now["suppressed"]),
                 "verdict": words,
                 "verdict_class": modifier,
-                "change": _change(now, by_key.get((code, previous or "")), ind, previous_name),
+                "change": _change(
+                    now, by_key.get((code, previous or "")), ind, previous_name, series
+                ),
             }
         )
     link = urlencode(
@@ -120,6 +131,8 @@ def card(cat: Catalog, ind: Indicator, region: str) -> dict[str, Any] | None:
         "name": fmt.indicator_name(ind),
         "period": fmt.period_text(latest, end),
         "target_text": target_text,
+        # a borrowed level is named a reference, never a target (SPEC §9)
+        "target_label": _("Referens") if kind == "reference" else _("Målnivå"),
         "figures": figures,
         "url": "/?" + link,
     }
@@ -128,6 +141,7 @@ def card(cat: Catalog, ind: Indicator, region: str) -> dict[str, Any] | None:
 def promises(cat: Catalog, region: str) -> list[dict[str, Any]]:
     """Every promise with indicators in the cube: its headline cards and its other indicators."""
     present = set(query.indicators())
+    series: standing.SeriesMap | None = None
     out = []
     groups: list[tuple[int | None, str]] = [
         (number, p.text_en if fmt.lang() == "en" else p.text_sv)
@@ -140,11 +154,14 @@ def promises(cat: Catalog, region: str) -> list[dict[str, Any]]:
         ]
         if not members:
             continue
-        members.sort(key=lambda i: i.target is None)  # stable: catalogue order otherwise
+        # decided targets first, then borrowed references, then none (stable otherwise)
+        members.sort(key=lambda i: 2 if i.target is None else 0 if i.target.judged else 1)
         cards = []
         others = []
         for ind in members:
-            made = card(cat, ind, region) if len(cards) < HEADLINE_MAX else None
+            if len(cards) < HEADLINE_MAX and series is None:
+                series = standing.series_map()
+            made = card(cat, ind, region, series) if len(cards) < HEADLINE_MAX else None
             if made is not None:
                 cards.append(made)
             else:

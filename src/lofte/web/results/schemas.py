@@ -161,10 +161,47 @@ class Cell(Strict):
     )
     target: float | None = Field(description="Target level (the low level of a pair).")
     target_high: float | None = Field(description="High target level of a low/high pair.")
-    meets_target: bool | None
+    meets_target: bool | None = Field(
+        description="Null where there is no verdict: no target, a reference level borrowed from "
+        "another register (target_kind reference), a share above 100 % (verdict "
+        "data_quality), or a suppressed cell."
+    )
+    verdict: Literal[
+        "met",
+        "partial",
+        "not_met",
+        "no_target",
+        "reference",
+        "data_quality",
+        "suppressed",
+        "missing",
+    ] = Field(
+        description="The verdict the report and the site give: met, partial (between a low and a "
+        "high level), not_met; no_target; reference (the level is borrowed from another "
+        "register: drawn, never judged); data_quality (a share above 100 %: more closed "
+        "pathways than the register's new cases, a finding about the data, not a share); "
+        "suppressed."
+    )
+    target_kind: (
+        Literal["decided_national", "decided_regional", "register_level", "reference"] | None
+    ) = Field(description="The standing of the target level; null without one.")
+    source: str | None = Field(
+        description="Imported figures: where the value comes from. Null for figures computed "
+        "from SVF data."
+    )
+    definition: str | None = Field(
+        description="Imported figures: the definition version when it is not the catalogue's "
+        "(empty: the catalogue's definition). Null for figures computed from SVF data."
+    )
+    series_break: bool = Field(
+        description="True when the period before (same period type) has another source or "
+        "definition: the two are not comparable and no change or trend line crosses them."
+    )
 
 
-assert tuple(Cell.model_fields) == COLUMNS, "Cell must list the cube's public columns in order"
+assert tuple(Cell.model_fields)[: len(COLUMNS)] == COLUMNS, (
+    "Cell must list the cube's public columns first, in order"
+)
 
 
 class CubePage(Strict):
@@ -197,7 +234,18 @@ class Indicator(Strict):
     direction: str | None
     source: Literal["svf", "aggregate"]
     target: TargetValue | TargetPair | None
-    target_source: str
+    target_kind: (
+        Literal["decided_national", "decided_regional", "register_level", "reference"] | None
+    ) = Field(
+        description="decided_national, decided_regional, register_level (a register's own "
+        "level for its patients) or reference (borrowed from another register: never judged)."
+    )
+    target_source: str = Field(description="Where the target comes from, in words (Swedish).")
+    target_source_en: str = Field(description="The same in English.")
+    additive: bool = Field(
+        description="Whether counts may be summed to parent regions; false for e.g. open "
+        "studies, where one study can be open in several regions."
+    )
     min_cell: int
 
 

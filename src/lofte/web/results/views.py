@@ -20,11 +20,12 @@ from django.views.decorators.http import require_safe
 
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATION
+from lofte.core import periods as period_labels
 from lofte.core.period_names import data_end, is_complete
 from lofte.cube import export, query
 from lofte.reports import store
 from lofte.web import providers
-from lofte.web.results import charts
+from lofte.web.results import charts, standing
 from lofte.web.results import presentation as fmt
 from lofte.web.results.selection import (
     CHARTS,
@@ -188,11 +189,13 @@ def _wide_table_body(rows: list[dict[str, Any]]) -> str:
     cells, which the template engine took several milliseconds to loop over. Every text is
     escaped."""
     out = []
+    over_100 = _over_100_mark()
     for row in rows:
         cells = "".join(
-            '<td class="num"><span class="v">{}{}</span>{}</td>'.format(
+            '<td class="num"><span class="v">{}{}{}</span>{}</td>'.format(
                 escape(c["text"]),
                 "<sup>*</sup>" if c["suppressed"] else "",
+                over_100 if c.get("over_100") else "",
                 f'<span class="n">n={escape(c["n"])}</span>'
                 if c["present"] and not c["suppressed"] and c["n"]
                 else "",
@@ -206,9 +209,22 @@ def _wide_table_body(rows: list[dict[str, Any]]) -> str:
     return mark_safe("\n".join(out))  # every text above is escaped
 
 
+def _over_100_mark() -> str:
+    """The dagger that points a share above 100 % (inclusion) to its data-quality note."""
+    return '<sup><a href="#note-over-100" aria-label="{}">†</a></sup>'.format(
+        escape(_("Datakvalitet"))
+    )
+
+
 def _cell_view(cell: dict[str, Any] | None, unit: str, lang: str | None = None) -> dict[str, Any]:
     if cell is None:
-        return {"present": False, "suppressed": False, "text": fmt.DASH, "n": fmt.DASH}
+        return {
+            "present": False,
+            "suppressed": False,
+            "text": fmt.DASH,
+            "n": fmt.DASH,
+            "over_100": False,
+        }
     return {
         "present": True,
         "suppressed": bool(cell["suppressed"]),
@@ -223,6 +239,8 @@ def _cell_view(cell: dict[str, Any] | None, unit: str, lang: str | None = None) 
             else fmt.number(cell["denominator"], 0, lang)
         ),
         "meets_target": cell["meets_target"],
+        # a share above 100 % (inclusion): a data-quality finding, marked and explained
+        "over_100": unit == "percent" and cell["value"] is not None and cell["value"] > 100,
     }
 
 
@@ -361,13 +379,15 @@ def _comparison_body(bars: list[dict[str, Any]], shows_n: bool) -> str:
     footnote = '<sup><a href="#footnote-suppressed" aria-label="{}">*</a></sup>'.format(
         escape(_("Fotnot"))
     )
+    over_100 = _over_100_mark()
     rows = []
     for b in bars:
         cell = b["cell"]
         n = f'<td class="num">{escape(cell["n"])}</td>' if shows_n else ""
         rows.append(
             f'<tr data-region="{escape(b["code"])}"><th scope="row">{escape(b["name"])}</th>'
-            f'<td class="num">{escape(cell["text"])}{footnote if cell["suppressed"] else ""}</td>'
+            f'<td class="num">{escape(cell["text"])}{footnote if cell["suppressed"] else ""}'
+            f"{over_100 if cell.get('over_100') else ''}</td>"
             f"{n}<td>{verdicts.get(cell.get('meets_target'), '–')}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # every text above is escaped
@@ -435,6 +455,10 @@ def _page_context(
         if any_cell:
             target, target_high = any_cell["target"], any_cell["target_high"]
     target_text = fmt.target_text({"target": target, "target_high": target_high}, unit)
+    # A level borrowed from another register is a labelled reference, never a verdict.
+    is_reference = standing.target_kind(cat, ind, sel.region, latest) == "reference"
+    target_word = _("Referens") if is_reference else _("Målnivå")
+    series_map = standing.series_map() if ind.source == "aggregate" else {}
     keys = _chart_keys(ind, area_name)
     if target_text:
         keys["zone"] = "{} ({})".format(_("Målnivån nås"), target_text)
@@ -500,14 +524,33 @@ def _page_context(
                 ],
                 national["value"] if national else None,
                 national_label,
-                target,
-                target_high,
+                None if is_reference else target,
+                None if is_reference else target_high,
                 ind.direction,
                 unit,
                 description,
                 keys,
+                reference=(target, f"{target_word}: {target_text}")
+                if is_reference and target is not None
+                else None,
             )
     trend_rows = []
+    breaks: list[str] = []
+    if sel.view in ("trend", "tabell"):
+        for code in shown:
+            for period in periods:
+                if standing.series_break(series_map, ind, code, period):
+                    before = series_map.get((ind.code, code, period_labels.shift(period, -1)))
+                    now = series_map[(ind.code, code, period)]
+                    breaks.append(
+                        _("%(region)s, %(period)s: från %(before)s till %(after)s")
+                        % {
+                            "region": fmt.region_name(cat, code),
+                            "period": pname(period),
+                            "before": before.label(),
+                            "after": now.label(),
+                        }
+                    )
     if sel.view == "trend":
         series = []
         palette = iter(charts.SERIES * 2)
@@ -519,7 +562,8 @@ def _page_context(
                 series.append({"name": name, "colour": charts.HIGHLIGHT, "width": 3.5})
             else:
                 series.append({"name": name, "colour": next(palette), "width": 1.5})
-            for period in periods:
+            runs = standing.segments(series_map, ind, code, periods)
+            for period, run in zip(periods, runs, strict=True):
                 cell = by_key.get((code, period))
                 value = cell["value"] if cell else None
                 trend_rows.append(
@@ -532,6 +576,7 @@ def _page_context(
                         "value": value,
                         "label": fmt.value_text(value, unit),
                         "width": series[-1]["width"],
+                        "segment": f"{code}#{run}",
                     }
                 )
         chart_spec = charts.trend(
@@ -539,7 +584,7 @@ def _page_context(
             series,
             [pname(p, short=True) for p in periods],
             target,
-            "{}: {}".format(_("Målnivå"), target_text),
+            f"{target_word}: {target_text}",
             unit,
             _("Trend: %(what)s från %(start)s till %(end)s.")
             % {
@@ -547,6 +592,7 @@ def _page_context(
                 "start": pname(sel.period_from),
                 "end": latest_name,
             },
+            reference=is_reference,
         )
     table_rows: list[dict[str, Any]] = []
     if sel.view in ("trend", "tabell"):  # the views that show the region × period table
@@ -699,6 +745,16 @@ def _page_context(
             "map_tiles": map_tiles,
             "chart_spec": chart_spec,
             "target_text": target_text,
+            "target_word": target_word,
+            "is_reference": is_reference,
+            "reference_note": standing.reference_text() if is_reference else "",
+            "target_source": ind.target_source_text(fmt.lang()),
+            "target_source_lang": "en" if fmt.lang() == "en" and ind.target_source_en else "sv",
+            "series_breaks": breaks,
+            "over_100_note": standing.over_100_text()
+            if any(b["cell"]["over_100"] for b in bars)
+            or any(c["over_100"] for row in table_rows for c in row["cells"])
+            else "",
             "unit_name": {
                 "percent": _("procent"),
                 "days": _("dagar"),
