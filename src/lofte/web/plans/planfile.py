@@ -753,11 +753,14 @@ def format_sheet(sheet: Any, header_row: int) -> None:
 
 def write_xlsx(plan: Any, out: Path) -> None:
     """The plan for reading: one row per action (with its activities) and its history."""
+    from django.utils import translation
     from openpyxl import Workbook
 
     from lofte.web.plans.models import Status
 
-    labels = dict(Status.choices)
+    # The workbook is Swedish throughout (its headers are), whatever language is active.
+    with translation.override("sv"):
+        labels = {value: str(label) for value, label in Status.choices}
     wb = Workbook()
     ws = wb.active
     ws.title = "Åtgärder"
