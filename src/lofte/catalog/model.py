@@ -343,6 +343,16 @@ class Catalog:
         """County → healthcare region → ``SE`` → None."""
         return self.region(code).parent
 
+    def lineage(self, code: str) -> list[str]:
+        """``code`` and the regions above it (county → healthcare region → ``SE``); an unknown
+        code stands alone."""
+        out = [code]
+        current = self.regions.get(code)
+        while current is not None and current.parent and current.parent not in out:
+            out.append(current.parent)
+            current = self.regions.get(current.parent)
+        return out
+
     def children(self, code: str) -> tuple[str, ...]:
         """Codes of the regions directly below ``code``."""
         self.region(code)

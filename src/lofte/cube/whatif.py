@@ -42,6 +42,14 @@ COLUMNS = (
 BASIS_COLUMN = {"avslutande": "end_region", "bostad": "residence_region"}
 
 
+#: The intervals of a pathway, in order: (indicator stem, Swedish name, English name).
+STEPS = (
+    ("start_till_besok", "Välgrundad misstanke → första besök", "Suspicion → first visit"),
+    ("besok_till_diagnos", "Första besök → diagnosbesked", "First visit → diagnosis"),
+    ("diagnos_till_behandling", "Diagnosbesked → behandlingsstart", "Diagnosis → treatment"),
+)
+
+
 class NoInstances(Exception):
     """No instances are computed yet."""
 

@@ -201,7 +201,7 @@ def public_projects(year: int | None = None, indicator: str | None = None) -> li
 def projects_by_gap() -> dict[tuple[str, str], list[PublicProject]]:
     """Funded projects keyed by (indicator, region) for every applicant county and the regions
     that contain it (a county's project also belongs to its healthcare region's gap)."""
-    from lofte.web.plans.gaps import containing_regions
+    from lofte.catalog import load
 
     names = _region_names()
     out: dict[tuple[str, str], list[PublicProject]] = {}
@@ -211,11 +211,12 @@ def projects_by_gap() -> dict[tuple[str, str], list[PublicProject]]:
         .prefetch_related("applicants")
         .order_by("-call__year", "title", "pk")
     )
+    catalog = load()
     for application in qs:
         if not application.indicators:
             continue
         project = _public(application, names)
-        covered = {up for r in project.regions for up in containing_regions(r) if r in names}
+        covered = {up for r in project.regions for up in catalog.lineage(r) if r in names}
         for code in application.indicators:
             for region in covered:
                 out.setdefault((code, region), []).append(project)

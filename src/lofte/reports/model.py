@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -24,6 +25,19 @@ from lofte.core.disclosure import MIN_CELL, primary
 from lofte.core.stats import two_proportion_test
 
 __all__ = ["JUDGED", "classify"]  # the one verdict rule, re-exported for the report's users
+
+#: The actions linked to a gap: ``(indicator, region, today) -> [GapAction, ...]``.
+GapActions = Callable[[str, str, "dt.date | None"], list[Any]]
+_gap_actions: GapActions | None = None
+
+
+def provide_gap_actions(provider: GapActions | None) -> None:
+    """Install (None: remove) what finds the actions linked to a gap. The action plans
+    (``lofte.web.plans``) install theirs when Django starts, so that the report never imports
+    the web layer; without it every gap reads *Ingen åtgärd registrerad*."""
+    global _gap_actions
+    _gap_actions = provider
+
 
 #: Significance level of a change or a difference (SPEC §5).
 ALPHA = 0.05
@@ -203,8 +217,9 @@ class Gap:
     target: float | None
     target_high: float | None
     status: str
-    #: The active actions of the action plans linked to this gap (``lofte.web.plans.gaps``:
-    #: the same list the gap board shows); empty: *Ingen åtgärd registrerad*.
+    #: The active actions of the action plans linked to this gap (from ``lofte.web.plans.gaps``
+    #: through :func:`provide_gap_actions`: the same list the gap board shows); empty: *Ingen
+    #: åtgärd registrerad*.
     actions: list[Any] = field(default_factory=list)
 
 
@@ -763,10 +778,8 @@ def build(
         for c in s.cells
         if c.region != "SE" and c.status in ("not_met", "partial")
     ]
-    from lofte.web.plans.gaps import gap_actions
-
     for gap in gaps:
-        gap.actions = gap_actions(gap.indicator, gap.region, today)
+        gap.actions = [] if _gap_actions is None else _gap_actions(gap.indicator, gap.region, today)
     data_quality = [
         indicator_section(index, i, regions, counties, period, catalog)
         for i in catalog.indicators.values()

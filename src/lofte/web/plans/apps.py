@@ -10,14 +10,18 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         # The public site shows, per indicator and region, the titles of the active actions
-        # through lofte.web.providers: it never imports this app.
+        # through lofte.web.providers, and the report its gaps' actions through
+        # lofte.reports.model.provide_gap_actions: neither imports this app.
         from django.db.models.signals import post_delete, post_save
 
+        from lofte.reports import model as report_model
         from lofte.web import providers
         from lofte.web.plans import gaps
         from lofte.web.plans.models import Action, ActionLink
 
         providers.provide_public_actions(gaps.public_actions)
+        # The report's gap section lists the same actions as the gap board (one definition).
+        report_model.provide_gap_actions(gaps.gap_actions)
         for model in (Action, ActionLink):
             for signal in (post_save, post_delete):
                 signal.connect(

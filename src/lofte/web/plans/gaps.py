@@ -47,15 +47,7 @@ class GapAction:
 
 def containing_regions(code: str) -> list[str]:
     """``code`` and the regions above it (county → healthcare region → SE)."""
-    catalog = load()
-    out = [code]
-    seen = {code}
-    current = catalog.regions.get(code)
-    while current is not None and current.parent and current.parent not in seen:
-        out.append(current.parent)
-        seen.add(current.parent)
-        current = catalog.regions.get(current.parent)
-    return out
+    return load().lineage(code)
 
 
 def gap_actions(

@@ -342,7 +342,7 @@ def _costliest_text(costliest: Any) -> str:
     """Issue 16: the gap's costliest interval in words, for the workbook."""
     if costliest is None:
         return ""
-    from lofte.web.whatif.services import STEPS
+    from lofte.cube.whatif import STEPS
 
     o = costliest.outcome
     return f"{STEPS[costliest.interval][1]} (+{o.moved} av {o.n} inom ledtiden)"

@@ -23,11 +23,7 @@ from lofte.cube import whatif
 from lofte.web.accounts.roles import NATIONAL_ROLES, has_role, pathways_of, require_region
 
 #: The component intervals: (indicator stem, Swedish label, English label).
-STEPS = (
-    ("start_till_besok", "Välgrundad misstanke → första besök", "Suspicion → first visit"),
-    ("besok_till_diagnos", "Första besök → diagnosbesked", "First visit → diagnosis"),
-    ("diagnos_till_behandling", "Diagnosbesked → behandlingsstart", "Diagnosis → treatment"),
-)
+STEPS = whatif.STEPS
 #: The scenario kinds with their Swedish labels (the template translates them).
 KINDS = ("shorten", "cap", "slowest")
 
