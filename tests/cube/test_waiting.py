@@ -11,23 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lofte.catalog import load
-from lofte.core import disclosure
 from lofte.cube import audit, export
 from lofte.cube import engine as cube_engine
-from lofte.cube.engine import region_parents
 from lofte.svf import reference, waiting
 
 from ..svf.engine_helpers import ev, table
 from ..svf.test_engine_property import histories, numbered
 from .test_audit import cube as public_cube
 from .test_audit import found
-from .test_linked_suppression import REGISTER, cohorts
-from .test_suppression import reference_groups
+from .test_linked_suppression import REGISTER, cohorts, reference_suppression
 
 WAITING = "svf_pagaende_over_ledtid"
 D = dt.date
@@ -213,46 +209,6 @@ def test_the_engine_agrees_with_the_reference(raw, cutoffs):
 # --- disclosure control ----------------------------------------------------------------------
 
 
-def plain_suppression(cube: pa.Table) -> set[tuple]:
-    """SPEC §7's plain rule on the engine's counts; the stock's groups are the geography, the
-    pathways and the treatments only, since its months do not add up."""
-    catalog = load()
-    parent = region_parents(catalog)
-    denominators: dict[tuple, int] = {}
-    initial: list[tuple] = []
-    counts: list[disclosure.Count] = []
-    for r in cube.to_pylist():
-        info = catalog.indicators[r["indicator"]]
-        key = tuple(
-            r[k] for k in ("indicator", "region_basis", "region", "pathway", "treatment", "period")
-        )
-        ind, basis, region, pathway, treatment, period = key
-        den = r["denominator"]
-        if den is None:
-            continue
-        if den < info.min_cell:
-            initial.append(key)
-        if not (info.additive and info.publishes_n):
-            continue
-        denominators[key] = den
-        where = (pathway, treatment, region)
-        counts.append(disclosure.Count(key, (ind, "den"), basis, where, period, den))
-        if r["numerator"] is not None:
-            counts.append(disclosure.Count(key, (ind, "num"), basis, where, period, r["numerator"]))
-    flows = [k for k in denominators if k[0] != WAITING]
-    groups = reference_groups(sorted(flows), parent)
-    stock: dict[tuple, set] = {}
-    for k in sorted(k for k in denominators if k[0] == WAITING):
-        ind, basis, region, pathway, treatment, period = k
-        stock.setdefault(("geo", basis, pathway, period, region), set()).add(k)
-        if region in parent:
-            stock.setdefault(("geo", basis, pathway, period, parent[region]), set()).add(k)
-        stock.setdefault(("pw", basis, region, period), set()).add(k)
-        stock.setdefault(("trt", basis, region, pathway, period), set()).add(k)
-    groups += [sorted(g) for g in stock.values()]
-    return disclosure.suppress_jointly(denominators, initial, groups, counts)
-
-
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cohorts(), st.dates(D(2024, 3, 1), D(2024, 8, 31)))
 def test_suppression_equals_the_plain_rule_and_the_audit_finds_nothing(events, cut):
@@ -266,7 +222,7 @@ def test_suppression_equals_the_plain_rule_and_the_audit_finds_nothing(events, c
         for r in cube.to_pylist()
         if r["suppressed"]
     }
-    assert fast == plain_suppression(cube)
+    assert fast == reference_suppression(cube)
     result = audit.audit_table(export.export_table(cube, public=True), catalog)
     assert result.derived == 0, [leak.describe() for leak in result.leaks[:5]]
 

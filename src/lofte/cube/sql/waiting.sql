@@ -11,17 +11,26 @@
 --   the home region. Months only: a count at a cut-off does not add up over periods.
 
 CREATE OR REPLACE TEMP TABLE waiting_counts AS
-WITH candidates AS (
-    -- Only pathways open long enough to pass the shortest target at some cut-off.
-    SELECT pathway, start_region, residence_region, start_date, end_date, extended_date, cutoff
-    FROM instances
-    WHERE cutoff IS NOT NULL
-      AND start_date <= cutoff
+WITH shortest AS (
+    -- Per pathway, the shortest target of any version (none: the pathway is never counted).
+    SELECT pathway, LEAST(MIN(basic_longest), MIN(extended_longest)) AS days
+    FROM stock_targets
+    GROUP BY pathway
+),
+candidates AS (
+    -- Only pathways open long enough to pass their shortest target at some cut-off: the last
+    -- day they are open is the day before their end, or the cut-off.
+    SELECT i.pathway, i.start_region, i.residence_region, i.start_date, i.end_date,
+           i.extended_date, i.cutoff
+    FROM instances AS i
+    JOIN shortest AS s ON s.pathway = i.pathway
+    WHERE i.cutoff IS NOT NULL
+      AND i.start_date <= i.cutoff
       AND LEAST(
-            COALESCE(CAST(end_date - start_date AS INTEGER) - 1,
-                     CAST(cutoff - start_date AS INTEGER)),
-            CAST(cutoff - start_date AS INTEGER)
-          ) > (SELECT LEAST(MIN(basic_longest), MIN(extended_longest)) FROM stock_targets)
+            COALESCE(CAST(i.end_date - i.start_date AS INTEGER) - 1,
+                     CAST(i.cutoff - i.start_date AS INTEGER)),
+            CAST(i.cutoff - i.start_date AS INTEGER)
+          ) > s.days
 ),
 at_cutoff AS (
     SELECT
