@@ -47,6 +47,10 @@ def test_the_target_is_the_longest_of_the_version_in_force():
     # Colorectal: basic 39 (pall 25, IYÅ 25), extended 53.
     assert catalog.ongoing_target_days("kolorektal", D(2024, 6, 1)) == 39
     assert catalog.ongoing_target_days("kolorektal", D(2024, 6, 1), extended=True) == 53
+    # The lower bound that spares the day-by-day search: the shortest over every version.
+    assert waiting.shortest_target(catalog, "brost") == 28
+    assert waiting.shortest_target(catalog, "kolorektal") == 39
+    assert waiting.shortest_target(catalog, "lunga") is None
 
 
 def warn(pathway: str, start: str, cutoff: str, horizon: int = 14, extended: str | None = None):

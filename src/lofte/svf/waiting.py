@@ -40,6 +40,18 @@ def over_target(
     return target is not None and (day - start).days > target
 
 
+def shortest_target(catalog: Catalog, pathway: str) -> int | None:
+    """The shortest target an open pathway of ``pathway`` can have on any day (any version,
+    with or without the extended marker); None when it never has one."""
+    days = [
+        catalog.ongoing_target_days(pathway, version.valid_from, extended)
+        for version in catalog.pathway(pathway).lead_times
+        for extended in (False, True)
+    ]
+    known = [d for d in days if d is not None]
+    return min(known) if known else None
+
+
 @dataclass(frozen=True)
 class Warning:
     """An ongoing pathway that passes its target soon: treatment must start by ``last_day``
@@ -63,6 +75,9 @@ def early_warning(
     ``horizon`` days unless treatment starts; None if it is past it already, has no target or
     stays within it longer. Day by day, so that a version change inside the horizon counts
     exactly as rule 10 would count a treatment started that day."""
+    shortest = shortest_target(catalog, pathway)
+    if shortest is None or (cutoff - start).days + horizon <= shortest:
+        return None  # not even the shortest target of any version can be passed in time
     if over_target(catalog, pathway, start, cutoff, extended_date):
         return None
     for ahead in range(1, horizon + 1):
