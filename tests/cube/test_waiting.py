@@ -3,8 +3,9 @@
 Hand-written cases from SPEC §4 rules 7 and 10 at their boundaries (exactly at the target, a day
 before, a day after; a version change; the extended marker; closed, exited and transferred
 pathways), a property test that the engine agrees with the reference engine on random histories
-with cut-offs, and the disclosure rule for a count that adds up over the geography and the
-pathways but not over periods.
+with cut-offs, and the audit of a count that adds up over the geography and the pathways but not
+over periods. (The suppression of its cells against the plain rule, and every column against the
+reference cube, are tested with a cut-off in test_linked_suppression and test_engine_columns.)
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lofte.catalog import load
-from lofte.cube import audit, export
 from lofte.cube import engine as cube_engine
 from lofte.svf import reference, waiting
 
@@ -23,7 +23,6 @@ from ..svf.engine_helpers import ev, table
 from ..svf.test_engine_property import histories, numbered
 from .test_audit import cube as public_cube
 from .test_audit import found
-from .test_linked_suppression import REGISTER, cohorts, reference_suppression
 
 WAITING = "svf_pagaende_over_ledtid"
 D = dt.date
@@ -211,24 +210,6 @@ def test_the_engine_agrees_with_the_reference(raw, cutoffs):
 
 
 # --- disclosure control ----------------------------------------------------------------------
-
-
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cohorts(), st.dates(D(2024, 3, 1), D(2024, 8, 31)))
-def test_suppression_equals_the_plain_rule_and_the_audit_finds_nothing(events, cut):
-    catalog = load()
-    cutoffs = {c: cut for c in ("05", "06", "07", "08")}
-    cube = cube_engine.compute(table(events), cutoffs, REGISTER, catalog).cube
-    fast = {
-        tuple(
-            r[k] for k in ("indicator", "region_basis", "region", "pathway", "treatment", "period")
-        )
-        for r in cube.to_pylist()
-        if r["suppressed"]
-    }
-    assert fast == reference_suppression(cube)
-    result = audit.audit_table(export.export_table(cube, public=True), catalog)
-    assert result.derived == 0, [leak.describe() for leak in result.leaks[:5]]
 
 
 def test_the_months_are_not_summed_but_the_geography_is():
