@@ -194,8 +194,15 @@ def test_svf_indicators():
         "svf_median_diagnos_till_behandling",
         *(f"svf_{q}_{step}" for q in ("p25", "p75", "missad_median")
           for step in ("start_till_besok", "besok_till_diagnos", "diagnos_till_behandling")),
+        "svf_pagaende_over_ledtid",
     }  # fmt: skip
     assert {i.code for i in cat.indicators.values() if i.source == "svf"} == codes
+    # Väntande över ledtid: persons at a cut-off, summed over regions and pathways only.
+    waiting = cat.indicator("svf_pagaende_over_ledtid")
+    assert (waiting.unit, waiting.stock, waiting.additive, waiting.additive_over_periods) == (
+        "count", True, True, False,
+    )  # fmt: skip
+    assert not any(i.stock for i in cat.indicators.values() if i.code != waiting.code)
     lead = cat.indicator("svf_andel_inom_ledtid")
     assert (lead.unit, lead.direction, lead.promise, lead.target.value) == (
         "percent", "higher_better", 1, 80,

@@ -144,6 +144,9 @@ BROKEN = [
     ("indicators.yaml", _set(["indicators", 0, "promise"], 9), "promise 9"),
     ("indicators.yaml", _set(["indicators", 0, "unit"], "score"), "needs scale"),
     ("indicators.yaml", _set(["indicators", 6, "target"], {"value": 3}), "needs a direction"),
+    # Only a count computed from SVF can be a stock (a count at each cut-off).
+    ("indicators.yaml", _set(["indicators", 0, "stock"], True), "stock is only for counts"),
+    ("indicators.yaml", _set(["indicators", 6, "stock"], "ja"), "'stock' has the wrong type"),
     (
         "indicators.yaml",
         lambda doc: doc["indicators"][2].pop("description_en"),

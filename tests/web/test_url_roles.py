@@ -273,6 +273,10 @@ CASES: dict[str, list[Case]] = {
                 for slug in ("utanfor-ledtid", "pagaende-over-malet", "kodningsproblem")
                 for case in _region_cases(staff(*DESK), {"slug": slug})
             ),
+            # The early warning (issue 16) is open to process leaders too, for their pathways.
+            *_region_cases(FIGURES, {"slug": "snart-over-malet"}),
+            Case({"region": HOME_REGION, "slug": "snart-over-malet"}, FIGURES, data={"dagar": "7"}),
+            Case({"region": HOME_REGION, "slug": "snart-over-malet"}, FIGURES, data={"dagar": "x"}),
             Case({"region": HOME_REGION, "slug": "finns-inte"}, staff(*DESK, ok=404)),
         ]
         for name in ("desk:list", "desk:list_csv")

@@ -460,6 +460,9 @@ def _indicators(
         min_cell = e.get("min_cell", int)
         if min_cell < 1:
             e.fail("min_cell must be at least 1")
+        stock = e.get("stock", bool, required=False) or False
+        if stock and (unit != "count" or source != "svf"):
+            e.fail("stock is only for counts computed from SVF (unit count, source svf)")
         out[code] = Indicator(
             code,
             e.text("name_sv"),
@@ -476,6 +479,7 @@ def _indicators(
             scale,
             additive,
             e.text("target_source_en", required=False),
+            stock,
         )
     return out
 

@@ -161,6 +161,8 @@ class Indicator:
     #: None: the default rule.
     additive_declared: bool | None = None
     target_source_en: str = ""
+    #: A count at a cut-off (persons waiting at the end of each month), not over a period.
+    stock: bool = False
 
     def description(self, lang: str) -> str:
         """The definition in ``lang`` ("en" gives English, anything else Swedish)."""
@@ -193,6 +195,13 @@ class Indicator:
         """A share above 100 % (inclusion: more closed pathways than the register's new
         cases): a data-quality finding, never a share with a verdict (SPEC §8)."""
         return self.unit == "percent" and value is not None and value > 100.0
+
+    @property
+    def additive_over_periods(self) -> bool:
+        """Whether a period's counts are the sum of its sub-periods' (year = halves = quarters =
+        months). Not for a stock: the persons waiting at a cut-off are counted again at the
+        next one, so months never add up to a quarter (ADR 0650)."""
+        return self.additive and not self.stock
 
     @property
     def publishes_n(self) -> bool:
@@ -287,6 +296,19 @@ class Catalog:
         if extended and version.extended and suffix in version.extended:
             return version.extended[suffix]
         return version.basic.get(suffix)
+
+    def ongoing_target_days(self, pathway_id: str, day: date, extended: bool = False) -> int | None:
+        """The target of a pathway still open on ``day``: the longest of the targets that rule
+        10 would give it, were it closed by one of its national ends on that day (the version
+        in force on ``day``; extended days where the instance has the extended marker by then).
+        Past it, the pathway misses its target whatever the treatment; None when no national
+        end has a target."""
+        days = [
+            self.target_days(pathway_id, day, suffix, extended)
+            for suffix in self.pathway(pathway_id).end_suffixes
+        ]
+        known = [d for d in days if d is not None]
+        return max(known) if known else None
 
     def treatment_for(self, pathway_id: str, suffix: int) -> str:
         """The treatment dimension value of an instance closed by ``suffix`` (SPEC §4 rule 13)."""

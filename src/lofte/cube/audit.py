@@ -8,7 +8,9 @@ which), the audit does what an intruder would, round after round until nothing n
   healthcare regions = its counties; a healthcare region = its counties), the periods (a year =
   its halves = its quarters = its months; a half = its quarters = its months; a quarter = its
   months), the treatments (``alla`` = the treatments) and the pathways (``alla`` = the
-  pathways), for every indicator, role (denominator or numerator) and region basis. A relation
+  pathways), for every indicator, role (denominator or numerator) and region basis — but a
+  stock such as *väntande över ledtid* (a count at each cut-off) only along the geography and
+  the pathways, since its months do not add up to a quarter or a year. A relation
   with exactly one unknown count gives it: parent minus the known children, or a parent as
   their sum. A missing row is a count of 0 (the cube has one row per cell with a denominator of
   1 or more); a shown cell without counts (a value imported without them) is an unknown that
@@ -382,11 +384,15 @@ def _relations(
         signs.extend([np.full(int(child_keep.sum()), -1, np.int8), np.ones(kept.size, np.int8)])
         count += int(kept.size)
 
+    # A stock (a count at each cut-off, e.g. väntande över ledtid) is no sum of its months.
+    info = [catalog.indicators.get(i) for i in names["indicator"]]
+    over_periods = np.array([i.additive_over_periods if i else True for i in info], bool)
     for tag, dim, (depth, ancestors, _size) in ((1, "region", region), (2, "period", period)):
         d = depth[key[dim]] if key[dim].size else key[dim]
         anc = ancestors[key[dim]]
+        summed = over_periods[key["indicator"]] if dim == "period" else True
         for step in range(anc.shape[1]):
-            ok = (anc[:, step] >= 0) & (d >= 0)
+            ok = (anc[:, step] >= 0) & (d >= 0) & summed
             add(tag, dim, anc[:, step], d, ok)
     for tag, dim in ((3, "pathway"), (4, "treatment")):
         if "alla" not in names[dim]:

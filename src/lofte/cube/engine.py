@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATIONAL_EXIT_TREATMENTS, TREATMENTS
 from lofte.core import periods, stats
-from lofte.cube import heap, links, register, rollup, suppression, tuning
+from lofte.cube import heap, links, register, rollup, suppression, tuning, waiting
 from lofte.svf import engine as svf_engine
 
 T = TypeVar("T")
@@ -270,11 +270,17 @@ def _compute(
     first, last = span if span and span[0] is not None else (dt.date(2015, 1, 1),) * 2
     months = _months(first, last)
     extra = extra_cells if extra_cells is not None else CELL_SCHEMA.empty_table()
+    # Väntande över ledtid: counts at each month's cut-off, apart from the closed pathways'.
+    waiting_counts = waiting.counts(con, catalog, book)
     dims = Dims.build(
         catalog,
         book,
         months,
-        [*{k[1] for k in reg_cells}, *pc.unique(extra.column("period")).to_pylist()],
+        [
+            *{k[1] for k in reg_cells},
+            *pc.unique(extra.column("period")).to_pylist(),
+            *waiting.month_labels(waiting_counts),
+        ],
         pc.unique(extra.column("indicator")).to_pylist(),
     )
     con.register("day_month", _day_month(first, last, dims))
@@ -319,6 +325,9 @@ def _compute(
         blocks["svf_inklusion"] = rollup.LazyBlock(
             _inclusion_size(reg_cells), functools.partial(_inclusion_block, wide, reg_cells, dims)
         )
+        if waiting_counts.num_rows:
+            blocks[waiting.INDICATOR] = waiting.block(waiting_counts, dims)
+        del waiting_counts
         if extra.num_rows:
             blocks.update(_extra_blocks(extra, dims))
         # Blocks in indicator order, each in key order: the cells are in the cube's key order.
@@ -548,6 +557,10 @@ def _prepare(
     # An indicator outside the catalogue is treated as persons, additive (the safe side). A
     # median's n is not published (Indicator.publishes_n): only primary suppression applies.
     additive_of = np.array([i.additive and i.publishes_n if i else True for i in info], bool)
+    # A stock (counts at each cut-off) is no sum of its sub-periods: no period groups for it.
+    over_periods = np.array([i.additive_over_periods if i else True for i in info], bool)
+    period_parent, has_period_parent = codes.parent["period"]
+    codes.parent["period"] = (period_parent, has_period_parent & over_periods[indicator])
     min_cell = np.array(
         [(i.min_cell if i and i.min_cell is not None else 5) for i in info], dtype=np.int64
     )[indicator]

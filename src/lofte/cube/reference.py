@@ -33,19 +33,23 @@ Key = tuple[str, str, str, str, str, str]
 Counts = tuple[int | None, int | None, float | None]
 
 
-def additive_groups(keys: list[Key], region_parent: Mapping[str, str]) -> list[list[Key]]:
+def additive_groups(
+    keys: list[Key], region_parent: Mapping[str, str], stocks: frozenset[str] = frozenset()
+) -> list[list[Key]]:
     """The additive groups of SPEC §7: a parent and its children in geography and periods, and
-    all treatments and all pathways of one cell, per indicator and region basis."""
+    all treatments and all pathways of one cell, per indicator and region basis. ``stocks`` are
+    indicators counted at a cut-off (ADR 0650): they have no groups along the periods."""
     groups: dict[tuple, set[Key]] = defaultdict(set)
     for key in keys:
         ind, basis, region, pathway, treatment, period = key
         groups[("geo", ind, basis, pathway, treatment, period, region)].add(key)
         if region in region_parent:
             groups[("geo", ind, basis, pathway, treatment, period, region_parent[region])].add(key)
-        groups[("per", ind, basis, region, pathway, treatment, period)].add(key)
-        parent = periods.parent(period)
-        if parent:
-            groups[("per", ind, basis, region, pathway, treatment, parent)].add(key)
+        if ind not in stocks:
+            groups[("per", ind, basis, region, pathway, treatment, period)].add(key)
+            parent = periods.parent(period)
+            if parent:
+                groups[("per", ind, basis, region, pathway, treatment, parent)].add(key)
         groups[("trt", ind, basis, region, pathway, period)].add(key)
         groups[("pw", ind, basis, region, treatment, period)].add(key)
     return [sorted(g) for g in groups.values()]
@@ -66,7 +70,8 @@ def suppressed_cells(cells: Mapping[Key, Counts], catalog: Catalog) -> set[Key]:
             continue  # not summed, or its n is not published: primary suppression only
         denominators[key] = denominator
         counts.extend(published_counts(key, numerator, denominator))
-    groups = additive_groups(sorted(denominators), region_parents(catalog))
+    stocks = frozenset(c for c, i in catalog.indicators.items() if not i.additive_over_periods)
+    groups = additive_groups(sorted(denominators), region_parents(catalog), stocks)
     return disclosure.suppress_jointly(denominators, initial, groups, counts)
 
 

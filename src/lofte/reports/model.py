@@ -59,6 +59,8 @@ DETAIL_INDICATORS = (
         for kind in ("p25", "p75", "missad_median")
         for step in ("start_till_besok", "besok_till_diagnos", "diagnos_till_behandling")
     ),
+    # Väntande över ledtid is a count at each month's end (ADR 0650): no half-year cells.
+    "svf_pagaende_over_ledtid",
 )
 #: The *ingående ledtider* in the order of the pathway.
 BOTTLENECK_STEPS = (

@@ -15,6 +15,7 @@ from typing import Any
 
 from lofte.catalog import Catalog
 from lofte.core import periods, stats
+from lofte.svf import waiting
 
 EXIT_SUFFIXES = frozenset({70, 72, 73, 74, 76, 78})
 TREATED_SUFFIXES = frozenset({50, 52, 54, 58, 59, 60})
@@ -118,6 +119,7 @@ def _describe(
         return min(dates) if dates else None
 
     extended = pathway.extended_marker is not None and pathway.extended_marker in suffixes
+    cutoff = cutoffs.get(start["reporting_region"])
     row: dict[str, Any] = {
         "patient": inst.patient,
         "pathway": inst.pathway,
@@ -129,11 +131,14 @@ def _describe(
         "residence_region": start.get("residence_region") or start["reporting_region"],
         "has_mdk": 35 in suffixes,
         "extended": extended,
+        "extended_date": (
+            None if pathway.extended_marker is None else first_date(pathway.extended_marker)
+        ),
+        "cutoff": cutoff,
         "first_visit": first_date(25),
         "first_diagnosis": first_date(40),
     }
     if end is None:  # rule 7
-        cutoff = cutoffs.get(start["reporting_region"])
         row.update(
             end_date=None,
             end_suffix=None,
@@ -208,7 +213,8 @@ def cells(
     prepares them.
     """
     members: dict[tuple[str, str, str, str, str], list[Mapping[str, Any]]] = defaultdict(list)
-    for inst in instances:
+    instances_list = list(instances)
+    for inst in instances_list:
         if inst["status"] != "closed":
             continue
         for basis, county in (
@@ -258,6 +264,7 @@ def cells(
             late = [d for d in map(extract, missed) if d is not None]
             middle(f"svf_missad_median_{step}", key, late, 0.5)
 
+    out.update(waiting_cells(instances_list, catalog))
     if register:
         register_pathways = {p for (_, _, p) in register if p != "alla"}
         for (region, period, pathway), new_cases in register.items():
@@ -274,6 +281,47 @@ def cells(
                 100 * len(included) / new_cases,
             )
     return out
+
+
+def waiting_cells(
+    instances: Iterable[Mapping[str, Any]], catalog: Catalog
+) -> dict[tuple[str, str, str, str, str, str], tuple[int | None, int, float | None]]:
+    """*Väntande över ledtid* (``svf_pagaende_over_ledtid``): for every month, the pathways
+    still open at its end – or at the cut-off of the region that reported the start, in the
+    month of that cut-off – that have waited longer than their target on that day. Counted for
+    the start's region (basis ``avslutande``: no end yet) and for the home region; every
+    pathway and ``alla``; treatment ``alla`` only; months only (a count at a cut-off)."""
+    counts: dict[tuple[str, str, str, str, str, str], int] = defaultdict(int)
+    for inst in instances:
+        cutoff, start = inst["cutoff"], inst["start_date"]
+        if cutoff is None:
+            continue
+        month = periods.parse(periods.labels_for(start)[3])
+        while month.start <= cutoff:
+            day = min(month.end, cutoff)
+            still_open = inst["end_date"] is None or inst["end_date"] > day
+            if (
+                start <= day
+                and still_open
+                and waiting.over_target(catalog, inst["pathway"], start, day, inst["extended_date"])
+            ):
+                for basis, county in (
+                    ("avslutande", inst["start_region"]),
+                    ("bostad", inst["residence_region"]),
+                ):
+                    for region in _ancestors(catalog, county):
+                        for pathway in (inst["pathway"], "alla"):
+                            key = (
+                                "svf_pagaende_over_ledtid",
+                                basis,
+                                region,
+                                pathway,
+                                "alla",
+                                month.label,
+                            )
+                            counts[key] += 1
+            month = periods.parse(periods.labels_for(month.end + dt.timedelta(days=1))[3])
+    return {key: (n, n, float(n)) for key, n in counts.items()}
 
 
 def _ancestors(catalog: Catalog, county: str) -> list[str]:

@@ -12,6 +12,7 @@ WITH bounds AS (
         m.grp,
         MAX(CASE WHEN m.suffix = 35 THEN 1 ELSE 0 END) AS has_mdk,
         MAX(CASE WHEN m.suffix = p.extended_marker THEN 1 ELSE 0 END) AS has_extended,
+        MIN(CASE WHEN m.suffix = p.extended_marker THEN m.event_date END) AS extended_date,
         MIN(CASE WHEN m.suffix = 25 THEN m.event_date END) AS first_visit,
         MIN(CASE WHEN m.suffix = 40 THEN m.event_date END) AS first_diagnosis,
         MAX(CASE WHEN m.kind = 0 AND NOT m.open_before THEN m.event_date END) AS start_date,
@@ -76,6 +77,8 @@ SELECT
     END AS target_days,
     t.has_mdk = 1 AS has_mdk,
     t.has_extended = 1 AS extended,
+    -- The first extended-marker event: whether an ongoing pathway had it by a given day.
+    t.extended_date,
     t.first_visit,
     t.first_diagnosis,
     -- Rule 13: treatment from the end suffix; 72/73/78 only name a treatment when national ends.

@@ -10,8 +10,12 @@ The lists (SPEC §1, issue 4):
 
 - ``outside``: closed pathways whose lead time exceeds the target (``within`` is false);
 - ``overdue``: ongoing pathways whose waiting time at the region's cut-off already exceeds the
-  *longest* basic lead time of the pathway's SVF version in force on the cut-off date – whatever
-  the treatment turns out to be, the pathway will miss its target;
+  *longest* lead time that rule 10 could give them on the cut-off date (the SVF version in force
+  then, extended days where the pathway has its extended marker) – whatever the treatment turns
+  out to be, the pathway will miss its target (:mod:`lofte.svf.waiting`);
+- ``warning`` (*snart över målet*, issue 16): ongoing pathways that pass that target within the
+  next 7 or 14 days unless treatment starts, sorted by the days left; also open to process
+  leaders, for their pathways;
 - ``coding``: the engine's event warnings (duplicate starts, orphan events, events after the
   end, *slut före start*) on events the region delivered.
 """
@@ -30,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lofte import config
 from lofte.cube import service as cube_service
+from lofte.svf import waiting
 from lofte.svf.models import Delivery
 from lofte.web.accounts.roles import pathways_of, require_region
 
@@ -50,7 +55,12 @@ class ListKind:
     title_sv: str
     title_en: str
     description_sv: str
+    description_en: str
     columns: tuple[Column, ...]
+    #: Process leaders may see it too (their pathways of their counties), not only the desk.
+    process_leaders: bool = False
+    #: The list is for a horizon in days (:data:`lofte.svf.waiting.HORIZONS`).
+    horizon: bool = False
 
 
 _PATIENT = (
@@ -69,6 +79,7 @@ LISTS: dict[str, ListKind] = {
         "Förlopp utanför ledtiden",
         "Pathways outside the lead time",
         "Avslutade förlopp vars ledtid från start (10) till behandling är längre än målet.",
+        "Closed pathways whose lead time from the start (10) to treatment exceeds the target.",
         (
             *_PATIENT,
             Column("start_date", "Start", "Start"),
@@ -86,6 +97,8 @@ LISTS: dict[str, ListKind] = {
         "Ongoing pathways past their target",
         "Pågående förlopp vars väntetid vid leveransens slutdatum redan är längre än förloppets "
         "längsta ledtidsmål.",
+        "Ongoing pathways whose waiting time at the delivery's end date already exceeds the "
+        "pathway's longest lead-time target.",
         (
             *_PATIENT,
             Column("start_date", "Start", "Start"),
@@ -95,12 +108,39 @@ LISTS: dict[str, ListKind] = {
             *_SOURCE,
         ),
     ),
+    "snart-over-malet": ListKind(
+        "snart-over-malet",
+        "Snart över målet",
+        "About to pass the target",
+        "Pågående förlopp som passerar sitt ledtidsmål inom de närmaste dagarna om behandlingen "
+        "inte startar. Målet är det längsta som SVF-versionen som gäller ger förloppet (med "
+        "utökad utredning där förloppet har den). Dagar kvar räknas från leveransens slutdatum; "
+        "0 betyder att sista dagen inom målet är slutdatumet självt.",
+        "Ongoing pathways that pass their lead-time target within the next few days unless "
+        "treatment starts. The target is the longest that the SVF version in force gives the "
+        "pathway (with extended investigation where the pathway has it). Days left count from "
+        "the delivery's end date; 0 means the last day within the target is that date itself.",
+        (
+            *_PATIENT,
+            Column("start_date", "Start", "Start"),
+            Column("cutoff", "Mätt till", "Measured to"),
+            Column("waiting_days", "Väntat (dagar)", "Waited (days)"),
+            Column("target_days", "Mål (dagar)", "Target (days)"),
+            Column("days_left", "Dagar kvar", "Days left"),
+            Column("last_day", "Sista dag inom målet", "Last day within target"),
+            *_SOURCE,
+        ),
+        process_leaders=True,
+        horizon=True,
+    ),
     "kodningsproblem": ListKind(
         "kodningsproblem",
         "Kodningsproblem",
         "Coding problems",
         "Händelser som motorn flaggat: dubbla starter, händelser utan start, händelser efter "
         "avslut och slut före start.",
+        "Events the engine flagged: duplicate starts, events without a start, events after the "
+        "end and end before start.",
         (
             *_PATIENT,
             Column("kva", "KVÅ", "KVÅ"),
@@ -129,18 +169,6 @@ def _short(pseudonym: str | None) -> str:
 
 def _file_names(ids: set[int]) -> dict[int, str]:
     return dict(Delivery.objects.filter(pk__in=ids).values_list("pk", "file_name"))
-
-
-def _longest_targets(catalog: Any) -> pa.Table:
-    rows = catalog.lead_time_rows()
-    return pa.table(
-        {
-            "pathway": pa.array([r[0] for r in rows], pa.string()),
-            "valid_from": pa.array([r[1] for r in rows], pa.date32()),
-            "valid_to": pa.array([r[2] for r in rows], pa.date32()),
-            "basic_days": pa.array([r[4] for r in rows], pa.int32()),
-        }
-    )
 
 
 def _query(sql: str, params: list[Any], **tables: pa.Table) -> list[dict[str, Any]]:
@@ -172,25 +200,109 @@ def outside_lead_time(user: Any, region: str) -> list[dict[str, Any]]:
     return _finish(rows, user)
 
 
+def _ongoing(region: str) -> list[dict[str, Any]]:
+    """The region's ongoing pathways at its cut-off (the region reported their start)."""
+    return _query(
+        "SELECT patient, pathway, instance_no, start_date, cutoff, waiting_days, extended_date, "
+        "start_delivery_id AS delivery_id, start_line AS line "
+        "FROM read_parquet(?) WHERE start_region = ? AND status = 'ongoing' "
+        "AND cutoff IS NOT NULL",
+        [_instances_file(), region],
+    )
+
+
 def ongoing_past_target(user: Any, region: str) -> list[dict[str, Any]]:
     require_region(user, region)
     from lofte.catalog import load
 
-    rows = _query(
-        "WITH targets AS (SELECT i.patient, i.pathway, i.instance_no, MAX(t.basic_days) AS days "
-        "  FROM read_parquet(?) AS i JOIN lead AS t ON t.pathway = i.pathway "
-        "   AND t.valid_from <= i.cutoff AND (t.valid_to IS NULL OR i.cutoff < t.valid_to) "
-        "  WHERE i.start_region = ? AND i.status = 'ongoing' AND t.basic_days IS NOT NULL "
-        "  GROUP BY ALL) "
-        "SELECT i.patient, i.pathway, i.start_date, i.cutoff, i.waiting_days, "
-        "  t.days AS target_days, i.start_delivery_id AS delivery_id, i.start_line AS line "
-        "FROM read_parquet(?) AS i JOIN targets AS t USING (patient, pathway, instance_no) "
-        "WHERE i.start_region = ? AND i.status = 'ongoing' AND i.waiting_days > t.days "
-        "ORDER BY i.waiting_days DESC, i.pathway, i.patient",
-        [_instances_file(), region, _instances_file(), region],
-        lead=_longest_targets(load()),
-    )
+    catalog = load()
+    rows = []
+    for row in _ongoing(region):
+        start, cutoff, extended = row["start_date"], row["cutoff"], row.pop("extended_date")
+        if waiting.over_target(catalog, row["pathway"], start, cutoff, extended):
+            row["target_days"] = waiting.target_on(catalog, row["pathway"], cutoff, extended)
+            rows.append(row)
+    rows.sort(key=lambda r: (-r["waiting_days"], r["pathway"], r["patient"]))
     return _finish(rows, user)
+
+
+def about_to_pass(user: Any, region: str, horizon: int = waiting.HORIZONS[-1]) -> list[dict]:
+    """Ongoing pathways of ``region`` that pass their target within ``horizon`` days of the
+    cut-off unless treatment starts, fewest days left first (the user's pathways only)."""
+    require_region(user, region)
+    if horizon not in waiting.HORIZONS:
+        raise ValueError(f"horizon {horizon}")
+    from lofte.catalog import load
+
+    catalog = load()
+    allowed = pathways_of(user)
+    rows = []
+    for row in _ongoing(region):
+        if allowed is not None and row["pathway"] not in allowed:
+            continue
+        found = waiting.early_warning(
+            catalog,
+            row["pathway"],
+            row["start_date"],
+            row["cutoff"],
+            row.pop("extended_date"),
+            horizon,
+        )
+        if found is not None:
+            row.update(
+                days_left=found.days_left, last_day=found.last_day, target_days=found.target_days
+            )
+            rows.append(row)
+    rows.sort(key=lambda r: (r["days_left"], r["pathway"], r["patient"], r["instance_no"]))
+    return _finish(rows, user)
+
+
+@dataclass(frozen=True)
+class WarningCount:
+    """Per pathway: ongoing pathways passing the target within each horizon, and past it."""
+
+    pathway: str
+    name: str
+    within: dict[int, int]
+    over: int
+
+
+def warning_counts(user: Any, region: str) -> list[WarningCount]:
+    """For the desk's start page: per pathway of the user's scope with any such pathway, how
+    many pass their target within 7 and within 14 days, and how many are past it already."""
+    require_region(user, region)
+    from lofte.catalog import load
+
+    catalog = load()
+    allowed = pathways_of(user)
+    counts: dict[str, dict[int, int]] = {}
+    over: dict[str, int] = {}
+    for row in _ongoing(region):
+        pathway = row["pathway"]
+        if allowed is not None and pathway not in allowed:
+            continue
+        args = (catalog, pathway, row["start_date"], row["cutoff"], row["extended_date"])
+        if waiting.over_target(*args):
+            over[pathway] = over.get(pathway, 0) + 1
+            continue
+        found = waiting.early_warning(*args, waiting.HORIZONS[-1])
+        if found is None:
+            continue
+        within = counts.setdefault(pathway, dict.fromkeys(waiting.HORIZONS, 0))
+        for horizon in waiting.HORIZONS:
+            if found.days_left < horizon:
+                within[horizon] += 1
+    out = []
+    for pathway in sorted({*counts, *over}, key=lambda p: catalog.pathways[p].name_sv):
+        out.append(
+            WarningCount(
+                pathway,
+                catalog.pathways[pathway].name_sv,
+                counts.get(pathway, dict.fromkeys(waiting.HORIZONS, 0)),
+                over.get(pathway, 0),
+            )
+        )
+    return out
 
 
 def coding_problems(user: Any, region: str) -> list[dict[str, Any]]:
@@ -253,18 +365,25 @@ def _finish(rows: list[dict[str, Any]], user: Any) -> list[dict[str, Any]]:
             row["treatment"] = TREATMENT_LABELS.get(row["treatment"], row["treatment"])
         row["file_name"] = names.get(row["delivery_id"], "")
         row.pop("end_delivery_id", None)
+        row.pop("instance_no", None)
     return rows
 
 
-READERS = {
+READERS: dict[str, Any] = {
     "utanfor-ledtid": outside_lead_time,
     "pagaende-over-malet": ongoing_past_target,
+    "snart-over-malet": about_to_pass,
     "kodningsproblem": coding_problems,
 }
 
 
-def patient_list(user: Any, region: str, slug: str) -> list[dict[str, Any]]:
-    """One of :data:`LISTS` for ``region`` (KeyError for an unknown list)."""
+def patient_list(
+    user: Any, region: str, slug: str, horizon: int | None = None
+) -> list[dict[str, Any]]:
+    """One of :data:`LISTS` for ``region`` (KeyError for an unknown list); ``horizon`` (days)
+    for a list that has one."""
+    if LISTS[slug].horizon:
+        return READERS[slug](user, region, horizon or waiting.HORIZONS[-1])
     return READERS[slug](user, region)
 
 

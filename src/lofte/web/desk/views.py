@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from lofte import config
 from lofte.core.spreadsheet import neutralise
+from lofte.svf import waiting
 from lofte.svf.models import Delivery
 from lofte.web import tasks
 from lofte.web.accounts.roles import (
@@ -107,8 +108,18 @@ def region_home(request: HttpRequest, region: str) -> HttpResponse:
             "deliveries": Delivery.objects.filter(region=region)[:5],
             "jobs": _open_jobs(region),
             "lists": services.LISTS.values(),
+            "warnings": _warning_counts(request, region),
+            "horizons": waiting.HORIZONS,
         },
     )
+
+
+def _warning_counts(request: HttpRequest, region: str) -> list[services.WarningCount] | None:
+    """The early warning per pathway for the start page (None before the first compute)."""
+    try:
+        return services.warning_counts(request.user, region)
+    except services.NotComputed:
+        return None
 
 
 @login_required
@@ -261,16 +272,31 @@ def delivery_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _list(request: HttpRequest, region: str, slug: str) -> tuple[Any, list[dict[str, Any]]]:
-    region = _region(request, region)
+def _list(
+    request: HttpRequest, region: str, slug: str
+) -> tuple[Any, list[dict[str, Any]], int | None]:
     kind = services.LISTS.get(slug)
+    # Process leaders see the early warning of their pathways; the other lists are the desk's.
+    region = _region(
+        request, region, FIGURES_ROLES if kind and kind.process_leaders else DESK_ROLES
+    )
     if kind is None:
         raise Http404()
+    horizon = _horizon(request) if kind.horizon else None
     try:
-        rows = services.patient_list(request.user, region, slug)
+        rows = services.patient_list(request.user, region, slug, horizon)
     except services.NotComputed:
-        return kind, []
-    return kind, rows
+        return kind, [], horizon
+    return kind, rows, horizon
+
+
+def _horizon(request: HttpRequest) -> int:
+    """The early warning's horizon from ``?dagar=`` (7 or 14; anything else: 14)."""
+    try:
+        days = int(request.GET.get("dagar", ""))
+    except ValueError:
+        days = 0
+    return days if days in waiting.HORIZONS else waiting.HORIZONS[-1]
 
 
 def _columns(kind: Any) -> list[tuple[str, str]]:
@@ -280,17 +306,21 @@ def _columns(kind: Any) -> list[tuple[str, str]]:
 
 @login_required
 def patient_list(request: HttpRequest, region: str, slug: str) -> HttpResponse:
-    kind, rows = _list(request, region, slug)
+    kind, rows, horizon = _list(request, region, slug)
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("sida"))
+    details: dict[str, Any] = {"rows": len(rows), "page": page.number}
+    if horizon is not None:
+        details["days"] = horizon
     record(
         AuditEvent.Action.LIST_VIEWED,
         request=request,
         region=region,
         object_type="list",
         object_id=slug,
-        details={"rows": len(rows), "page": page.number},
+        details=details,
     )
     columns = _columns(kind)
+    english = (get_language() or "").startswith("en")
     return render(
         request,
         "desk/list.html",
@@ -298,29 +328,38 @@ def patient_list(request: HttpRequest, region: str, slug: str) -> HttpResponse:
             "region": region,
             "region_name": _region_name(region),
             "kind": kind,
-            "title": kind.title_en if (get_language() or "").startswith("en") else kind.title_sv,
+            "title": kind.title_en if english else kind.title_sv,
+            "description": kind.description_en if english else kind.description_sv,
             "columns": columns,
             "page": page,
             "table": [[services.cell(row.get(key)) for key, _ in columns] for row in page],
             "computed": services.cube_service.instances_path().exists(),
+            "desk": has_role(request.user, *DESK_ROLES),
+            "horizon": horizon,
+            "horizons": waiting.HORIZONS,
+            "query": f"?dagar={horizon}" if horizon is not None else "",
         },
     )
 
 
 @login_required
 def patient_list_csv(request: HttpRequest, region: str, slug: str) -> HttpResponse:
-    kind, rows = _list(request, region, slug)
+    kind, rows, horizon = _list(request, region, slug)
+    details: dict[str, Any] = {"rows": len(rows), "format": "csv"}
+    if horizon is not None:
+        details["days"] = horizon
     record(
         AuditEvent.Action.LIST_EXPORTED,
         request=request,
         region=region,
         object_type="list",
         object_id=slug,
-        details={"rows": len(rows), "format": "csv"},
+        details=details,
     )
     columns = _columns(kind)
+    name = f"{slug}_{region}" if horizon is None else f"{slug}_{horizon}d_{region}"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}_{region}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 with a BOM
     writer = csv.writer(response, delimiter=";")
     writer.writerow([label for _, label in columns])
@@ -376,6 +415,11 @@ def figures(request: HttpRequest, region: str) -> HttpResponse:
             "period_types": services.PERIOD_TYPES.items(),
             "basis": basis,
             "bases": services.BASES.items(),
+            # A process leader's start page: her pathways' early warning.
+            "warnings": None
+            if has_role(request.user, *DESK_ROLES)
+            else _warning_counts(request, region),
+            "horizons": waiting.HORIZONS,
         },
     )
 
