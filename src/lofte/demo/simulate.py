@@ -753,7 +753,8 @@ def _further_registrations(world: World, inst: Instances, events: Events) -> Eve
     }
     keys = []
     for suffix, (first, until) in windows.items():
-        mean = story.FURTHER[suffix]
+        # the mean number of rows: one for all, or per instance for suffix 22
+        mean: float | np.ndarray = story.FURTHER[suffix]
         if suffix == 22:
             mean = np.where(diagnostic[inst.pathway], story.FURTHER_22_DIAGNOSTIC, mean)
         room = np.where(first >= 0, np.maximum(until - first, 0), 0)
@@ -767,8 +768,8 @@ def _further_registrations(world: World, inst: Instances, events: Events) -> Eve
     unique = np.unique(np.concatenate(keys))
     unique = unique[~np.isin(unique, existing)]
     day = unique & ((1 << DAY_BITS) - 1)
-    instance, suffix = np.divmod(unique >> DAY_BITS, SLOTS)
-    return Events.registered(world, inst, instance, suffix, day, _reporter(inst, instance, day))
+    instance, suffixes = np.divmod(unique >> DAY_BITS, SLOTS)
+    return Events.registered(world, inst, instance, suffixes, day, _reporter(inst, instance, day))
 
 
 def _weekday_within(day: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:

@@ -27,7 +27,7 @@ import getpass
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 import typer
 from rich.console import Console
@@ -129,6 +129,16 @@ def ledger_command(
             out.print(f"• {escape(r.area)} {r.year}: {escape(text)}", highlight=False)
 
 
+class _FundRow(TypedDict):
+    """One funding source of ``lofte grants funds`` (also its JSON output)."""
+
+    year: int
+    name: str
+    amount: int
+    key: str
+    allocation: dict[str, int]
+
+
 @grants_app.command("funds")
 def funds_command(
     year: Annotated[int | None, typer.Option("--year", help="Bara detta år")] = None,
@@ -143,7 +153,7 @@ def funds_command(
     sources = FundingSource.objects.all()
     if year is not None:
         sources = sources.filter(year=year)
-    data = []
+    data: list[_FundRow] = []
     for s in sources.order_by("year", "id"):
         parts = allocation.allocate(s.amount, allocation.parse_key(s.key)) if s.key else {}
         data.append(
@@ -264,6 +274,20 @@ def pay_command(
     _after_change(entry.pool)
 
 
+class _CallRow(TypedDict):
+    """One call of ``lofte grants calls`` (also its JSON output)."""
+
+    id: int
+    year: int
+    title: str
+    areas: list[str]
+    budget: int | None
+    eligibility: str
+    eligibility_sv: str
+    timeline: dict[str, str | None]
+    applications: dict[str, int]
+
+
 @grants_app.command("calls")
 def calls_command(
     year: Annotated[int | None, typer.Option("--year", help="Bara detta år")] = None,
@@ -275,7 +299,7 @@ def calls_command(
     from lofte.grants.models import Call
 
     found = Call.objects.all() if year is None else Call.objects.filter(year=year)
-    data = []
+    data: list[_CallRow] = []
     for call in found.order_by("year", "id"):
         statuses: dict[str, int] = {}
         for status in call.applications.values_list("status", flat=True):

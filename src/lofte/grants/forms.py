@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from lofte.grants import eligibility
 from lofte.grants.calls import TIMELINE
 from lofte.grants.models import Assessment, Call, ProjectReport
+from lofte.web.forms import choice_field, model_choice_field
+
+if TYPE_CHECKING:
+    from lofte.web.plans.models import Action
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 KIND_LABELS = {
@@ -111,7 +115,14 @@ class AssessorForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "–"), *county_choices()]
+        choice_field(self, "region").choices = [("", "–"), *county_choices()]
+
+
+class _ActionsField(forms.ModelMultipleChoiceField):
+    """Open actions of the action plans, named with plan, reference and the start of the title."""
+
+    def label_from_instance(self, obj: Action) -> str:
+        return f"{obj.goal.area.plan.slug} {obj.ref}: {obj.title[:80]}"
 
 
 class ApplicationForm(forms.Form):
@@ -124,7 +135,7 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    actions = forms.ModelMultipleChoiceField(
+    actions = _ActionsField(
         label=_("Åtgärder i handlingsplanerna som projektet ska föra framåt"),
         queryset=None,
         required=False,
@@ -136,16 +147,13 @@ class ApplicationForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         areas = [a.strip() for a in call.areas.split(";") if a.strip()]
-        self.fields["area"].choices = [(a, a) for a in areas]
-        self.fields["indicators"].choices = indicator_choices()
-        actions = self.fields["actions"]
-        assert isinstance(actions, forms.ModelMultipleChoiceField)
-        actions.queryset = (
+        choice_field(self, "area").choices = [(a, a) for a in areas]
+        choice_field(self, "indicators").choices = indicator_choices()
+        model_choice_field(self, "actions").queryset = (
             Action.objects.filter(status__in=OPEN)
             .select_related("goal__area__plan")
             .order_by("goal__area__plan__slug", "ref")
         )
-        actions.label_from_instance = lambda a: f"{a.goal.area.plan.slug} {a.ref}: {a.title[:80]}"
 
 
 class ApplicantRow(forms.Form):
@@ -155,10 +163,10 @@ class ApplicantRow(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "–"), *county_choices()]
+        choice_field(self, "region").choices = [("", "–"), *county_choices()]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("unit", "").strip() and not data.get("region"):
             self.add_error("region", _("Ange regionen för enheten."))
         return data
@@ -169,7 +177,7 @@ class BudgetRow(forms.Form):
     amount = forms.IntegerField(label=_("Belopp (kr)"), min_value=0, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("label", "").strip() and data.get("amount") is None:
             self.add_error("amount", _("Ange beloppet."))
         if data.get("amount") and not data.get("label", "").strip():

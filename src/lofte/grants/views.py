@@ -17,7 +17,7 @@ audit them; a refusal there (``CallError``) is shown as a message, never as a tr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -59,7 +59,11 @@ from lofte.web.accounts.roles import (
     RCC_STATISTICIAN,
     has_role,
     roles_of,
+    signed_in_user,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 GRANT_ROLES = (APPLICANT, ASSESSOR, DECISION_MAKER, RCC_ADMIN, RCC_STATISTICIAN)
 #: Roles that see every submitted application and the decision-meeting list.
@@ -80,7 +84,7 @@ def _call_areas(call: Call) -> list[str]:
     return [a.strip() for a in call.areas.split(";") if a.strip()]
 
 
-def _timeline(call: Call) -> list[tuple[str, Any]]:
+def _timeline(call: Call) -> list[tuple[StrPromise, Any]]:
     return [(TIMELINE_LABELS[f], getattr(call, f)) for f, _w in calls.TIMELINE]
 
 
@@ -90,7 +94,7 @@ def _timeline(call: Call) -> list[tuple[str, Any]]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     _require(request, *GRANT_ROLES)
-    user = request.user
+    user = signed_in_user(request)
     roles = roles_of(user)
     mine = (
         Application.objects.filter(owner=user).select_related("call").order_by("-id")
@@ -160,7 +164,7 @@ def _visible_applications(request: HttpRequest, call: Call) -> Any:
     if has_role(user, ASSESSOR) and assessment.assessor_of(call, user) is not None:
         return qs.exclude(status__in=(Application.Status.DRAFT, Application.Status.SUBMITTED))
     if has_role(user, APPLICANT):
-        return qs.filter(owner=user)
+        return qs.filter(owner=signed_in_user(request))
     return qs.none()
 
 

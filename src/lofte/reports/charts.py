@@ -23,7 +23,7 @@ schema validation and deep copies took about a second per language.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from lofte.core import period_names, periods
 from lofte.reports import texts
@@ -155,10 +155,19 @@ def _reference_layer(rules: list[dict[str, Any]], channel: str) -> dict[str, Any
     }
 
 
+class _Bar(TypedDict):
+    """One region's bar of the comparison chart (a row of its Vega-Lite data)."""
+
+    region: str
+    value: float
+    label: str
+    level: str
+
+
 def comparison(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any] | None:
     """Bars per region (counties and healthcare region); the nation and the targets as lines."""
     names = texts.region_names(report.regions, lang)
-    data = [
+    data: list[_Bar] = [
         {
             "region": names[c.region],
             "value": c.value,

@@ -285,7 +285,9 @@ def trend(spec: dict[str, Any]) -> str:
                     f'fill="{colours[region]}"/>'
                 )
     legend_y = top + plot_h + label_h + 14
-    entries = [(r, colours[r], None, 2.0) for r in regions]
+    entries: list[tuple[str, str, list[float] | None, float]] = [
+        (r, colours[r], None, 2.0) for r in regions
+    ]
     legend, legend_h = _legend(entries, left - 20, legend_y, 2)
     refs_legend, refs_h = _legend(
         [(r["what"], r["colour"], r["dash"], 2) for r in refs],

@@ -1,12 +1,12 @@
 """URL configuration. Each app brings its own ``urls`` module; they are included here."""
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from lofte.web.results.api import api
 
 
-def health(request):  # type: ignore[no-untyped-def]
+def health(request: HttpRequest) -> HttpResponse:
     """Liveness probe for load balancers and `lofte serve` smoke tests."""
     return HttpResponse("ok", content_type="text/plain")
 

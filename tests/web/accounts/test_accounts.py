@@ -163,3 +163,15 @@ def test_pages_are_available_in_english(client, coordinator):
     client.force_login(coordinator)
     html = client.get(reverse("desk:region", args=["05"])).content.decode()
     assert "Upload an SVF delivery" in html and "Delivery history" in html
+
+
+def test_signed_in_user_is_the_request_user_and_refuses_anonymous(rf, coordinator):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    request = rf.get("/")
+    request.user = coordinator
+    assert roles.signed_in_user(request) is coordinator
+    request.user = AnonymousUser()
+    with pytest.raises(PermissionDenied):
+        roles.signed_in_user(request)

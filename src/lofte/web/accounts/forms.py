@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from lofte.web.accounts.roles import ROLES
+from lofte.web.forms import choice_field
 
 
 def _region_choices() -> list[tuple[str, str]]:
@@ -55,9 +56,9 @@ class UserForm(forms.Form):
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.editing = editing
-        self.fields["roles"].choices = [(k, str(v)) for k, v in ROLES.items()]
-        self.fields["regions"].choices = _region_choices()
-        self.fields["pathways"].choices = _pathway_choices()
+        choice_field(self, "roles").choices = [(k, str(v)) for k, v in ROLES.items()]
+        choice_field(self, "regions").choices = _region_choices()
+        choice_field(self, "pathways").choices = _pathway_choices()
         if editing:
             self.fields["username"].disabled = True
         else:

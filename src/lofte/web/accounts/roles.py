@@ -8,9 +8,14 @@ patient-level data is decided here and only here: views and services ask :func:`
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.http import HttpRequest
 
 VIEWER = "viewer"
 SVF_COORDINATOR = "svf_coordinator"
@@ -37,6 +42,19 @@ ROLES: dict[str, object] = {
 NATIONAL_ROLES = frozenset({RCC_ADMIN, RCC_STATISTICIAN})
 #: Roles that work at the coordinators' desk for the regions in their scope.
 DESK_ROLES = frozenset({SVF_COORDINATOR, RCC_ADMIN, RCC_STATISTICIAN})
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The request's user, for views that require a login (``login_required``) or a role.
+
+    Anyone else gets a 403; under ``login_required`` that cannot happen.
+    """
+    from django.contrib.auth.models import User
+
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("inte inloggad")
+    return user
 
 
 def roles_of(user: object) -> set[str]:

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lofte.web.forms import choice_field
+
 MAX_UPLOAD_BYTES = 2 * 1024**3
 
 
@@ -45,6 +47,6 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         from lofte.catalog import load
 
-        self.fields["healthcare_region"].choices = [
+        choice_field(self, "healthcare_region").choices = [
             (r.code, r.name) for r in load().healthcare_regions()
         ]

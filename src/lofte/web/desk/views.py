@@ -37,6 +37,7 @@ from lofte.web.accounts.roles import (
     regions_of,
     require_region,
     require_role,
+    signed_in_user,
 )
 from lofte.web.audit.models import AuditEvent
 from lofte.web.audit.service import record
@@ -154,7 +155,7 @@ def upload(request: HttpRequest, region: str) -> HttpResponse:
             fh.write(chunk)
     job = Job.objects.create(
         kind=Job.Kind.IMPORT,
-        user=request.user,
+        user=signed_in_user(request),
         region=region,
         upload_path=target.relative_to(config.home()).as_posix(),
         file_name=name[:255],
@@ -428,15 +429,16 @@ def figures(request: HttpRequest, region: str) -> HttpResponse:
 def operations(request: HttpRequest) -> HttpResponse:
     """Compute and report jobs, for RCC staff."""
     require_role(request.user, NATIONAL_ROLES)
+    user = signed_in_user(request)
     report_form = ReportForm(request.POST or None)
     if request.method == "POST":
         what = request.POST.get("what")
         if what == "compute":
-            job = Job.objects.create(kind=Job.Kind.COMPUTE, user=request.user)
+            job = Job.objects.create(kind=Job.Kind.COMPUTE, user=user)
         elif what == "report" and report_form.is_valid():
             job = Job.objects.create(
                 kind=Job.Kind.REPORT,
-                user=request.user,
+                user=user,
                 params={
                     "healthcare_region": report_form.cleaned_data["healthcare_region"],
                     "period": report_form.cleaned_data["period"],

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from lofte.web.plans.models import Plan
 
 plans_app = typer.Typer(help="Handlingsplaner (SPEC §10).", no_args_is_help=True)
 out = Console()
@@ -61,7 +64,7 @@ def _plain(text: str) -> str:
     return escape(cleaned)
 
 
-def _find(plan_id: str):  # type: ignore[no-untyped-def]
+def _find(plan_id: str) -> Plan:
     from lofte.web.plans.models import Plan
 
     plan = Plan.objects.filter(slug=plan_id).first()

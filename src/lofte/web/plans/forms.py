@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lofte.web.forms import choice_field, model_choice_field
 from lofte.web.plans.models import Area, Goal, Plan, Status
 from lofte.web.plans.planfile import SLUG
 
@@ -23,6 +24,21 @@ def _catalog_choices(kind: str) -> list[tuple[str, str]]:
     return [(p.id, p.name_sv) for p in catalog.pathways.values()]
 
 
+class _AreaField(forms.ModelChoiceField):
+    """Areas named with their plan, number and section."""
+
+    def label_from_instance(self, obj: Area) -> str:
+        section = " – " + obj.section if obj.section else ""
+        return f"{obj.plan.slug}: {obj.number} {obj.name}{section}".strip()
+
+
+class _GoalField(forms.ModelChoiceField):
+    """Goals named with their plan, number and the start of their text."""
+
+    def label_from_instance(self, obj: Goal) -> str:
+        return f"{obj.area.plan.slug}: {obj.number} {obj.text[:90]}".strip()
+
+
 class ActionFilterForm(forms.Form):
     DUE_CHOICES = [
         ("", _("Alla")),
@@ -32,7 +48,7 @@ class ActionFilterForm(forms.Form):
     plan = forms.ModelChoiceField(
         label=_("Plan"), queryset=Plan.objects.all(), required=False, empty_label=_("Alla")
     )
-    area = forms.ModelChoiceField(
+    area = _AreaField(
         label=_("Område"), queryset=Area.objects.none(), required=False, empty_label=_("Alla")
     )
     status = forms.ChoiceField(
@@ -47,17 +63,14 @@ class ActionFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", _("Alla"))]
-        self.fields["region"].choices = everything + _catalog_choices("region")
-        self.fields["pathway"].choices = everything + _catalog_choices("pathway")
-        self.fields["indicator"].choices = everything + _catalog_choices("indicator")
+        choice_field(self, "region").choices = [*everything, *_catalog_choices("region")]
+        choice_field(self, "pathway").choices = [*everything, *_catalog_choices("pathway")]
+        choice_field(self, "indicator").choices = [*everything, *_catalog_choices("indicator")]
         plan_id = self.data.get("plan") if self.is_bound else None
         areas = Area.objects.select_related("plan")
         if plan_id and str(plan_id).isdigit():
             areas = areas.filter(plan_id=int(plan_id))
-        self.fields["area"].queryset = areas
-        self.fields["area"].label_from_instance = lambda a: (
-            f"{a.plan.slug}: {a.number} {a.name}{' – ' + a.section if a.section else ''}".strip()
-        )
+        model_choice_field(self, "area").queryset = areas
 
 
 class ActionUpdateForm(forms.Form):
@@ -81,7 +94,7 @@ class ActionUpdateForm(forms.Form):
 
 
 class ActionCreateForm(forms.Form):
-    goal = forms.ModelChoiceField(label=_("Mål i handlingsplanen"), queryset=Goal.objects.none())
+    goal = _GoalField(label=_("Mål i handlingsplanen"), queryset=Goal.objects.none())
     title = forms.CharField(
         label=_("Åtgärd (vad)"), max_length=2000, widget=forms.Textarea({"rows": 2})
     )
@@ -94,12 +107,11 @@ class ActionCreateForm(forms.Form):
 
     def __init__(self, *args: Any, goals: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = goals if goals is not None else Goal.objects.all()
-        self.fields["goal"].label_from_instance = lambda g: (
-            f"{g.area.plan.slug}: {g.number} {g.text[:90]}".strip()
+        model_choice_field(self, "goal").queryset = (
+            goals if goals is not None else Goal.objects.all()
         )
-        self.fields["indicator"].choices = [("", "–"), *_catalog_choices("indicator")]
-        self.fields["region"].choices = [("", "–"), *_catalog_choices("region")]
+        choice_field(self, "indicator").choices = [("", "–"), *_catalog_choices("indicator")]
+        choice_field(self, "region").choices = [("", "–"), *_catalog_choices("region")]
 
 
 class PlanForm(forms.Form):
@@ -119,7 +131,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "–"), *_catalog_choices("region")]
+        choice_field(self, "region").choices = [("", "–"), *_catalog_choices("region")]
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].strip()

@@ -79,12 +79,12 @@ class PlanFileError(ValueError):
 # --- YAML with positions ------------------------------------------------------------------------
 
 
-class _Map(dict):  # type: ignore[type-arg]
+class _Map(dict[str, Any]):
     mark: tuple[int, int] = (1, 1)
     marks: dict[str, tuple[int, int]]
 
 
-class _List(list):  # type: ignore[type-arg]
+class _List(list[Any]):
     mark: tuple[int, int] = (1, 1)
     marks: list[tuple[int, int]]
 

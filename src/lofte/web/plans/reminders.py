@@ -53,7 +53,7 @@ def _body(action: Action, kind: str, url: str) -> str:
     return "\n".join(lines)
 
 
-def due_actions(today: dt.date, days: int) -> list[tuple[Action, str]]:
+def due_actions(today: dt.date, days: int) -> list[tuple[Action, ReminderSent.Kind]]:
     horizon = today + dt.timedelta(days=days)
     actions = (
         Action.objects.filter(status__in=OPEN, due_date__isnull=False, due_date__lte=horizon)

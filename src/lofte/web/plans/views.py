@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lofte.web.accounts.roles import PROCESS_LEADER, has_role, regions_of
+from lofte.web.accounts.roles import PROCESS_LEADER, has_role, regions_of, signed_in_user
 from lofte.web.plans import gaps, services
 from lofte.web.plans.forms import ActionCreateForm, ActionFilterForm, ActionUpdateForm, PlanForm
 from lofte.web.plans.models import (
@@ -215,8 +215,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Åtgärden uppdaterades."))
         return redirect("plans:action", pk=action.pk)
-    form = _update_form(action) if services.can_edit(request.user, action) else None
-    return _action_page(request, action, form)
+    editable = services.can_edit(request.user, action)
+    return _action_page(request, action, _update_form(action) if editable else None)
 
 
 @login_required
@@ -224,7 +224,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     """*Mina åtgärder*: the open actions the user is responsible for, overdue and due first."""
     _reader(request)
     today = dt.date.today()
-    mine = _actions().filter(responsible_users=request.user, status__in=OPEN)
+    mine = _actions().filter(responsible_users=signed_in_user(request), status__in=OPEN)
     soon = today + dt.timedelta(days=30)
     groups = [
         ("overdue", _("Försenade"), mine.filter(due_date__lt=today).order_by("due_date")),

@@ -223,7 +223,7 @@ def _indicators() -> list[dict[str, Any]]:
     return out
 
 
-CATALOGS = {
+CATALOGS: dict[str, type[BaseModel]] = {
     "pathways": schemas.PathwayList,
     "indicators": schemas.IndicatorList,
     "regions": schemas.RegionList,

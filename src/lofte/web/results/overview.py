@@ -156,7 +156,7 @@ def promises(cat: Catalog, region: str) -> list[dict[str, Any]]:
             continue
         # decided targets first, then borrowed references, then none (stable otherwise)
         members.sort(key=lambda i: 2 if i.target is None else 0 if i.target.judged else 1)
-        cards = []
+        cards: list[dict[str, Any]] = []
         others = []
         for ind in members:
             if len(cards) < HEADLINE_MAX and series is None:

@@ -542,6 +542,7 @@ def _page_context(
                 if standing.series_break(series_map, ind, code, period):
                     before = series_map.get((ind.code, code, period_labels.shift(period, -1)))
                     now = series_map[(ind.code, code, period)]
+                    assert before is not None  # a series break needs the period before
                     breaks.append(
                         _("%(region)s, %(period)s: från %(before)s till %(after)s")
                         % {
@@ -785,7 +786,7 @@ def _funnel_points(bars: list[dict[str, Any]], national: float) -> list[dict[str
     """The funnel's points, numbered in the table's order, each with its place in words."""
     from lofte.web.results.funnel import binomial_limits
 
-    points = []
+    points: list[dict[str, Any]] = []
     for b in bars:
         if not b["n"] or b["value"] is None:
             continue
@@ -932,7 +933,9 @@ def download(request: HttpRequest, ext: str) -> HttpResponse:
 
 
 @require_safe
-def report_file(request: HttpRequest, region: str, period: str, name: str) -> HttpResponse:
+def report_file(
+    request: HttpRequest, region: str, period: str, name: str
+) -> HttpResponse | FileResponse:
     """A file of a complete report, found through the report store (never a path from the URL)."""
     for entry in store.list_reports():
         if entry.healthcare_region == region and entry.period == period:

@@ -63,7 +63,7 @@ def period_choices(latest: dt.date | None, years: int = 4) -> list[str]:
     latest first."""
     if latest is None:
         return []
-    out = []
+    out: list[str] = []
     for kind_index in (1, 0, 2):  # halves, years, quarters
         last = periods.labels_for(latest)[kind_index]
         first = periods.shift(last, -(years * (1, 2, 4)[kind_index] - 1))
