@@ -163,6 +163,7 @@ def assemble(events: pd.DataFrame, master: Master, cutoffs: dict[str, int]) -> p
                 "segment": members["segment"],
                 "has_mdk": members["suffix"] == 35,
                 "extended": members["suffix"] == marker,
+                "extended_date": members["day"].where(members["suffix"] == marker),
                 "first_visit": members["day"].where(members["suffix"] == 25),
                 "first_diagnosis": members["day"].where(members["suffix"] == 40),
             }
@@ -171,6 +172,7 @@ def assemble(events: pd.DataFrame, master: Master, cutoffs: dict[str, int]) -> p
         .agg(
             has_mdk=("has_mdk", "any"),
             extended=("extended", "any"),
+            extended_date=("extended_date", "min"),
             first_visit=("first_visit", "min"),
             first_diagnosis=("first_diagnosis", "min"),
         )
@@ -507,12 +509,115 @@ def inclusion_cells(f: pd.DataFrame, register: pd.DataFrame, master: Master) -> 
     )
 
 
-def cells(instances: pd.DataFrame, master: Master, register_rows: list) -> pd.DataFrame:
+# --- väntande över ledtid (svf_pagaende_over_ledtid) ------------------------------------------
+
+
+def _stock_targets(catalog) -> pd.DataFrame:
+    """Per pathway and lead-time version (days from the epoch): the longest target of an open
+    pathway without and with the extended marker, and the version's end (exclusive)."""
+    rows = []
+    for p in catalog.pathways.values():
+        versions = sorted(p.lead_times, key=lambda v: v.valid_from)
+        for i, v in enumerate(versions):
+            valid_to = _day(versions[i + 1].valid_from) if i + 1 < len(versions) else 10**9
+            basic = catalog.ongoing_target_days(p.id, v.valid_from, False)
+            extended = catalog.ongoing_target_days(p.id, v.valid_from, True)
+            rows.append((p.id, _day(v.valid_from), valid_to, basic, extended))
+    frame = pd.DataFrame(
+        rows, columns=["pathway", "valid_from", "valid_to", "basic_longest", "extended_longest"]
+    )
+    return frame.sort_values("valid_from", ignore_index=True)
+
+
+def waiting_cells(
+    inst: pd.DataFrame, master: Master, cutoffs: dict[str, int], catalog
+) -> pd.DataFrame:
+    """The pathways open at each month's end (or at the start region's cut-off in its month)
+    that have waited longer than their target then, per region basis, region and pathway
+    (treatment ``alla``, months only)."""
+    targets = _stock_targets(catalog)
+    shortest = targets.groupby("pathway")[["basic_longest", "extended_longest"]].min().min(axis=1)
+    i = inst.assign(cutoff=inst["start_region"].map(cutoffs))
+    i = i[i["cutoff"].notna() & (i["start_date"] <= i["cutoff"])]
+    i = i.assign(shortest=i["pathway"].map(shortest))
+    # The last day each pathway is open: the day before its end, or the cut-off.
+    last_open = np.minimum((i["end_date"] - 1).fillna(i["cutoff"]), i["cutoff"])
+    i = i.assign(last_open=last_open)
+    i = i[i["shortest"].notna() & (i["last_open"] - i["start_date"] > i["shortest"])]
+    if i.empty:
+        return pd.DataFrame(columns=[*CELL_KEYS, "numerator", "denominator", "value"])
+    # One row per pathway and month from its start's month to its last open day's month.
+    start_month = (i["start_date"].to_numpy().astype("datetime64[D]")).astype("datetime64[M]")
+    last_month = (i["last_open"].to_numpy().astype("int64").astype("datetime64[D]")).astype(
+        "datetime64[M]"
+    )
+    count = (last_month - start_month).astype(np.int64) + 1
+    rows = i.loc[i.index.repeat(count)].reset_index(drop=True)
+    offset = np.concatenate([np.arange(c) for c in count]) if len(count) else np.zeros(0, int)
+    month = np.repeat(start_month, count) + offset.astype("timedelta64[M]")
+    month_end = ((month + 1).astype("datetime64[D]") - 1 - EPOCH).astype(np.int64)
+    rows["month"] = month.astype(str)
+    rows["day"] = np.minimum(month_end, rows["cutoff"].to_numpy().astype(np.int64))
+    # The version in force on the day (rule 10), its longest targets.
+    rows = rows.sort_values("day", ignore_index=True)
+    rows = pd.merge_asof(
+        rows, targets, left_on="day", right_on="valid_from", by="pathway", direction="backward"
+    )
+    extended = rows["extended_date"].notna() & (rows["extended_date"] <= rows["day"])
+    longest = rows["basic_longest"].where(~extended, rows["extended_longest"])
+    waiting = rows[
+        (rows["start_date"] <= rows["day"])
+        & (rows["end_date"].isna() | (rows["end_date"] > rows["day"]))
+        & (rows["day"] < rows["valid_to"])
+        & longest.notna()
+        & (rows["day"] - rows["start_date"] > longest)
+    ]
+    parts = []
+    for basis, column in (("avslutande", "start_region"), ("bostad", "residence_region")):
+        w = waiting.assign(
+            county=waiting[column],
+            healthcare_region=waiting[column].map(master.parent),
+            nation="SE",
+        )
+        for level in ("county", "healthcare_region", "nation"):
+            for by_pathway in (True, False):
+                keys = [level, "month"] + (["pathway"] if by_pathway else [])
+                n = w.groupby(keys).size().rename("n").reset_index()
+                n = n.rename(columns={level: "region", "month": "period"})
+                if not by_pathway:
+                    n["pathway"] = "alla"
+                n["region_basis"] = basis
+                parts.append(n)
+    n = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(
+        {
+            "indicator": "svf_pagaende_over_ledtid",
+            "region_basis": n["region_basis"],
+            "region": n["region"],
+            "pathway": n["pathway"],
+            "treatment": "alla",
+            "period": n["period"],
+            "numerator": n["n"].astype("Int64"),
+            "denominator": n["n"].astype("int64"),
+            "value": n["n"].astype(float),
+        }
+    )
+
+
+def cells(
+    instances: pd.DataFrame,
+    master: Master,
+    register_rows: list,
+    cutoffs: dict[str, int] | None = None,
+    catalog=None,
+) -> pd.DataFrame:
     closed = instances[instances["status"] == "closed"]
     f = facts(closed, master)
     out = [long_cells(wide_cells(f, master))]
     if register_rows:
         out.append(inclusion_cells(f, register_denominators(register_rows, master), master))
+    if cutoffs and catalog is not None:
+        out.append(waiting_cells(instances, master, cutoffs, catalog))
     return pd.concat(out, ignore_index=True)[[*CELL_KEYS, "numerator", "denominator", "value"]]
 
 
@@ -528,7 +633,8 @@ def run(inputs: dict, out_dir: Path) -> dict:
 
     steps: dict[str, float] = {}
     t0 = time.perf_counter()
-    master = Master(load())
+    catalog = load()
+    master = Master(catalog)
     cutoffs = {r: _day(np.datetime64(d)) for r, d in inputs["cutoffs"].items()}
     events = read_events(inputs["files"])
     t1 = time.perf_counter()
@@ -537,7 +643,7 @@ def run(inputs: dict, out_dir: Path) -> dict:
     del events
     t2 = time.perf_counter()
     steps["assemble"] = t2 - t1
-    result = cells(instances, master, inputs["register_rows"])
+    result = cells(instances, master, inputs["register_rows"], cutoffs, catalog)
     t3 = time.perf_counter()
     steps["cells"] = t3 - t2
     seconds = t3 - t0
@@ -545,7 +651,7 @@ def run(inputs: dict, out_dir: Path) -> dict:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     result.to_parquet(out_dir / "cells.parquet", index=False)
-    dates = ["start_date", "end_date", "first_visit", "first_diagnosis"]
+    dates = ["start_date", "end_date", "first_visit", "first_diagnosis", "extended_date"]
     written = instances.copy()
     for column in dates:
         written[column] = pd.to_datetime(written[column], unit="D").dt.date
