@@ -553,7 +553,8 @@ def waiting_cells(
     )
     count = (last_month - start_month).astype(np.int64) + 1
     rows = i.loc[i.index.repeat(count)].reset_index(drop=True)
-    offset = np.concatenate([np.arange(c) for c in count]) if len(count) else np.zeros(0, int)
+    # each row's month number within its pathway: 0, 1, … count - 1
+    offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
     month = np.repeat(start_month, count) + offset.astype("timedelta64[M]")
     month_end = ((month + 1).astype("datetime64[D]") - 1 - EPOCH).astype(np.int64)
     rows["month"] = month.astype(str)

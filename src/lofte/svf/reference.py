@@ -221,7 +221,7 @@ def cells(
             ("avslutande", inst["end_region"]),
             ("bostad", inst["residence_region"]),
         ):
-            for region in _ancestors(catalog, county):  # rule 11: county → healthcare region → SE
+            for region in catalog.lineage(county):  # rule 11: county → healthcare region → SE
                 for pathway in (inst["pathway"], "alla"):
                     for treatment in (inst["treatment"], "alla"):
                         for period in periods.labels_for(inst["end_date"]):  # rule 12
@@ -309,7 +309,7 @@ def waiting_cells(
                     ("avslutande", inst["start_region"]),
                     ("bostad", inst["residence_region"]),
                 ):
-                    for region in _ancestors(catalog, county):
+                    for region in catalog.lineage(county):
                         for pathway in (inst["pathway"], "alla"):
                             key = (
                                 "svf_pagaende_over_ledtid",
@@ -322,12 +322,3 @@ def waiting_cells(
                             counts[key] += 1
             month = periods.parse(periods.labels_for(month.end + dt.timedelta(days=1))[3])
     return {key: (n, n, float(n)) for key, n in counts.items()}
-
-
-def _ancestors(catalog: Catalog, county: str) -> list[str]:
-    chain = [county]
-    parent = catalog.parent(county)
-    while parent is not None:
-        chain.append(parent)
-        parent = catalog.parent(parent)
-    return chain

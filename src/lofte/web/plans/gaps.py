@@ -45,11 +45,6 @@ class GapAction:
     users: list[str] = field(default_factory=list)
 
 
-def containing_regions(code: str) -> list[str]:
-    """``code`` and the regions above it (county → healthcare region → SE)."""
-    return load().lineage(code)
-
-
 def gap_actions(
     indicator: str, region: str, today: dt.date | None = None, *, with_users: bool = False
 ) -> list[GapAction]:
@@ -60,7 +55,7 @@ def gap_actions(
     today = today or dt.date.today()
     ids = ActionLink.objects.filter(kind=ActionLink.Kind.INDICATOR, code=indicator).values("action")
     in_region = ActionLink.objects.filter(
-        kind=ActionLink.Kind.REGION, code__in=containing_regions(region)
+        kind=ActionLink.Kind.REGION, code__in=load().lineage(region)
     ).values("action")
     actions = (
         Action.objects.filter(pk__in=ids, status__in=GAP_STATUSES)
@@ -259,9 +254,10 @@ def public_actions(indicator: str, regions: Sequence[str]) -> dict[str, list[str
     dropped at once when an action or a link is saved or deleted in it."""
     links = _active_links()
     out = {}
+    catalog = load()
     for code in regions:
         found: dict[tuple[Any, ...], str] = {}
-        for region in containing_regions(code):
+        for region in catalog.lineage(code):
             for order, title in links.get((indicator, region), ()):
                 found[order] = title
         out[code] = [found[order] for order in sorted(found)]

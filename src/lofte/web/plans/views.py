@@ -420,7 +420,7 @@ def gap_detail(request: HttpRequest) -> HttpResponse:
     allowed = _may_act_on_gap(request.user, region)
     linked = gaps.gap_actions(indicator, region, with_users=True)
     linked_ids = {a.pk for a in linked}
-    related = gaps.containing_regions(region) + sorted(catalog.children(region))
+    related = catalog.lineage(region) + sorted(catalog.children(region))
     candidates = [
         a
         for a in _actions()

@@ -34,9 +34,7 @@ def areas(user: Any, county: str) -> list[str]:
     require_region(user, county)
     if not has_role(user, *NATIONAL_ROLES):
         return [county]
-    from lofte.web.plans.gaps import containing_regions
-
-    return containing_regions(county)
+    return load().lineage(county)
 
 
 def allowed_pathways(user: Any) -> list[tuple[str, str, str]]:
