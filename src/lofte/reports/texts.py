@@ -331,7 +331,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "cannot be worked out from sums and links (disclosure control, Annex 3).",
     ),
     "hidden_primary": (
-        "–¹ = färre än {min_cell} fall, redovisas inte.",
+        "–¹ = Färre än {min_cell} fall redovisas ej.",
         "–¹ = fewer than {min_cell} cases, not reported.",
     ),
     "hidden_secondary": (
