@@ -10,7 +10,7 @@ import pytest
 
 from lofte import django_setup
 from lofte.catalog import load
-from lofte.reports import charts, svg
+from lofte.reports import charts, svg, texts
 from lofte.reports.model import build
 
 from . import cube_fixture as cf
@@ -83,7 +83,11 @@ def test_a_share_above_100_has_no_bar_but_its_words_and_value(lang, words, value
     assert len(rows) == 1 and rows[0]["quality"] == words
     if jonkoping:
         assert rows[0]["region"] == jonkoping
+    # a region without a figure keeps its row with the table's word or mark, and no bar
+    empty = [r for r in spec["data"]["values"] if r["value"] is None]
+    assert empty and all(r["label"] == texts.t("status_missing", lang) for r in empty)
     drawn = svg.comparison(spec)
+    assert all(f">{r['region']}</text>" in drawn for r in empty)
     # the row has its words (on white, over every line) and its value, but no bar
     assert f">{words}</text>" in drawn and f">{value}<" in drawn
     order = spec["layer"][0]["encoding"]["y"]["sort"]
@@ -92,7 +96,9 @@ def test_a_share_above_100_has_no_bar_but_its_words_and_value(lang, words, value
                                           r'height="18.2" fill="#', drawn)]  # fmt: skip
     row_top = 24.0 + row * 26
     assert not [y for y in bars_y if row_top <= y < row_top + 26]
-    assert len(bars_y) == len(spec["data"]["values"]) - 1  # every other drawn row has its bar
+    assert len(bars_y) == len(spec["data"]["values"]) - 1 - len(
+        empty
+    )  # every other drawn row has its bar
 
 
 def test_a_share_above_100_is_a_gap_in_the_trend_marked_at_the_top():
@@ -112,3 +118,19 @@ def test_a_share_above_100_is_a_gap_in_the_trend_marked_at_the_top():
     assert ">Datakvalitet, se text</text>" in drawn
     jonkoping = charts.COUNTY_COLOURS[1]
     assert '<polyline points="' not in drawn.split(f'stroke="{jonkoping}"')[0][-200:]
+
+
+def test_a_hidden_figure_keeps_its_row_with_the_rule_that_hid_it():
+    report = build(cf.HR, cf.PERIOD, _table(cf.rows()), load())
+    seen = 0
+    for section in report.sections():
+        spec = charts.comparison(section, report, "sv")
+        if spec is None:
+            continue
+        cells = {report.regions.get(c.region, c.region): c for c in section.cells}
+        for row in spec["data"]["values"]:
+            cell = cells[row["region"]]
+            if cell.suppressed:  # no number, only the dash that names its rule
+                assert row["value"] is None and row["label"] in ("–¹", "–²")
+                seen += 1
+    assert seen  # the fixture hides Kalmar's report half

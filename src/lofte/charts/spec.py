@@ -82,6 +82,9 @@ SERIES = (
 QUALITY_INK = "#595959"
 BREAK_INK = "#595959"
 BREAK_DASH = [4, 3]
+#: The key's symbol of a series break: a short vertical line (the break is a vertical rule;
+#: the target lines, horizontal, have horizontal samples).
+UPRIGHT = "M0,-1L0,1"
 
 #: d3-format locales: the report's numbers as its text prints them.
 LOCALES = {
@@ -147,7 +150,7 @@ def site_frame(description: str, height: int | dict[str, int] = 300) -> Spec:
 def key(label: str, colour: str, symbol: str = "square", dash: list[int] | None = None) -> Spec:
     """A colour encoding that puts exactly one entry (``label``) into the chart's key."""
     legend: dict[str, Any] = {"title": None, "symbolType": symbol}
-    if symbol == "stroke":
+    if symbol in ("stroke", UPRIGHT):
         legend.update({"symbolStrokeWidth": 2, "symbolSize": 300})
         if dash:
             legend["symbolDash"] = dash
@@ -200,7 +203,7 @@ def break_layer(periods: list[str], label: str, x_field: str, look: Look) -> Spe
         "mark": {"type": "rule", "strokeDash": BREAK_DASH, "strokeWidth": 1.5},
         "encoding": {
             "x": {"field": x_field, "type": "ordinal"},
-            "color": look_key(look, label, BREAK_INK, "stroke", BREAK_DASH),
+            "color": look_key(look, label, BREAK_INK, UPRIGHT, BREAK_DASH),
         },
     }
 

@@ -35,8 +35,15 @@ from lofte.charts import spec
 from lofte.charts.spec import COUNTY_COLOURS, Reference
 from lofte.core import period_names, periods
 from lofte.reports import texts
-from lofte.reports.model import BOTTLENECK_STEPS, IndicatorSection, PromiseSection, Report
+from lofte.reports.model import (
+    BOTTLENECK_STEPS,
+    Cell,
+    IndicatorSection,
+    PromiseSection,
+    Report,
+)
 from lofte.reports.narrative import period_name
+from lofte.reports.present import MARKS
 
 __all__ = ["COUNTY_COLOURS", "WIDTH", "all_charts", "bottleneck", "comparison", "trend"]
 
@@ -64,6 +71,15 @@ def _quality_words(lang: str) -> str:
     return texts.t("status_data_quality", lang)
 
 
+def _no_value(cell: Cell, lang: str) -> str:
+    """The mark of a region without a figure, as its table prints it: the dash naming the rule
+    that hid it (–¹ fewer than 5, –² hidden so that another figure cannot be worked out), or
+    *Uppgift saknas*."""
+    if cell.suppressed:
+        return MARKS[cell.hidden_by or "primary"]
+    return texts.t("status_missing", lang)
+
+
 def references(section: IndicatorSection, lang: str, national: bool) -> list[Reference]:
     """The reference lines of an indicator: the nation (bar charts) and every target level."""
     unit, out = section.unit, []
@@ -89,18 +105,21 @@ def references(section: IndicatorSection, lang: str, national: bool) -> list[Ref
 def comparison(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any] | None:
     """Bars per region (counties and healthcare region); the nation and the targets as lines."""
     names = texts.region_names(report.regions, lang)
+    if all(c.value is None for c in section.cells if c.region != "SE"):
+        return None
+    # a region without a figure keeps its row, with the table's mark instead of a bar
     rows = [
         {
             "region": names[c.region],
             "value": c.value,
-            "label": _label(c.value, section.unit, lang),
+            "label": _label(c.value, section.unit, lang)
+            if c.value is not None
+            else _no_value(c, lang),
             "level": "healthcare_region" if c.region == report.healthcare_region else "county",
         }
         for c in section.cells
-        if c.region != "SE" and c.value is not None
+        if c.region != "SE"
     ]
-    if not rows:
-        return None
     order = [names[c.region] for c in section.cells if c.region != "SE"]
     colour = {
         "field": "level",

@@ -118,12 +118,14 @@ def _references(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 Entry = tuple[str, str, list[float] | None, float]
+#: The width of a legend entry drawn as a symbol instead of a horizontal line.
+TRIANGLE, UPRIGHT = 0.0, -1.0
 
 
 def _legend(entries: list[Entry], x: float, y: float, columns: int) -> tuple[list[str], float]:
     """Legend entries (text, colour, dash, line width) as a stroke sample and the text, in
-    ``columns`` columns; returns the elements and the height used. A width of 0 draws the
-    data-quality triangle instead of a line."""
+    ``columns`` columns; returns the elements and the height used. A width of ``TRIANGLE`` draws
+    the data-quality triangle, ``UPRIGHT`` a short vertical dashed line (a series break)."""
     out: list[str] = []
     if not entries:
         return out, 0.0
@@ -132,10 +134,12 @@ def _legend(entries: list[Entry], x: float, y: float, columns: int) -> tuple[lis
     for i, (text, colour, dash, width) in enumerate(entries):
         cx = x + (i // rows) * column_width
         cy = y + (i % rows) * 15
-        if width:
-            out.append(_line(cx, cy - 3.5, cx + 18, cy - 3.5, colour, max(width, 2), dash))
-        else:
+        if width == TRIANGLE:
             out.append(_triangle(cx + 9, cy - 3.5, colour))
+        elif width == UPRIGHT:
+            out.append(_line(cx + 9, cy - 10, cx + 9, cy + 3, colour, 1.5, dash))
+        else:
+            out.append(_line(cx, cy - 3.5, cx + 18, cy - 3.5, colour, max(width, 2), dash))
         out.append(_text(cx + 24, cy, text))
     return out, rows * 15
 
@@ -208,7 +212,7 @@ def _bars(rows, order, colours, left, top, plot_w, top_value, value_x) -> list[s
         d = rows.get(region)
         if d is None:
             continue
-        if not d.get("over_100"):
+        if d["value"] is not None and not d.get("over_100"):
             w = plot_w * d["value"] / top_value
             body.append(
                 f'<rect x="{left:.1f}" y="{y + ROW * (1 - BAR) / 2:.1f}" width="{w:.1f}" '
@@ -227,9 +231,8 @@ def comparison(spec: dict[str, Any]) -> str:
     rows = {d["region"]: d for d in spec["data"]["values"]}
     order = enc["y"]["sort"]
     refs = _references(spec)
-    top_value, ticks = _domain(
-        enc["x"]["scale"], [d["value"] for d in rows.values()] + [r["value"] for r in refs]
-    )
+    values = [d["value"] for d in rows.values() if d["value"] is not None]
+    top_value, ticks = _domain(enc["x"]["scale"], values + [r["value"] for r in refs])
     plot_w = float(spec["width"])
     left = max(_width(r, 10) for r in order) + 10
     top = 24.0
@@ -389,9 +392,9 @@ def trend(spec: dict[str, Any]) -> str:
     marks = [_key_entry(_named(spec, "series_breaks")), _key_entry(_named(spec, "data_quality"))]
     more = [(r["what"], r["colour"], r["dash"], 2.0) for r in refs]
     if marks[0] is not None:
-        more.append((*marks[0], 1.5))
+        more.append((*marks[0], UPRIGHT))
     if marks[1] is not None:
-        more.append((marks[1][0], marks[1][1], None, 0.0))
+        more.append((marks[1][0], marks[1][1], None, TRIANGLE))
     more_legend, more_h = _legend(more, left - 20, legend_y + legend_h + 4, 1)
     body += legend + more_legend
     width = max(
