@@ -280,7 +280,7 @@ def test_one_legend_convention_and_no_red_in_either_language(report):
     def reference_styles(spec):
         out = {}
         for layer in layers(spec):
-            if layer.get("mark", {}).get("type") == "rule":
+            if layer.get("mark", {}).get("type") == "rule" and "strokeDash" in layer["encoding"]:
                 enc = layer["encoding"]
                 for kind, dash, colour in zip(
                     [d["kind"] for d in layer["data"]["values"]],
@@ -316,7 +316,8 @@ def test_a_line_breaks_where_a_period_has_no_figure(report):
 def test_bar_values_stand_outside_the_plot_where_no_line_runs(report):
     for spec in charts.all_charts(report, "sv").values():
         for layer in layers(spec):
-            if layer.get("mark", {}).get("type") == "text":
+            # (a share above 100 % has words in its row instead of a bar: test_charts.py)
+            if layer.get("mark", {}).get("type") == "text" and layer.get("name") != "data_quality":
                 assert layer["encoding"]["x"] == {"value": charts.WIDTH + 6}
 
 

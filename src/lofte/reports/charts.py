@@ -10,51 +10,44 @@ The conventions every chart keeps, in both languages (issue 14):
   grey, a target dashed, the high target of a low/high pair dotted; every target level is drawn.
   Their values are in the legend, never written on the plot, so no label sits under a line.
 - **Value labels** of bars stand in a column right of the plot, outside every line.
-- **Shares start at 0** (and end at 100 % or above the largest value); days and counts from 0.
+- **Shares run from 0 to 100 %**; days and counts from 0. A share above 100 % (a data-quality
+  finding, issue 14 item 3) has no bar and no point on the line: its row says *Datakvalitet, se
+  text* and the trend marks it with a hollow triangle at the top of the axis (ADR 0731).
 - **A missing or hidden period breaks the line**: every region has a point for every period,
-  null where there is no figure, and the line mark breaks its path there.
+  null where there is no figure, and the line mark breaks its path there. A change of source or
+  definition starts a new line, and a dashed vertical rule marked *Ny serie* in the legend
+  stands at the new series' first period (ADR 0732).
 - **Colours** are from the Okabe–Ito palette (safe for colour-blind readers); no region is drawn
   in red; the healthcare region is the thick dark-blue line, the nation grey.
 - **Numbers** on axes follow the language (Swedish: decimal comma, space between thousands).
 
-The specs are written out by hand rather than with Altair: building 94 charts through Altair's
-schema validation and deep copies took about a second per language.
+The specs are built by :mod:`lofte.charts.spec`, the module the public site uses too (issue 17);
+this module gathers the report's rows and words. They are written out as plain dicts rather than
+with Altair: building 94 charts through Altair's schema validation and deep copies took about a
+second per language.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any
 
+from lofte.charts import spec
+from lofte.charts.spec import COUNTY_COLOURS, Reference
 from lofte.core import period_names, periods
 from lofte.reports import texts
-from lofte.reports.model import BOTTLENECK_STEPS, IndicatorSection, PromiseSection, Report
+from lofte.reports.model import (
+    BOTTLENECK_STEPS,
+    Cell,
+    IndicatorSection,
+    PromiseSection,
+    Report,
+)
 from lofte.reports.narrative import period_name
+from lofte.reports.present import MARKS
 
-SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-WIDTH = 280
-#: Measured and drawn with the same font in the SVG for the PDF (Typst finds it on the system).
-FONT = "DejaVu Sans"
-#: Okabe–Ito: distinguishable with every common colour-vision deficiency. Vermillion (#D55E00),
-#: the palette's red, is left out: red reads as "bad" and no region is bad by its colour.
-COUNTY_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#F0E442", "#999933")
-HEALTHCARE_REGION = "#0072B2"
-NATION = "#7F7F7F"
-REFERENCE = "#1D1D1D"
-#: Bars: counties light, the healthcare region dark (the same blues in both chart kinds).
-BAR_COUNTY = "#7FB8DA"
-BAR_HEALTHCARE_REGION = "#0072B2"
-#: Reference lines: (dash pattern, colour) by kind; the legend lists them in this order.
-REFERENCE_STYLE = {
-    "national": ([1, 0], NATION),
-    "target": ([6, 4], REFERENCE),
-    "target_high": ([2, 2], REFERENCE),
-}
-STEP_COLOURS = ("#9ECAE1", "#4292C6", "#08519C")
-#: d3-format locales: the report's numbers as the text prints them.
-LOCALES = {
-    "sv": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]},
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", " SEK"]},
-}
+__all__ = ["COUNTY_COLOURS", "WIDTH", "all_charts", "bottleneck", "comparison", "trend"]
+
+WIDTH = spec.PRINT_WIDTH
 
 
 def _label(value: float | None, unit: str, lang: str) -> str:
@@ -65,175 +58,86 @@ def _axis_title(section: IndicatorSection, lang: str) -> str:
     return texts.t(f"unit_{section.unit}", lang)
 
 
-def _finish(spec: dict[str, Any], lang: str) -> dict[str, Any]:
-    """Schema, font, the language's number format and a quiet view, the same in every chart."""
-    return {
-        "$schema": SCHEMA,
-        **spec,
-        "config": {
-            "font": FONT,
-            "locale": {"number": LOCALES[lang]},
-            "view": {"stroke": None},
-            "axis": {"labelFontSize": 10, "titleFontSize": 10, "labelColor": "#333333"},
-            "legend": {"labelFontSize": 10, "symbolStrokeWidth": 2, "labelLimit": 260},
-            "title": {"fontSize": 12, "anchor": "start"},
-        },
-    }
+def _region_tips(lang: str, *more: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"field": "region", "type": "nominal", "title": texts.t("region", lang)},
+        *more,
+        {"field": "label", "type": "nominal", "title": texts.t("value", lang)},
+    ]
 
 
-def _scale(unit: str, values: list[float]) -> dict[str, Any]:
-    """Shares from 0 to 100 % (or above the largest value, inclusion can pass 100 %); other
-    units from 0."""
-    if unit == "percent":
-        top = max([100.0, *values])
-        return {"domain": [0, top], "nice": False}
-    return {"zero": True, "nice": True}
+def _quality_words(lang: str) -> str:
+    """The words for a share above 100 % ("Datakvalitet, se text"); the value stands beside."""
+    return texts.t("status_data_quality", lang)
 
 
-def references(section: IndicatorSection, lang: str, national: bool) -> list[dict[str, Any]]:
+def _no_value(cell: Cell, lang: str) -> str:
+    """The mark of a region without a figure, as its table prints it: the dash naming the rule
+    that hid it (–¹ fewer than 5, –² hidden so that another figure cannot be worked out), or
+    *Uppgift saknas*."""
+    if cell.suppressed:
+        return MARKS[cell.hidden_by or "primary"]
+    return texts.t("status_missing", lang)
+
+
+def references(section: IndicatorSection, lang: str, national: bool) -> list[Reference]:
     """The reference lines of an indicator: the nation (bar charts) and every target level."""
     unit, out = section.unit, []
     nation = next((c for c in section.cells if c.region == "SE"), None)
     # a count of the nation is the sum of all regions: no yardstick for one region's count
     if national and unit != "count" and nation is not None and nation.value is not None:
-        out.append(
-            {
-                "what": f"{texts.t('national', lang)} {_label(nation.value, unit, lang)}",
-                "value": nation.value,
-                "kind": "national",
-            }
-        )
+        label = f"{texts.t('national', lang)} {_label(nation.value, unit, lang)}"
+        out.append(Reference(nation.value, label, "national"))
     # a level borrowed from another register is a labelled reference, not a target (item 2)
-    borrowed = getattr(section, "target_kind", None) == "reference"
+    borrowed = section.target_kind == "reference"
     if section.target is not None:
-        key = "target_low" if section.target_high is not None else "target"
-        key = "reference_level" if borrowed else key
-        out.append(
-            {
-                "what": f"{texts.t(key, lang)} {_label(section.target, unit, lang)}",
-                "value": section.target,
-                "kind": "target",
-            }
-        )
+        word = "target_low" if section.target_high is not None else "target"
+        word = "reference_level" if borrowed else word
+        label = f"{texts.t(word, lang)} {_label(section.target, unit, lang)}"
+        out.append(Reference(section.target, label, "target"))
     if section.target_high is not None:
-        out.append(
-            {
-                "what": texts.t("reference_level" if borrowed else "target_high", lang)
-                + f" {_label(section.target_high, unit, lang)}",
-                "value": section.target_high,
-                "kind": "target_high",
-            }
-        )
+        word = "reference_level" if borrowed else "target_high"
+        label = f"{texts.t(word, lang)} {_label(section.target_high, unit, lang)}"
+        out.append(Reference(section.target_high, label, "target_high"))
     return out
-
-
-def _reference_layer(rules: list[dict[str, Any]], channel: str) -> dict[str, Any]:
-    """Lines at the reference values, one legend entry each (dash and colour by kind)."""
-    names = [r["what"] for r in rules]
-    dashes = [REFERENCE_STYLE[r["kind"]][0] for r in rules]
-    colours = [REFERENCE_STYLE[r["kind"]][1] for r in rules]
-    legend = {"orient": "bottom", "title": None, "symbolType": "stroke", "direction": "vertical"}
-    return {
-        "data": {"values": rules},
-        "mark": {"type": "rule", "strokeWidth": 2},
-        "encoding": {
-            channel: {"field": "value", "type": "quantitative"},
-            "strokeDash": {
-                "field": "what",
-                "type": "nominal",
-                "scale": {"domain": names, "range": dashes},
-                "legend": legend,
-            },
-            "color": {
-                "field": "what",
-                "type": "nominal",
-                "scale": {"domain": names, "range": colours},
-                "legend": legend,
-            },
-            "tooltip": [{"field": "what", "type": "nominal"}],
-        },
-    }
-
-
-class _Bar(TypedDict):
-    """One region's bar of the comparison chart (a row of its Vega-Lite data)."""
-
-    region: str
-    value: float
-    label: str
-    level: str
 
 
 def comparison(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any] | None:
     """Bars per region (counties and healthcare region); the nation and the targets as lines."""
     names = texts.region_names(report.regions, lang)
-    data: list[_Bar] = [
+    if all(c.value is None for c in section.cells if c.region != "SE"):
+        return None
+    # a region without a figure keeps its row, with the table's mark instead of a bar
+    rows = [
         {
             "region": names[c.region],
             "value": c.value,
-            "label": _label(c.value, section.unit, lang),
+            "label": _label(c.value, section.unit, lang)
+            if c.value is not None
+            else _no_value(c, lang),
             "level": "healthcare_region" if c.region == report.healthcare_region else "county",
         }
         for c in section.cells
-        if c.region != "SE" and c.value is not None
+        if c.region != "SE"
     ]
-    if not data:
-        return None
     order = [names[c.region] for c in section.cells if c.region != "SE"]
-    rules = references(section, lang, national=True)
-    title = texts.t("comparison_title", lang, period=period_name(section.period or "", lang))
-    scale = _scale(section.unit, [d["value"] for d in data] + [r["value"] for r in rules])
-    y = {
-        "field": "region",
+    colour = {
+        "field": "level",
         "type": "nominal",
-        "sort": order,
-        "title": None,
-        "axis": {"labelLimit": 220},
+        "scale": {
+            "domain": ["county", "healthcare_region"],
+            "range": [spec.BAR_LIGHT, spec.BAR_DARK],
+        },
+        "legend": None,
     }
-    layers: list[dict[str, Any]] = [
-        {
-            "mark": {"type": "bar", "height": {"band": 0.7}},
-            "encoding": {
-                "y": y,
-                "x": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": _axis_title(section, lang),
-                    "scale": scale,
-                },
-                "color": {
-                    "field": "level",
-                    "type": "nominal",
-                    "scale": {
-                        "domain": ["county", "healthcare_region"],
-                        "range": [BAR_COUNTY, BAR_HEALTHCARE_REGION],
-                    },
-                    "legend": None,
-                },
-                "tooltip": [
-                    {"field": "region", "type": "nominal", "title": texts.t("region", lang)},
-                    {"field": "label", "type": "nominal", "title": texts.t("value", lang)},
-                ],
-            },
-        },
-        {
-            # the values in a column right of the plot: no line can cross them
-            "mark": {"type": "text", "align": "left", "baseline": "middle", "fontSize": 10},
-            "encoding": {"y": y, "x": {"value": WIDTH + 6}, "text": {"field": "label"}},
-        },
-    ]
-    if rules:
-        layers.append(_reference_layer(rules, "x"))
-    return _finish(
-        {
-            "width": WIDTH,
-            "height": 26 * len(order),
-            "title": title,
-            "data": {"values": data},
-            "layer": layers,
-            "resolve": {"scale": {"color": "independent", "strokeDash": "independent"}},
-        },
-        lang,
+    bars = spec.Bars(
+        rows, "region", order, colour, _axis_title(section, lang), section.unit,
+        _region_tips(lang), _quality_words(lang),
+    )  # fmt: skip
+    title = texts.t("comparison_title", lang, period=period_name(section.period or "", lang))
+    frame = {"width": WIDTH, "height": 26 * len(order), "title": title}
+    return spec.print_frame(
+        spec.comparison(bars, references(section, lang, national=True), "print", frame), lang
     )
 
 
@@ -242,111 +146,92 @@ def _period_key(label: str) -> tuple[Any, ...]:
     return (p.end, p.start)
 
 
-def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any] | None:
-    """A line per region over the trend periods, broken where a period has no figure; every
-    target level as a line."""
+def _trend_points(
+    section: IndicatorSection, report: Report, lang: str, labels: list[str]
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The regions drawn and a point per region and period (null where there is no figure)."""
     names = texts.region_names(report.regions, lang)
     shown = {(c.region, c.period): c for c in section.trend if c.value is not None}
-    if len({p for _, p in shown}) < 2:
-        return None
-    labels = sorted({c.period for c in section.trend}, key=_period_key)
-    axis_labels = {p: period_names.period_name(p, lang, short=True) for p in labels}
     # a count of the nation is the sum of all regions: no line beside one region's count
     regions = [
         r
         for r in report.regions
         if any((r, p) in shown for p in labels) and not (r == "SE" and section.unit == "count")
     ]
-    data = []
+    points = []
     for r in regions:
         segment = 0
         for p in labels:
             cell = shown.get((r, p))
             # a change of source or definition starts a new segment: no line joins the two
-            segment = getattr(cell, "segment", segment) if cell is not None else segment
-            data.append(
+            segment = cell.segment if cell is not None else segment
+            points.append(
                 {
                     "region": names[r],
                     "segment": f"{r}#{segment}",
-                    "period": axis_labels[p],
+                    "period": period_names.period_name(p, lang, short=True),
                     "value": None if cell is None else cell.value,
                     "label": "" if cell is None else _label(cell.value, section.unit, lang),
                     "thick": r == report.healthcare_region,
                 }
             )
-    colours = []
+    return regions, points
+
+
+def _line_colours(regions: list[str], report: Report) -> list[str]:
+    """The healthcare region dark blue, the nation grey, the counties Okabe–Ito in turn."""
     counties = iter(COUNTY_COLOURS)
-    for r in regions:
-        if r == report.healthcare_region:
-            colours.append(HEALTHCARE_REGION)
-        elif r == "SE":
-            colours.append(NATION)
-        else:
-            colours.append(next(counties, "#666666"))
-    rules = references(section, lang, national=False)
-    values = [c.value for c in shown.values() if c.value is not None]
-    layers: list[dict[str, Any]] = [
-        {
-            "data": {"values": data},
-            # a null value breaks the path: no line is drawn across a missing period
-            "mark": {"type": "line", "point": True, "invalid": "break-paths-show-domains"},
-            "encoding": {
-                "x": {
-                    "field": "period",
-                    "type": "ordinal",
-                    "sort": [axis_labels[p] for p in labels],
-                    "scale": {"domain": [axis_labels[p] for p in labels]},
-                    "title": None,
-                    "axis": {"labelAngle": 0 if all(len(p) == 4 for p in labels) else -40},
-                },
-                "y": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": _axis_title(section, lang),
-                    "scale": _scale(section.unit, values + [r["value"] for r in rules]),
-                },
-                "color": {
-                    "field": "region",
-                    "type": "nominal",
-                    "sort": [names[r] for r in regions],
-                    "scale": {"domain": [names[r] for r in regions], "range": colours},
-                    "title": None,
-                    "legend": {"orient": "bottom", "columns": 2, "symbolType": "stroke"},
-                },
-                "detail": {"field": "segment", "type": "nominal"},
-                "strokeWidth": {
-                    "field": "thick",
-                    "type": "nominal",
-                    "scale": {"domain": [False, True], "range": [1.5, 3.5]},
-                    "legend": None,
-                },
-                "tooltip": [
-                    {"field": "region", "type": "nominal", "title": texts.t("region", lang)},
-                    {"field": "period", "type": "ordinal", "title": texts.t("period", lang)},
-                    {"field": "label", "type": "nominal", "title": texts.t("value", lang)},
-                ],
-            },
-        }
+    return [
+        spec.AREA
+        if r == report.healthcare_region
+        else spec.NATION
+        if r == "SE"
+        else next(counties, "#666666")
+        for r in regions
     ]
-    if rules:
-        layers.append(_reference_layer(rules, "y"))
-    return _finish(
-        {
-            "width": WIDTH,
-            "height": 180,
-            "title": texts.t("trend_title", lang),
-            "layer": layers,
-            "resolve": {"scale": {"color": "independent", "strokeDash": "independent"}},
-        },
-        lang,
-    )
+
+
+def trend(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any] | None:
+    """A line per region over the trend periods, broken where a period has no figure or the
+    series changes (marked); every target level as a line."""
+    if len({c.period for c in section.trend if c.value is not None}) < 2:
+        return None
+    labels = sorted({c.period for c in section.trend}, key=_period_key)
+    regions, points = _trend_points(section, report, lang, labels)
+    names = texts.region_names(report.regions, lang)
+    colour = {
+        "field": "region",
+        "type": "nominal",
+        "sort": [names[r] for r in regions],
+        "scale": {"domain": [names[r] for r in regions], "range": _line_colours(regions, report)},
+        "title": None,
+        "legend": {"orient": "bottom", "columns": 2, "symbolType": "stroke"},
+    }
+    stroke = {
+        "strokeWidth": {
+            "field": "thick",
+            "type": "nominal",
+            "scale": {"domain": [False, True], "range": [1.5, 3.5]},
+            "legend": None,
+        }
+    }
+    period_tip = {"field": "period", "type": "ordinal", "title": texts.t("period", lang)}
+    lines = spec.Lines(
+        points, "region", "period",
+        [period_names.period_name(p, lang, short=True) for p in labels],
+        colour, _axis_title(section, lang), section.unit, _region_tips(lang, period_tip), stroke,
+        texts.t("series_break_short", lang).capitalize(), _quality_words(lang),
+    )  # fmt: skip
+    frame = {"width": WIDTH, "height": 180, "title": texts.t("trend_title", lang)}
+    refs = references(section, lang, national=False)
+    return spec.print_frame(spec.trend(lines, refs, "print", frame), lang)
 
 
 def bottleneck(promise: PromiseSection, report: Report, lang: str) -> dict[str, Any] | None:
     """The *ingående ledtider*: stacked bars of the three steps' medians per region."""
     names = texts.region_names(report.regions, lang)
     steps = [texts.t(key, lang) for _, key in BOTTLENECK_STEPS]
-    data = [
+    rows = [
         {
             "region": names[row.region],
             "step": step,
@@ -358,50 +243,18 @@ def bottleneck(promise: PromiseSection, report: Report, lang: str) -> dict[str, 
         for i, (step, days) in enumerate(zip(steps, row.steps, strict=True))
         if days is not None
     ]
-    if not data:
+    if not rows:
         return None
     order = [names[r.region] for r in promise.bottleneck]
-    return _finish(
-        {
-            "width": WIDTH,
-            "height": 26 * len(order),
-            "title": texts.t("bottleneck_title", lang, period=period_name(report.period, lang)),
-            "data": {"values": data},
-            "mark": {"type": "bar", "height": {"band": 0.7}},
-            "encoding": {
-                "y": {
-                    "field": "region",
-                    "type": "nominal",
-                    "sort": order,
-                    "title": None,
-                    "axis": {"labelLimit": 220},
-                },
-                "x": {
-                    "aggregate": "sum",
-                    "field": "days",
-                    "type": "quantitative",
-                    "title": texts.t("median_days", lang),
-                    "stack": "zero",
-                    "scale": {"zero": True},
-                },
-                "color": {
-                    "field": "step",
-                    "type": "nominal",
-                    "sort": steps,
-                    "scale": {"domain": steps, "range": list(STEP_COLOURS)},
-                    "title": None,
-                    "legend": {"orient": "bottom"},
-                },
-                "order": {"field": "order", "type": "quantitative"},
-                "tooltip": [
-                    {"field": "region", "type": "nominal", "title": texts.t("region", lang)},
-                    {"field": "step", "type": "nominal"},
-                    {"field": "label", "type": "nominal", "title": texts.t("median_days", lang)},
-                ],
-            },
-        },
-        lang,
-    )
+    tips = [
+        {"field": "region", "type": "nominal", "title": texts.t("region", lang)},
+        {"field": "step", "type": "nominal"},
+        {"field": "label", "type": "nominal", "title": texts.t("median_days", lang)},
+    ]
+    title = texts.t("bottleneck_title", lang, period=period_name(report.period, lang))
+    frame = {"width": WIDTH, "height": 26 * len(order), "title": title}
+    chart = spec.stacked_bars(rows, order, steps, texts.t("median_days", lang), tips, frame)
+    return spec.print_frame(chart, lang)
 
 
 def all_charts(report: Report, lang: str) -> dict[str, dict[str, Any]]:

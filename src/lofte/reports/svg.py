@@ -102,7 +102,7 @@ def _lang(spec: dict[str, Any]) -> str:
 def _references(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """The reference lines of a spec: value, legend text, dash and colour."""
     for layer in spec.get("layer", []):
-        if layer.get("mark", {}).get("type") == "rule":
+        if layer.get("mark", {}).get("type") == "rule" and "strokeDash" in layer["encoding"]:
             enc = layer["encoding"]
             dashes, colours = _scale_map(enc["strokeDash"]), _scale_map(enc["color"])
             return [
@@ -117,11 +117,15 @@ def _references(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return []
 
 
-def _legend(
-    entries: list[tuple[str, str, list[float] | None, float]], x: float, y: float, columns: int
-) -> tuple[list[str], float]:
+Entry = tuple[str, str, list[float] | None, float]
+#: The width of a legend entry drawn as a symbol instead of a horizontal line.
+TRIANGLE, UPRIGHT = 0.0, -1.0
+
+
+def _legend(entries: list[Entry], x: float, y: float, columns: int) -> tuple[list[str], float]:
     """Legend entries (text, colour, dash, line width) as a stroke sample and the text, in
-    ``columns`` columns; returns the elements and the height used."""
+    ``columns`` columns; returns the elements and the height used. A width of ``TRIANGLE`` draws
+    the data-quality triangle, ``UPRIGHT`` a short vertical dashed line (a series break)."""
     out: list[str] = []
     if not entries:
         return out, 0.0
@@ -130,9 +134,22 @@ def _legend(
     for i, (text, colour, dash, width) in enumerate(entries):
         cx = x + (i // rows) * column_width
         cy = y + (i % rows) * 15
-        out.append(_line(cx, cy - 3.5, cx + 18, cy - 3.5, colour, max(width, 2), dash))
+        if width == TRIANGLE:
+            out.append(_triangle(cx + 9, cy - 3.5, colour))
+        elif width == UPRIGHT:
+            out.append(_line(cx + 9, cy - 10, cx + 9, cy + 3, colour, 1.5, dash))
+        else:
+            out.append(_line(cx, cy - 3.5, cx + 18, cy - 3.5, colour, max(width, 2), dash))
         out.append(_text(cx + 24, cy, text))
     return out, rows * 15
+
+
+def _triangle(x: float, y: float, colour: str) -> str:
+    """The hollow triangle of a share above 100 % (the spec's ``triangle-up`` point)."""
+    return (
+        f'<polygon points="{x:.1f},{y - 4:.1f} {x - 4.5:.1f},{y + 4:.1f} '
+        f'{x + 4.5:.1f},{y + 4:.1f}" fill="white" stroke="{colour}" stroke-width="1.5"/>'
+    )
 
 
 def _scale_map(channel: dict[str, Any]) -> dict[Any, Any]:
@@ -160,18 +177,62 @@ def _x_axis(left: float, top: float, plot_w: float, plot_h: float, ticks, top_va
     return body
 
 
+def _named(spec: dict[str, Any], name: str) -> dict[str, Any] | None:
+    return next((layer for layer in spec.get("layer", []) if layer.get("name") == name), None)
+
+
+def _key_entry(layer: dict[str, Any] | None) -> tuple[str, str, list[float] | None] | None:
+    """A one-entry key (:func:`lofte.charts.spec.key`): its text, colour and dash."""
+    if layer is None:
+        return None
+    scale = layer["encoding"]["color"]["scale"]
+    return (
+        scale["domain"][0],
+        scale["range"][0],
+        layer["encoding"]["color"]["legend"].get("symbolDash"),
+    )
+
+
+def _words(x: float, y: float, text: str, colour: str) -> list[str]:
+    """Italic words on a white ground: a line passing behind them never runs through them."""
+    w = _width(text, 10)
+    return [
+        f'<rect x="{x - 2:.1f}" y="{y - 9:.1f}" width="{w + 4:.1f}" height="12" fill="white"/>',
+        _text(x, y, text, fill=colour).replace("<text ", '<text font-style="italic" ', 1),
+    ]
+
+
+def _bars(rows, order, colours, left, top, plot_w, top_value, value_x) -> list[str]:
+    """The region labels, a bar per region with a share, its value in the column."""
+    body = []
+    for i, region in enumerate(order):
+        y = top + i * ROW
+        mid = y + ROW / 2
+        body.append(_text(left - 6, mid + 3.5, region, anchor="end", fill=AXIS))
+        d = rows.get(region)
+        if d is None:
+            continue
+        if d["value"] is not None and not d.get("over_100"):
+            w = plot_w * d["value"] / top_value
+            body.append(
+                f'<rect x="{left:.1f}" y="{y + ROW * (1 - BAR) / 2:.1f}" width="{w:.1f}" '
+                f'height="{ROW * BAR:.1f}" fill="{colours[d["level"]]}"/>'
+            )
+        body.append(_text(value_x, mid + 3.5, d["label"]))
+    return body
+
+
 def comparison(spec: dict[str, Any]) -> str:
-    """Horizontal bars per region, values in a column right of the plot, reference lines."""
+    """Horizontal bars per region, values in a column right of the plot, reference lines; a
+    share above 100 % has no bar but its words (on top of the lines) and its value."""
     lang = _lang(spec)
     bars, labels = spec["layer"][0], spec["layer"][1]
     enc = bars["encoding"]
     rows = {d["region"]: d for d in spec["data"]["values"]}
     order = enc["y"]["sort"]
-    colours = _scale_map(enc["color"])
     refs = _references(spec)
-    top_value, ticks = _domain(
-        enc["x"]["scale"], [d["value"] for d in rows.values()] + [r["value"] for r in refs]
-    )
+    values = [d["value"] for d in rows.values() if d["value"] is not None]
+    top_value, ticks = _domain(enc["x"]["scale"], values + [r["value"] for r in refs])
     plot_w = float(spec["width"])
     left = max(_width(r, 10) for r in order) + 10
     top = 24.0
@@ -180,26 +241,17 @@ def comparison(spec: dict[str, Any]) -> str:
     value_w = max((_width(d["label"], 10) for d in rows.values()), default=0)
     body = [_text(2, 14, spec["title"], size=12, weight="bold")]
     body += _x_axis(left, top, plot_w, plot_h, ticks, top_value, lang)
-    for i, region in enumerate(order):
-        y = top + i * ROW
-        mid = y + ROW / 2
-        body.append(_text(left - 6, mid + 3.5, region, anchor="end", fill=AXIS))
-        d = rows.get(region)
-        if d is None:
-            continue
-        w = plot_w * d["value"] / top_value
-        body.append(
-            f'<rect x="{left:.1f}" y="{y + ROW * (1 - BAR) / 2:.1f}" width="{w:.1f}" '
-            f'height="{ROW * BAR:.1f}" fill="{colours[d["level"]]}"/>'
-        )
-        body.append(_text(value_x, mid + 3.5, d["label"]))
+    body += _bars(rows, order, _scale_map(enc["color"]), left, top, plot_w, top_value, value_x)
     for r in refs:
         x = left + plot_w * r["value"] / top_value
         body.append(_line(x, top, x, top + plot_h, r["colour"], 2, r["dash"]))
-    axis_title = enc["x"]["title"]
-    body.append(
-        _text(left + plot_w / 2, top + plot_h + 30, axis_title, weight="bold", anchor="middle")
-    )
+    quality = _named(spec, "data_quality")
+    for i, region in enumerate(order):
+        d = rows.get(region)
+        if quality is not None and d is not None and d.get("over_100"):
+            colour = quality["mark"]["color"]
+            body += _words(left + 3, top + i * ROW + ROW / 2 + 3.5, d["quality"], colour)
+    body.append(_axis_title(left + plot_w / 2, top + plot_h + 30, enc["x"]["title"]))
     legend, legend_h = _legend(
         [(r["what"], r["colour"], r["dash"], 2) for r in refs], left, top + plot_h + 50, 1
     )
@@ -209,100 +261,148 @@ def comparison(spec: dict[str, Any]) -> str:
     return _svg(width, height, body)
 
 
+class _Plot:
+    """The trend's plot area: where a period and a value are drawn."""
+
+    def __init__(self, left: float, top: float, width: float, height: float, periods, top_value):
+        self.left, self.top, self.width, self.height = left, top, width, height
+        self.top_value = top_value
+        step = width / len(periods)
+        self.x = {p: left + step * (i + 0.5) for i, p in enumerate(periods)}
+
+    def y(self, value: float) -> float:
+        return self.top + self.height - self.height * min(value, self.top_value) / self.top_value
+
+
+def _trend_axes(plot: _Plot, ticks, lang: str, y_title: str, angle: float) -> tuple[list, float]:
+    """Grid, ticks and both axes; returns the elements and the height of the period labels."""
+    left, top, bottom = plot.left, plot.top, plot.top + plot.height
+    body = []
+    for tick in ticks:
+        y = plot.y(tick)
+        body.append(_line(left, y, left + plot.width, y, GRID))
+        body.append(_line(left - 4, y, left, y, AXIS))
+        body.append(_text(left - 6, y + 3.5, _tick_label(tick, lang), anchor="end"))
+    body.append(_line(left, top, left, bottom, AXIS))
+    body.append(_line(left, bottom, left + plot.width, bottom, AXIS))
+    body.append(
+        _text(10, top + plot.height / 2, y_title, weight="bold", anchor="middle", rotate=-90)
+    )
+    label_h = 14.0
+    for p, x in plot.x.items():
+        body.append(_line(x, bottom, x, bottom + 4, AXIS))
+        if angle:
+            body.append(_text(x + 3, bottom + 12, p, anchor="end", rotate=angle))
+            label_h = max(label_h, _width(p, 10) * math.sin(math.radians(-angle)) + 14)
+        else:
+            body.append(_text(x, bottom + 15, p, anchor="middle"))
+    return body, label_h
+
+
+def _runs(points: list[dict[str, Any]], plot: _Plot) -> list[list[tuple[float, float]]]:
+    """A region's unbroken runs: split at a null value, a share above 100 % or a new series."""
+    runs: list[list[tuple[float, float]]] = []
+    path: list[tuple[float, float]] = []
+    segment = None
+    for d in points:
+        value = d["value"] if not _over(d, plot) else None
+        if value is None or d["segment"] != segment:
+            if len(path) > 1:
+                runs.append(path)
+            path = []
+            segment = d["segment"]
+        if value is not None:
+            path.append((plot.x[d["period"]], plot.y(value)))
+    if len(path) > 1:
+        runs.append(path)
+    return runs
+
+
+def _over(d: dict[str, Any], plot: _Plot) -> bool:
+    return d["value"] is not None and plot.top_value == 100 and d["value"] > 100
+
+
+def _trend_lines(data, regions, colours, thick, plot: _Plot) -> list[str]:
+    body = []
+    for region in regions:
+        points = [d for d in data if d["region"] == region]
+        width = max(thick[d["thick"]] for d in points)
+        for run in _runs(points, plot):
+            coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+            body.append(
+                f'<polyline points="{coords}" fill="none" stroke="{colours[region]}" '
+                f'stroke-width="{width:g}" stroke-linejoin="round"/>'
+            )
+        for d in points:
+            if d["value"] is not None and not _over(d, plot):
+                body.append(
+                    f'<circle cx="{plot.x[d["period"]]:.1f}" cy="{plot.y(d["value"]):.1f}" '
+                    f'r="2.5" fill="{colours[region]}"/>'
+                )
+    return body
+
+
+def _trend_marks(spec: dict[str, Any], plot: _Plot) -> list[str]:
+    """The dashed rule at each new series and a hollow triangle for a share above 100 %."""
+    body = []
+    breaks = _named(spec, "series_breaks")
+    if breaks is not None:
+        entry = _key_entry(breaks)
+        assert entry is not None
+        for row in breaks["data"]["values"]:
+            x = plot.x[row[breaks["encoding"]["x"]["field"]]]
+            body.append(_line(x, plot.top, x, plot.top + plot.height, entry[1], 1.5, entry[2]))
+    quality = _named(spec, "data_quality")
+    if quality is not None:
+        ink = quality["encoding"]["color"]["scale"]["range"][0]
+        for row in quality["data"]["values"]:
+            body.append(_triangle(plot.x[row[quality["encoding"]["x"]["field"]]], plot.top, ink))
+    return body
+
+
 def trend(spec: dict[str, Any]) -> str:
-    """Lines per region over the periods, broken at null values; reference lines."""
+    """Lines per region over the periods, broken at null values and new series (marked);
+    reference lines; a share above 100 % as a triangle at the top of the axis."""
     lang = _lang(spec)
     layer = spec["layer"][0]
     enc = layer["encoding"]
     periods = enc["x"]["scale"]["domain"]
     regions = enc["color"]["scale"]["domain"]
     colours = _scale_map(enc["color"])
-    thick = _scale_map(enc["strokeWidth"])
     data = layer["data"]["values"]
     refs = _references(spec)
     values = [d["value"] for d in data if d["value"] is not None]
     top_value, ticks = _domain(enc["y"]["scale"], values + [r["value"] for r in refs])
-    tick_w = max(_width(_tick_label(t, lang), 10) for t in ticks)
-    left = 16 + tick_w + 8
-    top = 24.0
-    plot_w, plot_h = float(spec["width"]), float(spec["height"])
-    step = plot_w / len(periods)
-    x_of = {p: left + step * (i + 0.5) for i, p in enumerate(periods)}
-
-    def y_of(v: float) -> float:
-        return top + plot_h - plot_h * v / top_value
-
+    left = 16 + max(_width(_tick_label(t, lang), 10) for t in ticks) + 8
+    plot = _Plot(left, 24.0, float(spec["width"]), float(spec["height"]), periods, top_value)
     body = [_text(2, 14, spec["title"], size=12, weight="bold")]
-    for tick in ticks:
-        y = y_of(tick)
-        body.append(_line(left, y, left + plot_w, y, GRID))
-        body.append(_line(left - 4, y, left, y, AXIS))
-        body.append(_text(left - 6, y + 3.5, _tick_label(tick, lang), anchor="end"))
-    body.append(_line(left, top, left, top + plot_h, AXIS))
-    body.append(_line(left, top + plot_h, left + plot_w, top + plot_h, AXIS))
-    body.append(
-        _text(10, top + plot_h / 2, enc["y"]["title"], weight="bold", anchor="middle", rotate=-90)
+    axes, label_h = _trend_axes(
+        plot, ticks, lang, enc["y"]["title"], enc["x"]["axis"]["labelAngle"]
     )
-    angle = enc["x"]["axis"]["labelAngle"]
-    label_h = 14.0
-    for p in periods:
-        x = x_of[p]
-        body.append(_line(x, top + plot_h, x, top + plot_h + 4, AXIS))
-        if angle:
-            body.append(_text(x + 3, top + plot_h + 12, p, anchor="end", rotate=angle))
-            label_h = max(label_h, _width(p, 10) * math.sin(math.radians(-angle)) + 14)
-        else:
-            body.append(_text(x, top + plot_h + 15, p, anchor="middle"))
+    body += axes
     for r in refs:
-        y = y_of(r["value"])
-        body.append(_line(left, y, left + plot_w, y, r["colour"], 2, r["dash"]))
-    for region in regions:
-        points = [d for d in data if d["region"] == region]
-        width = max(thick[d["thick"]] for d in points)
-        path: list[tuple[float, float]] = []
-        segments: list[list[tuple[float, float]]] = []
-        segment = None
-        for d in points:
-            if d["value"] is None or d["segment"] != segment:
-                if len(path) > 1:
-                    segments.append(path)
-                path = []
-                segment = d["segment"]
-            if d["value"] is not None:
-                path.append((x_of[d["period"]], y_of(d["value"])))
-        if len(path) > 1:
-            segments.append(path)
-        for seg in segments:
-            coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in seg)
-            body.append(
-                f'<polyline points="{coords}" fill="none" stroke="{colours[region]}" '
-                f'stroke-width="{width:g}" stroke-linejoin="round"/>'
-            )
-        for d in points:
-            if d["value"] is not None:
-                body.append(
-                    f'<circle cx="{x_of[d["period"]]:.1f}" cy="{y_of(d["value"]):.1f}" r="2.5" '
-                    f'fill="{colours[region]}"/>'
-                )
-    legend_y = top + plot_h + label_h + 14
-    entries: list[tuple[str, str, list[float] | None, float]] = [
-        (r, colours[r], None, 2.0) for r in regions
-    ]
-    legend, legend_h = _legend(entries, left - 20, legend_y, 2)
-    refs_legend, refs_h = _legend(
-        [(r["what"], r["colour"], r["dash"], 2) for r in refs],
-        left - 20,
-        legend_y + legend_h + 4,
-        1,
+        y = plot.y(r["value"])
+        body.append(_line(left, y, left + plot.width, y, r["colour"], 2, r["dash"]))
+    body += _trend_lines(data, regions, colours, _scale_map(enc["strokeWidth"]), plot)
+    body += _trend_marks(spec, plot)
+    legend_y = plot.top + plot.height + label_h + 14
+    legend, legend_h = _legend(
+        [(r, colours[r], None, 2.0) for r in regions], left - 20, legend_y, 2
     )
-    body += legend + refs_legend
+    marks = [_key_entry(_named(spec, "series_breaks")), _key_entry(_named(spec, "data_quality"))]
+    more = [(r["what"], r["colour"], r["dash"], 2.0) for r in refs]
+    if marks[0] is not None:
+        more.append((*marks[0], UPRIGHT))
+    if marks[1] is not None:
+        more.append((marks[1][0], marks[1][1], None, TRIANGLE))
+    more_legend, more_h = _legend(more, left - 20, legend_y + legend_h + 4, 1)
+    body += legend + more_legend
     width = max(
-        left + plot_w + 10,
+        left + plot.width + 10,
         left - 20 + 2 * (max((_width(r, 10) for r in regions), default=0) + 34),
-        left - 20 + max((_width(r["what"], 10) + 34 for r in refs), default=0),
+        left - 20 + max((_width(m[0], 10) + 34 for m in more), default=0),
     )
-    height = legend_y + legend_h + (refs_h + 4 if refs else 0) + 4
-    return _svg(width, height, body)
+    return _svg(width, legend_y + legend_h + (more_h + 4 if more else 0) + 4, body)
 
 
 def bottleneck(spec: dict[str, Any]) -> str:

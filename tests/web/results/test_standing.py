@@ -149,7 +149,13 @@ def test_reference_is_a_labelled_line_and_inclusion_above_100_is_explained(clien
     assert 'data-testid="over-100-note"' in html and "cancerregistret" in html
     row = re.search(r'<tr data-region="06">(.*?)</tr>', html, re.S)
     assert row and "Ja" not in row.group(1) and "†" in row.group(1)
-    # the bar above 100 % is drawn whole, not cut at the axis
+    # the share above 100 % is no bar on a stretched axis, nor cut at 100 %: its row says why
     spec = _spec(html)
     bars = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar")
-    assert bars["encoding"]["x"]["scale"]["domain"][1] > 100
+    assert bars["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    assert bars["transform"] == [{"filter": "!datum.over_100"}]
+    [row] = [d for d in spec["data"]["values"] if d["over_100"]]
+    assert row["value"] > 100 and row["quality"].startswith(row["label"])
+    assert "över 100 %, datakvalitet (se †)" in row["quality"]
+    quality = next(layer for layer in spec["layer"] if layer.get("name") == "data_quality")
+    assert quality["encoding"]["text"] == {"field": "quality"}
