@@ -57,7 +57,9 @@ EXTRA = (
     "/api/v1/cube?indicator=svf_inklusion&region_level=county&limit=500",
 )
 #: What differs between two renderings of one page: the CSP nonce and the CSRF token.
-RANDOM = re.compile(r'nonce="[^"]*"|nonce-[A-Za-z0-9+/=_-]+|name="csrfmiddlewaretoken" value="[^"]*"')
+RANDOM = re.compile(
+    r'nonce="[^"]*"|nonce-[A-Za-z0-9+/=_-]+|name="csrfmiddlewaretoken" value="[^"]*"'
+)
 
 
 def urls() -> list[str]:

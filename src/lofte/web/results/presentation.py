@@ -1,23 +1,20 @@
-"""Names and number formats for the public pages, in the visitor's language."""
+"""Names and number formats for the public pages, in the visitor's language.
+
+Django-free: the words are translated through :mod:`lofte.web.results.i18n`."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
-from django.utils.translation import gettext as _
-
 from lofte.catalog import Catalog
 from lofte.catalog.model import NATION, Indicator
 from lofte.core.period_names import period_name
 from lofte.core.stats import round_half_up
+from lofte.web.results.i18n import _, gettext_lazy, pgettext_lazy
+from lofte.web.results.i18n import lang as lang  # the visitor's language: "sv" or "en"
 
 DASH = "–"
-
-
-def lang() -> str:
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
 
 
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})

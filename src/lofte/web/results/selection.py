@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
-
-from django.http import QueryDict
 
 from lofte.catalog import Catalog
 from lofte.catalog.model import NATION
 from lofte.cube import query
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 VIEWS = ("jamforelse", "trend", "tabell", "karta", "om")
 LEVELS = ("county", "healthcare_region")

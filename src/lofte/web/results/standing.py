@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from lofte.catalog import Catalog, Indicator
 from lofte.catalog.verdict import classify
 from lofte.core import periods
+from lofte.web.results.i18n import _
 
 SeriesMap = dict[tuple[str, str, str], Any]
 
