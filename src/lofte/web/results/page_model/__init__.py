@@ -7,13 +7,13 @@ function can be tested with a catalogue, a selection and a few cells.
 
 - :mod:`.base`: the inputs (:class:`PageData`) and the figures every tab shares (:class:`Page`);
 - :mod:`.indicator`: an indicator's page as a whole (:func:`indicator_page`);
-- :mod:`.comparison`, :mod:`.trend`, :mod:`.map`: the tabs;
+- :mod:`.comparison`, :mod:`.trend`, :mod:`.county_map`: the tabs;
 - :mod:`.choices`: the form's choices;
 - :mod:`.start`: the start page's cards.
 """
 
 from lofte.web.results.page_model.base import ChartKit, PageData, shown_regions
+from lofte.web.results.page_model.county_map import map_filters
 from lofte.web.results.page_model.indicator import indicator_page
-from lofte.web.results.page_model.map import map_filters
 
 __all__ = ["ChartKit", "PageData", "indicator_page", "map_filters", "shown_regions"]

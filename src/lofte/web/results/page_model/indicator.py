@@ -10,7 +10,7 @@ from lofte.web.results import standing
 from lofte.web.results.i18n import _
 from lofte.web.results.page_model.base import ChartKit, Page, PageData, cell_view, prepare
 from lofte.web.results.page_model.comparison import comparison
-from lofte.web.results.page_model.map import map_view
+from lofte.web.results.page_model.county_map import map_view
 from lofte.web.results.page_model.trend import series_breaks, table_rows, trend_chart
 from lofte.web.results.selection import CHARTS, VIEWS
 
