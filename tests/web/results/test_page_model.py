@@ -414,3 +414,19 @@ def test_a_card_without_last_years_figure_says_there_is_no_comparison(cat: Catal
     made = start.card(cat, ind, DIMS, q, [cell("SE", "2025H1", 82.0)], {})
     assert made["figures"][0]["change"] == "Ingen jämförelse med första halvåret 2024"
     assert start.card_query(ind, IndicatorDims(), "SE") is None
+
+
+# --- what a hidden cell means ---------------------------------------------------------------
+
+
+def test_a_hidden_cell_is_explained_by_both_rules_never_by_which(cat: Catalog) -> None:
+    context = indicator_page(page_data(cat, selection(), sydost_cells()), Charts())
+    note = context["suppressed_note"]
+    assert context["any_suppressed"] and "färre än 5 fall" in note
+    assert "en annan uppgift annars skulle kunna räknas fram" in note
+    assert "Färre än 5 fall redovisas ej" not in note  # the old words, true of some cells only
+    with i18n.using(i18n.Catalogue("en")):
+        english = indicator_page(page_data(cat, selection(), sydost_cells()), Charts())
+    assert english["suppressed_note"].startswith("Hidden by disclosure control: fewer than 5 ")
+    shown = [c for c in sydost_cells() if not c["suppressed"]]
+    assert indicator_page(page_data(cat, selection(), shown), Charts())["suppressed_note"] == ""

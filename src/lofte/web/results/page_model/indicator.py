@@ -153,7 +153,21 @@ def tab_content(p: Page, charts: ChartKit) -> dict[str, Any]:
     return content
 
 
-def notes(content: dict[str, Any]) -> dict[str, Any]:
+def suppressed_note(min_cell: int) -> str:
+    """What a hidden cell ("–") means: either rule of SPEC §7, never which one hid the cell.
+
+    Both rules are named for every hidden cell. Marking a cell as hidden for fewer than
+    ``min_cell`` (primary) rather than to protect another (secondary, so ``min_cell`` or more)
+    would publish bounds that, with a shown total, can pin down a count of 1–4: a region of 6
+    whose two hidden counties are marked so must be 1 + 5 (ADR 0721)."""
+    return _(
+        "Dold av röjandekontroll: färre än %(min_cell)s fall, eller dold för att en annan "
+        "uppgift annars skulle kunna räknas fram ur summor och samband. Vilken av reglerna som "
+        "gäller en viss cell visas inte, eftersom det i sig kan avslöja ett litet antal."
+    ) % {"min_cell": min_cell}
+
+
+def notes(p: Page, content: dict[str, Any]) -> dict[str, Any]:
     """The notes under the tab: hidden cells, and shares above 100 %."""
     table_cells = [c for row in content["table_rows"] for c in row["cells"]]
     in_area = [t for t in content["map_tiles"] if t["in_area"]]
@@ -168,6 +182,7 @@ def notes(content: dict[str, Any]) -> dict[str, Any]:
     return {
         "map_in_area": in_area,
         "any_suppressed": any_suppressed,
+        "suppressed_note": suppressed_note(p.ind.min_cell) if any_suppressed else "",
         "over_100_note": standing.over_100_text() if over_100 else "",
     }
 
@@ -185,7 +200,7 @@ def indicator_page(data: PageData, charts: ChartKit) -> dict[str, Any]:
         "tabs": tabs(p, names),
         "active_view_name": names[p.sel.view],
         **content,
-        **notes(content),
+        **notes(p, content),
         "national": cell_view(p.national, p.unit, p.lang),
         "area": cell_view(p.area, p.unit, p.lang),
         **periods(p),
