@@ -28,6 +28,8 @@ DEFAULT_SPAN = {"year": 6, "half": 8, "quarter": 12, "month": 24}
 
 @dataclass(frozen=True)
 class Selection:
+    """Everything the visitor chose on an indicator's page, valid for the cube."""
+
     indicator: str
     region: str  # SE or a healthcare region
     level: str  # comparison level
@@ -41,6 +43,7 @@ class Selection:
     chart: str
 
     def params(self, **changes: str) -> dict[str, str]:
+        """The URL parameters of this selection, with ``changes`` (field names) applied."""
         out = {
             "indicator": self.indicator,
             "region": self.region,
@@ -67,6 +70,7 @@ class Selection:
         return "&".join(f"{k}={_quoted(v)}" for k, v in self.params(**changes).items())
 
     def filters(self, regions: list[str] | None = None) -> query.Filters:
+        """The cube query for this selection's cells over its periods (of ``regions``)."""
         return query.Filters(
             indicator=self.indicator,
             region_basis=self.basis,

@@ -429,6 +429,7 @@ def _standalone_html(path: Any) -> HttpResponse:
 
 @require_safe
 def reports_page(request: HttpRequest) -> HttpResponse:
+    """``/rapporter/``: the latest complete report of each healthcare region."""
     return render(request, "results/reports.html", {"reports": _latest_reports(None)})
 
 
