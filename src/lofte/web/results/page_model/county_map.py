@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from lofte.catalog import Catalog
@@ -30,13 +31,11 @@ TILE_FIELDS = (
 
 def map_filters(sel: Selection) -> query.Filters:
     """The query for the map's cells: every county in the latest period."""
-    return query.Filters(
-        indicator=sel.indicator,
-        region_basis=sel.basis,
-        pathway=sel.pathway,
-        treatment=sel.treatment,
-        period_type=sel.ptype,
+    return replace(
+        sel.filters(),
         periods=[sel.period_to],
+        period_from=None,
+        period_to=None,
         region_level="county",
     )
 

@@ -169,21 +169,17 @@ def suppressed_note(min_cell: int) -> str:
 
 def notes(p: Page, content: dict[str, Any]) -> dict[str, Any]:
     """The notes under the tab: hidden cells, and shares above 100 %."""
-    table_cells = [c for row in content["table_rows"] for c in row["cells"]]
     in_area = [t for t in content["map_tiles"] if t["in_area"]]
-    any_suppressed = (
-        any(b["suppressed"] for b in content["bars"])
-        or any(c["suppressed"] for c in table_cells)
-        or any(t["cell"]["suppressed"] for t in in_area)
-    )
-    over_100 = any(b["cell"]["over_100"] for b in content["bars"]) or any(
-        c["over_100"] for c in table_cells
-    )
+    marked = [  # the cells that carry the marks for a share above 100 % (the map's do not)
+        *(b["cell"] for b in content["bars"]),
+        *(c for row in content["table_rows"] for c in row["cells"]),
+    ]
+    any_suppressed = any(c["suppressed"] for c in [*marked, *(t["cell"] for t in in_area)])
     return {
         "map_in_area": in_area,
         "any_suppressed": any_suppressed,
         "suppressed_note": suppressed_note(p.ind.min_cell) if any_suppressed else "",
-        "over_100_note": standing.over_100_text() if over_100 else "",
+        "over_100_note": standing.over_100_text() if any(c["over_100"] for c in marked) else "",
     }
 
 
