@@ -3,7 +3,8 @@
 Each test builds a selection, a few public cells by hand and calls a page-model function; the
 words come from :class:`lofte.web.results.i18n.SourceText` (Swedish) or from the compiled
 catalogues read by the standard library (:class:`lofte.web.results.i18n.Catalogue`), never from
-Django. The first test shows that the package imports and works with Django blocked.
+Django. The first test shows that the package imports and works with Django blocked; the
+whole module also runs without pytest-django (``pytest -p no:django``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -291,9 +293,19 @@ def test_trend_lines_bold_for_the_nation_and_the_area(cat: Catalog) -> None:
     assert len(rows) == 5 * 3 and len(labels) == 3 and kwargs == {"reference": False}
 
 
-def test_a_series_break_is_told_per_region_and_period(cat: Catalog) -> None:
-    from lofte.cube.aggregates import Series
+@dataclass(frozen=True)
+class Series:
+    """A series as :func:`lofte.cube.aggregates.series_of` gives it (that module needs Django's
+    database): the page models compare series and ask for their label."""
 
+    source: str
+    definition: str
+
+    def label(self) -> str:
+        return f"{self.source} ({self.definition or 'katalogens definition'})"
+
+
+def test_a_series_break_is_told_per_region_and_period(cat: Catalog) -> None:
     ind = "pal_brytpunktssamtal"
     old, new = Series("Svenska palliativregistret", ""), Series("Svenska palliativregistret", "ny")
     series = {(ind, "SE", "2024H1"): old, (ind, "SE", "2024H2"): old, (ind, "SE", "2025H1"): new}
