@@ -108,3 +108,35 @@ def test_downloads_hold_only_public_cells(client, site_home, internal_rows):
             assert_public_cell(dict(zip(header, values, strict=True)), internal)
             checked += 1
     assert checked > 100
+
+
+def test_which_rule_hid_a_cell_would_itself_reveal_a_small_count():
+    """Why the site names both rules under every "–" and never the one that hid the cell
+    (ADR 0721): a region of 6 whose counties hold 1 and 5 hides both (the 1 by the primary
+    rule, the 5 so that the 1 cannot be worked out) and shows the 6. Marked "fewer than 5" and
+    "hidden to protect another" (so 5 or more), the two would have to be 1 and 5."""
+    from lofte.core.disclosure import primary, suppress
+
+    counts = {"region": 6, "county_a": 1, "county_b": 5}
+    hidden = suppress(counts, [("region", "county_a", "county_b")])
+    assert hidden == {"county_a", "county_b"}  # the total of 6 is published
+    marks = {key: primary(counts[key]) for key in hidden}
+    # everything consistent with the published total and the marks:
+    possible = [
+        (a, 6 - a)
+        for a in range(1, 6)
+        if primary(a) == marks["county_a"] and primary(6 - a) == marks["county_b"]
+    ]
+    assert possible == [(1, 5)]  # the marks pin the small count down exactly
+
+
+def test_hidden_cells_carry_the_footnote_of_both_rules(client, site_home):
+    for lang, words in (("sv", "färre än 5 fall, eller dold"), ("en", "fewer than 5 cases, or")):
+        html = client.get(
+            "/", {"view": "tabell", "region": "sydost"}, HTTP_ACCEPT_LANGUAGE=lang
+        ).content.decode()
+        assert "<sup>*</sup>" in html  # the fixture hides cells on this page
+        footnote = re.search(r'<p class="footnote" id="footnote-suppressed">(.*?)</p>', html)
+        assert footnote and words in footnote.group(1), (lang, footnote)
+        assert "–¹" not in html and "–²" not in html
+        assert "Färre än 5 fall redovisas ej" not in html

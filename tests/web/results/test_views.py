@@ -441,10 +441,10 @@ def test_a_period_the_data_do_not_cover_to_its_end_is_marked(client, site_home, 
 
     from django.core.cache import cache
 
-    from lofte.web.results import views
+    from lofte.web.results.page_model import base
 
     cache.clear()  # pages are cached under the cube version, which this does not change
-    monkeypatch.setattr(views, "data_end", lambda periods: dt.date(2025, 9, 30))
+    monkeypatch.setattr(base, "data_end", lambda periods: dt.date(2025, 9, 30))
     html = get(client, view="tabell", ptype="year", **{"from": "2024", "to": "2025"})
     assert re.search(r'class="num incomplete" data-period="2025">2025 \(jan–sep\)</th>', html)
     assert 'data-period="2024">2024</th>' in html

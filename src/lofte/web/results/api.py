@@ -232,6 +232,7 @@ CATALOGS: dict[str, type[BaseModel]] = {
 
 
 def catalog(request: HttpRequest, what: str) -> JsonResponse:
+    """One catalogue in force (pathways, indicators, regions or promises) as JSON."""
     _check_names(request)
     if what == "promises":
         results = _promises()
@@ -268,6 +269,7 @@ for _what, _listing in CATALOGS.items():
     summary="Published results reports, newest period first.",
 )
 def reports(request: HttpRequest) -> JsonResponse:
+    # No docstring: django-ninja would publish it in openapi.json (the API is unchanged).
     _check_names(request)
     results = []
     for entry in store.list_reports():
@@ -302,6 +304,7 @@ def reports(request: HttpRequest) -> JsonResponse:
     summary="This description (OpenAPI 3.1 document).",
 )
 def openapi(request: HttpRequest) -> JsonResponse:
+    # No docstring: django-ninja would publish it in openapi.json (the API is unchanged).
     _check_names(request)
     return _json(document(request.build_absolute_uri("/api/v1")))
 

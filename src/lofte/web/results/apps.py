@@ -1,6 +1,23 @@
 import os
 
 from django.apps import AppConfig
+from django.utils import translation
+
+
+class DjangoTranslator:
+    """Django's active language and catalogues, for :mod:`lofte.web.results.i18n`."""
+
+    def language(self) -> str:
+        """``"en"`` when the visitor reads English, else ``"sv"``."""
+        return "en" if (translation.get_language() or "sv").startswith("en") else "sv"
+
+    def gettext(self, message: str) -> str:
+        """``message`` as Django translates it now."""
+        return translation.gettext(message)
+
+    def pgettext(self, context: str, message: str) -> str:
+        """``message`` in ``context`` as Django translates it now."""
+        return translation.pgettext(context, message)
 
 
 class ResultsConfig(AppConfig):
@@ -11,6 +28,10 @@ class ResultsConfig(AppConfig):
     verbose_name = "Resultat"
 
     def ready(self) -> None:
+        """Translate the Django-free page models with Django; check the cube when preloading."""
+        from lofte.web.results import i18n
+
+        i18n.install(DjangoTranslator())
         # LOFTE_PRELOAD_CUBE=1 (set by `lofte serve` for gunicorn --preload): the master checks
         # the cube once before the workers fork – the disclosure gate, and the public cube file
         # written if it is missing – so that no visitor waits for either. Nothing of the cube is

@@ -1,23 +1,20 @@
-"""Names and number formats for the public pages, in the visitor's language."""
+"""Names and number formats for the public pages, in the visitor's language.
+
+Django-free: the words are translated through :mod:`lofte.web.results.i18n`."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
-from django.utils.translation import gettext as _
-
 from lofte.catalog import Catalog
 from lofte.catalog.model import NATION, Indicator
 from lofte.core.period_names import period_name
 from lofte.core.stats import round_half_up
+from lofte.web.results.i18n import _, gettext_lazy, pgettext_lazy
+from lofte.web.results.i18n import lang as lang  # the visitor's language: "sv" or "en"
 
 DASH = "–"
-
-
-def lang() -> str:
-    return "en" if (get_language() or "sv").startswith("en") else "sv"
 
 
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "é": "e", "ü": "y"})
@@ -29,6 +26,7 @@ def sort_key(name: str) -> str:
 
 
 def region_name(cat: Catalog, code: str) -> str:
+    """A region's name (the nation as *Riket*, in the visitor's language)."""
     if code == NATION:
         return _("Riket")
     region = cat.regions.get(code)
@@ -48,10 +46,12 @@ def short_region_name(cat: Catalog, code: str) -> str:
 
 
 def indicator_name(ind: Indicator) -> str:
+    """An indicator's name in the visitor's language."""
     return ind.name_en if lang() == "en" else ind.name_sv
 
 
 def pathway_name(cat: Catalog, pathway: str) -> str:
+    """A pathway's name in the visitor's language (*alla* as all pathways)."""
     if pathway == "alla":
         return _("Alla vårdförlopp")
     p = cat.pathways.get(pathway)
@@ -90,22 +90,27 @@ LEVELS = {
 
 
 def treatment_name(code: str) -> str:
+    """A treatment type in words."""
     return str(TREATMENTS.get(code, code))
 
 
 def basis_name(code: str) -> str:
+    """A region basis in words: where the patient lives, or who closed the pathway."""
     return str(BASES.get(code, code))
 
 
 def ptype_name(code: str) -> str:
+    """A period type in words (year, half-year, quarter, month)."""
     return str(PERIOD_TYPES.get(code, code))
 
 
 def level_name(code: str) -> str:
+    """A comparison level in words (counties, or healthcare regions)."""
     return str(LEVELS[code])
 
 
 def unit_suffix(unit: str) -> str:
+    """What follows a value of the unit: " %", " dagar" or nothing."""
     if unit == "percent":
         return " %"
     return " " + _("dagar") if unit == "days" else ""  # translated only when needed
@@ -126,6 +131,7 @@ def number(value: float | int | None, decimals: int = 1, lang_: str | None = Non
 
 
 def value_text(value: float | None, unit: str, lang_: str | None = None) -> str:
+    """A value with its unit for display ("–" for none)."""
     if value is None:
         return DASH
     decimals = 0 if unit == "count" else 1
@@ -133,6 +139,7 @@ def value_text(value: float | None, unit: str, lang_: str | None = None) -> str:
 
 
 def target_text(cell: dict[str, Any], unit: str) -> str:
+    """A cell's target (or target range) with its unit, or "" without one."""
     low, high = cell.get("target"), cell.get("target_high")
     if low is None:
         return ""

@@ -28,6 +28,7 @@ Uri = Annotated[str, Field(json_schema_extra={"format": "uri"})]
 
 
 def treatments() -> set[str]:
+    """Every treatment code a cube may hold."""
     return {ALL, AVSLUT, *TREATMENTS.values(), *NATIONAL_EXIT_TREATMENTS.values()}
 
 
@@ -50,6 +51,8 @@ def _period(label: str) -> periods.Period:
 
 
 class Strict(Schema):
+    """A schema that refuses unknown fields (its docstring is not inherited into the API)."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -134,6 +137,9 @@ class CubeQuery(Strict):
 
 
 # --- responses ------------------------------------------------------------------------------
+# The response classes have no docstrings on purpose: pydantic publishes a class's docstring as
+# its schema's description in openapi.json, which issue 17 leaves unchanged. Their fields are
+# described instead.
 
 
 class Cell(Strict):

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
-
-from django.http import QueryDict
 
 from lofte.catalog import Catalog
 from lofte.catalog.model import NATION
 from lofte.cube import query
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 VIEWS = ("jamforelse", "trend", "tabell", "karta", "om")
 LEVELS = ("county", "healthcare_region")
@@ -26,6 +28,8 @@ DEFAULT_SPAN = {"year": 6, "half": 8, "quarter": 12, "month": 24}
 
 @dataclass(frozen=True)
 class Selection:
+    """Everything the visitor chose on an indicator's page, valid for the cube."""
+
     indicator: str
     region: str  # SE or a healthcare region
     level: str  # comparison level
@@ -39,6 +43,7 @@ class Selection:
     chart: str
 
     def params(self, **changes: str) -> dict[str, str]:
+        """The URL parameters of this selection, with ``changes`` (field names) applied."""
         out = {
             "indicator": self.indicator,
             "region": self.region,
@@ -65,6 +70,7 @@ class Selection:
         return "&".join(f"{k}={_quoted(v)}" for k, v in self.params(**changes).items())
 
     def filters(self, regions: list[str] | None = None) -> query.Filters:
+        """The cube query for this selection's cells over its periods (of ``regions``)."""
         return query.Filters(
             indicator=self.indicator,
             region_basis=self.basis,

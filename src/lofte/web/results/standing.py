@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from lofte.catalog import Catalog, Indicator
 from lofte.catalog.verdict import classify
 from lofte.core import periods
+from lofte.web.results.i18n import _
 
 SeriesMap = dict[tuple[str, str, str], Any]
 
@@ -29,6 +28,7 @@ def series_map() -> SeriesMap:
 
 
 def target_kind(cat: Catalog, ind: Indicator, region: str, period: str) -> str | None:
+    """The kind of the target in force for a cell (None without a target)."""
     target = cat.target_for(ind.code, region, period)
     return None if target is None else target.kind
 
@@ -49,6 +49,7 @@ def status(cat: Catalog, ind: Indicator, cell: dict[str, Any] | None) -> str:
 
 
 def series_of_cell(series: SeriesMap, ind: Indicator, region: str, period: str) -> Any:
+    """The series (source, definition) of an imported figure, or None."""
     return series.get((ind.code, region, period))
 
 
@@ -111,6 +112,7 @@ def over_100_text() -> str:
 
 
 def reference_text() -> str:
+    """Why a borrowed reference level is shown without a verdict."""
     return _(
         "Nivån är en referens lånad från ett annat register, ingen målnivå för dessa patienter; "
         "den visas utan bedömning."

@@ -20,21 +20,14 @@ from django.views.decorators.http import require_safe
 
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATION
-from lofte.core import periods as period_labels
-from lofte.core.period_names import data_end, is_complete
 from lofte.cube import export, query
 from lofte.reports import store
 from lofte.web import providers
-from lofte.web.results import charts, standing
+from lofte.web.results import charts, page_model, standing
 from lofte.web.results import presentation as fmt
-from lofte.web.results.selection import (
-    CHARTS,
-    LEVELS,
-    VIEWS,
-    Selection,
-    comparison_regions,
-    parse,
-)
+from lofte.web.results.page_model import choices
+from lofte.web.results.page_model.base import PeriodNames
+from lofte.web.results.selection import Selection, parse
 
 CACHE_SECONDS = 600
 DOWNLOAD_COLUMNS = (
@@ -64,24 +57,6 @@ def _selection(request: HttpRequest) -> tuple[Catalog, Selection | None]:
     except query.CubeMissing:
         sel = None
     return cat, sel
-
-
-def _shown_regions(sel: Selection, cat: Catalog) -> list[str]:
-    regions = comparison_regions(sel, cat)
-    for extra in (sel.region, NATION):
-        if extra not in regions:
-            regions.append(extra)
-    return regions
-
-
-def _view_names() -> dict[str, str]:
-    return {
-        "jamforelse": _("Jämförelse"),
-        "trend": _("Trend"),
-        "tabell": _("Tabell"),
-        "karta": _("Karta"),
-        "om": _("Om indikatorn"),
-    }
 
 
 def _latest_reports(sel: Selection | None) -> list[dict[str, Any]]:
@@ -144,28 +119,10 @@ def _cached_options(key: tuple[Any, ...], build: Any) -> str:
     return mark_safe(html)
 
 
-def _indicator_options(cat: Catalog, selected: str) -> str:
-    """The indicators present in the cube, grouped by promise, as radio buttons in fieldsets:
-    the indicator picker (a ``<details>`` whose closed face shows the whole chosen name, and
-    whose names wrap on a phone; a closed ``<select>`` cut the longest names at 390 px)."""
-    present = set(query.indicators())
-    groups = []
-    for number, promise in cat.promises.items():
-        members = [
-            (code, fmt.indicator_name(i))
-            for code, i in cat.indicators.items()
-            if i.promise == number and code in present
-        ]
-        if members:
-            text = promise.text_en if fmt.lang() == "en" else promise.text_sv
-            groups.append((f"{_('Löfte')} {number}: {text}", members))
-    others = [
-        (code, fmt.indicator_name(i))
-        for code, i in cat.indicators.items()
-        if i.promise is None and code in present
-    ]
-    if others:
-        groups.append((_("Övriga indikatorer"), others))
+def _indicator_options(groups: list[tuple[str, list[tuple[str, str]]]], selected: str) -> str:
+    """The indicators as radio buttons in fieldsets, a fieldset per promise: the indicator
+    picker (a ``<details>`` whose closed face shows the whole chosen name, and whose names wrap
+    on a phone; a closed ``<select>`` cut the longest names at 390 px)."""
     return "".join(
         format_html(
             '<fieldset class="picker__group"><legend>{}</legend>{}</fieldset>',
@@ -182,6 +139,27 @@ def _indicator_options(cat: Catalog, selected: str) -> str:
         )
         for label, members in groups
     )
+
+
+def _form_options(cat: Catalog, sel: Selection, dims: query.IndicatorDims) -> dict[str, str]:
+    """The ``<option>`` lists of the selection form, each built once per what it depends on."""
+    version, lang = query.version(), fmt.lang()
+    pname = PeriodNames.of(dims)
+
+    def build(field: str) -> str:
+        if field == "indicator":
+            return _indicator_options(
+                choices.indicator_groups(cat, query.indicators()), sel.indicator
+            )
+        return _options(choices.choices(field, cat, sel, dims, pname), choices.selected(sel, field))
+
+    return {
+        field: _cached_options(
+            (id(cat), version, lang, field, *choices.depends_on(sel, field)),
+            lambda field=field: build(field),
+        )
+        for field in choices.FIELDS
+    }
 
 
 def _wide_table_body(rows: list[dict[str, Any]]) -> str:
@@ -214,34 +192,6 @@ def _over_100_mark() -> str:
     return '<sup><a href="#note-over-100" aria-label="{}">†</a></sup>'.format(
         escape(_("Datakvalitet"))
     )
-
-
-def _cell_view(cell: dict[str, Any] | None, unit: str, lang: str | None = None) -> dict[str, Any]:
-    if cell is None:
-        return {
-            "present": False,
-            "suppressed": False,
-            "text": fmt.DASH,
-            "n": fmt.DASH,
-            "over_100": False,
-        }
-    return {
-        "present": True,
-        "suppressed": bool(cell["suppressed"]),
-        "text": fmt.value_text(cell["value"], unit, lang),
-        # "–" marks suppression only; a shown cell without a published n (a median, SPEC §7,
-        # or a value imported without counts) has an empty n.
-        "n": (
-            fmt.DASH
-            if cell["suppressed"]
-            else ""
-            if cell["denominator"] is None
-            else fmt.number(cell["denominator"], 0, lang)
-        ),
-        "meets_target": cell["meets_target"],
-        # a share above 100 % (inclusion): a data-quality finding, marked and explained
-        "over_100": unit == "percent" and cell["value"] is not None and cell["value"] > 100,
-    }
 
 
 #: Parameters of an indicator's page: a URL with any of them opens that page (old links too).
@@ -311,7 +261,7 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
         return render(request, "results/empty.html", {"reports": reports})
     signature = repr([(r["region"], r["period"], [f["name"] for f in r["files"]]) for r in reports])
     # The action plans change while the cube does not: their titles are part of the key.
-    actions = providers.public_actions(sel.indicator, _shown_regions(sel, cat))
+    actions = providers.public_actions(sel.indicator, page_model.shown_regions(sel, cat))
     digest = hashlib.sha256(
         "|".join(
             [
@@ -393,520 +343,39 @@ def _comparison_body(bars: list[dict[str, Any]], shows_n: bool) -> str:
     return mark_safe("\n".join(rows))  # every text above is escaped
 
 
-def _chart_keys(ind: Any, area_name: str) -> dict[str, str]:
-    """The words of the charts' keys and axes."""
-    return {
-        "regions": _("Regioner"),
-        "area": area_name,
-        "zone": _("Målnivån nås"),
-        "zone_low": _("Lägsta målnivån nås"),
-        "axis": "{} ({})".format(_("Värde"), _unit_words(ind.unit))
-        if ind.unit != "count"
-        else _("Antal"),
-        "count": fmt.count_label(ind),
-        "limit95": _("95 % gräns (slumpen)"),
-        "limit998": _("99,8 % gräns"),
-        "points": _("Regionerna (numrerade som i listan)"),
-        "axis_n": "{} ({})".format(fmt.count_label(ind), _("logaritmisk skala")),
-    }
-
-
-def _unit_words(unit: str) -> str:
-    return {"percent": "%", "days": _("dagar"), "score": _("poäng"), "count": _("antal")}[unit]
-
-
 def _page_context(
     request: HttpRequest, cat: Catalog, sel: Selection, reports: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    view_names = _view_names()
-    context: dict[str, Any] = {"reports": reports, "view_names": view_names}
-    ind = cat.indicator(sel.indicator)
+    """An indicator page's context: the page model's, and the HTML and URLs the view adds."""
     dims = query.dims(sel.indicator)
     assert dims is not None
-    end = data_end(dims.periods)
-    version, lang = query.version(), fmt.lang()
-    names: dict[tuple[str, bool], str] = {}
-
-    def pname(label: str, short: bool = False) -> str:
-        name = names.get((label, short))
-        if name is None:
-            name = names[label, short] = fmt.period_text(label, end, short)
-        return name
-
-    shown = _shown_regions(sel, cat)
-    cells = query.cells(sel.filters(regions=shown))
-    by_key = {(c["region"], c["period"]): c for c in cells}
-    periods = [p for p in dims.periods[sel.ptype] if sel.period_from <= p <= sel.period_to]
-    compared = comparison_regions(sel, cat)
-    unit = ind.unit
-    latest = sel.period_to
-    latest_name = pname(latest)
-    national = by_key.get((NATION, latest))
-    area = by_key.get((sel.region, latest))
-    area_name = fmt.region_name(cat, sel.region)
-    national_label = "{}: {}".format(
-        _("Riket"),
-        fmt.value_text(national["value"] if national else None, unit),
+    aggregate = cat.indicator(sel.indicator).source == "aggregate"
+    data = page_model.PageData(
+        cat=cat,
+        sel=sel,
+        dims=dims,
+        cells=query.cells(sel.filters(regions=page_model.shown_regions(sel, cat))),
+        series=standing.series_map() if aggregate else {},
+        county_cells=query.cells(page_model.map_filters(sel)) if sel.view == "karta" else [],
     )
-    reference = national or {}
-    target, target_high = reference.get("target"), reference.get("target_high")
-    if target is None:
-        any_cell = next((c for c in cells if c.get("target") is not None), None)
-        if any_cell:
-            target, target_high = any_cell["target"], any_cell["target_high"]
-    target_text = fmt.target_text({"target": target, "target_high": target_high}, unit)
-    # A level borrowed from another register is a labelled reference, never a verdict.
-    is_reference = standing.target_kind(cat, ind, sel.region, latest) == "reference"
-    target_word = _("Referens") if is_reference else _("Målnivå")
-    series_map = standing.series_map() if ind.source == "aggregate" else {}
-    keys = _chart_keys(ind, area_name)
-    if target_text:
-        keys["zone"] = "{} ({})".format(_("Målnivån nås"), target_text)
-
-    def bar(code: str) -> dict[str, Any]:
-        cell = by_key.get((code, latest))
-        value = cell["value"] if cell else None
-        n = cell["denominator"] if cell else None
-        return {
-            "code": code,
-            "name": fmt.region_name(cat, code),
-            "short": fmt.short_region_name(cat, code),
-            "value": value,
-            "label": fmt.value_text(value, unit),
-            "n": n,
-            "n_text": fmt.number(n, 0),
-            "highlight": code == sel.region and code != NATION,
-            "suppressed": bool(cell and cell["suppressed"]),
-            "missing": cell is None,
-            "cell": _cell_view(cell, unit, lang),
-        }
-
-    bars = [bar(code) for code in compared] if sel.view == "jamforelse" else []
-    lower_better = ind.direction == "lower_better"
-    bars.sort(
-        key=lambda b: (
-            b["value"] is None,
-            (b["value"] or 0) if lower_better else -(b["value"] or 0),
-            fmt.sort_key(b["name"]),
-        )
-    )
-    chart_spec = None
-    funnel_points: list[dict[str, Any]] = []
-    title_parts = [fmt.indicator_name(ind), fmt.pathway_name(cat, sel.pathway), latest_name]
-    if sel.view == "jamforelse":
-        description = _("Jämförelse: %(what)s per region, %(period)s.") % {
-            "what": fmt.indicator_name(ind),
-            "period": latest_name,
-        }
-        if sel.chart == "tratt" and unit == "percent" and national and national["value"]:
-            funnel_points = _funnel_points(bars, national["value"])
-            chart_spec = charts.funnel(
-                funnel_points,
-                national["value"],
-                national_label,
-                {
-                    **keys,
-                    "description": _(
-                        "Trattdiagram: %(what)s mot antal, med exakta binomiala gränser."
-                    )
-                    % {"what": fmt.indicator_name(ind)},
-                },
-            )
-        if chart_spec is None:
-            funnel_points = []
-            chart_spec = charts.comparison(
-                [
-                    {
-                        k: b[k]
-                        for k in ("name", "short", "value", "label", "n", "n_text", "highlight")
-                    }
-                    for b in bars
-                ],
-                national["value"] if national else None,
-                national_label,
-                None if is_reference else target,
-                None if is_reference else target_high,
-                ind.direction,
-                unit,
-                description,
-                keys,
-                reference=(target, f"{target_word}: {target_text}")
-                if is_reference and target is not None
-                else None,
-            )
-    trend_rows = []
-    breaks: list[str] = []
-    if sel.view in ("trend", "tabell"):
-        for code in shown:
-            for period in periods:
-                if standing.series_break(series_map, ind, code, period):
-                    before = series_map.get((ind.code, code, period_labels.shift(period, -1)))
-                    now = series_map[(ind.code, code, period)]
-                    assert before is not None  # a series break needs the period before
-                    breaks.append(
-                        _("%(region)s, %(period)s: från %(before)s till %(after)s")
-                        % {
-                            "region": fmt.region_name(cat, code),
-                            "period": pname(period),
-                            "before": before.label(),
-                            "after": now.label(),
-                        }
-                    )
-    if sel.view == "trend":
-        series = []
-        palette = iter(charts.SERIES * 2)
-        for code in shown:
-            name = fmt.short_region_name(cat, code)
-            if code == NATION:
-                series.append({"name": name, "colour": charts.NATIONAL_INK, "width": 3.5})
-            elif code == sel.region:
-                series.append({"name": name, "colour": charts.HIGHLIGHT, "width": 3.5})
-            else:
-                series.append({"name": name, "colour": next(palette), "width": 1.5})
-            runs = standing.segments(series_map, ind, code, periods)
-            for period, run in zip(periods, runs, strict=True):
-                cell = by_key.get((code, period))
-                value = cell["value"] if cell else None
-                trend_rows.append(
-                    {
-                        "name": name,
-                        "full_name": fmt.region_name(cat, code),
-                        "period": period,
-                        "period_name": pname(period, short=True),
-                        "period_long": pname(period),
-                        "value": value,
-                        "label": fmt.value_text(value, unit),
-                        "width": series[-1]["width"],
-                        "segment": f"{code}#{run}",
-                    }
-                )
-        chart_spec = charts.trend(
-            trend_rows,
-            series,
-            [pname(p, short=True) for p in periods],
-            target,
-            f"{target_word}: {target_text}",
-            unit,
-            _("Trend: %(what)s från %(start)s till %(end)s.")
-            % {
-                "what": fmt.indicator_name(ind),
-                "start": pname(sel.period_from),
-                "end": latest_name,
-            },
-            reference=is_reference,
-        )
-    table_rows: list[dict[str, Any]] = []
-    if sel.view in ("trend", "tabell"):  # the views that show the region × period table
-        table_rows = [
-            {
-                "name": fmt.region_name(cat, code),
-                "code": code,
-                "cells": [_cell_view(by_key.get((code, p)), unit, lang) for p in periods],
-            }
-            for code in shown
-        ]
-    map_tiles: list[dict[str, Any]] = []
-    map_domain: tuple[float, float] | None = None
-    if sel.view == "karta":
-        map_tiles, map_domain, chart_spec = _map(cat, sel, ind, latest, latest_name, keys)
-    tabs = [
-        {
-            "code": v,
-            "name": view_names[v],
-            "query": sel.query_string(view=v),
-            "active": v == sel.view,
-        }
-        for v in VIEWS
-    ]
-    ind_promise = cat.promises.get(ind.promise) if ind.promise is not None else None
-    any_suppressed = (
-        any(b["suppressed"] for b in bars)
-        or any(c["suppressed"] for row in table_rows for c in row["cells"])
-        or any(t["cell"]["suppressed"] for t in map_tiles if t["in_area"])
-    )
+    context = page_model.indicator_page(data, charts)
     context.update(
         {
-            "sel": sel,
-            "ind": ind,
-            "ind_name": fmt.indicator_name(ind),
-            "promise": ind_promise,
-            "promise_text": (
-                ""
-                if ind_promise is None
-                else ind_promise.text_en
-                if fmt.lang() == "en"
-                else ind_promise.text_sv
-            ),
-            "title": " – ".join(title_parts),
-            "options": {
-                kind: _cached_options(
-                    (id(cat), version, lang, kind, *key),
-                    build,  # one list per key
-                )
-                for kind, key, build in (
-                    (
-                        "indicator",
-                        (sel.indicator,),
-                        lambda: _indicator_options(cat, sel.indicator),
-                    ),
-                    (
-                        "region",
-                        (sel.region,),
-                        lambda: _options(
-                            [(NATION, fmt.region_name(cat, NATION))]
-                            + [(r.code, r.name) for r in cat.healthcare_regions()],
-                            sel.region,
-                        ),
-                    ),
-                    (
-                        "level",
-                        (sel.level,),
-                        lambda: _options(
-                            [(code, fmt.level_name(code)) for code in LEVELS], sel.level
-                        ),
-                    ),
-                    (
-                        "basis",
-                        (sel.indicator, sel.basis),
-                        lambda: _options([(b, fmt.basis_name(b)) for b in dims.bases], sel.basis),
-                    ),
-                    (
-                        "pathway",
-                        (sel.indicator, sel.pathway),
-                        lambda: _options(
-                            [(p, fmt.pathway_name(cat, p)) for p in dims.pathways], sel.pathway
-                        ),
-                    ),
-                    (
-                        "treatment",
-                        (sel.indicator, sel.treatment),
-                        lambda: _options(
-                            [(t, fmt.treatment_name(t)) for t in dims.treatments], sel.treatment
-                        ),
-                    ),
-                    (
-                        "ptype",
-                        (sel.indicator, sel.ptype),
-                        lambda: _options([(t, fmt.ptype_name(t)) for t in dims.periods], sel.ptype),
-                    ),
-                    (
-                        "from",
-                        (sel.indicator, sel.ptype, sel.period_from),
-                        lambda: _options(
-                            [(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_from
-                        ),
-                    ),
-                    (
-                        "to",
-                        (sel.indicator, sel.ptype, sel.period_to),
-                        lambda: _options(
-                            [(p, pname(p)) for p in dims.periods[sel.ptype]], sel.period_to
-                        ),
-                    ),
-                )
-            },
-            "more_summary": " · ".join(
-                [
-                    fmt.level_name(sel.level),
-                    fmt.basis_name(sel.basis),
-                    fmt.treatment_name(sel.treatment),
-                    f"{pname(sel.period_from)} – {latest_name}",
-                ]
-            ),
-            "charts": [
-                (
-                    c,
-                    {"staplar": _("Stapeldiagram"), "tratt": _("Trattdiagram")}[c],
-                    sel.query_string(chart=c),
-                )
-                for c in CHARTS
-            ],
-            "funnel_possible": unit == "percent",
-            "funnel_shown": sel.view == "jamforelse" and sel.chart == "tratt" and unit == "percent",
-            "tabs": tabs,
-            "active_view_name": view_names[sel.view],
-            "bars": bars,
-            "national": _cell_view(national, unit, lang),
-            "area": _cell_view(area, unit, lang),
-            "area_name": area_name,
-            "latest": latest_name,
-            "periods": [
-                {"code": p, "name": pname(p), "complete": is_complete(p, end)} for p in periods
-            ],
-            "incomplete": [pname(p) for p in periods if not is_complete(p, end)],
-            "count_label": fmt.count_label(ind),
-            # a median's n is not published (SPEC §7): its tables have no n column
-            "shows_n": ind.publishes_n,
-            "funnel_points": funnel_points,
-            "map_domain": map_domain,
-            "map_in_area": [t for t in map_tiles if t["in_area"]],
-            "table_rows": table_rows,
-            "table_body": _wide_table_body(table_rows),
-            "comparison_body": _comparison_body(bars, ind.publishes_n),
-            "map_tiles": map_tiles,
-            "chart_spec": chart_spec,
-            "target_text": target_text,
-            "target_word": target_word,
-            "is_reference": is_reference,
-            "reference_note": standing.reference_text() if is_reference else "",
-            "target_source": ind.target_source_text(fmt.lang()),
-            "target_source_lang": "en" if fmt.lang() == "en" and ind.target_source_en else "sv",
-            "series_breaks": breaks,
-            "over_100_note": standing.over_100_text()
-            if any(b["cell"]["over_100"] for b in bars)
-            or any(c["over_100"] for row in table_rows for c in row["cells"])
-            else "",
-            "unit_name": {
-                "percent": _("procent"),
-                "days": _("dagar"),
-                "score": _("poäng"),
-                "count": _("antal"),
-            }[unit],
-            "direction_text": {
-                "higher_better": _("Ett högre värde är bättre."),
-                "lower_better": _("Ett lägre värde är bättre."),
-            }.get(ind.direction or "", _("Varken högre eller lägre värde är i sig bättre.")),
-            "source_text": (
-                _("Beräknas i Löfte från regionernas leveranser av SVF-händelser.")
-                if ind.source == "svf"
-                else _("Inrapporteras som färdiga tal från ett nationellt register eller en enkät.")
-            ),
-            "any_suppressed": any_suppressed,
-            "no_cells": not cells,
-            "ind_description": ind.description(fmt.lang()),
-            "min_cell": ind.min_cell,
+            "reports": reports,
+            "options": _form_options(cat, sel, dims),
+            "table_body": _wide_table_body(context["table_rows"]),
+            "comparison_body": _comparison_body(context["bars"], context["shows_n"]),
             "share_url": request.build_absolute_uri("/?" + sel.query_string()),
-            "download_query": sel.query_string(),
         }
     )
     return context
-
-
-def _funnel_points(bars: list[dict[str, Any]], national: float) -> list[dict[str, Any]]:
-    """The funnel's points, numbered in the table's order, each with its place in words."""
-    from lofte.web.results.funnel import binomial_limits
-
-    points: list[dict[str, Any]] = []
-    for b in bars:
-        if not b["n"] or b["value"] is None:
-            continue
-        n = int(b["n"])
-        low95, high95 = binomial_limits(n, national / 100.0, 0.95)
-        low998, high998 = binomial_limits(n, national / 100.0, 0.998)
-        share = b["value"] / 100.0
-        if share > high998:
-            verdict = _("över 99,8 % gränsen")
-        elif share > high95:
-            verdict = _("över 95 % gränsen")
-        elif share < low998:
-            verdict = _("under 99,8 % gränsen")
-        elif share < low95:
-            verdict = _("under 95 % gränsen")
-        else:
-            verdict = _("inom gränserna")
-        points.append(
-            {
-                "mark": str(len(points) + 1),
-                "code": b["code"],
-                "name": b["name"],
-                "value": b["value"],
-                "label": b["label"],
-                "n": n,
-                "n_text": b["n_text"],
-                "verdict": verdict,
-            }
-        )
-    return points
-
-
-def _map(
-    cat: Catalog, sel: Selection, ind: Any, latest: str, latest_name: str, keys: dict[str, str]
-) -> tuple[list[dict[str, Any]], tuple[float, float] | None, dict[str, Any]]:
-    """The tiles of the map: the area's counties coloured on a scale fitted to their values."""
-    unit = ind.unit
-    county_cells = {
-        c["region"]: c
-        for c in query.cells(
-            query.Filters(
-                indicator=sel.indicator,
-                region_basis=sel.basis,
-                pathway=sel.pathway,
-                treatment=sel.treatment,
-                period_type=sel.ptype,
-                periods=[latest],
-                region_level="county",
-            )
-        )
-    }
-    area = {r.code for r in cat.counties() if sel.region == NATION or r.parent == sel.region}
-    values = [
-        c["value"] for code, c in county_cells.items() if code in area and c["value"] is not None
-    ]
-    domain: tuple[float, float] | None = None
-    if values:
-        low, high = min(values), max(values)
-        if high - low < 1e-9:
-            low, high = low - 1, high + 1
-        domain = (low, high)
-    tiles = []
-    for tile in charts.tile_positions():
-        cell = county_cells.get(tile["code"])
-        in_area = tile["code"] in area
-        value = cell["value"] if cell and in_area else None
-        shaded = value is not None and domain is not None
-        dark = (
-            value is not None
-            and domain is not None
-            and (value - domain[0]) / (domain[1] - domain[0]) > 0.45
-        )
-        tiles.append(
-            {
-                **tile,
-                "name": fmt.region_name(cat, tile["code"]),
-                "value": value,
-                "label": fmt.value_text(value, unit) if in_area else _("utanför området"),
-                "value_text": fmt.value_text(value, unit),
-                "in_area": in_area,
-                "shaded": shaded,
-                "base": charts.MISSING if in_area else charts.OUTSIDE,
-                "ink": "#ffffff" if dark else ("#1b1b1f" if in_area else "#6b6f76"),
-                "cell": _cell_view(cell if in_area else None, unit),
-            }
-        )
-    spec = charts.tile_map(
-        [
-            {
-                k: t[k]
-                for k in (
-                    "col",
-                    "row",
-                    "short",
-                    "name",
-                    "value",
-                    "label",
-                    "value_text",
-                    "in_area",
-                    "shaded",
-                    "base",
-                    "ink",
-                )
-            }
-            for t in tiles
-        ],
-        domain or (0.0, 1.0),
-        keys["axis"],
-        _("Karta: %(what)s per region (län), %(period)s.")
-        % {"what": fmt.indicator_name(ind), "period": latest_name},
-    )
-    tiles.sort(key=lambda t: fmt.sort_key(t["name"]))
-    return tiles, domain, spec
 
 
 def _download_rows(request: HttpRequest) -> tuple[Selection, list[dict[str, Any]]]:
     cat, sel = _selection(request)
     if sel is None:
         raise Http404(_("Inga resultat är publicerade ännu."))
-    rows = query.cells(sel.filters(regions=_shown_regions(sel, cat)))
+    rows = query.cells(sel.filters(regions=page_model.shown_regions(sel, cat)))
     for row in rows:
         row["region_name"] = fmt.region_name(cat, row["region"])
         row["region_basis"] = row["region_basis"] or ""
@@ -960,6 +429,7 @@ def _standalone_html(path: Any) -> HttpResponse:
 
 @require_safe
 def reports_page(request: HttpRequest) -> HttpResponse:
+    """``/rapporter/``: the latest complete report of each healthcare region."""
     return render(request, "results/reports.html", {"reports": _latest_reports(None)})
 
 
