@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from lofte.core.spreadsheet import neutralise
+from lofte.reports import texts
 
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
 BANNER_FILL = PatternFill("solid", fgColor="FFF3CD")
@@ -214,7 +215,7 @@ def render(p: dict[str, Any]) -> bytes:
             _write(wb, used, t["sheet"], p, t["title"], t["head"], t["rows"], t["notes"])
         if pr.get("whatif"):
             t = pr["whatif"]
-            name = "Vad händer om" if p["lang"] == "sv" else "What if"
+            name = texts.t("whatif_sheet", p["lang"])
             _write(
                 wb,
                 used,
