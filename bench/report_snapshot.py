@@ -12,8 +12,8 @@ Usage::
 ``2026H1``) through :func:`lofte.reports.service.write_report` with a fixed date and keeps what a
 refactoring must not change: ``model.json``, the HTML in each language, the Typst input of each
 language (``data.<lang>.json``: the presented report the template ``report.typ`` prints; the PDF
-itself carries a creation time) and every sheet's cell values of each workbook
-(``xlsx.<lang>.json``). ``compare`` prints every file that differs with its first differing
+itself carries a creation time) and every sheet's cell values, number formats and layout of each
+workbook (``xlsx.<lang>.json``). ``compare`` prints every file that differs with its first differing
 lines and exits 1 if any does. Nothing here is timed.
 """
 
@@ -32,14 +32,27 @@ from typing import Any
 TODAY = dt.date(2026, 12, 5)
 
 
-def _workbook_cells(path: Path) -> dict[str, list[list[Any]]]:
+def _workbook_cells(path: Path) -> dict[str, dict[str, Any]]:
+    """Each sheet's cell values and what a reader sees of its layout: number formats, bold
+    and filled cells, the frozen header, the filter and the column widths."""
     from openpyxl import load_workbook
 
     book = load_workbook(path)
-    return {
-        sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()]
-        for sheet in book.worksheets
-    }
+    out: dict[str, dict[str, Any]] = {}
+    for sheet in book.worksheets:
+        cells = [cell for row in sheet.iter_rows() for cell in row]
+        out[sheet.title] = {
+            "values": [[cell.value for cell in row] for row in sheet.iter_rows()],
+            "formats": {
+                c.coordinate: c.number_format for c in cells if c.number_format != "General"
+            },
+            "bold": [c.coordinate for c in cells if c.font and c.font.bold],
+            "filled": [c.coordinate for c in cells if c.fill and c.fill.fill_type],
+            "freeze": sheet.freeze_panes,
+            "filter": sheet.auto_filter.ref,
+            "widths": {k: d.width for k, d in sorted(sheet.column_dimensions.items())},
+        }
+    return out
 
 
 def write(out: Path, healthcare_region: str, period: str) -> None:

@@ -38,13 +38,7 @@ KNOWN_OVER: dict[tuple[str, str], tuple[int, int]] = {
     ("web.whatif.views", "page"): (77, 18),
     ("reports.charts", "comparison"): (70, 12),
     ("reports.charts", "trend"): (97, 30),
-    ("reports.model", "indicator_section"): (98, 27),
-    ("reports.model", "pathway_table"): (45, 27),
-    ("reports.model", "build"): (92, 31),
-    ("reports.narrative", "indicator_sentences"): (111, 50),
     ("reports.svg", "trend"): (94, 29),
-    ("reports.xlsx", "_write"): (55, 16),
-    ("reports.xlsx", "render"): (97, 16),
 }
 
 
