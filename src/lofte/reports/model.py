@@ -140,6 +140,9 @@ class Sentence:
 
 @dataclass
 class IndicatorSection:
+    """One indicator of the report: its cells in the period shown (counties, healthcare region,
+    nation), its trend, the changes from a year earlier and its narrative."""
+
     code: str
     name_sv: str
     name_en: str
@@ -165,6 +168,9 @@ class IndicatorSection:
 
 @dataclass
 class PathwayRow:
+    """One pathway of a region: share within the lead time (with its n and the change from a
+    year earlier), median lead time and the medians of its steps."""
+
     pathway: str
     name_sv: str
     name_en: str
@@ -186,6 +192,8 @@ class PathwayRow:
 
 @dataclass
 class BottleneckRow:
+    """One region's *ingående ledtider*: median days of each step, and why a hidden one is."""
+
     region: str
     steps: list[float | None]  # median days per step of BOTTLENECK_STEPS
     hidden_by: list[str | None] = field(default_factory=list)
@@ -193,6 +201,9 @@ class BottleneckRow:
 
 @dataclass
 class PromiseSection:
+    """One promise with its indicators and, for the lead-time promise, the per-pathway tables,
+    the *ingående ledtider* and the what-if table."""
+
     number: int
     text_sv: str
     text_en: str
@@ -208,6 +219,8 @@ class PromiseSection:
 
 @dataclass
 class Gap:
+    """A region's value below its target (not met, or between a low and a high target)."""
+
     indicator: str
     name_sv: str
     name_en: str
@@ -227,6 +240,8 @@ class Gap:
 
 @dataclass
 class SourceEntry:
+    """One series a figure of the report comes from: indicator, source, periods, last import."""
+
     indicator: str
     source: str
     periods: list[str]
@@ -236,6 +251,8 @@ class SourceEntry:
 
 @dataclass
 class QualityRow:
+    """A region's SVF deliveries: active and rejected, rows stored, warnings and errors."""
+
     region: str
     active: int
     rejected: int
@@ -248,6 +265,8 @@ class QualityRow:
 
 @dataclass
 class Report:
+    """The whole report model of a healthcare region and half-year (``model.json``)."""
+
     healthcare_region: str
     period: str
     period_start: str
@@ -266,9 +285,11 @@ class Report:
     data_quality: list[IndicatorSection] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
+        """The model as plain JSON data (``model.json``)."""
         return asdict(self)
 
     def sections(self) -> list[IndicatorSection]:
+        """Every indicator section of every promise, in report order."""
         return [s for p in self.promises for s in p.indicators]
 
 
@@ -296,6 +317,7 @@ class CubeIndex:
     def get(
         self, indicator: str, region: str, period: str, pathway: str = "alla"
     ) -> dict[str, Any] | None:
+        """The cube row of an indicator, region, period and pathway (None: no row)."""
         return self.rows.get((indicator, region, pathway, period))
 
 
@@ -345,6 +367,9 @@ def make_cell(
     catalog: Catalog,
     series: SeriesMap | None = None,
 ) -> Cell:
+    """A cube ``row`` as a report cell with its verdict against the target; a suppressed row
+    without its numbers, a missing one (None) as *missing*. ``series`` names the series of an
+    imported value."""
     target = catalog.target_for(indicator.code, region, period)
     found = (series or {}).get((indicator.code, region, period))
     label = None if found is None else found.label()
@@ -438,6 +463,8 @@ def shown_period(
 
 
 def trend_periods(index: CubeIndex, indicator: Indicator, shown: str, report_period: str) -> list:
+    """The periods of the trend chart: the last eight half-years for SVF; for an aggregate the
+    periods of the kind shown within the same span, oldest first."""
     if indicator.source == "svf":
         return periods.range_of(periods.shift(report_period, -(TREND_HALVES - 1)), report_period)
     first_end = _end(periods.shift(report_period, -TREND_HALVES))
@@ -645,6 +672,7 @@ def _difference(now: Cell | None, then: Cell | None) -> float | None:
 
 
 def bottleneck(index: CubeIndex, regions: list[str], report_period: str) -> list[BottleneckRow]:
+    """Every region's *ingående ledtider* in the report period."""
     out = []
     for r in regions:
         steps: list[float | None] = []
@@ -704,6 +732,7 @@ def sources(codes: set[str], regions: list[str]) -> list[SourceEntry]:
 
 
 def quality(counties: list[str]) -> list[QualityRow]:
+    """Each county's SVF deliveries as the data-quality annex counts them."""
     from lofte.svf.models import Delivery
 
     rows = []
@@ -747,6 +776,8 @@ def synthetic_inputs() -> bool:
 
 
 def check_arguments(healthcare_region: str, period: str, catalog: Catalog) -> None:
+    """Raise :class:`ReportError` (in Swedish) unless ``healthcare_region`` is one and
+    ``period`` a half-year."""
     region = catalog.regions.get(healthcare_region)
     if region is None or region.level != "healthcare_region":
         codes = ", ".join(r.code for r in catalog.healthcare_regions())

@@ -60,6 +60,8 @@ def _t(key: str, lang: str, **params: Any) -> str:
 
 @dataclass
 class WhatIfRow:
+    """One pathway: its share within the lead time, and the share with each interval shortened."""
+
     pathway: str
     name_sv: str
     name_en: str
@@ -71,6 +73,9 @@ class WhatIfRow:
 
 @dataclass
 class WhatIfBlock:
+    """The what-if table of a healthcare region and period: the pathways whose rows may be shown
+    and how many were left out."""
+
     region: str
     period: str
     days: int
