@@ -391,7 +391,32 @@ TEXTS: dict[str, Promise] = {
         "I trenddiagrammet bryts linjen där serien byter källa eller definition ({regions}); "
         "källorna står i bilagan om datakällor.",
     ),
+    # the what-if block (lofte.reports.whatif, issue 16)
     "whatif_sheet": pgettext_lazy("report sheet", "Vad händer om"),
+    "whatif_title": pgettext_lazy(
+        "report what-if",
+        "Vad händer om ett intervall blir {days} dagar kortare? {region}, {period}",
+    ),
+    "whatif_pathway": pgettext_lazy("report what-if", "Vårdförlopp"),
+    "whatif_baseline": pgettext_lazy("report what-if", "Inom ledtiden, utfall"),
+    "whatif_best": pgettext_lazy("report what-if", "Hjälper mest"),
+    "whatif_steps": pgettext_lazy(
+        "report what-if",
+        "Välgrundad misstanke → första besök|Första besök → diagnosbesked|"
+        "Diagnosbesked → behandlingsstart",
+    ),
+    "whatif_note": pgettext_lazy(
+        "report what-if",
+        "Andel som hade startat behandling inom ledtiden om intervallet hade varit {days} "
+        "dagar kortare för varje patient (aldrig under noll dagar), räknat exakt på periodens "
+        "avslutade förlopp med ledtid, efter hemregion. Detta är aritmetik på tidigare "
+        "patienter, inte en prognos.",
+    ),
+    "whatif_hidden": pgettext_lazy(
+        "report what-if",
+        "{n} vårdförlopp visas inte: för få patienter för att visas utan röjanderisk.",
+    ),
+    "whatif_none": pgettext_lazy("report what-if", "–"),
 }
 
 
