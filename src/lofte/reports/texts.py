@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 
 from django.utils.functional import Promise
 from django.utils.translation import override, pgettext, pgettext_lazy
@@ -450,19 +451,25 @@ SHEET_NAMES: dict[str, Promise] = {
 }
 
 
+@cache
+def _worded(table: str, key: str, lang: str) -> str:
+    """``TEXTS[key]`` (``table`` "texts") or ``SHEET_NAMES[key]`` ("sheets") in ``lang``. The
+    catalogues do not change while Löfte runs, and a report looks up a few thousand texts:
+    each is translated once per language."""
+    text = TEXTS[key] if table == "texts" else SHEET_NAMES[key]
+    with override(lang):
+        return str(text)
+
+
 def t(key: str, lang: str, **params: object) -> str:
     """The text of ``key`` in ``lang`` (``sv`` or ``en``), with ``params`` filled in."""
-    with override(lang):
-        text = str(TEXTS[key])
+    text = _worded("texts", key, lang)
     return text.format(**params) if params else text
 
 
 def sheet_name(code: str, lang: str) -> str:
     """An indicator's short name for a workbook sheet ("" when it has none)."""
-    if code not in SHEET_NAMES:
-        return ""
-    with override(lang):
-        return str(SHEET_NAMES[code])
+    return _worded("sheets", code, lang) if code in SHEET_NAMES else ""
 
 
 def number(value: float | None, unit: str, lang: str, *, with_unit: bool = True) -> str:
@@ -514,10 +521,15 @@ REGION_NAMES = (
 )
 
 
+@cache
+def _region_name(name: str, lang: str) -> str:
+    with override(lang):
+        return pgettext("region", name)
+
+
 def region_names(regions: dict[str, str], lang: str) -> dict[str, str]:
     """The catalogue's region names in ``lang``, with the nation called by its name."""
-    with override(lang):
-        names = {code: pgettext("region", name) for code, name in regions.items()}
+    names = {code: _region_name(name, lang) for code, name in regions.items()}
     if "SE" in names:
         names["SE"] = t("national", lang)
     return names
