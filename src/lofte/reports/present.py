@@ -231,10 +231,7 @@ def _target_note(section: IndicatorSection, lang: str) -> str:
     t = texts.t
     if section.target is not None:
         level = target_text(section.target, section.target_high, section.unit, lang)
-        word = (
-            "reference_level" if getattr(section, "target_kind", None) == "reference" else "target"
-        )
-        return f"{t(word, lang)}: {level}."
+        return f"{t(_level_word(section), lang)}: {level}."
     why = f"why_no_target_{section.code}"
     reason = t(why, lang) if why in texts.TEXTS else _target_source(section.code, "", lang)
     if reason.lower().startswith(t("status_no_target", lang).lower()):
