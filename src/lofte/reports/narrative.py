@@ -87,6 +87,7 @@ def _standing(section: IndicatorSection, hr: Cell | None, code: str) -> list[Sen
 
 
 def _target_sentence(section: IndicatorSection, hr: Cell, code: str) -> Sentence:
+    """The healthcare region's value against its target, naming the level it is about."""
     key, target = f"n_target_{hr.status}", _target(section)
     if section.target_high is not None and hr.status != "partial":
         # with a low/high pair, name the one level that the sentence is about

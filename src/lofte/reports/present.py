@@ -145,6 +145,7 @@ def _significance(change: Change | None, previous: str, lang: str) -> str:
 
 
 def _indicator_head(section: IndicatorSection, lang: str) -> list[str]:
+    """The indicator table's head; the previous-year column names its period."""
     t = texts.t
     previous_period = next((c.previous_period for c in section.changes), "")
     return [
@@ -468,6 +469,7 @@ LABELS = (
 def _summary_cell(
     cell: Cell, section: IndicatorSection, report: Report, lang: str, marks: Marks
 ) -> dict[str, Any]:
+    """One region's cell of the summary: the value and, where there is one, the verdict."""
     return {
         "text": _cell_text(cell, section.unit, lang, marks),
         "status": cell.status,
@@ -564,6 +566,7 @@ def bottleneck(
 def _bottleneck_row(
     row: BottleneckRow, regions: dict[str, str], lang: str, marks: Marks
 ) -> list[str]:
+    """One region's *ingående ledtider*: median days per step, hidden ones as marks."""
     reasons = row.hidden_by or [None] * len(row.steps)
     steps = [_days(v, why, lang, marks) for v, why in zip(row.steps, reasons, strict=True)]
     return [regions[row.region], *steps]

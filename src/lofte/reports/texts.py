@@ -523,6 +523,7 @@ REGION_NAMES = (
 
 @cache
 def _region_name(name: str, lang: str) -> str:
+    """A region's catalogue name in ``lang`` (itself where the catalogue has no other)."""
     with override(lang):
         return pgettext("region", name)
 
