@@ -29,16 +29,6 @@ KNOWN_OVER: dict[tuple[str, str], tuple[int, int]] = {
     ("web.plans.planfile", "write_xlsx"): (74, 18),
     ("web.tasks", "run_import"): (94, 11),
     ("web.whatif.views", "page"): (77, 18),
-    ("reports.model", "indicator_section"): (98, 27),
-    ("reports.model", "pathway_table"): (45, 27),
-    ("reports.model", "build"): (92, 31),
-    ("reports.narrative", "indicator_sentences"): (111, 50),
-    ("reports.present", "indicator_table"): (59, 21),
-    ("reports.present", "_pathway_table"): (60, 16),
-    ("reports.present", "caveats"): (49, 23),
-    ("reports.present", "present"): (269, 48),
-    ("reports.xlsx", "_write"): (55, 16),
-    ("reports.xlsx", "render"): (97, 16),
 }
 
 

@@ -454,7 +454,7 @@ def test_the_workbook_reads_like_the_report(report):
                 [
                     title or "",
                     *p["labels"].values(),
-                    *[t for code in texts.SHEET_NAMES for t in texts.SHEET_NAMES[code]],
+                    *[texts.sheet_name(code, lang) for code in texts.SHEET_NAMES],
                 ]
             ).replace(":", "")
             for word in name.split():

@@ -18,6 +18,7 @@ TEMPLATES = Path(str(resources.files("lofte.reports") / "templates"))
 
 @cache
 def vega_bundle() -> str:
+    """The vendored Vega, Vega-Lite and vega-embed bundle, inlined into every HTML report."""
     path = resources.files("lofte.web") / "static" / "vendor" / "vega-embed.bundle.js"
     return path.read_text(encoding="utf-8")
 
@@ -28,6 +29,8 @@ def _engine() -> Engine:
 
 
 def render(presented: dict[str, Any], charts: dict[str, dict[str, Any]]) -> str:
+    """The presented report (:func:`lofte.reports.present.present`) as one HTML page, with
+    ``charts`` (Vega-Lite specifications by name) embedded beside their tables."""
     template = _engine().get_template("report.html")
     return template.render(
         Context({"p": presented, "charts": charts, "vega_bundle": vega_bundle()})

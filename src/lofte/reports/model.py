@@ -140,6 +140,9 @@ class Sentence:
 
 @dataclass
 class IndicatorSection:
+    """One indicator of the report: its cells in the period shown (counties, healthcare region,
+    nation), its trend, the changes from a year earlier and its narrative."""
+
     code: str
     name_sv: str
     name_en: str
@@ -165,6 +168,9 @@ class IndicatorSection:
 
 @dataclass
 class PathwayRow:
+    """One pathway of a region: share within the lead time (with its n and the change from a
+    year earlier), median lead time and the medians of its steps."""
+
     pathway: str
     name_sv: str
     name_en: str
@@ -186,6 +192,8 @@ class PathwayRow:
 
 @dataclass
 class BottleneckRow:
+    """One region's *ingående ledtider*: median days of each step, and why a hidden one is."""
+
     region: str
     steps: list[float | None]  # median days per step of BOTTLENECK_STEPS
     hidden_by: list[str | None] = field(default_factory=list)
@@ -193,6 +201,9 @@ class BottleneckRow:
 
 @dataclass
 class PromiseSection:
+    """One promise with its indicators and, for the lead-time promise, the per-pathway tables,
+    the *ingående ledtider* and the what-if table."""
+
     number: int
     text_sv: str
     text_en: str
@@ -208,6 +219,8 @@ class PromiseSection:
 
 @dataclass
 class Gap:
+    """A region's value below its target (not met, or between a low and a high target)."""
+
     indicator: str
     name_sv: str
     name_en: str
@@ -227,6 +240,8 @@ class Gap:
 
 @dataclass
 class SourceEntry:
+    """One series a figure of the report comes from: indicator, source, periods, last import."""
+
     indicator: str
     source: str
     periods: list[str]
@@ -236,6 +251,8 @@ class SourceEntry:
 
 @dataclass
 class QualityRow:
+    """A region's SVF deliveries: active and rejected, rows stored, warnings and errors."""
+
     region: str
     active: int
     rejected: int
@@ -248,6 +265,8 @@ class QualityRow:
 
 @dataclass
 class Report:
+    """The whole report model of a healthcare region and half-year (``model.json``)."""
+
     healthcare_region: str
     period: str
     period_start: str
@@ -266,9 +285,11 @@ class Report:
     data_quality: list[IndicatorSection] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
+        """The model as plain JSON data (``model.json``)."""
         return asdict(self)
 
     def sections(self) -> list[IndicatorSection]:
+        """Every indicator section of every promise, in report order."""
         return [s for p in self.promises for s in p.indicators]
 
 
@@ -296,6 +317,7 @@ class CubeIndex:
     def get(
         self, indicator: str, region: str, period: str, pathway: str = "alla"
     ) -> dict[str, Any] | None:
+        """The cube row of an indicator, region, period and pathway (None: no row)."""
         return self.rows.get((indicator, region, pathway, period))
 
 
@@ -345,6 +367,9 @@ def make_cell(
     catalog: Catalog,
     series: SeriesMap | None = None,
 ) -> Cell:
+    """A cube ``row`` as a report cell with its verdict against the target; a suppressed row
+    without its numbers, a missing one (None) as *missing*. ``series`` names the series of an
+    imported value."""
     target = catalog.target_for(indicator.code, region, period)
     found = (series or {}).get((indicator.code, region, period))
     label = None if found is None else found.label()
@@ -438,6 +463,8 @@ def shown_period(
 
 
 def trend_periods(index: CubeIndex, indicator: Indicator, shown: str, report_period: str) -> list:
+    """The periods of the trend chart: the last eight half-years for SVF; for an aggregate the
+    periods of the kind shown within the same span, oldest first."""
     if indicator.source == "svf":
         return periods.range_of(periods.shift(report_period, -(TREND_HALVES - 1)), report_period)
     first_end = _end(periods.shift(report_period, -TREND_HALVES))
@@ -459,9 +486,12 @@ def indicator_section(
     catalog: Catalog,
     series: SeriesMap | None = None,
 ) -> IndicatorSection:
+    """One indicator of the report: its cells in the period shown (the report period, or an
+    aggregate's latest period up to it), its trend, the change from a year earlier and the
+    test of the highest against the lowest region. ``regions`` end with the healthcare region
+    and the nation."""
     shown = shown_period(index, indicator, regions, report_period)
-    hr = regions[-2]
-    target = catalog.target_for(indicator.code, hr, report_period)
+    target = catalog.target_for(indicator.code, regions[-2], report_period)
     t_low, t_high = (None, None) if target is None else target.levels()
     section = IndicatorSection(
         code=indicator.code,
@@ -489,8 +519,44 @@ def indicator_section(
         make_cell(index.get(indicator.code, r, shown), r, shown, indicator, catalog, series)
         for r in regions
     ]
+    _add_trend(section, index, indicator, regions, report_period, catalog, series)
+    previous = periods.same_period_previous_year(shown)
+    for cell in section.cells:
+        row = index.get(indicator.code, cell.region, previous)
+        before = make_cell(row, cell.region, previous, indicator, catalog, series)
+        section.changes.append(yearly_change(cell, before, indicator))
+    shown_counties = [c for c in section.cells if c.region in counties and c.value is not None]
+    if len(shown_counties) >= 2:
+        high = max(shown_counties, key=lambda c: c.value or 0.0)
+        low = min(shown_counties, key=lambda c: c.value or 0.0)
+        if comparable(high, low):
+            section.difference_p = compare(high, low, indicator.unit)
+    return section
+
+
+def _better(value: float | None, before: float | None, direction: str | None) -> bool | None:
+    """Whether ``value`` is better than ``before`` by the indicator's direction; None when
+    they are equal, either is missing or the indicator has no direction."""
+    if value is None or before is None or value == before or direction is None:
+        return None
+    up = value > before
+    return up if direction == "higher_better" else not up
+
+
+def _add_trend(
+    section: IndicatorSection,
+    index: CubeIndex,
+    indicator: Indicator,
+    regions: list[str],
+    report_period: str,
+    catalog: Catalog,
+    series: SeriesMap | None,
+) -> None:
+    """The section's trend cells, each region's runs of one series numbered as segments, and
+    the breaks between them."""
+    assert section.period is not None
     last: dict[str, Cell] = {}
-    for p in trend_periods(index, indicator, shown, report_period):
+    for p in trend_periods(index, indicator, section.period, report_period):
         for r in regions:
             row = index.get(indicator.code, r, p)
             if row is None:
@@ -504,100 +570,109 @@ def indicator_section(
                     section.breaks.append(SeriesBreak(r, p, before.series, cell.series))
             last[r] = cell
             section.trend.append(cell)
-    previous = periods.same_period_previous_year(shown)
-    for cell in section.cells:
-        before = make_cell(
-            index.get(indicator.code, cell.region, previous),
-            cell.region,
-            previous,
-            indicator,
-            catalog,
-            series,
-        )
-        broken = before.series != cell.series and "missing" not in (cell.status, before.status)
-        if not comparable(cell, before):
-            # No "året före" across a break of source or definition, nor for a data-quality
-            # finding: the previous figure is not shown beside this one and nothing is tested.
-            before = replace(before, value=None, numerator=None, denominator=None, suppressed=False)
-        p_value = compare(cell, before, indicator.unit)
-        better = None
-        changed = cell.value is not None and before.value is not None and cell.value != before.value
-        if changed and indicator.direction is not None:
-            assert cell.value is not None and before.value is not None
-            up = cell.value > before.value
-            better = up if indicator.direction == "higher_better" else not up
-        section.changes.append(
-            Change(
-                region=cell.region,
-                period=shown,
-                previous_period=previous,
-                value=cell.value,
-                previous=before.value,
-                p_value=p_value,
-                significant=p_value is not None and p_value < ALPHA,
-                better=better,
-                previous_suppressed=before.suppressed,
-                previous_hidden_by=before.hidden_by,
-                series_break=broken,
-            )
-        )
-    shown_counties = [c for c in section.cells if c.region in counties and c.value is not None]
-    if len(shown_counties) >= 2:
-        high = max(shown_counties, key=lambda c: c.value or 0.0)
-        low = min(shown_counties, key=lambda c: c.value or 0.0)
-        if comparable(high, low):
-            section.difference_p = compare(high, low, indicator.unit)
-    return section
+
+
+def yearly_change(cell: Cell, before: Cell, indicator: Indicator) -> Change:
+    """A region's ``cell`` against ``before``, the same period a year earlier: tested where
+    both are shares with counts, and better or worse by the indicator's direction."""
+    broken = before.series != cell.series and "missing" not in (cell.status, before.status)
+    if not comparable(cell, before):
+        # No "året före" across a break of source or definition, nor for a data-quality
+        # finding: the previous figure is not shown beside this one and nothing is tested.
+        before = replace(before, value=None, numerator=None, denominator=None, suppressed=False)
+    p_value = compare(cell, before, indicator.unit)
+    return Change(
+        region=cell.region,
+        period=cell.period,
+        previous_period=before.period,
+        value=cell.value,
+        previous=before.value,
+        p_value=p_value,
+        significant=p_value is not None and p_value < ALPHA,
+        better=_better(cell.value, before.value, indicator.direction),
+        previous_suppressed=before.suppressed,
+        previous_hidden_by=before.hidden_by,
+        series_break=broken,
+    )
 
 
 def pathway_table(
     index: CubeIndex, hr: str, report_period: str, catalog: Catalog
 ) -> list[PathwayRow]:
     """One row per pathway of region ``hr`` (a county or the healthcare region)."""
-    previous = periods.same_period_previous_year(report_period)
     share_ind = catalog.indicator("svf_andel_inom_ledtid")
     rows: list[PathwayRow] = []
     for pathway in catalog.pathways.values():
-        median = index.get("svf_ledtid_median", hr, report_period, pathway.id)
-        share = index.get("svf_andel_inom_ledtid", hr, report_period, pathway.id)
-        if median is None and share is None:
-            continue
-        before = index.get("svf_andel_inom_ledtid", hr, previous, pathway.id)
-        now = make_cell(share, hr, report_period, share_ind, catalog) if share else None
-        then = make_cell(before, hr, previous, share_ind, catalog) if before else None
-        p_value = compare(now, then, "percent") if now and then else None
-        change = None
-        if now and then and now.value is not None and then.value is not None:
-            change = now.value - then.value
-        median_hidden = median is None or bool(median["suppressed"])
-        step_rows = [index.get(code, hr, report_period, pathway.id) for code, _ in BOTTLENECK_STEPS]
-        rows.append(
-            PathwayRow(
-                pathway=pathway.id,
-                name_sv=pathway.name_sv,
-                name_en=pathway.name_en,
-                # n of the share itself: a median's n is not published (SPEC §7)
-                n=None if now is None or now.suppressed else now.denominator,
-                share=None if now is None else now.value,
-                share_suppressed=bool(now and now.suppressed),
-                has_lead_time=share is not None,
-                median=None if median_hidden or median is None else _clean(median["value"]),
-                previous_share=None if then is None else then.value,
-                change_pp=change,
-                p_value=p_value,
-                significant=p_value is not None and p_value < ALPHA,
-                share_hidden_by=None if now is None else now.hidden_by,
-                median_hidden_by=hidden_by(median, share_ind.min_cell),
-                steps=[
-                    None if r is None or r["suppressed"] else _clean(r["value"]) for r in step_rows
-                ],
-                steps_hidden_by=[hidden_by(r, share_ind.min_cell) for r in step_rows],
-            )
-        )
+        row = _pathway_row(index, hr, report_period, pathway, share_ind, catalog)
+        if row is not None:
+            rows.append(row)
     return rows
 
 
+def _pathway_row(
+    index: CubeIndex,
+    hr: str,
+    report_period: str,
+    pathway: Any,
+    share_ind: Indicator,
+    catalog: Catalog,
+) -> PathwayRow | None:
+    """A pathway's share within the lead time (with its change from a year earlier), median
+    and steps in region ``hr``; None when the cube has neither share nor median."""
+    median = index.get("svf_ledtid_median", hr, report_period, pathway.id)
+    share = index.get("svf_andel_inom_ledtid", hr, report_period, pathway.id)
+    if median is None and share is None:
+        return None
+    now, then = _share_cells(index, hr, report_period, pathway.id, share_ind, catalog)
+    p_value = compare(now, then, "percent") if now and then else None
+    step_rows = [index.get(code, hr, report_period, pathway.id) for code, _ in BOTTLENECK_STEPS]
+    return PathwayRow(
+        pathway=pathway.id,
+        name_sv=pathway.name_sv,
+        name_en=pathway.name_en,
+        # n of the share itself: a median's n is not published (SPEC §7)
+        n=None if now is None or now.suppressed else now.denominator,
+        share=None if now is None else now.value,
+        share_suppressed=bool(now and now.suppressed),
+        has_lead_time=share is not None,
+        median=_shown_value(median),
+        previous_share=None if then is None else then.value,
+        change_pp=_difference(now, then),
+        p_value=p_value,
+        significant=p_value is not None and p_value < ALPHA,
+        share_hidden_by=None if now is None else now.hidden_by,
+        median_hidden_by=hidden_by(median, share_ind.min_cell),
+        steps=[_shown_value(r) for r in step_rows],
+        steps_hidden_by=[hidden_by(r, share_ind.min_cell) for r in step_rows],
+    )
+
+
+def _share_cells(
+    index: CubeIndex, hr: str, period: str, pathway: str, share_ind: Indicator, catalog: Catalog
+) -> tuple[Cell | None, Cell | None]:
+    """A pathway's share within the lead time in ``period`` and a year earlier (None: no row)."""
+    previous = periods.same_period_previous_year(period)
+    share = index.get(share_ind.code, hr, period, pathway)
+    before = index.get(share_ind.code, hr, previous, pathway)
+    now = make_cell(share, hr, period, share_ind, catalog) if share else None
+    then = make_cell(before, hr, previous, share_ind, catalog) if before else None
+    return now, then
+
+
+def _shown_value(row: dict[str, Any] | None) -> float | None:
+    """A cube row's value, None where the row is missing or suppressed."""
+    return None if row is None or row["suppressed"] else _clean(row["value"])
+
+
+def _difference(now: Cell | None, then: Cell | None) -> float | None:
+    """``now`` minus ``then`` where both have a value."""
+    if now is None or then is None or now.value is None or then.value is None:
+        return None
+    return now.value - then.value
+
+
 def bottleneck(index: CubeIndex, regions: list[str], report_period: str) -> list[BottleneckRow]:
+    """Every region's *ingående ledtider* in the report period."""
     out = []
     for r in regions:
         steps: list[float | None] = []
@@ -657,6 +732,7 @@ def sources(codes: set[str], regions: list[str]) -> list[SourceEntry]:
 
 
 def quality(counties: list[str]) -> list[QualityRow]:
+    """Each county's SVF deliveries as the data-quality annex counts them."""
     from lofte.svf.models import Delivery
 
     rows = []
@@ -700,6 +776,8 @@ def synthetic_inputs() -> bool:
 
 
 def check_arguments(healthcare_region: str, period: str, catalog: Catalog) -> None:
+    """Raise :class:`ReportError` (in Swedish) unless ``healthcare_region`` is one and
+    ``period`` a half-year."""
     region = catalog.regions.get(healthcare_region)
     if region is None or region.level != "healthcare_region":
         codes = ", ".join(r.code for r in catalog.healthcare_regions())
@@ -726,42 +804,91 @@ def build(
     check_arguments(healthcare_region, period, catalog)
     counties = sorted(catalog.children(healthcare_region))
     regions = [*counties, healthcare_region, "SE"]
-    previous = periods.same_period_previous_year(period)
-    index = select(cube, regions, period, previous)
-    series = series_map(catalog)
+    index = select(cube, regions, period, periods.same_period_previous_year(period))
     if not any(index.get(code, healthcare_region, period) for code in index.periods):
         raise ReportError(
             f"kuben har inga SVF-uppgifter för {healthcare_region} {period} – har data för "
             "perioden importerats och 'lofte compute' körts?"
         )
+    scope = Scope(index, healthcare_region, period, counties, catalog, series_map(catalog))
+    promises = [promise_section(scope, number, instances) for number in sorted(catalog.promises)]
+    codes = {s.code for p in promises for s in p.indicators if s.source == "aggregate"}
+    parsed = periods.parse(period)
+    return Report(
+        healthcare_region=healthcare_region,
+        period=period,
+        period_start=parsed.start.isoformat(),
+        period_end=parsed.end.isoformat(),
+        generated=(today or dt.date.today()).isoformat(),
+        synthetic=synthetic_inputs(),
+        min_cell=max(i.min_cell for i in catalog.indicators.values() if i.source == "svf"),
+        regions={r: catalog.region(r).name for r in regions},
+        counties=counties,
+        promises=promises,
+        gaps=gaps(promises, catalog, today),
+        sources=sources(codes, regions),
+        quality=quality(counties),
+        data_quality=[
+            indicator_section(index, i, regions, counties, period, catalog)
+            for i in catalog.indicators.values()
+            if i.promise is None and i.code not in DETAIL_INDICATORS
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What every section of one report is built from."""
+
+    index: CubeIndex
+    healthcare_region: str
+    period: str
+    counties: list[str]
+    catalog: Catalog
+    series: SeriesMap
+
+    @property
+    def regions(self) -> list[str]:
+        """The report's regions in report order: counties, healthcare region, nation."""
+        return [*self.counties, self.healthcare_region, "SE"]
+
+
+def promise_section(scope: Scope, number: int, instances: pa.Table | None) -> PromiseSection:
+    """One promise: its indicators with their narrative and, for the lead-time promise, the
+    per-pathway tables, the *ingående ledtider* and the what-if table."""
     from lofte.reports import narrative
 
-    promises: list[PromiseSection] = []
-    for number, promise in sorted(catalog.promises.items()):
-        indicators = [
-            i
-            for i in catalog.indicators.values()
-            if i.promise == number and i.code not in DETAIL_INDICATORS
-        ]
-        section = PromiseSection(number, promise.text_sv, promise.text_en, [])
-        for indicator in indicators:
-            s = indicator_section(index, indicator, regions, counties, period, catalog, series)
-            s.narrative = narrative.indicator_sentences(s, counties, healthcare_region)
-            section.indicators.append(s)
-        if any(i.source == "svf" for i in indicators) and number == _lead_time_promise(catalog):
-            section.pathway_table = pathway_table(index, healthcare_region, period, catalog)
-            section.pathway_tables = {
-                r: pathway_table(index, r, period, catalog) for r in [*counties, healthcare_region]
-            }
-            section.bottleneck = bottleneck(index, regions, period)
-            section.bottleneck_narrative = narrative.bottleneck_sentences(
-                section.bottleneck, healthcare_region
-            )
-            if instances is not None:
-                section.whatif = _whatif(index, healthcare_region, period, instances, catalog)
-        promises.append(section)
+    catalog, index, hr, period = scope.catalog, scope.index, scope.healthcare_region, scope.period
+    promise = catalog.promises[number]
+    indicators = [
+        i
+        for i in catalog.indicators.values()
+        if i.promise == number and i.code not in DETAIL_INDICATORS
+    ]
+    section = PromiseSection(number, promise.text_sv, promise.text_en, [])
+    for indicator in indicators:
+        s = indicator_section(
+            index, indicator, scope.regions, scope.counties, period, catalog, scope.series
+        )
+        s.narrative = narrative.indicator_sentences(s, scope.counties, hr)
+        section.indicators.append(s)
+    if not any(i.source == "svf" for i in indicators) or number != _lead_time_promise(catalog):
+        return section
+    section.pathway_table = pathway_table(index, hr, period, catalog)
+    section.pathway_tables = {
+        r: pathway_table(index, r, period, catalog) for r in [*scope.counties, hr]
+    }
+    section.bottleneck = bottleneck(index, scope.regions, period)
+    section.bottleneck_narrative = narrative.bottleneck_sentences(section.bottleneck, hr)
+    if instances is not None:
+        section.whatif = _whatif(index, hr, period, instances, catalog)
+    return section
 
-    gaps = [
+
+def gaps(promises: list[PromiseSection], catalog: Catalog, today: dt.date | None) -> list[Gap]:
+    """Every region's value below its target (not met, or between a low and a high target),
+    with the actions the action plans link to it."""
+    out = [
         Gap(
             indicator=s.code,
             name_sv=s.name_sv,
@@ -780,31 +907,9 @@ def build(
         for c in s.cells
         if c.region != "SE" and c.status in ("not_met", "partial")
     ]
-    for gap in gaps:
+    for gap in out:
         gap.actions = [] if _gap_actions is None else _gap_actions(gap.indicator, gap.region, today)
-    data_quality = [
-        indicator_section(index, i, regions, counties, period, catalog)
-        for i in catalog.indicators.values()
-        if i.promise is None and i.code not in DETAIL_INDICATORS
-    ]
-    codes = {s.code for p in promises for s in p.indicators if s.source == "aggregate"}
-    parsed = periods.parse(period)
-    return Report(
-        healthcare_region=healthcare_region,
-        period=period,
-        period_start=parsed.start.isoformat(),
-        period_end=parsed.end.isoformat(),
-        generated=(today or dt.date.today()).isoformat(),
-        synthetic=synthetic_inputs(),
-        min_cell=max(i.min_cell for i in catalog.indicators.values() if i.source == "svf"),
-        regions={r: catalog.region(r).name for r in regions},
-        counties=counties,
-        promises=promises,
-        gaps=gaps,
-        sources=sources(codes, regions),
-        quality=quality(counties),
-        data_quality=data_quality,
-    )
+    return out
 
 
 def _whatif(index: CubeIndex, hr: str, period: str, instances: pa.Table, catalog: Catalog) -> Any:

@@ -57,76 +57,96 @@ def _target(section: IndicatorSection) -> dict[str, Any]:
 def indicator_sentences(
     section: IndicatorSection, counties: list[str], healthcare_region: str
 ) -> list[Sentence]:
-    out: list[Sentence] = []
+    """Every rule's sentences on one indicator, in reading order: the healthcare region against
+    its target (or a reference, or a data-quality finding), breaks in the series, how many
+    regions meet the target, significant changes, a significant range and the nation."""
     by_region = {c.region: c for c in section.cells}
     hr = by_region.get(healthcare_region)
-    unit = section.unit
+    return [
+        *_standing(section, hr, healthcare_region),
+        *_series_breaks(section, counties, healthcare_region),
+        *_counties_meeting(section, counties, by_region),
+        *_changes(section),
+        *_range(section, counties, by_region),
+        *_versus_nation(hr, by_region.get("SE"), section.unit, healthcare_region),
+    ]
+
+
+def _standing(section: IndicatorSection, hr: Cell | None, code: str) -> list[Sentence]:
+    """The healthcare region against its target, a borrowed reference named as such, and the
+    regions above 100 % (a data-quality finding)."""
+    out: list[Sentence] = []
     if hr is not None and hr.value is not None and hr.status in ("met", "partial", "not_met"):
-        key, target = f"n_target_{hr.status}", _target(section)
-        if section.target_high is not None and hr.status != "partial":
-            # with a low/high pair, name the one level that the sentence is about
-            key += "_high" if hr.status == "met" else "_low"
-            level = section.target_high if hr.status == "met" else section.target
-            target = {"kind": "target", "low": level, "high": None, "unit": unit}
-        out.append(
-            Sentence(
-                key,
-                {
-                    "region": _region(healthcare_region),
-                    "value": _num(hr.value, unit),
-                    "target": target,
-                },
-            )
-        )
+        out.append(_target_sentence(section, hr, code))
     if hr is not None and hr.value is not None and hr.status == "reference":
         out.append(Sentence("n_reference", {"target": _target(section)}))
     over = [c.region for c in section.cells if c.status == "data_quality"]
     if over:
         out.append(Sentence("n_over_100", {"regions": {"kind": "regions", "codes": over}}))
-    # A break at the period shown is why "året före" is missing: say so, with both series.
-    # Earlier breaks are where the trend lines stop and start again: name the regions once.
+    return out
+
+
+def _target_sentence(section: IndicatorSection, hr: Cell, code: str) -> Sentence:
+    """The healthcare region's value against its target, naming the level it is about."""
+    key, target = f"n_target_{hr.status}", _target(section)
+    if section.target_high is not None and hr.status != "partial":
+        # with a low/high pair, name the one level that the sentence is about
+        key += "_high" if hr.status == "met" else "_low"
+        level = section.target_high if hr.status == "met" else section.target
+        target = {"kind": "target", "low": level, "high": None, "unit": section.unit}
+    params = {"region": _region(code), "value": _num(hr.value, section.unit), "target": target}
+    return Sentence(key, params)
+
+
+def _series_breaks(
+    section: IndicatorSection, counties: list[str], healthcare_region: str
+) -> list[Sentence]:
+    """A break at the period shown is why "året före" is missing: say so, with both series.
+    Earlier breaks are where the trend lines stop and start again: name the regions once."""
+    out: list[Sentence] = []
     for code in [*counties, healthcare_region]:
         brk = next(
             (b for b in section.breaks if b.region == code and b.period == section.period), None
         )
         if brk is None:
             continue
-        out.append(
-            Sentence(
-                "n_series_break",
-                {
-                    "region": _region(code),
-                    "period": {"kind": "period", "label": brk.period},
-                    "before": {"kind": "raw", "text": brk.before or "–"},
-                    "after": {"kind": "raw", "text": brk.after or "–"},
-                },
-            )
-        )
+        params = {
+            "region": _region(code),
+            "period": {"kind": "period", "label": brk.period},
+            "before": {"kind": "raw", "text": brk.before or "–"},
+            "after": {"kind": "raw", "text": brk.after or "–"},
+        }
+        out.append(Sentence("n_series_break", params))
     earlier = [
         code
         for code in [*counties, healthcare_region, "SE"]
         if any(b.region == code and b.period != section.period for b in section.breaks)
     ]
     if earlier:
-        out.append(
-            Sentence("n_series_breaks_trend", {"regions": {"kind": "regions", "codes": earlier}})
-        )
+        regions = {"kind": "regions", "codes": earlier}
+        out.append(Sentence("n_series_breaks_trend", {"regions": regions}))
+    return out
+
+
+def _counties_meeting(
+    section: IndicatorSection, counties: list[str], by_region: dict[str, Cell]
+) -> list[Sentence]:
+    """How many of the regions with a judged value meet the target (from two regions on)."""
     judged = [
         by_region[c]
         for c in counties
         if c in by_region and by_region[c].status in ("met", "partial", "not_met")
     ]
-    if len(judged) >= 2:
-        met = sum(1 for c in judged if c.status == "met")
-        out.append(
-            Sentence(
-                "n_counties_meeting",
-                {
-                    "met": {"kind": "int", "value": met},
-                    "total": {"kind": "int", "value": len(judged)},
-                },
-            )
-        )
+    if len(judged) < 2:
+        return []
+    met = sum(1 for c in judged if c.status == "met")
+    params = {"met": {"kind": "int", "value": met}, "total": {"kind": "int", "value": len(judged)}}
+    return [Sentence("n_counties_meeting", params)]
+
+
+def _changes(section: IndicatorSection) -> list[Sentence]:
+    """Each region's significant change from a year earlier (never the nation's)."""
+    out: list[Sentence] = []
     for change in section.changes:
         if change.region == "SE":
             continue  # the nation is the yardstick, not the subject
@@ -134,41 +154,38 @@ def indicator_sentences(
             continue
         if change.p_value >= ALPHA:  # belt and braces: the rule is the test, not the flag
             continue
-        out.append(
-            Sentence(
-                "n_change_better" if change.better else "n_change_worse",
-                {
-                    "region": _region(change.region),
-                    "previous": {"kind": "period", "label": change.previous_period},
-                    "before": _num(change.previous, unit),
-                    "after": _num(change.value, unit),
-                    "p": {"kind": "p", "value": change.p_value},
-                },
-            )
-        )
-    shown = [by_region[c] for c in counties if c in by_region and by_region[c].value is not None]
-    if len(shown) >= 2 and section.difference_p is not None and section.difference_p < ALPHA:
-        high = max(shown, key=lambda c: c.value or 0.0)
-        low = min(shown, key=lambda c: c.value or 0.0)
-        out.append(
-            Sentence(
-                "n_range_significant",
-                {
-                    "high": _region(high.region),
-                    "high_value": _num(high.value, unit),
-                    "low": _region(low.region),
-                    "low_value": _num(low.value, unit),
-                },
-            )
-        )
-    national = by_region.get("SE")
-    if hr is not None and national is not None:
-        out.extend(_versus_nation(hr, national, unit, healthcare_region))
+        params = {
+            "region": _region(change.region),
+            "previous": {"kind": "period", "label": change.previous_period},
+            "before": _num(change.previous, section.unit),
+            "after": _num(change.value, section.unit),
+            "p": {"kind": "p", "value": change.p_value},
+        }
+        out.append(Sentence("n_change_better" if change.better else "n_change_worse", params))
     return out
 
 
-def _versus_nation(hr: Cell, national: Cell, unit: str, code: str) -> list[Sentence]:
-    if not comparable(hr, national):
+def _range(
+    section: IndicatorSection, counties: list[str], by_region: dict[str, Cell]
+) -> list[Sentence]:
+    """The highest and the lowest region, only when their difference is significant."""
+    shown = [by_region[c] for c in counties if c in by_region and by_region[c].value is not None]
+    if len(shown) < 2 or section.difference_p is None or section.difference_p >= ALPHA:
+        return []
+    high = max(shown, key=lambda c: c.value or 0.0)
+    low = min(shown, key=lambda c: c.value or 0.0)
+    params = {
+        "high": _region(high.region),
+        "high_value": _num(high.value, section.unit),
+        "low": _region(low.region),
+        "low_value": _num(low.value, section.unit),
+    }
+    return [Sentence("n_range_significant", params)]
+
+
+def _versus_nation(hr: Cell | None, national: Cell | None, unit: str, code: str) -> list[Sentence]:
+    """The healthcare region above or below the nation, only when significant."""
+    if hr is None or national is None or not comparable(hr, national):
         return []  # another source or definition, or a data-quality finding
     p_value = compare(hr, national, unit)
     if p_value is None or p_value >= ALPHA or hr.value is None or national.value is None:
@@ -192,6 +209,7 @@ def _versus_nation(hr: Cell, national: Cell, unit: str, code: str) -> list[Sente
 
 
 def bottleneck_sentences(rows: list[BottleneckRow], healthcare_region: str) -> list[Sentence]:
+    """The longest *ingående ledtid* of the healthcare region, when every step is known."""
     for row in rows:
         if row.region != healthcare_region:
             continue
@@ -213,6 +231,7 @@ def bottleneck_sentences(rows: list[BottleneckRow], healthcare_region: str) -> l
 
 
 def target_text(low: float | None, high: float | None, unit: str, lang: str) -> str:
+    """A target level in words: one level, a low and a high one, or *ingen målnivå*."""
     if low is None:
         return texts.t("no_target", lang)
     if high is None:
@@ -236,6 +255,8 @@ def period_name(label: str, lang: str) -> str:
 
 
 def render(sentence: Sentence, regions: dict[str, str], lang: str) -> str:
+    """A sentence worded in ``lang``: its text with every typed parameter formatted (regions
+    by their ``regions`` names, figures by :func:`lofte.reports.texts.number`)."""
     values: dict[str, str] = {}
     for name, param in sentence.params.items():
         kind = param["kind"]

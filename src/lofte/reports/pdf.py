@@ -21,10 +21,13 @@ from lofte.reports.html import TEMPLATES
 
 
 def chart_svgs(charts: Mapping[str, dict[str, Any]]) -> dict[str, str]:
+    """Every chart specification drawn as SVG, by chart name."""
     return svg.render_all(dict(charts))
 
 
 def render(presented: dict[str, Any], charts: Mapping[str, dict[str, Any]]) -> bytes:
+    """The presented report as PDF: ``report.typ`` compiled by Typst over ``data.json`` (the
+    presented report) and the charts as SVG files."""
     with tempfile.TemporaryDirectory(prefix="lofte-report-") as tmp:
         root = Path(tmp)
         shutil.copy(TEMPLATES / "report.typ", root / "report.typ")

@@ -13,7 +13,9 @@ from typing import Any
 from lofte.reports import texts, whatif
 from lofte.reports.model import (
     BOTTLENECK_STEPS,
+    BottleneckRow,
     Cell,
+    Change,
     IndicatorSection,
     PathwayRow,
     PromiseSection,
@@ -64,11 +66,13 @@ class Marks:
         self.used: set[str] = set()
 
     def hidden(self, reason: str | None) -> str:
+        """The mark of a cell hidden by ``reason`` (None: the primary rule), noted as used."""
         reason = reason or "primary"
         self.used.add(reason)
         return MARKS[reason]
 
     def notes(self) -> list[str]:
+        """The notes explaining the marks used, primary rule first."""
         return [
             texts.t(f"hidden_{r}", self.lang, min_cell=self.min_cell)
             for r in ("primary", "secondary")
@@ -122,15 +126,29 @@ def _prune(table: dict[str, Any], empty: tuple[str, ...] = ("",), keep: int = 1)
     return table
 
 
-def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any]:
+def _previous(change: Change | None, unit: str, lang: str, marks: Marks) -> str:
+    """A region's value a year earlier as the table prints it."""
+    if change is not None and change.series_break:
+        return texts.t("series_break_short", lang)  # nothing compared across a break
+    if change is not None and change.previous_suppressed:
+        return marks.hidden(change.previous_hidden_by)
+    if change is None or change.previous is None:
+        return ""
+    return texts.number(change.previous, unit, lang)
+
+
+def _significance(change: Change | None, previous: str, lang: str) -> str:
+    """Whether the change from a year earlier is significant: yes, no, or not testable."""
+    if change is None or change.p_value is None:
+        return texts.t("not_tested", lang) if previous else ""
+    return texts.t("yes", lang) if change.significant else texts.t("no", lang)
+
+
+def _indicator_head(section: IndicatorSection, lang: str) -> list[str]:
+    """The indicator table's head; the previous-year column names its period."""
     t = texts.t
-    names = texts.region_names(report.regions, lang)
-    changes = {c.region: c for c in section.changes}
-    marks = Marks(lang, report.min_cell)
-    # a median's n is never published (SPEC §7): not even a hidden one's mark
-    publishes_n = getattr(_catalog().indicators.get(section.code), "publishes_n", True)
     previous_period = next((c.previous_period for c in section.changes), "")
-    head = [
+    return [
         t("region", lang),
         t("value", lang),
         t("ci", lang),
@@ -139,23 +157,20 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
         t("previous", lang, period=period_name(previous_period, lang)),
         t("significance", lang),
     ]
+
+
+def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dict[str, Any]:
+    """An indicator's table: every region's value, interval, n, verdict and the change from a
+    year earlier, with the notes on hidden cells and on changes that cannot be tested."""
+    names = texts.region_names(report.regions, lang)
+    changes = {c.region: c for c in section.changes}
+    marks = Marks(lang, report.min_cell)
+    # a median's n is never published (SPEC §7): not even a hidden one's mark
+    publishes_n = getattr(_catalog().indicators.get(section.code), "publishes_n", True)
     rows = []
-    statuses = []
-    not_tested = t("not_tested", lang)
     for cell in section.cells:
         change = changes.get(cell.region)
-        if change is not None and change.series_break:
-            previous = t("series_break_short", lang)  # nothing compared across a break
-        elif change is not None and change.previous_suppressed:
-            previous = marks.hidden(change.previous_hidden_by)
-        elif change is None or change.previous is None:
-            previous = ""
-        else:
-            previous = texts.number(change.previous, section.unit, lang)
-        if change is None or change.p_value is None:
-            significant = not_tested if previous else ""
-        else:
-            significant = t("yes", lang) if change.significant else t("no", lang)
+        previous = _previous(change, section.unit, lang, marks)
         rows.append(
             [
                 names[cell.region],
@@ -164,22 +179,23 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
                 _count_text(cell, lang, marks) if publishes_n else "",
                 "" if cell.status == "no_target" else _status_text(cell, lang, report.min_cell),
                 previous,
-                significant,
+                _significance(change, previous, lang),
             ]
         )
-        statuses.append(cell.status)
     table = {
-        "head": head,
+        "head": _indicator_head(section, lang),
         "rows": rows,
-        "status": statuses,
+        "status": [cell.status for cell in section.cells],
         "widths": [2.2, 1, 1.1, 0.8, 1.3, 1.1, 1.3],
         "notes": [],
     }
+    not_tested = texts.t("not_tested", lang)
     untestable = all(row[6] in ("", not_tested) for row in rows) and any(
         row[6] == not_tested for row in rows
     )
     _prune(table, ("", not_tested) if untestable else ("",))
-    table["notes"] = marks.notes() + ([t("not_testable_note", lang)] if untestable else [])
+    notes = [texts.t("not_testable_note", lang)] if untestable else []
+    table["notes"] = marks.notes() + notes
     return table
 
 
@@ -216,10 +232,7 @@ def _target_note(section: IndicatorSection, lang: str) -> str:
     t = texts.t
     if section.target is not None:
         level = target_text(section.target, section.target_high, section.unit, lang)
-        word = (
-            "reference_level" if getattr(section, "target_kind", None) == "reference" else "target"
-        )
-        return f"{t(word, lang)}: {level}."
+        return f"{t(_level_word(section), lang)}: {level}."
     why = f"why_no_target_{section.code}"
     reason = t(why, lang) if why in texts.TEXTS else _target_source(section.code, "", lang)
     if reason.lower().startswith(t("status_no_target", lang).lower()):
@@ -267,6 +280,37 @@ def findings(report: Report, lang: str) -> list[dict[str, Any]]:
     return out
 
 
+def _days(days: float | None, why: str | None, lang: str, marks: Marks) -> str:
+    """Median days without the unit; a hidden one as the mark of its rule."""
+    if why:
+        return marks.hidden(why)
+    return "" if days is None else texts.number(days, "days", lang, with_unit=False)
+
+
+def _pathway_row(row: PathwayRow, lang: str, marks: Marks) -> list[str]:
+    """One pathway: name, n, share within the lead time, median, its steps and the change."""
+    if row.share_suppressed:
+        share, n = marks.hidden(row.share_hidden_by), marks.hidden(row.share_hidden_by)
+    elif not row.has_lead_time:
+        share, n = texts.t("no_lead_time", lang), ""
+    else:
+        share = texts.number(row.share, "percent", lang) if row.share is not None else ""
+        n = _n(row.n, lang)
+    median = _days(row.median, row.median_hidden_by, lang, marks)
+    steps = [
+        _days(days, why, lang, marks)
+        for days, why in zip(
+            row.steps or [None] * len(BOTTLENECK_STEPS),
+            row.steps_hidden_by or [None] * len(BOTTLENECK_STEPS),
+            strict=True,
+        )
+    ]
+    change = ""
+    if row.change_pp is not None:
+        change = texts.points(row.change_pp, lang) + (" *" if row.significant else "")
+    return [row.name_sv if lang == "sv" else row.name_en, n, share, median, *steps, change]
+
+
 def _pathway_table(
     rows: list[PathwayRow], region: str, report: Report, lang: str
 ) -> dict[str, Any]:
@@ -275,39 +319,7 @@ def _pathway_table(
     t = texts.t
     regions = texts.region_names(report.regions, lang)
     marks = Marks(lang, report.min_cell)
-    body = []
-    for row in rows:
-        if row.share_suppressed:
-            share, n = marks.hidden(row.share_hidden_by), marks.hidden(row.share_hidden_by)
-        elif not row.has_lead_time:
-            share, n = t("no_lead_time", lang), ""
-        else:
-            share = texts.number(row.share, "percent", lang) if row.share is not None else ""
-            n = _n(row.n, lang)
-        if row.median_hidden_by:
-            median = marks.hidden(row.median_hidden_by)
-        else:
-            median = (
-                ""
-                if row.median is None
-                else texts.number(row.median, "days", lang, with_unit=False)
-            )
-        steps = [
-            marks.hidden(why)
-            if why
-            else ("" if days is None else texts.number(days, "days", lang, with_unit=False))
-            for days, why in zip(
-                row.steps or [None] * len(BOTTLENECK_STEPS),
-                row.steps_hidden_by or [None] * len(BOTTLENECK_STEPS),
-                strict=True,
-            )
-        ]
-        change = ""
-        if row.change_pp is not None:
-            change = texts.points(row.change_pp, lang) + (" *" if row.significant else "")
-        body.append(
-            [row.name_sv if lang == "sv" else row.name_en, n, share, median, *steps, change]
-        )
+    body = [_pathway_row(row, lang, marks) for row in rows]
     table = {
         "title": t(
             "pathway_table", lang, region=regions[region], period=period_name(report.period, lang)
@@ -368,185 +380,234 @@ def _values(section: IndicatorSection, lang: str, names: dict[str, str]) -> str:
     )
 
 
-def caveats(promise: PromiseSection, report: Report, lang: str) -> list[str]:
-    """The data-quality caveats of one promise: register coverage, delivery warnings and
-    comparability, each only where the promise's figures depend on it."""
-    t = texts.t
-    names = texts.region_names(report.regions, lang)
-    out = []
-    codes = {s.code: s for s in promise.indicators}
-    if any(s.source == "svf" for s in promise.indicators):
-        warnings = ", ".join(f"{names[q.region]} {_n(q.warnings, lang)}" for q in report.quality)
-        out.append(t("caveat_warnings", lang, warnings=warnings))
-        out.append(t("caveat_svf_comparability", lang))
-        for section in report.data_quality if "svf_inklusion" in codes else []:
-            if section.code == "cancerregister_tackning" and section.period is not None:
-                out.append(
-                    t(
-                        "caveat_cancer_register",
-                        lang,
-                        period=period_name(section.period, lang),
-                        values=_values(section, lang, names),
-                    )
-                )
-    coverage = codes.get("pal_tackningsgrad")
-    if coverage is not None and coverage.period is not None and coverage.target is not None:
-        line = texts.number(coverage.target, coverage.unit, lang)
-        below = [c for c in coverage.cells if c.value is not None and c.value < coverage.target]
-        out.append(
-            t(
-                "caveat_palliative",
-                lang,
-                period=period_name(coverage.period, lang),
-                values=_values(coverage, lang, names),
-                line=line,
-            )
-        )
-        for cell in below:
-            key = "caveat_below_line_nation" if cell.region == "SE" else "caveat_below_line"
-            out.append(
-                t(
-                    key,
-                    lang,
-                    region=names[cell.region],
-                    value=texts.number(cell.value, coverage.unit, lang),
-                    line=line,
-                )
-            )
-    aggregates = [s for s in promise.indicators if s.source == "aggregate" and s.period]
-    if aggregates and any(s.period != report.period for s in aggregates):
-        out.append(t("caveat_aggregate_periods", lang))
+def _svf_caveats(
+    promise: PromiseSection, report: Report, lang: str, names: dict[str, str]
+) -> list[str]:
+    """The delivery warnings and comparability of SVF figures, and the cancer register's
+    coverage where the promise shows the inclusion in SVF."""
+    warnings = ", ".join(f"{names[q.region]} {_n(q.warnings, lang)}" for q in report.quality)
+    out = [
+        texts.t("caveat_warnings", lang, warnings=warnings),
+        texts.t("caveat_svf_comparability", lang),
+    ]
+    if not any(s.code == "svf_inklusion" for s in promise.indicators):
+        return out
+    for section in report.data_quality:
+        if section.code == "cancerregister_tackning" and section.period is not None:
+            period = period_name(section.period, lang)
+            values = _values(section, lang, names)
+            out.append(texts.t("caveat_cancer_register", lang, period=period, values=values))
     return out
 
 
-def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    t = texts.t
-    regions = texts.region_names(report.regions, lang)
-    hr_name = regions[report.healthcare_region]
-    period_text = period_name(report.period, lang)
-    region_columns = list(regions)
+def _palliative_caveats(coverage: IndicatorSection, lang: str, names: dict[str, str]) -> list[str]:
+    """The palliative register's coverage, and each region (or the nation) below its line."""
+    assert coverage.period is not None and coverage.target is not None
+    line = texts.number(coverage.target, coverage.unit, lang)
+    period = period_name(coverage.period, lang)
+    values = _values(coverage, lang, names)
+    out = [texts.t("caveat_palliative", lang, period=period, values=values, line=line)]
+    for cell in coverage.cells:
+        if cell.value is None or cell.value >= coverage.target:
+            continue
+        key = "caveat_below_line_nation" if cell.region == "SE" else "caveat_below_line"
+        value = texts.number(cell.value, coverage.unit, lang)
+        out.append(texts.t(key, lang, region=names[cell.region], value=value, line=line))
+    return out
 
-    summary_marks = Marks(lang, report.min_cell)
-    summary_rows = []
+
+def caveats(promise: PromiseSection, report: Report, lang: str) -> list[str]:
+    """The data-quality caveats of one promise: register coverage, delivery warnings and
+    comparability, each only where the promise's figures depend on it."""
+    names = texts.region_names(report.regions, lang)
+    out = []
+    if any(s.source == "svf" for s in promise.indicators):
+        out.extend(_svf_caveats(promise, report, lang, names))
+    coverage = next((s for s in promise.indicators if s.code == "pal_tackningsgrad"), None)
+    if coverage is not None and coverage.period is not None and coverage.target is not None:
+        out.extend(_palliative_caveats(coverage, lang, names))
+    aggregates = [s for s in promise.indicators if s.source == "aggregate" and s.period]
+    if aggregates and any(s.period != report.period for s in aggregates):
+        out.append(texts.t("caveat_aggregate_periods", lang))
+    return out
+
+
+#: Texts the templates and the workbook print as they are, by key (``p.labels``).
+LABELS = (
+    "contents",
+    "summary",
+    "summary_intro",
+    "findings",
+    "findings_intro",
+    "findings_none",
+    "sheet_quality",
+    "sheet_deliveries",
+    "sheet_sources",
+    "status",
+    "indicator",
+    "target",
+    "period",
+    "gaps",
+    "gaps_intro",
+    "gaps_none",
+    "annex",
+    "annex_definitions",
+    "annex_sources",
+    "annex_suppression",
+    "annex_quality",
+    "annex_method",
+    "narrative",
+    "table_fallback",
+    "svf_source",
+    "aggregate_source",
+    "quality_intro",
+    "language_other",
+    "page",
+)
+
+
+def _summary_cell(
+    cell: Cell, section: IndicatorSection, report: Report, lang: str, marks: Marks
+) -> dict[str, Any]:
+    """One region's cell of the summary: the value and, where there is one, the verdict."""
+    return {
+        "text": _cell_text(cell, section.unit, lang, marks),
+        "status": cell.status,
+        # "no target" is said once in the target column, not in every cell
+        "status_text": ""
+        if cell.status in ("no_target", "suppressed")
+        else _status_text(cell, lang, report.min_cell),
+    }
+
+
+def summary(report: Report, lang: str) -> dict[str, Any]:
+    """The summary table: every indicator with figures, one column per region (value and
+    verdict), with the notes on hidden cells."""
+    regions = texts.region_names(report.regions, lang)
+    marks = Marks(lang, report.min_cell)
+    rows = []
     for promise in report.promises:
         for section in promise.indicators:
             if section.period is None:
                 continue
             cells = {c.region: c for c in section.cells}
-            summary_rows.append(
+            rows.append(
                 {
                     "promise": promise.number,
                     "name": _name(section, lang),
                     "period": period_name(section.period, lang),
                     "target": _level_text(section, lang),
                     "cells": [
-                        {
-                            "text": _cell_text(cells[r], section.unit, lang, summary_marks),
-                            "status": cells[r].status,
-                            # "no target" is said once in the target column, not in every cell
-                            "status_text": ""
-                            if cells[r].status in ("no_target", "suppressed")
-                            else _status_text(cells[r], lang, report.min_cell),
-                        }
-                        for r in region_columns
+                        _summary_cell(cells[r], section, report, lang, marks) for r in regions
                     ],
                 }
             )
+    return {"columns": list(regions.values()), "rows": rows, "notes": marks.notes()}
 
-    promises = []
-    for promise in report.promises:
-        items = []
-        for section in promise.indicators:
-            item: dict[str, Any] = {
-                "code": section.code,
-                "name": _name(section, lang),
-                "sheet": texts.sheet_name(section.code, lang) or _name(section, lang),
-                "description": _reader(
-                    section.description_sv if lang == "sv" else section.description_en, lang
-                ),
-                "target": target_text(section.target, section.target_high, section.unit, lang),
-                "target_note": _target_note(section, lang),
-                "no_data": "",
-                "period_note": "",
-                "table": None,
-                "narrative": [render(s, regions, lang) for s in section.narrative],
-                "charts": [
-                    c for c in (f"cmp-{section.code}", f"trend-{section.code}") if c in charts
-                ],
-                "synthetic": False,
-            }
-            if section.period is None:
-                item["no_data"] = t("no_data_indicator", lang, region=hr_name, period=period_text)
-            else:
-                if section.period != report.period:
-                    item["period_note"] = t(
-                        "period_note", lang, period=period_name(section.period, lang)
-                    )
-                item["table"] = indicator_table(section, report, lang)
-                item["synthetic"] = any(
-                    s.synthetic for s in report.sources if s.indicator == section.code
-                )
-            items.append(item)
-        block: dict[str, Any] = {
-            "number": promise.number,
-            "title": t("promise", lang, n=promise.number),
-            "text": promise.text_sv if lang == "sv" else promise.text_en,
-            "indicators": items,
-            "pathway_tables": [],
-            "pathway_title": "",
-            "bottleneck": None,
-            "mdk": mdk_pair(promise, report, lang),
-            "caveats": caveats(promise, report, lang),
-            "caveats_title": t("caveats_title", lang),
-            "whatif": whatif.present(promise.whatif, lang, hr_name),
-        }
-        if promise.pathway_tables or promise.pathway_table:
-            tables = promise.pathway_tables or {report.healthcare_region: promise.pathway_table}
-            block["pathway_title"] = t("pathway_section", lang)
-            block["pathway_tables"] = [
-                _pathway_table(rows, region, report, lang)
-                for region, rows in tables.items()
-                if rows
-            ]
-        if promise.bottleneck:
-            bottleneck_marks = Marks(lang, report.min_cell)
-            rows = []
-            for row in promise.bottleneck:
-                reasons = row.hidden_by or [None] * len(row.steps)
-                rows.append(
-                    [regions[row.region]]
-                    + [
-                        bottleneck_marks.hidden(why)
-                        if why
-                        else ("" if v is None else texts.number(v, "days", lang, with_unit=False))
-                        for v, why in zip(row.steps, reasons, strict=True)
-                    ]
-                )
-            block["bottleneck"] = {
-                "title": t("bottleneck_title", lang, period=period_text),
-                "sheet": t("bottleneck_sheet", lang),
-                "chart": f"bottleneck-{promise.number}"
-                if f"bottleneck-{promise.number}" in charts
-                else None,
-                "head": [t("region", lang)] + [t(key, lang) for _, key in BOTTLENECK_STEPS],
-                "rows": rows,
-                "note": t("bottleneck_note", lang),
-                "notes": bottleneck_marks.notes(),
-                "narrative": [render(s, regions, lang) for s in promise.bottleneck_narrative],
-            }
-        promises.append(block)
 
-    gaps = {
-        "head": [
-            t("promise", lang, n="").strip(),
-            t("indicator", lang),
-            t("region", lang),
-            t("period", lang),
-            t("value", lang),
-            t("target", lang),
-            t("status", lang),
-            t("action_plan", lang),
-        ],
+def indicator_item(
+    section: IndicatorSection, report: Report, lang: str, charts: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """One indicator of a promise as the renderings print it: name, description, target,
+    narrative, charts and table (or why there are no figures)."""
+    regions = texts.region_names(report.regions, lang)
+    item: dict[str, Any] = {
+        "code": section.code,
+        "name": _name(section, lang),
+        "sheet": texts.sheet_name(section.code, lang) or _name(section, lang),
+        "description": _reader(
+            section.description_sv if lang == "sv" else section.description_en, lang
+        ),
+        "target": target_text(section.target, section.target_high, section.unit, lang),
+        "target_note": _target_note(section, lang),
+        "no_data": "",
+        "period_note": "",
+        "table": None,
+        "narrative": [render(s, regions, lang) for s in section.narrative],
+        "charts": [c for c in (f"cmp-{section.code}", f"trend-{section.code}") if c in charts],
+        "synthetic": False,
+    }
+    if section.period is None:
+        period = period_name(report.period, lang)
+        region = regions[report.healthcare_region]
+        item["no_data"] = texts.t("no_data_indicator", lang, region=region, period=period)
+        return item
+    if section.period != report.period:
+        period = period_name(section.period, lang)
+        item["period_note"] = texts.t("period_note", lang, period=period)
+    item["table"] = indicator_table(section, report, lang)
+    item["synthetic"] = any(s.synthetic for s in report.sources if s.indicator == section.code)
+    return item
+
+
+def bottleneck(
+    promise: PromiseSection, report: Report, lang: str, charts: dict[str, dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The *ingående ledtider* per region (median days of each step), None without them."""
+    if not promise.bottleneck:
+        return None
+    t = texts.t
+    regions = texts.region_names(report.regions, lang)
+    marks = Marks(lang, report.min_cell)
+    rows = [_bottleneck_row(row, regions, lang, marks) for row in promise.bottleneck]
+    chart = f"bottleneck-{promise.number}"
+    return {
+        "title": t("bottleneck_title", lang, period=period_name(report.period, lang)),
+        "sheet": t("bottleneck_sheet", lang),
+        "chart": chart if chart in charts else None,
+        "head": [t("region", lang)] + [t(key, lang) for _, key in BOTTLENECK_STEPS],
+        "rows": rows,
+        "note": t("bottleneck_note", lang),
+        "notes": marks.notes(),
+        "narrative": [render(s, regions, lang) for s in promise.bottleneck_narrative],
+    }
+
+
+def _bottleneck_row(
+    row: BottleneckRow, regions: dict[str, str], lang: str, marks: Marks
+) -> list[str]:
+    """One region's *ingående ledtider*: median days per step, hidden ones as marks."""
+    reasons = row.hidden_by or [None] * len(row.steps)
+    steps = [_days(v, why, lang, marks) for v, why in zip(row.steps, reasons, strict=True)]
+    return [regions[row.region], *steps]
+
+
+def promise_block(
+    promise: PromiseSection, report: Report, lang: str, charts: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """One promise: its text, its indicators, the per-pathway tables, the *ingående ledtider*,
+    the two MDK measures, the caveats and the what-if table, each where the promise has it."""
+    hr_name = texts.region_names(report.regions, lang)[report.healthcare_region]
+    block: dict[str, Any] = {
+        "number": promise.number,
+        "title": texts.t("promise", lang, n=promise.number),
+        "text": promise.text_sv if lang == "sv" else promise.text_en,
+        "indicators": [indicator_item(s, report, lang, charts) for s in promise.indicators],
+        "pathway_tables": [],
+        "pathway_title": "",
+        "bottleneck": None,
+        "mdk": mdk_pair(promise, report, lang),
+        "caveats": caveats(promise, report, lang),
+        "caveats_title": texts.t("caveats_title", lang),
+        "whatif": whatif.present(promise.whatif, lang, hr_name),
+    }
+    if promise.pathway_tables or promise.pathway_table:
+        tables = promise.pathway_tables or {report.healthcare_region: promise.pathway_table}
+        block["pathway_title"] = texts.t("pathway_section", lang)
+        block["pathway_tables"] = [
+            _pathway_table(rows, region, report, lang) for region, rows in tables.items() if rows
+        ]
+    block["bottleneck"] = bottleneck(promise, report, lang, charts)
+    return block
+
+
+def gaps_table(report: Report, lang: str) -> dict[str, Any]:
+    """The gaps against target with the actions the action plans link to each."""
+    t = texts.t
+    regions = texts.region_names(report.regions, lang)
+    head = ["promise", "indicator", "region", "period", "value", "target", "status", "action_plan"]
+    return {
+        "head": [t("promise", lang, n="").strip(), *[t(key, lang) for key in head[1:]]],
         "rows": [
             [
                 str(g.promise or ""),
@@ -561,14 +622,14 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
             for g in report.gaps
         ],
     }
+
+
+def definitions_table(report: Report, lang: str) -> dict[str, Any]:
+    """Annex 1: every indicator's unit, target, description and the target's source."""
+    t = texts.t
+    head = ["indicator", "unit", "target", "description", "target_source"]
     definitions = {
-        "head": [
-            t("indicator", lang),
-            t("unit", lang),
-            t("target", lang),
-            t("description", lang),
-            t("target_source", lang),
-        ],
+        "head": [t(key, lang) for key in head],
         "rows": [
             [
                 _name(s, lang),
@@ -582,84 +643,64 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
         "widths": [1.6, 0.6, 0.9, 2.2, 2.2],
     }
     # a column with nothing in it is left out (the English sources before they are written)
-    _prune(definitions)
+    return _prune(definitions)
+
+
+def sources_table(report: Report, lang: str) -> dict[str, Any]:
+    """Annex 2: each series a figure comes from, its periods and when it was imported."""
+    t = texts.t
     names = {s.code: _name(s, lang) for s in report.sections()}
-    sources = {
+    synthetic = f" ({t('synthetic_source', lang)})"
+    return {
         "head": [t("indicator", lang), t("source", lang), t("periods", lang), t("imported", lang)],
         "rows": [
             [
                 names.get(s.indicator, s.indicator),
-                _reader(s.source, lang)
-                + (f" ({t('synthetic_source', lang)})" if s.synthetic else ""),
+                _reader(s.source, lang) + (synthetic if s.synthetic else ""),
                 ", ".join(s.periods),
                 s.imported,
             ]
             for s in report.sources
         ],
     }
-    # Annex 2 says where the SVF data come from and how far they reach; Annex 4 how clean the
-    # deliveries were. Two tables, no column in both but the region.
-    deliveries = {
+
+
+def deliveries_table(report: Report, lang: str) -> dict[str, Any]:
+    """Annex 2: where the SVF data come from and how far they reach, per region."""
+    t = texts.t
+    regions = texts.region_names(report.regions, lang)
+    return {
         "head": [t("region", lang), t("q_window", lang), t("q_delivered", lang)],
         "rows": [
             [regions[q.region], q.data_to or "", q.last_delivered or ""] for q in report.quality
         ],
     }
-    quality = {
-        "head": [
-            t("region", lang),
-            t("q_active", lang),
-            t("q_rejected", lang),
-            t("q_rows", lang),
-            t("q_warnings", lang),
-            t("q_errors", lang),
-        ],
+
+
+def quality_table(report: Report, lang: str) -> dict[str, Any]:
+    """Annex 4: how clean each region's SVF deliveries were (no column shared with Annex 2
+    but the region)."""
+    regions = texts.region_names(report.regions, lang)
+    head = ["region", "q_active", "q_rejected", "q_rows", "q_warnings", "q_errors"]
+    return {
+        "head": [texts.t(key, lang) for key in head],
         "rows": [
             [
                 regions[q.region],
-                _n(q.active, lang),
-                _n(q.rejected, lang),
-                _n(q.rows, lang),
-                _n(q.warnings, lang),
-                _n(q.errors, lang),
+                *(_n(n, lang) for n in (q.active, q.rejected, q.rows, q.warnings, q.errors)),
             ]
             for q in report.quality
         ],
     }
-    labels = {
-        key: t(key, lang)
-        for key in (
-            "contents",
-            "summary",
-            "summary_intro",
-            "findings",
-            "findings_intro",
-            "findings_none",
-            "sheet_quality",
-            "sheet_deliveries",
-            "sheet_sources",
-            "status",
-            "indicator",
-            "target",
-            "period",
-            "gaps",
-            "gaps_intro",
-            "gaps_none",
-            "annex",
-            "annex_definitions",
-            "annex_sources",
-            "annex_suppression",
-            "annex_quality",
-            "annex_method",
-            "narrative",
-            "table_fallback",
-            "svf_source",
-            "aggregate_source",
-            "quality_intro",
-            "language_other",
-            "page",
-        )
-    }
+
+
+def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The whole report in ``lang``: every text and table the HTML, the Typst template and the
+    workbook print, with ``charts`` (the chart specifications by name) referenced by name."""
+    t = texts.t
+    hr_name = texts.region_names(report.regions, lang)[report.healthcare_region]
+    period_text = period_name(report.period, lang)
+    summary_table = summary(report, lang)
     return {
         "lang": lang,
         "title": t("title", lang),
@@ -670,24 +711,20 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
         "synthetic_banner": t("synthetic_banner", lang) if report.synthetic else "",
         "made_by": t("made_by", lang, date=report.generated),
         "intro": t("intro", lang),
-        "labels": labels,
+        "labels": {key: t(key, lang) for key in LABELS},
         "findings": findings(report, lang),
-        "summary": {
-            "columns": [regions[r] for r in region_columns],
-            "rows": summary_rows,
-            "notes": summary_marks.notes(),
-        },
-        "promises": promises,
-        "gaps": gaps,
-        "definitions": definitions,
-        "sources": sources,
-        "deliveries": deliveries,
+        "summary": summary_table,
+        "promises": [promise_block(p, report, lang, charts) for p in report.promises],
+        "gaps": gaps_table(report, lang),
+        "definitions": definitions_table(report, lang),
+        "sources": sources_table(report, lang),
+        "deliveries": deliveries_table(report, lang),
         "suppression": [
             *disclosure_paragraphs(lang, report.min_cell),
             t("suppression_marks", lang, min_cell=report.min_cell),
         ],
         "method": t("method_text", lang),
-        "quality": quality,
+        "quality": quality_table(report, lang),
     }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+from django.utils import translation
 
 from lofte.catalog import load
 from lofte.reports import charts, html, pdf, present, store, xlsx
@@ -25,6 +26,8 @@ __all__ = ["ReportError", "WrittenReport", "read_report_cube", "write_report"]
 
 @dataclass(frozen=True)
 class WrittenReport:
+    """A report just written: its directory, its files (``model.json`` last) and its model."""
+
     directory: Path
     files: list[Path]
     report: Report
@@ -114,11 +117,13 @@ def write_report(
     report = _build(healthcare_region, period, today)
     renderings: dict[str, bytes] = {}
     for lang in languages:
-        specs = charts.all_charts(report, lang)
-        presented = present.present(report, lang, specs)
-        renderings[store.file_name(lang, "html")] = html.render(presented, specs).encode()
-        renderings[store.file_name(lang, "pdf")] = pdf.render(presented, specs)
-        renderings[store.file_name(lang, "xlsx")] = xlsx.render(presented)
+        # every text of a rendering from the gettext catalogues in its language (ADR 0725)
+        with translation.override(lang):
+            specs = charts.all_charts(report, lang)
+            presented = present.present(report, lang, specs)
+            renderings[store.file_name(lang, "html")] = html.render(presented, specs).encode()
+            renderings[store.file_name(lang, "pdf")] = pdf.render(presented, specs)
+            renderings[store.file_name(lang, "xlsx")] = xlsx.render(presented)
     directory = Path(out) if out is not None else store.report_dir(healthcare_region, period)
     directory.mkdir(parents=True, exist_ok=True)
     model_path = directory / store.MODEL_FILE

@@ -19,47 +19,21 @@ import pyarrow as pa
 from lofte.catalog import Catalog
 from lofte.core import whatif as core
 from lofte.cube import whatif
+from lofte.reports import texts
 
 #: The region basis of the report's SVF figures (lofte.reports.model.BASIS).
 BASIS = "bostad"
 
-TEXTS: dict[str, dict[str, str]] = {
-    "title": {
-        "sv": "Vad händer om ett intervall blir {days} dagar kortare? {region}, {period}",
-        "en": "What if one interval were {days} days shorter? {region}, {period}",
-    },
-    "pathway": {"sv": "Vårdförlopp", "en": "Pathway"},
-    "baseline": {"sv": "Inom ledtiden, utfall", "en": "Within the lead time, outcome"},
-    "best": {"sv": "Hjälper mest", "en": "Helps most"},
-    "steps": {
-        "sv": "Välgrundad misstanke → första besök|Första besök → diagnosbesked|"
-        "Diagnosbesked → behandlingsstart",
-        "en": "Suspicion → first visit|First visit → diagnosis|Diagnosis → treatment",
-    },
-    "note": {
-        "sv": "Andel som hade startat behandling inom ledtiden om intervallet hade varit {days} "
-        "dagar kortare för varje patient (aldrig under noll dagar), räknat exakt på periodens "
-        "avslutade förlopp med ledtid, efter hemregion. Detta är aritmetik på tidigare "
-        "patienter, inte en prognos.",
-        "en": "Share who would have started treatment within the lead time had the interval "
-        "been {days} days shorter for every patient (never below zero days), computed exactly "
-        "on the period's closed pathways with a lead time, by home region. This is arithmetic "
-        "on past patients, not a forecast.",
-    },
-    "hidden": {
-        "sv": "{n} vårdförlopp visas inte: för få patienter för att visas utan röjanderisk.",
-        "en": "{n} pathways are not shown: too few patients to show without a disclosure risk.",
-    },
-    "none": {"sv": "–", "en": "–"},
-}
-
 
 def _t(key: str, lang: str, **params: Any) -> str:
-    return TEXTS[key][lang].format(**params)
+    """The block's text ``key`` in ``lang`` (gettext, :data:`lofte.reports.texts.TEXTS`)."""
+    return texts.t(f"whatif_{key}", lang, **params)
 
 
 @dataclass
 class WhatIfRow:
+    """One pathway: its share within the lead time, and the share with each interval shortened."""
+
     pathway: str
     name_sv: str
     name_en: str
@@ -71,6 +45,9 @@ class WhatIfRow:
 
 @dataclass
 class WhatIfBlock:
+    """The what-if table of a healthcare region and period: the pathways whose rows may be shown
+    and how many were left out."""
+
     region: str
     period: str
     days: int

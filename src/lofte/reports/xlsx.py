@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from lofte.core.spreadsheet import neutralise
+from lofte.reports import texts
 
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
 BANNER_FILL = PatternFill("solid", fgColor="FFF3CD")
@@ -102,33 +103,51 @@ def _write(
     rows: list[list[Any]],
     notes: Sequence[str] = (),
 ) -> None:
+    """One sheet: the title, the synthetic-data banner, a table (header in view, every column
+    filterable, figures as numbers) and the notes under it."""
     ws = wb.create_sheet(_sheet_name(name, used))
-
-    def append(values: Sequence[Any]) -> None:
-        # Imported texts (an indicator's source, a note) must never become live formulas.
-        ws.append([neutralise(v) if isinstance(v, str) else v for v in values])
-
-    append([title])
+    _append(ws, [title])
     ws["A1"].font = Font(bold=True, size=12)
     line = 2
     if p["synthetic_banner"]:
-        append([p["synthetic_banner"]])
+        _append(ws, [p["synthetic_banner"]])
         ws.cell(row=line, column=1).fill = BANNER_FILL
         ws.cell(row=line, column=1).font = Font(bold=True)
         line += 1
     ws.append([])
     header_row = line + 1
     if head:
-        append(head)
+        _append(ws, head)
         for col in range(1, len(head) + 1):
             cell = ws.cell(row=header_row, column=col)
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [len(str(h)) for h in head] or [10]
+    widths = _write_rows(ws, rows, p["lang"], [len(str(h)) for h in head] or [10])
+    if head:
+        # the header stays in view and every column can be filtered
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        last = ws.cell(row=header_row + max(len(rows), 1), column=len(head)).coordinate
+        ws.auto_filter.ref = f"A{header_row}:{last}"
+    for text in notes:
+        ws.append([])
+        _append(ws, [text])
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 10), 60)
+
+
+def _append(ws: Any, values: Sequence[Any]) -> None:
+    """A row of cells. Imported texts (an indicator's source, a note) must never become live
+    formulas."""
+    ws.append([neutralise(v) if isinstance(v, str) else v for v in values])
+
+
+def _write_rows(ws: Any, rows: list[list[Any]], lang: str, widths: list[int]) -> list[int]:
+    """The table's rows, printed figures as numbers with their format; returns the widths of
+    the columns (the longest value of each, the header's to start with)."""
     for row in rows:
-        converted = [_cell(v, p["lang"]) for v in row]
-        append([value for value, _ in converted])
+        converted = [_cell(v, lang) for v in row]
+        _append(ws, [value for value, _ in converted])
         for col, (value, fmt) in enumerate(converted, start=1):
             cell = ws.cell(row=ws.max_row, column=col)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -137,99 +156,68 @@ def _write(
             if col > len(widths):
                 widths.append(0)
             widths[col - 1] = max(widths[col - 1], len(str(value)) if value is not None else 0)
-    if head:
-        # the header stays in view and every column can be filtered
-        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-        last = ws.cell(row=header_row + max(len(rows), 1), column=len(head)).coordinate
-        ws.auto_filter.ref = f"A{header_row}:{last}"
-    for text in notes:
-        ws.append([])
-        append([text])
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 10), 60)
+    return widths
 
 
-def render(p: dict[str, Any]) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    used: set[str] = set()
+def _summary_sheet(wb: Workbook, used: set[str], p: dict[str, Any]) -> None:
+    """The summary: per region a value column and a verdict column."""
     labels = p["labels"]
-    summary_head = [labels["indicator"], labels["period"], labels["target"]]
+    head = [labels["indicator"], labels["period"], labels["target"]]
     for column in p["summary"]["columns"]:
-        summary_head += [column, f"{column}: {labels['status']}"]
-    summary_rows = []
+        head += [column, f"{column}: {labels['status']}"]
+    rows = []
     for r in p["summary"]["rows"]:
         row = [f"{r['promise']}. {r['name']}", r["period"], r["target"]]
         for cell in r["cells"]:
             row += [cell["text"], cell["status_text"]]
-        summary_rows.append(row)
-    _write(
-        wb,
-        used,
-        labels["summary"],
-        p,
-        f"{p['title']} – {p['subtitle']}",
-        summary_head,
-        summary_rows,
-        [*p["summary"]["notes"], p["made_by"]],
-    )
+        rows.append(row)
+    title = f"{p['title']} – {p['subtitle']}"
+    notes = [*p["summary"]["notes"], p["made_by"]]
+    _write(wb, used, labels["summary"], p, title, head, rows, notes)
+
+
+def _promise_sheets(wb: Workbook, used: set[str], p: dict[str, Any], pr: dict[str, Any]) -> None:
+    """A promise's sheets: the two MDK measures, each indicator's table, the per-pathway
+    tables, the what-if table and the *ingående ledtider*, where the promise has them."""
+    number = pr["number"]
+    if pr["mdk"]:
+        t = pr["mdk"]
+        notes = [t["text"], *t["notes"]]
+        _write(wb, used, f"{number}. {t['sheet']}", p, t["title"], t["head"], t["rows"], notes)
+    for ind in pr["indicators"]:
+        if ind["table"] is None:
+            continue
+        t = ind["table"]
+        title = f"{pr['title']}: {ind['name']}"
+        notes = [*ind["narrative"], *t["notes"], *pr["caveats"]]
+        _write(wb, used, f"{number}. {ind['sheet']}", p, title, t["head"], t["rows"], notes)
+    for t in pr["pathway_tables"]:
+        _write(wb, used, t["sheet"], p, t["title"], t["head"], t["rows"], t["notes"])
+    if pr.get("whatif"):
+        t = pr["whatif"]
+        name = f"{number}. {texts.t('whatif_sheet', p['lang'])}"
+        _write(wb, used, name, p, t["title"], t["head"], t["rows"], [t["note"]])
+    if pr["bottleneck"]:
+        t = pr["bottleneck"]
+        notes = [t["note"], *t["notes"]]
+        _write(wb, used, t["sheet"], p, t["title"], t["head"], t["rows"], notes)
+
+
+def render(p: dict[str, Any]) -> bytes:
+    """The workbook of a presented report (:func:`lofte.reports.present.present`): the
+    summary, the key findings, each promise's tables, the gaps and the annexes, one sheet
+    each, in the report's order."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    labels = p["labels"]
+    _summary_sheet(wb, used, p)
     findings = [[f["title"], item] for f in p["findings"] for item in f["items"]]
-    _write(
-        wb,
-        used,
-        labels["findings"],
-        p,
-        labels["findings"],
-        [labels["findings"], labels["narrative"]],
-        findings,
-        [labels["findings_intro"]],
-    )
+    head = [labels["findings"], labels["narrative"]]
+    notes = [labels["findings_intro"]]
+    _write(wb, used, labels["findings"], p, labels["findings"], head, findings, notes)
     for pr in p["promises"]:
-        if pr["mdk"]:
-            t = pr["mdk"]
-            _write(
-                wb,
-                used,
-                f"{pr['number']}. {t['sheet']}",
-                p,
-                t["title"],
-                t["head"],
-                t["rows"],
-                [t["text"], *t["notes"]],
-            )
-        for ind in pr["indicators"]:
-            if ind["table"] is None:
-                continue
-            _write(
-                wb,
-                used,
-                f"{pr['number']}. {ind['sheet']}",
-                p,
-                f"{pr['title']}: {ind['name']}",
-                ind["table"]["head"],
-                ind["table"]["rows"],
-                [*ind["narrative"], *ind["table"]["notes"], *pr["caveats"]],
-            )
-        for t in pr["pathway_tables"]:
-            _write(wb, used, t["sheet"], p, t["title"], t["head"], t["rows"], t["notes"])
-        if pr.get("whatif"):
-            t = pr["whatif"]
-            name = "Vad händer om" if p["lang"] == "sv" else "What if"
-            _write(
-                wb,
-                used,
-                f"{pr['number']}. {name}",
-                p,
-                t["title"],
-                t["head"],
-                t["rows"],
-                [t["note"]],
-            )
-        if pr["bottleneck"]:
-            t = pr["bottleneck"]
-            _write(
-                wb, used, t["sheet"], p, t["title"], t["head"], t["rows"], [t["note"], *t["notes"]]
-            )
+        _promise_sheets(wb, used, p, pr)
     suppression = {"head": [], "rows": [[para] for para in p["suppression"]]}
     sources_note = [labels["aggregate_source"]]
     # (sheet name, title, table, notes) of the gaps and the annexes, in the report's order

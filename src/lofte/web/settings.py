@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "lofte.web",
     "lofte.svf",
     "lofte.cube",
+    "lofte.reports",
     "django_tasks",
     "django_tasks_db",
     "axes",

@@ -30,7 +30,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lofte import config
 from lofte.cube import service as cube_service
@@ -44,18 +46,19 @@ PSEUDONYM_CHARS = 12
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a patient list: the row's key and the heading (Swedish, for gettext)."""
+
     key: str
-    label_sv: str
-    label_en: str
+    label: Promise
 
 
 @dataclass(frozen=True)
 class ListKind:
+    """A patient list of the desk: its slug, title, description (for gettext) and columns."""
+
     slug: str
-    title_sv: str
-    title_en: str
-    description_sv: str
-    description_en: str
+    title: Promise
+    description: Promise
     columns: tuple[Column, ...]
     #: Process leaders may see it too (their pathways of their counties), not only the desk.
     process_leaders: bool = False
@@ -64,70 +67,64 @@ class ListKind:
 
 
 _PATIENT = (
-    Column("pseudonym", "Pseudonym", "Pseudonym"),
-    Column("pathway", "Vårdförlopp", "Pathway"),
+    Column("pseudonym", pgettext_lazy("desk column", "Pseudonym")),
+    Column("pathway", pgettext_lazy("desk column", "Vårdförlopp")),
 )
 _SOURCE = (
-    Column("delivery_id", "Leverans", "Delivery"),
-    Column("file_name", "Fil", "File"),
-    Column("line", "Rad", "Line"),
+    Column("delivery_id", pgettext_lazy("desk column", "Leverans")),
+    Column("file_name", pgettext_lazy("desk column", "Fil")),
+    Column("line", pgettext_lazy("desk column", "Rad")),
 )
 
 LISTS: dict[str, ListKind] = {
     "utanfor-ledtid": ListKind(
         "utanfor-ledtid",
-        "Förlopp utanför ledtiden",
-        "Pathways outside the lead time",
-        "Avslutade förlopp vars ledtid från start (10) till behandling är längre än målet.",
-        "Closed pathways whose lead time from the start (10) to treatment exceeds the target.",
+        _("Förlopp utanför ledtiden"),
+        _("Avslutade förlopp vars ledtid från start (10) till behandling är längre än målet."),
         (
             *_PATIENT,
-            Column("start_date", "Start", "Start"),
-            Column("end_date", "Avslut", "End"),
-            Column("treatment", "Behandling", "Treatment"),
-            Column("lead_time_days", "Ledtid (dagar)", "Lead time (days)"),
-            Column("target_days", "Mål (dagar)", "Target (days)"),
+            Column("start_date", pgettext_lazy("desk column", "Start")),
+            Column("end_date", pgettext_lazy("desk column", "Avslut")),
+            Column("treatment", pgettext_lazy("desk column", "Behandling")),
+            Column("lead_time_days", pgettext_lazy("desk column", "Ledtid (dagar)")),
+            Column("target_days", pgettext_lazy("desk column", "Mål (dagar)")),
             *_SOURCE,
-            Column("end_line", "Rad (avslut)", "Line (end)"),
+            Column("end_line", pgettext_lazy("desk column", "Rad (avslut)")),
         ),
     ),
     "pagaende-over-malet": ListKind(
         "pagaende-over-malet",
-        "Pågående förlopp över målet",
-        "Ongoing pathways past their target",
-        "Pågående förlopp vars väntetid vid leveransens slutdatum redan är längre än förloppets "
-        "längsta ledtidsmål.",
-        "Ongoing pathways whose waiting time at the delivery's end date already exceeds the "
-        "pathway's longest lead-time target.",
+        _("Pågående förlopp över målet"),
+        _(
+            "Pågående förlopp vars väntetid vid leveransens slutdatum redan är längre än "
+            "förloppets längsta ledtidsmål."
+        ),
         (
             *_PATIENT,
-            Column("start_date", "Start", "Start"),
-            Column("cutoff", "Mätt till", "Measured to"),
-            Column("waiting_days", "Väntat (dagar)", "Waited (days)"),
-            Column("target_days", "Längsta mål (dagar)", "Longest target (days)"),
+            Column("start_date", pgettext_lazy("desk column", "Start")),
+            Column("cutoff", pgettext_lazy("desk column", "Mätt till")),
+            Column("waiting_days", pgettext_lazy("desk column", "Väntat (dagar)")),
+            Column("target_days", pgettext_lazy("desk column", "Längsta mål (dagar)")),
             *_SOURCE,
         ),
     ),
     "snart-over-malet": ListKind(
         "snart-over-malet",
-        "Snart över målet",
-        "About to pass the target",
-        "Pågående förlopp som passerar sitt ledtidsmål inom de närmaste dagarna om behandlingen "
-        "inte startar. Målet är det längsta som SVF-versionen som gäller ger förloppet (med "
-        "utökad utredning där förloppet har den). Dagar kvar räknas från leveransens slutdatum; "
-        "0 betyder att sista dagen inom målet är slutdatumet självt.",
-        "Ongoing pathways that pass their lead-time target within the next few days unless "
-        "treatment starts. The target is the longest that the SVF version in force gives the "
-        "pathway (with extended investigation where the pathway has it). Days left count from "
-        "the delivery's end date; 0 means the last day within the target is that date itself.",
+        _("Snart över målet"),
+        _(
+            "Pågående förlopp som passerar sitt ledtidsmål inom de närmaste dagarna om "
+            "behandlingen inte startar. Målet är det längsta som SVF-versionen som gäller ger "
+            "förloppet (med utökad utredning där förloppet har den). Dagar kvar räknas från "
+            "leveransens slutdatum; 0 betyder att sista dagen inom målet är slutdatumet självt."
+        ),
         (
             *_PATIENT,
-            Column("start_date", "Start", "Start"),
-            Column("cutoff", "Mätt till", "Measured to"),
-            Column("waiting_days", "Väntat (dagar)", "Waited (days)"),
-            Column("target_days", "Mål (dagar)", "Target (days)"),
-            Column("days_left", "Dagar kvar", "Days left"),
-            Column("last_day", "Sista dag inom målet", "Last day within target"),
+            Column("start_date", pgettext_lazy("desk column", "Start")),
+            Column("cutoff", pgettext_lazy("desk column", "Mätt till")),
+            Column("waiting_days", pgettext_lazy("desk column", "Väntat (dagar)")),
+            Column("target_days", pgettext_lazy("desk column", "Mål (dagar)")),
+            Column("days_left", pgettext_lazy("desk column", "Dagar kvar")),
+            Column("last_day", pgettext_lazy("desk column", "Sista dag inom målet")),
             *_SOURCE,
         ),
         process_leaders=True,
@@ -135,17 +132,16 @@ LISTS: dict[str, ListKind] = {
     ),
     "kodningsproblem": ListKind(
         "kodningsproblem",
-        "Kodningsproblem",
-        "Coding problems",
-        "Händelser som motorn flaggat: dubbla starter, händelser utan start, händelser efter "
-        "avslut och slut före start.",
-        "Events the engine flagged: duplicate starts, events without a start, events after the "
-        "end and end before start.",
+        _("Kodningsproblem"),
+        _(
+            "Händelser som motorn flaggat: dubbla starter, händelser utan start, händelser efter "
+            "avslut och slut före start."
+        ),
         (
             *_PATIENT,
-            Column("kva", "KVÅ", "KVÅ"),
-            Column("event_date", "Datum", "Date"),
-            Column("problem", "Problem", "Problem"),
+            Column("kva", pgettext_lazy("desk column", "KVÅ")),
+            Column("event_date", pgettext_lazy("desk column", "Datum")),
+            Column("problem", pgettext_lazy("desk column", "Problem")),
             *_SOURCE,
         ),
     ),

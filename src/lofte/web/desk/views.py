@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import get_valid_filename
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -301,8 +300,7 @@ def _horizon(request: HttpRequest) -> int:
 
 
 def _columns(kind: Any) -> list[tuple[str, str]]:
-    english = (get_language() or "sv").startswith("en")
-    return [(c.key, c.label_en if english else c.label_sv) for c in kind.columns]
+    return [(c.key, str(c.label)) for c in kind.columns]
 
 
 @login_required
@@ -321,7 +319,6 @@ def patient_list(request: HttpRequest, region: str, slug: str) -> HttpResponse:
         details=details,
     )
     columns = _columns(kind)
-    english = (get_language() or "").startswith("en")
     return render(
         request,
         "desk/list.html",
@@ -329,8 +326,8 @@ def patient_list(request: HttpRequest, region: str, slug: str) -> HttpResponse:
             "region": region,
             "region_name": _region_name(region),
             "kind": kind,
-            "title": kind.title_en if english else kind.title_sv,
-            "description": kind.description_en if english else kind.description_sv,
+            "title": kind.title,
+            "description": kind.description,
             "columns": columns,
             "page": page,
             "table": [[services.cell(row.get(key)) for key, _ in columns] for row in page],
