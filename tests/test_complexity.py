@@ -35,7 +35,6 @@ KNOWN_OVER: dict[tuple[str, str], tuple[int, int]] = {
     ("web.results.views", "_page_context"): (365, 86),
     ("web.results.views", "_map"): (81, 24),
     ("web.tasks", "run_import"): (94, 11),
-    ("web.whatif.views", "page"): (77, 18),
     ("reports.charts", "comparison"): (70, 12),
     ("reports.charts", "trend"): (97, 30),
     ("reports.model", "indicator_section"): (98, 27),
