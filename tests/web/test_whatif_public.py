@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from lofte.core import whatif as core
 from lofte.cube import query, whatif
@@ -24,6 +25,7 @@ def fresh_cube():
     query.clear_cache()
     yield
     query.clear_cache()
+    translation.deactivate()  # the English requests leave their language active
 
 
 def cells_of(html: str) -> dict[tuple[int, int], str]:
