@@ -12,27 +12,18 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from lofte.core import whatif as core
-from lofte.cube import query
 from lofte.cube import whatif as cube_whatif
 from lofte.grants import calls
 from lofte.grants.models import Application, WhatIfCitation
 from tests.web.accounts.fixtures import HOME_REGION, make_user
 from tests.web.test_whatif_page import computed_home  # noqa: F401
+from tests.web.test_whatif_public import fresh_cube  # noqa: F401 (autouse)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lofte_home")]
 
 CELL = {"region": "sydost", "pathway": "brost", "period": "2024H1"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_cube():
-    query.clear_cache()
-    yield
-    query.clear_cache()
-    translation.deactivate()  # the English requests leave their language active
 
 
 @pytest.fixture
