@@ -48,12 +48,12 @@ def published(region: str, pathway: str, period: str, interval: int, days: int) 
     from lofte.catalog import load
     from lofte.cube import query
     from lofte.cube import whatif as cube_whatif
-    from lofte.web.whatif import public, services
+    from lofte.web.whatif import public
 
     if not cube_whatif.public_cell(load(), region, pathway, period, cube_whatif.PUBLIC_BASIS):
         return None
     try:
-        grid = public.grid(services.instances(), region, pathway, period)
+        grid = public.grid(public.read_pathway(pathway), region, pathway, period)
     except (cube_whatif.NoInstances, query.CubeMissing):
         return None
     for row in grid.rows:

@@ -95,9 +95,17 @@ def baseline_cell(region: str, pathway: str, period: str) -> dict[str, Any] | No
     return found[0] if found else None
 
 
+def read_pathway(pathway: str) -> Any:
+    """The population of one pathway from the instance file, read for the request (the public
+    site's processes keep no copy of the whole population); NoInstances before a compute."""
+    from lofte.cube import service
+
+    return whatif.read(service.instances_path(), pathway)
+
+
 def grid(instances: Any, region: str, pathway: str, period: str) -> Grid:
     """The public grid of the cell. ``instances``: the population table
-    (:func:`lofte.cube.whatif.read`)."""
+    (:func:`lofte.cube.whatif.read`, all pathways or just this one)."""
     out = Grid(region, pathway, period)
     try:
         out.baseline = baseline_cell(region, pathway, period)

@@ -19,7 +19,7 @@ from lofte.core import whatif as core
 from lofte.core.disclosure import MIN_CELL
 from lofte.core.period_names import period_name
 from lofte.cube import whatif
-from lofte.web.whatif import public, services
+from lofte.web.whatif import public
 
 
 def _lang() -> str:
@@ -32,7 +32,7 @@ def _named(options: list[tuple[str, str, str]], lang: str) -> list[tuple[str, st
 
 def _figures(region: str, pathway: str, period: str) -> public.Grid:
     try:
-        table = services.instances()
+        table = public.read_pathway(pathway)
     except whatif.NoInstances:
         return public.Grid(region, pathway, period, reason="no_cube")
     return public.grid(table, region, pathway, period)
