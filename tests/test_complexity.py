@@ -28,7 +28,6 @@ KNOWN_OVER: dict[tuple[str, str], tuple[int, int]] = {
     ("web.plans.planfile", "save_plan"): (78, 17),
     ("web.plans.planfile", "write_xlsx"): (74, 18),
     ("web.tasks", "run_import"): (94, 11),
-    ("web.whatif.views", "page"): (77, 18),
 }
 
 

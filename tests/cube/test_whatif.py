@@ -205,17 +205,24 @@ def test_a_scenario_out_of_range_is_refused():
         core.Scenario(0, "shorten", -1)
 
 
-def test_the_public_gate_needs_the_baseline_shown_and_no_small_group():
-    scenario = core.Scenario(0, "shorten", 7)
-    ok = core.Outcome(scenario, n=40, within_before=20, within_after=30, days_saved=100)
-    assert whatif.public(ok, baseline_shown=True)
-    assert not whatif.public(ok, baseline_shown=False)
-    few_moved = core.Outcome(scenario, n=40, within_before=20, within_after=22, days_saved=9)
-    assert not whatif.public(few_moved, baseline_shown=True)
-    few_left = core.Outcome(scenario, n=40, within_before=20, within_after=37, days_saved=9)
-    assert not whatif.public(few_left, baseline_shown=True)
-    nobody_moved = core.Outcome(scenario, n=8, within_before=3, within_after=3, days_saved=0)
-    assert whatif.public(nobody_moved, baseline_shown=True)
-    assert not whatif.public(
-        core.Outcome(scenario, n=4, within_before=0, within_after=0, days_saved=0), True
-    )
+def test_the_public_cells_are_healthcare_regions_by_home_region_and_half_years():
+    catalog = load()
+    assert whatif.public_cell(catalog, "sydost", "brost", "2024H1", "bostad")
+    assert not whatif.public_cell(catalog, "05", "brost", "2024H1", "bostad")
+    assert not whatif.public_cell(catalog, "SE", "brost", "2024H1", "bostad")
+    assert not whatif.public_cell(catalog, "sydost", "alla", "2024H1", "bostad")
+    assert not whatif.public_cell(catalog, "sydost", "brost", "2024", "bostad")
+    assert not whatif.public_cell(catalog, "sydost", "brost", "2024Q1", "bostad")
+    assert not whatif.public_cell(catalog, "sydost", "brost", "2024H1", "avslutande")
+    assert not whatif.public_cell(catalog, "nowhere", "brost", "2024H1", "bostad")
+
+
+def test_the_report_row_needs_every_seven_day_scenario_shown():
+    within = [core.Patient(30, 30, (10, 10, 10))] * 10
+    moved = [core.Patient(35, 30, (10, 10, 10))] * 6
+    never = [core.Patient(60, 30, (20, 20, 20))] * 8
+    assert whatif.public_row(within + moved + never, True)
+    assert not whatif.public_row(within + moved + never, False)
+    # the third interval moves 3 fewer than the others: the row is not printed
+    short = [core.Patient(35, 30, (10, 10, 2))] * 3
+    assert not whatif.public_row(within + moved + short + never, True)

@@ -82,6 +82,8 @@ def test_no_page_violates_the_content_security_policy(
         "/api/",
         "/konto/logga-in/",
         "/beviljade-projekt/",
+        "/vad-hander-om/",
+        "/vad-hander-om/?region=sydost&forlopp=brost&period=2024H1",
     ):
         watch.visit(base + path)
     watch.visit(f"{base}/finns-inte/", status=404)

@@ -46,6 +46,25 @@ def test_refusal_says_what_the_call_requires_and_what_the_application_has() -> N
     )
 
 
+def test_refusal_and_rule_in_english_when_the_user_reads_english() -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        message = eligibility.check(RULE, [A("Hematologi Kalmar", "08", "care")])
+        bad = eligibility.check("any", [A("x", "05", "kirurgi")])
+        with pytest.raises(eligibility.RuleError, match="unknown eligibility rule"):
+            eligibility.parse("regions>2")
+        assert eligibility.describe("regions>=2") == "applicants from at least 2 regions"
+    assert message == (
+        "the call requires applicants from radiology or pathology in at least 2 regions or "
+        "a care unit and radiology or pathology from the same region; "
+        "the application has Hematologi Kalmar (care unit, 08)"
+    )
+    assert str(bad).startswith("unknown kind of unit 'kirurgi' for x")
+    # Swedish stays the default
+    assert "utlysningen kräver" in str(eligibility.check(RULE, [CARE_08]))
+
+
 def test_other_rules_and_bad_rules() -> None:
     two = [A("x", "05", "other"), A("y", "06", "other")]
     assert eligibility.check("regions>=2", two) is None

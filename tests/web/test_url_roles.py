@@ -281,6 +281,11 @@ CASES: dict[str, list[Case]] = {
         ]
         for name in ("desk:list", "desk:list_csv")
     },
+    "whatif_public:page": [
+        Case({}, PUBLIC),
+        Case({}, PUBLIC, data={"region": "sydost", "forlopp": "brost", "period": "2024H1"}),
+        Case({}, PUBLIC, data={"region": "05", "forlopp": "<b>", "period": "2024"}, note="hostile"),
+    ],
     "results:results": [
         Case({}, PUBLIC),
         Case({}, PUBLIC, data={"vy": "karta", "omrade": "sydost"}),

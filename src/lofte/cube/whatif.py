@@ -241,14 +241,47 @@ def costliest(
     return Costliest(k, core.INTERVALS[k], days, best)
 
 
-def public(outcome: core.Outcome, baseline_shown: bool, min_cell: int = MIN_CELL) -> bool:
-    """Whether a public output may show ``outcome``: every count behind it passes disclosure
-    control. The baseline's counts are those of the cube's ``svf_andel_inom_ledtid`` cell, so
-    that cell must be shown (``baseline_shown``: not suppressed, primary or secondary); the
-    patients the scenario moves within the lead time, and those it leaves outside, are each
-    none or at least ``min_cell`` (a small group of persons is never singled out by the
-    difference between the scenario and the baseline)."""
-    if not baseline_shown or outcome.n < min_cell:
+#: The public what-if cells (issue 16): the healthcare regions by home region, each pathway,
+#: half-years. No two of them add up to a third (the regions, pathways and half-years are
+#: disjoint and neither the nation, ``alla`` nor a year is among them), so an intruder can
+#: combine a scenario's counts only within one cell, with the cube's counts of that cell.
+PUBLIC_LEVEL = "healthcare_region"
+PUBLIC_BASIS = "bostad"
+PUBLIC_PERIOD_TYPE = "half"
+
+
+def public_cell(catalog: Catalog, region: str, pathway: str, period: str, basis: str) -> bool:
+    """Whether a selection is one of the public what-if cells."""
+    try:
+        span = periods.parse(period)
+        level = catalog.region(region).level
+    except (KeyError, ValueError):
         return False
-    outside = outcome.n - outcome.within_after
-    return all(c == 0 or c >= min_cell for c in (outcome.moved, outside))
+    return (
+        level == PUBLIC_LEVEL
+        and basis == PUBLIC_BASIS
+        and pathway in catalog.pathways
+        and span.kind == PUBLIC_PERIOD_TYPE
+    )
+
+
+def public_results(
+    patients: list[core.Patient], baseline_shown: bool, min_cell: int = MIN_CELL
+) -> list[core.PublicResult]:
+    """The public grid (:data:`lofte.core.whatif.PUBLIC_GRID`) on one public cell, each
+    scenario marked shown or not (:func:`lofte.core.whatif.public_grid`). ``baseline_shown``:
+    the cube's public ``svf_andel_inom_ledtid`` cell is shown (not suppressed)."""
+    return core.public_grid(patients, baseline_shown, min_cell=min_cell)
+
+
+def public_row(
+    patients: list[core.Patient],
+    baseline_shown: bool,
+    days: int = core.TABLE_DAYS,
+    min_cell: int = MIN_CELL,
+) -> bool:
+    """Whether every interval's "``days`` shorter" of the public grid is shown for the cell
+    (the report's row of its what-if table)."""
+    results = public_results(patients, baseline_shown, min_cell)
+    picked = [r for r in results if r.outcome.scenario.amount == days]
+    return bool(picked) and all(r.shown for r in picked)

@@ -288,6 +288,16 @@ class _CallRow(TypedDict):
     applications: dict[str, int]
 
 
+def _describe_sv(rule: str) -> str:
+    """The call's eligibility rule in Swedish words, whatever language is active."""
+    from django.utils import translation
+
+    from lofte.grants import eligibility
+
+    with translation.override("sv"):
+        return eligibility.describe(rule)
+
+
 @grants_app.command("calls")
 def calls_command(
     year: Annotated[int | None, typer.Option("--year", help="Bara detta år")] = None,
@@ -295,7 +305,7 @@ def calls_command(
 ) -> None:
     """Utlysningar med tidsplan, behörighetsregel och ansökningar per status."""
     _django()
-    from lofte.grants import calls, eligibility
+    from lofte.grants import calls
     from lofte.grants.models import Call
 
     found = Call.objects.all() if year is None else Call.objects.filter(year=year)
@@ -312,7 +322,7 @@ def calls_command(
                 "areas": [a.strip() for a in call.areas.split(";") if a.strip()],
                 "budget": call.budget,
                 "eligibility": call.eligibility,
-                "eligibility_sv": eligibility.describe(call.eligibility),
+                "eligibility_sv": _describe_sv(call.eligibility),
                 "timeline": {
                     f: (d.isoformat() if (d := getattr(call, f)) else None)
                     for f, _ in calls.TIMELINE

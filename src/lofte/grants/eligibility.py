@@ -10,7 +10,8 @@ alternative holds. Alternatives (the seed 004 targeted call is
   pathology from the same region;
 - ``any``: no requirement beyond one applicant.
 
-Pure Python: no Django.
+No models or I/O; the texts are Swedish with English through Django's gettext (the grants'
+catalogue), translated into the language active when they are made.
 """
 
 from __future__ import annotations
@@ -19,17 +20,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 KINDS = {
-    "care": "vårdande klinik",
-    "radiology": "radiologi",
-    "pathology": "patologi",
-    "other": "annan enhet",
+    "care": gettext_lazy("vårdande klinik"),
+    "radiology": gettext_lazy("radiologi"),
+    "pathology": gettext_lazy("patologi"),
+    "other": gettext_lazy("annan enhet"),
 }
 DIAGNOSTICS = {"radiology", "pathology"}
 
 
 class RuleError(ValueError):
-    """A rule that cannot be read; the message is Swedish."""
+    """A rule that cannot be read; the message is in the active language (Swedish first)."""
 
 
 @dataclass(frozen=True)
@@ -56,12 +60,12 @@ class _Alternative:
 
     def describe(self) -> str:
         if self.name == "any":
-            return "minst en sökande"
+            return _("minst en sökande")
         if self.name == "regions":
-            return f"sökande från minst {self.n} regioner"
+            return _("sökande från minst %(n)s regioner") % {"n": self.n}
         if self.name == "diagnostics_regions":
-            return f"sökande från radiologi eller patologi i minst {self.n} regioner"
-        return "en vårdande klinik och radiologi eller patologi från samma region"
+            return _("sökande från radiologi eller patologi i minst %(n)s regioner") % {"n": self.n}
+        return _("en vårdande klinik och radiologi eller patologi från samma region")
 
 
 _ALT = re.compile(r"(regions|diagnostics_regions)>=(\d+)|(care_and_diagnostics_same_region|any)")
@@ -73,33 +77,45 @@ def parse(rule: str) -> list[_Alternative]:
         m = _ALT.fullmatch(text)
         if m is None:
             raise RuleError(
-                f"okänd behörighetsregel {text!r} (regions>=N, diagnostics_regions>=N, "
-                "care_and_diagnostics_same_region, any; alternativ skiljs med |)"
+                _(
+                    "okänd behörighetsregel %(rule)s (regions>=N, diagnostics_regions>=N, "
+                    "care_and_diagnostics_same_region, any; alternativ skiljs med |)"
+                )
+                % {"rule": repr(text)}
             )
         if m.group(3):
             alternatives.append(_Alternative(m.group(3)))
         else:
             n = int(m.group(2))
             if n < 1:
-                raise RuleError(f"{text!r}: antalet regioner måste vara minst 1")
+                raise RuleError(
+                    _("%(rule)s: antalet regioner måste vara minst 1") % {"rule": repr(text)}
+                )
             alternatives.append(_Alternative(m.group(1), n))
     return alternatives
 
 
 def describe(rule: str) -> str:
-    """The rule in Swedish words (``… eller …``)."""
-    return " eller ".join(a.describe() for a in parse(rule))
+    """The rule in words (``… eller …``, ``… or …``)."""
+    return _(" eller ").join(a.describe() for a in parse(rule))
 
 
 def check(rule: str, applicants: Sequence[Applicant]) -> str | None:
-    """``None`` when eligible, else a Swedish sentence saying what the call requires and has."""
+    """``None`` when eligible, else a sentence saying what the call requires and has."""
     for a in applicants:
         if a.kind not in KINDS:
-            return f"okänd typ av enhet {a.kind!r} för {a.unit} ({', '.join(KINDS)})"
+            return _("okänd typ av enhet %(kind)s för %(unit)s (%(kinds)s)") % {
+                "kind": repr(a.kind),
+                "unit": a.unit,
+                "kinds": ", ".join(KINDS),
+            }
     if not applicants:
-        return "ansökan har inga sökande enheter"
+        return _("ansökan har inga sökande enheter")
     alternatives = parse(rule)
     if any(alt.holds(applicants) for alt in alternatives):
         return None
     present = "; ".join(f"{a.unit} ({KINDS[a.kind]}, {a.region})" for a in applicants)
-    return f"utlysningen kräver {describe(rule)}; ansökan har {present}"
+    return _("utlysningen kräver %(rule)s; ansökan har %(present)s") % {
+        "rule": describe(rule),
+        "present": present,
+    }

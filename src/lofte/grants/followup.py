@@ -29,6 +29,7 @@ from lofte.grants.models import (
     Call,
     GrantReminderSent,
     ProjectReport,
+    WhatIfCitation,
 )
 
 GRANTED = (Application.Status.GRANTED, Application.Status.PARTLY_GRANTED)
@@ -48,10 +49,13 @@ def save_draft(
     budget: list[tuple[str, int]],
     indicators: list[str],
     actions: list[Any],
+    whatif: list[Any] | None = None,
     application: Application | None = None,
     request: Any = None,
 ) -> Application:
-    """A new draft, or the draft ``application`` changed; only drafts can be changed."""
+    """A new draft, or the draft ``application`` changed; only drafts can be changed.
+    ``whatif``: the *Vad händer om…?* results it cites (:class:`lofte.grants.whatif.Cited`,
+    already checked to be published); None leaves the citations as they are."""
     if application is not None and application.status != Application.Status.DRAFT:
         raise CallError("bara utkast kan ändras")
     with transaction.atomic():
@@ -74,14 +78,50 @@ def save_draft(
             for label, amount in budget
         )
         application.actions.set(actions)
-        audit(
-            "application_saved",
-            user,
-            application,
-            {"call": call.pk, "requested": requested, "applicants": len(applicants)},
-            request=request,
-        )
+        details: dict[str, Any] = {
+            "call": call.pk,
+            "requested": requested,
+            "applicants": len(applicants),
+        }
+        if whatif is not None:
+            _store_whatif(application, whatif)
+            details["whatif"] = [
+                [c.region, c.pathway, c.period, c.interval, c.days] for c in whatif
+            ]
+        audit("application_saved", user, application, details, request=request)
     return application
+
+
+def _computed_at() -> dt.datetime | None:
+    """When the instances the what-if figures come from were computed (the file's time)."""
+    from lofte.cube import service
+
+    path = service.instances_path()
+    if not path.is_file():
+        return None
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+
+
+def _store_whatif(application: Application, cited: list[Any]) -> None:
+    """Replace the application's *Vad händer om…?* citations with ``cited``
+    (:class:`lofte.grants.whatif.Cited`, checked to be published by the form)."""
+    application.whatif_citations.all().delete()
+    when = _computed_at() or timezone.now()
+    WhatIfCitation.objects.bulk_create(
+        WhatIfCitation(
+            application=application,
+            region=c.region,
+            pathway=c.pathway,
+            period=c.period,
+            interval=c.interval,
+            days=c.days,
+            n=c.outcome.n,
+            within_before=c.outcome.within_before,
+            within_after=c.outcome.within_after,
+            computed_at=when,
+        )
+        for c in cited
+    )
 
 
 def attach(

@@ -241,3 +241,75 @@ class PaymentForm(forms.Form):
 class DueDatesForm(forms.Form):
     interim_due = forms.DateField(label=_("Delrapport senast"), required=False, widget=DATE)
     final_due = forms.DateField(label=_("Slutrapport senast"), required=False, widget=DATE)
+
+
+def _whatif_choices() -> dict[str, list[tuple[str, str]]]:
+    """The public what-if cells and the grid's scenarios, in the user's language."""
+    from django.utils.translation import get_language
+
+    from lofte.core import whatif as core
+    from lofte.core.period_names import period_name
+    from lofte.cube.whatif import STEPS
+    from lofte.grants.whatif import scenario_key
+    from lofte.web.whatif import public
+
+    lang = "en" if (get_language() or "sv").startswith("en") else "sv"
+    options = public.choices()
+    blank = [("", "–")]
+    return {
+        "region": blank + [(code, sv) for code, sv, _en in options.regions],
+        "pathway": blank + [(i, en if lang == "en" else sv) for i, sv, en in options.pathways],
+        "period": blank + [(p, period_name(p, lang)) for p in options.periods],
+        "scenario": blank
+        + [
+            (
+                scenario_key(s.interval, s.amount),
+                _("%(step)s, %(days)s dagar fortare")
+                % {"step": STEPS[s.interval][2 if lang == "en" else 1], "days": s.amount},
+            )
+            for s in core.PUBLIC_GRID
+        ],
+    }
+
+
+class WhatIfRow(forms.Form):
+    """One cited *Vad händer om…?* result: a public cell and a scenario of the public grid.
+    Valid only where the public site shows it; the outcome is recomputed, never read from the
+    form (``cleaned_data["cited"]``)."""
+
+    region = forms.ChoiceField(label=_("Sjukvårdsregion"), required=False)
+    pathway = forms.ChoiceField(label=_("Vårdförlopp"), required=False)
+    period = forms.ChoiceField(label=_("Halvår"), required=False)
+    scenario = forms.ChoiceField(label=_("Scenario"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in _whatif_choices().items():
+            choice_field(self, name).choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        from lofte.grants import whatif
+
+        data = super().clean() or {}
+        values = [data.get(f) for f in ("region", "pathway", "period", "scenario")]
+        if not any(values):
+            return data
+        if not all(values):
+            raise forms.ValidationError(_("Välj region, vårdförlopp, halvår och scenario."))
+        key = whatif.parse_key(data["scenario"])
+        assert key is not None  # a choice of the grid
+        outcome = whatif.published(data["region"], data["pathway"], data["period"], *key)
+        if outcome is None:
+            raise forms.ValidationError(
+                _(
+                    "Resultatet visas inte på den publika webbplatsen (röjandekontroll eller "
+                    "inga förlopp) och kan därför inte citeras."
+                )
+            )
+        data["cited"] = whatif.Cited(
+            data["region"], data["pathway"], data["period"], key[0], key[1], outcome
+        )
+        return data
+
+
+WhatIfRows = forms.formset_factory(WhatIfRow, extra=0, min_num=2, max_num=6)

@@ -347,3 +347,30 @@ class GrantReminderSent(models.Model):
                 fields=["application", "kind", "due_date"], name="uniq_grant_reminder"
             )
         ]
+
+
+class WhatIfCitation(models.Model):
+    """A *Vad händer om…?* result that an application cites (issue 16): one scenario of the
+    public grid (:data:`lofte.core.whatif.PUBLIC_GRID`) on one public cell (healthcare region ×
+    pathway × half-year by home region), only ever one the public site shows. The figures are
+    kept as published when the draft was saved, with the time of the compute they come from;
+    the application's page shows today's published figures beside them."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="whatif_citations"
+    )
+    region = models.CharField(max_length=32)
+    pathway = models.CharField(max_length=64)
+    period = models.CharField(max_length=16)
+    #: The scenario: the interval (index into lofte.core.whatif.INTERVALS) shortened by days.
+    interval = models.PositiveSmallIntegerField()
+    days = models.PositiveSmallIntegerField()
+    #: The published figures when cited.
+    n = models.PositiveIntegerField()
+    within_before = models.PositiveIntegerField()
+    within_after = models.PositiveIntegerField()
+    computed_at = models.DateTimeField(null=True)
+    cited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

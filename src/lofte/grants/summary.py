@@ -20,11 +20,25 @@ SHEETS = {
     "Beviljat per region": ["Område", "Region", "Beviljat", "Antal beslut"],
     "Ansökningar": ["Område", "Status", "Antal", "Sökt", "Beviljat"],
     "Beviljade poster": ["Område", "Benämning", "Region", "Belopp", "Dispens (skäl)"],
+    # Issue 16: the what-if results the granted projects cite (public figures, as cited).
+    "Underlag vad händer om": [
+        "Område",
+        "Projekt",
+        "Sjukvårdsregion",
+        "Vårdförlopp",
+        "Halvår",
+        "Steg",
+        "Dagar fortare",
+        "Förlopp",
+        "Inom ledtiden, utfall",
+        "Inom ledtiden, scenario",
+        "Beräknat",
+    ],
 }
 
 
 def rows(year: int) -> dict[str, list[list[Any]]]:
-    """The three tables of the summary, header first."""
+    """The tables of the summary, header first."""
     pools = [
         [r.area, r.year, r.budget, r.granted, r.paid, r.remaining, "\n".join(r.problems)]
         for r in ledger.ledger(year)
@@ -50,10 +64,37 @@ def rows(year: int) -> dict[str, list[list[Any]]]:
         .select_related("pool")
         .order_by("pool__area", "id")
     ]
-    tables = (pools, per_region, applications, entries)
+    tables = (pools, per_region, applications, entries, _whatif_rows(year))
     return {
         name: [header, *table] for (name, header), table in zip(SHEETS.items(), tables, strict=True)
     }
+
+
+def _whatif_rows(year: int) -> list[list[Any]]:
+    from lofte.cube.whatif import STEPS
+    from lofte.grants.followup import FUNDED
+    from lofte.grants.models import WhatIfCitation
+
+    return [
+        [
+            c.application.area,
+            c.application.title,
+            c.region,
+            c.pathway,
+            c.period,
+            STEPS[c.interval][1] if c.interval < len(STEPS) else "",
+            c.days,
+            c.n,
+            c.within_before,
+            c.within_after,
+            c.computed_at.date().isoformat() if c.computed_at else "",
+        ]
+        for c in WhatIfCitation.objects.filter(
+            application__call__year=year, application__status__in=FUNDED
+        )
+        .select_related("application")
+        .order_by("application__area", "application_id", "id")
+    ]
 
 
 def write_xlsx(year: int, path: Path) -> dict[str, int]:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lofte.grants import assessment, calls, eligibility, followup, ledger, outcomes
+from lofte.grants import whatif as grant_whatif
 from lofte.grants.assessment import audit
 from lofte.grants.calls import CallError
 from lofte.grants.files import CONTENT_TYPES
@@ -49,6 +50,7 @@ from lofte.grants.forms import (
     PaymentForm,
     ReportForm,
     TimelineForm,
+    WhatIfRows,
 )
 from lofte.grants.models import Application, Attachment, Call, Pool, ProjectReport
 from lofte.web.accounts.roles import (
@@ -297,26 +299,36 @@ def call_start(request: HttpRequest, pk: int) -> HttpResponse:
 # --- applications ------------------------------------------------------------------------------
 
 
-def _rows_initial(application: Application | None) -> tuple[list[dict], list[dict]]:
+def _rows_initial(application: Application | None) -> tuple[list[dict], list[dict], list[dict]]:
     if application is None:
-        return [], []
+        return [], [], []
     people = [
         {"unit": a.unit, "region": a.region, "kind": a.kind} for a in application.applicants.all()
     ]
     lines = [{"label": b.label, "amount": b.amount} for b in application.budget_lines.all()]
-    return people, lines
+    cited = [
+        {
+            "region": c.region,
+            "pathway": c.pathway,
+            "period": c.period,
+            "scenario": grant_whatif.scenario_key(c.interval, c.days),
+        }
+        for c in application.whatif_citations.all()
+    ]
+    return people, lines, cited
 
 
 def _application_forms(
     request: HttpRequest, call: Call, application: Application | None
-) -> tuple[ApplicationForm, Any, Any]:
+) -> tuple[ApplicationForm, Any, Any, Any]:
     if request.method == "POST":
         return (
             ApplicationForm(request.POST, call=call),
             ApplicantRows(request.POST, prefix="sokande"),
             BudgetRows(request.POST, prefix="budget"),
+            WhatIfRows(request.POST, prefix="vadhanderom"),
         )
-    people, lines = _rows_initial(application)
+    people, lines, cited = _rows_initial(application)
     initial: dict[str, Any] = {}
     if application is not None:
         initial = {
@@ -331,14 +343,15 @@ def _application_forms(
         ApplicationForm(initial=initial, call=call),
         ApplicantRows(initial=people, prefix="sokande"),
         BudgetRows(initial=lines, prefix="budget"),
+        WhatIfRows(initial=cited, prefix="vadhanderom"),
     )
 
 
 def _save_application(
     request: HttpRequest, call: Call, application: Application | None
 ) -> HttpResponse | None:
-    form, people, budget = _application_forms(request, call, application)
-    if form.is_valid() and people.is_valid() and budget.is_valid():
+    form, people, budget, whatif_rows = _application_forms(request, call, application)
+    if all(f.is_valid() for f in (form, people, budget, whatif_rows)):
         applicants = [
             eligibility.Applicant(r["unit"].strip(), r["region"], r["kind"] or "other")
             for r in people.cleaned_data
@@ -361,6 +374,7 @@ def _save_application(
             budget=lines,
             indicators=d["indicators"],
             actions=list(d["actions"]),
+            whatif=[r["cited"] for r in whatif_rows.cleaned_data if r.get("cited")],
             application=application,
             request=request,
         )
@@ -375,6 +389,7 @@ def _save_application(
             "form": form,
             "people": people,
             "budget": budget,
+            "whatif_rows": whatif_rows,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -485,6 +500,9 @@ def _application_page(
                 for c in application.indicators
             ],
             "actions": application.actions.select_related("goal__area__plan"),
+            "whatif": grant_whatif.shown(
+                application, "en" if (get_language() or "sv").startswith("en") else "sv"
+            ),
             "attachments": application.attachments.filter(kind=Attachment.Kind.APPLICATION),
             "attach_form": forms.get("attach_form")
             or (

@@ -4,9 +4,9 @@ A self-contained block of the lead-time promise's pages: :func:`build` makes it 
 healthcare region and half-year from the engine's instances and the report's cube cells, and
 :func:`present` turns it into the head, rows and note every rendering prints (HTML, PDF, XLSX
 alike). The report is public, so a pathway's row is shown only where every count behind it
-passes disclosure control (:func:`lofte.cube.whatif.public`: the cube's own
-``svf_andel_inom_ledtid`` cell is shown, and no scenario singles out 1–4 patients); other rows
-are counted in the note, never printed.
+passes disclosure control (:func:`lofte.cube.whatif.public_row`: the cube's own
+``svf_andel_inom_ledtid`` cell is shown, and the public grid, the same the site shows, lets no
+group of 1–4 patients be worked out); other rows are counted in the note, never printed.
 """
 
 from __future__ import annotations
@@ -62,22 +62,27 @@ def build(
     shown: dict[str, bool],
     catalog: Catalog,
     days: int = core.TABLE_DAYS,
-) -> WhatIfBlock:
-    """The block for a healthcare region and period. ``instances``: the engine's instances
-    (any columns :data:`lofte.cube.whatif.COLUMNS` among them); ``shown``: per pathway, whether
-    the cube's ``svf_andel_inom_ledtid`` cell (home region basis) is shown publicly."""
+) -> WhatIfBlock | None:
+    """The block for a healthcare region and half-year (None for another period: the public
+    what-if cells are half-years, :data:`lofte.cube.whatif.PUBLIC_PERIOD_TYPE`).
+    ``instances``: the engine's instances (any columns :data:`lofte.cube.whatif.COLUMNS` among
+    them); ``shown``: per pathway, whether the cube's ``svf_andel_inom_ledtid`` cell (home
+    region basis) is shown publicly. A row is printed only where the public grid shows every
+    interval's ``days`` (:func:`lofte.cube.whatif.public_row`), as the site does."""
+    if not any(
+        whatif.public_cell(catalog, healthcare_region, p, period, BASIS) for p in catalog.pathways
+    ):
+        return None
     block = WhatIfBlock(healthcare_region, period, days)
     population = whatif.read_table(instances)
-    for row in whatif.comparison_table(
-        population,
-        region=healthcare_region,
-        period=period,
-        basis=BASIS,
-        days=days,
-        catalog=catalog,
-    ):
-        baseline = shown.get(row.pathway, False)
-        if not all(whatif.public(o, baseline) for o in row.outcomes):
+    cell = whatif.cell_patients(
+        population, region=healthcare_region, period=period, basis=BASIS, catalog=catalog
+    )
+    by_pathway: dict[str, list[core.Patient]] = {}
+    for pathway_id, patient in cell:
+        by_pathway.setdefault(pathway_id, []).append(patient)
+    for row in whatif.rows_of(cell, list(catalog.pathways), days):
+        if not whatif.public_row(by_pathway[row.pathway], shown.get(row.pathway, False), days):
             block.hidden += 1
             continue
         pathway = catalog.pathways[row.pathway]

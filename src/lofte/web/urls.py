@@ -21,6 +21,7 @@ urlpatterns = [
     path("handlingsplaner/", include("lofte.web.plans.urls")),
     path("stimulansmedel/", include("lofte.grants.urls")),
     path("beviljade-projekt/", include("lofte.grants.public_urls")),
+    path("vad-hander-om/", include("lofte.web.whatif.public_urls")),
     path("api/v1/", api.urls),
     path("", include("lofte.web.results.urls")),
 ]

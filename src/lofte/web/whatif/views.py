@@ -93,31 +93,70 @@ def _period(params: Any, choices: list[str]) -> str:
     return str(period)
 
 
-@login_required
-def page(request: HttpRequest, region: str) -> HttpResponse:
-    sel = _selection(request, region, request.GET)
+def _base_context(request: HttpRequest, sel: Selection, english: bool) -> dict[str, Any]:
+    """The form's choices and the selection, in the user's language."""
     catalog = load()
-    english = (get_language() or "sv").startswith("en")
-    area, pathway, basis = sel.area, sel.pathway, sel.basis
-    interval, kind, amount = sel.interval, sel.kind, sel.amount
-    ids = [p[0] for p in sel.pathway_choices]
-    context: dict[str, Any] = {
-        "region": region,
-        "region_name": catalog.region(region).name,
+    return {
+        "region": sel.region,
+        "region_name": catalog.region(sel.region).name,
         "areas": [(a, catalog.region(a).name) for a in sel.areas],
-        "area": area,
+        "area": sel.area,
         "pathways": [(i, en if english else sv) for i, sv, en in sel.pathway_choices],
-        "pathway": pathway,
-        "basis": basis,
+        "pathway": sel.pathway,
+        "basis": sel.basis,
         "bases": list(whatif.BASIS_COLUMN),
         "steps": [(i, en if english else sv) for i, (_, sv, en) in enumerate(services.STEPS)],
-        "interval": interval,
-        "kind": kind,
-        "amount": amount,
+        "interval": sel.interval,
+        "kind": sel.kind,
+        "amount": sel.amount,
         "desk": has_role(request.user, *DESK_ROLES),
         "computed": True,
         "citable": services.citable_actions(request.user),
     }
+
+
+def _figures(
+    context: dict[str, Any], table: Any, sel: Selection, period: str, english: bool
+) -> None:
+    """The scenario, the 7-day table and *var dagarna går* of the selection, into ``context``."""
+    ids = [p[0] for p in sel.pathway_choices]
+    result = services.compute(
+        table,
+        area=sel.area,
+        pathway=sel.pathway,
+        period=period,
+        basis=sel.basis,
+        scenario=core.Scenario(sel.interval, sel.kind, sel.amount),
+        pathways=[i for i in ids if i != "alla"],
+    )
+    names = dict(context["pathways"])
+    step_names = [name for _, name in context["steps"]]
+    intervals = services.interval_cells(sel.area, sel.pathway, period, sel.basis)
+    for row in intervals:
+        row["label"] = row["label_en"] if english else row["label_sv"]
+    context.update(
+        result=result,
+        outcome=result.outcome,
+        table=[
+            {
+                "pathway": names.get(row.pathway, row.pathway),
+                "n": row.n,
+                "outcomes": row.outcomes,
+                "best": step_names[row.best.scenario.interval] if row.best else None,
+            }
+            for row in result.table
+        ],
+        intervals=intervals,
+        earlier=_earlier(period),
+        costliest=services.costliest(intervals),
+    )
+
+
+@login_required
+def page(request: HttpRequest, region: str) -> HttpResponse:
+    sel = _selection(request, region, request.GET)
+    english = (get_language() or "sv").startswith("en")
+    context = _base_context(request, sel, english)
     try:
         table = services.instances()
     except whatif.NoInstances:
@@ -127,47 +166,18 @@ def page(request: HttpRequest, region: str) -> HttpResponse:
     period = _period(request.GET, choices)
     context.update(period=period, periods=choices)
     if period:
-        scoped = [i for i in ids if i != "alla"]
-        result = services.compute(
-            table,
-            area=area,
-            pathway=pathway,
-            period=period,
-            basis=basis,
-            scenario=core.Scenario(interval, kind, amount),
-            pathways=scoped,
-        )
-        names = {i: name for i, name in context["pathways"]}
-        step_names = [name for _, name in context["steps"]]
-        context.update(
-            result=result,
-            outcome=result.outcome,
-            table=[
-                {
-                    "pathway": names.get(row.pathway, row.pathway),
-                    "n": row.n,
-                    "outcomes": row.outcomes,
-                    "best": step_names[row.best.scenario.interval] if row.best else None,
-                }
-                for row in result.table
-            ],
-            intervals=services.interval_cells(area, pathway, period, basis),
-            earlier=_earlier(period),
-        )
-        for row in context["intervals"]:
-            row["label"] = row["label_en"] if english else row["label_sv"]
-        context["costliest"] = services.costliest(context["intervals"])
+        _figures(context, table, sel, period, english)
     record(
         AuditEvent.Action.FIGURES_VIEWED,
         request=request,
         region=region,
         details={
             "view": "whatif",
-            "area": area,
-            "pathway": pathway,
+            "area": sel.area,
+            "pathway": sel.pathway,
             "period": period,
-            "basis": basis,
-            "scenario": [interval, kind, amount],
+            "basis": sel.basis,
+            "scenario": [sel.interval, sel.kind, sel.amount],
         },
     )
     return render(request, "whatif/page.html", context)
