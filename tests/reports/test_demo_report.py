@@ -135,14 +135,14 @@ def test_sydost_report_from_the_engine(lofte_home, tmp_path):
     assert len(shown_rows) + block["hidden"] > 0
     assert "inte en prognos" in entry.path("sv", "html").read_text(encoding="utf-8")
 
-    # the workbook prints the mark of the rule ("–¹" fewer than 5, "–²" hidden so that another
-    # cell cannot be worked out) where the model has a suppressed cell
+    # the workbook prints one dash where the model has a suppressed cell, whichever rule hid it
+    # (ADR 0721: a per-cell rule would narrow small counts beside a shown total)
     book = load_workbook(entry.path("sv", "xlsx"))
     region_names = model["regions"]
     hr_sheet = "Vårdförlopp " + region_names["sydost"].removeprefix("Region ")
     sheet = next(n for n in book.sheetnames if hr_sheet.startswith(n))
     by_name = {r[0]: r for r in book[sheet].iter_rows(values_only=True) if r}
-    marks = {"primary": "–¹", "secondary": "–²"}
+    marks = {"disclosure": "–"}
     for promise in model["promises"]:
         for row in promise["pathway_table"]:
             if row["share_suppressed"]:

@@ -72,11 +72,10 @@ def _quality_words(lang: str) -> str:
 
 
 def _no_value(cell: Cell, lang: str) -> str:
-    """The mark of a region without a figure, as its table prints it: the dash naming the rule
-    that hid it (–¹ fewer than 5, –² hidden so that another figure cannot be worked out), or
-    *Uppgift saknas*."""
+    """The mark of a region without a figure, as its table prints it: the dash of a cell hidden
+    by disclosure control (either rule; ADR 0721), or *Uppgift saknas*."""
     if cell.suppressed:
-        return MARKS[cell.hidden_by or "primary"]
+        return MARKS["disclosure"]
     return texts.t("status_missing", lang)
 
 

@@ -21,7 +21,6 @@ import pyarrow as pa
 from lofte.catalog import Catalog, Indicator, load
 from lofte.catalog.verdict import JUDGED, classify
 from lofte.core import periods
-from lofte.core.disclosure import MIN_CELL, primary
 from lofte.core.stats import two_proportion_test
 
 __all__ = ["JUDGED", "classify"]  # the one verdict rule, re-exported for the report's users
@@ -97,8 +96,8 @@ class Cell:
     #: Trend cells: which unbroken run of one series the cell belongs to, per region (0, 1, …);
     #: a chart draws one line per (region, segment) and never joins two.
     segment: int = 0
-    #: Why a suppressed cell is hidden (:func:`hidden_by`): "primary" (fewer than min_cell) or
-    #: "secondary" (hidden so that another cell cannot be worked out); None when shown.
+    #: "disclosure" when disclosure control hid the cell (:func:`hidden_by`), None when shown.
+    #: Which rule hid it is never recorded: that would itself narrow small counts (ADR 0721).
     hidden_by: str | None = None
 
 
@@ -350,13 +349,16 @@ def select(cube: pa.Table, regions: list[str], report_period: str, previous: str
 SeriesMap = dict[tuple[str, str, str], Any]  # (indicator, region, period) → aggregates.Series
 
 
-def hidden_by(row: dict[str, Any] | None, min_cell: int) -> str | None:
-    """The rule that hid a cube cell, classified by the disclosure rule itself
-    (:func:`lofte.core.disclosure.primary` on the internal cube's count): "primary" for fewer
-    than ``min_cell``, "secondary" for a cell hidden so that another cannot be worked out."""
+def hidden_by(row: dict[str, Any] | None) -> str | None:
+    """ "disclosure" for a cube cell that disclosure control hid, None otherwise.
+
+    The report does not say which rule hid a cell (fewer than ``min_cell``, or hidden so that
+    another cannot be worked out): beside a shown total the two marks pin counts down (a shown
+    6 over one cell of each kind can only be 1 + 5; ADR 0721), so every hidden cell prints the
+    same dash with a note naming both rules."""
     if row is None or not row["suppressed"]:
         return None
-    return "primary" if primary(_clean(row["denominator"]), min_cell) else "secondary"
+    return "disclosure"
 
 
 def make_cell(
@@ -397,7 +399,7 @@ def make_cell(
         None if target is None else target.kind,
         indicator.unit,
     )
-    reason = hidden_by(row, indicator.min_cell)
+    reason = hidden_by(row)
     return Cell(
         region,
         period,
@@ -641,9 +643,9 @@ def _pathway_row(
         p_value=p_value,
         significant=p_value is not None and p_value < ALPHA,
         share_hidden_by=None if now is None else now.hidden_by,
-        median_hidden_by=hidden_by(median, share_ind.min_cell),
+        median_hidden_by=hidden_by(median),
         steps=[_shown_value(r) for r in step_rows],
-        steps_hidden_by=[hidden_by(r, share_ind.min_cell) for r in step_rows],
+        steps_hidden_by=[hidden_by(r) for r in step_rows],
     )
 
 
@@ -681,7 +683,7 @@ def bottleneck(index: CubeIndex, regions: list[str], report_period: str) -> list
             row = index.get(code, r, report_period)
             hidden = row is None or bool(row["suppressed"])
             steps.append(None if hidden or row is None else _clean(row["value"]))
-            reasons.append(hidden_by(row, MIN_CELL))
+            reasons.append(hidden_by(row))
         out.append(BottleneckRow(r, steps, reasons))
     return out
 

@@ -33,9 +33,10 @@ STATUS_KEYS = {
     "suppressed": "status_suppressed",
     "missing": "status_missing",
 }
-#: How a hidden cell prints: the dash names the rule that hid it (issue 14), explained in the
-#: note under the table (:class:`Marks`).
-MARKS = {"primary": "–¹", "secondary": "–²"}
+#: How a hidden cell prints: one dash whatever rule hid it, explained by a note under the table
+#: that names both rules (:class:`Marks`). Marking the rule per cell would narrow small counts
+#: beside a shown total (ADR 0721), so the model records only that a cell was hidden.
+MARKS = {"disclosure": "–"}
 #: Narrative rules whose sentences make the key findings, by heading.
 FINDINGS = (
     ("findings_kept", ("n_target_met", "n_target_met_high")),
@@ -59,25 +60,20 @@ def _level_text(section: IndicatorSection, lang: str) -> str:
 
 
 class Marks:
-    """The rules that hid the cells of one table, for the note under it."""
+    """Whether a table hides any cell, for the note under it."""
 
     def __init__(self, lang: str, min_cell: int) -> None:
         self.lang, self.min_cell = lang, min_cell
-        self.used: set[str] = set()
+        self.used = False
 
     def hidden(self, reason: str | None) -> str:
-        """The mark of a cell hidden by ``reason`` (None: the primary rule), noted as used."""
-        reason = reason or "primary"
-        self.used.add(reason)
-        return MARKS[reason]
+        """The mark of a hidden cell (``reason`` is the model's "disclosure" or None), noted."""
+        self.used = True
+        return MARKS[reason or "disclosure"]
 
     def notes(self) -> list[str]:
-        """The notes explaining the marks used, primary rule first."""
-        return [
-            texts.t(f"hidden_{r}", self.lang, min_cell=self.min_cell)
-            for r in ("primary", "secondary")
-            if r in self.used
-        ]
+        """The note naming both disclosure rules, when the table hides a cell."""
+        return [texts.t("hidden_note", self.lang, min_cell=self.min_cell)] if self.used else []
 
 
 def _cell_text(cell: Cell, unit: str, lang: str, marks: Marks) -> str:
@@ -90,8 +86,6 @@ def _cell_text(cell: Cell, unit: str, lang: str, marks: Marks) -> str:
 
 
 def _status_text(cell: Cell, lang: str, min_cell: int) -> str:
-    if cell.suppressed and cell.hidden_by == "secondary":
-        return texts.t("status_hidden_secondary", lang)
     return texts.t(STATUS_KEYS[cell.status], lang, min_cell=min_cell)
 
 

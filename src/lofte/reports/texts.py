@@ -140,7 +140,7 @@ TEXTS: dict[str, Promise] = {
     "status_partial": pgettext_lazy("report", "Delvis uppfyllt"),
     "status_not_met": pgettext_lazy("report", "Ej uppfyllt"),
     "status_no_target": pgettext_lazy("report", "Ingen målnivå"),
-    "status_suppressed": pgettext_lazy("report", "Färre än {min_cell} fall"),
+    "status_suppressed": pgettext_lazy("report", "Dold (röjandekontroll)"),
     "status_missing": pgettext_lazy("report", "Uppgift saknas"),
     "national": pgettext_lazy("report", "Riket"),
     "no_data_indicator": pgettext_lazy(
@@ -250,9 +250,12 @@ TEXTS: dict[str, Promise] = {
     ),
     "suppression_marks": pgettext_lazy(
         "report",
-        "I rapporten visas en cell som döljs för att den har färre än {min_cell} fall (regel "
-        "1) som –¹, och en cell som döljs för att en annan uppgift inte ska kunna räknas fram "
-        "(regel 2 och 3) som –².",
+        "I rapporten visas varje dold cell som –, oavsett om den döljs för att den har färre än "
+        "{min_cell} fall (regel 1) eller för att en annan uppgift inte ska kunna räknas fram "
+        "(regel 2 och 3). Vilken regel som dolde en viss cell anges inte, eftersom det i sig "
+        "kan avslöja små tal: visas en summa på 6 och är dess två delar dolda, den ena för att "
+        "den har färre än {min_cell} fall och den andra för att skydda den, kan delarna bara "
+        "vara 1 och 5.",
     ),
     "suppression_example": pgettext_lazy(
         "report",
@@ -268,18 +271,12 @@ TEXTS: dict[str, Promise] = {
         "igenom varv efter varv. Går ett dolt antal på 1–{below} att räkna fram publiceras "
         "ingenting.",
     ),
-    "suppressed_footnote": pgettext_lazy(
+    "hidden_note": pgettext_lazy(
         "report",
-        "–¹ = färre än {min_cell} fall, redovisas inte. –² = dold för att en annan uppgift "
-        "inte ska kunna räknas fram ur summor och samband (röjandekontroll, bilaga 3).",
+        "– = dold av röjandekontrollen: färre än {min_cell} fall, eller dold för att en annan "
+        "uppgift inte ska kunna räknas fram ur summor och samband (bilaga 3). Vilken av "
+        "reglerna som gällde anges inte.",
     ),
-    "hidden_primary": pgettext_lazy("report", "–¹ = Färre än {min_cell} fall redovisas ej."),
-    "hidden_secondary": pgettext_lazy(
-        "report",
-        "–² = dold för att en annan uppgift inte ska kunna räknas fram ur summor och samband "
-        "(röjandekontroll, bilaga 3).",
-    ),
-    "status_hidden_secondary": pgettext_lazy("report", "Dold (röjandekontroll)"),
     "not_testable_note": pgettext_lazy(
         "report",
         "Förändringen mot året före kan inte testas för värden utan antal (medianer, poäng, "
