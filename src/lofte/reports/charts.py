@@ -26,9 +26,9 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from lofte.core import period_names, periods
+from lofte.core.period_names import period_name
 from lofte.reports import texts
 from lofte.reports.model import BOTTLENECK_STEPS, IndicatorSection, PromiseSection, Report
-from lofte.reports.narrative import period_name
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 WIDTH = 280
