@@ -93,6 +93,7 @@ def _map(cells: dict[str, tuple[str, tuple[int, int]]], names: dict[str, str], l
 
 
 def parse_csv(text: str, label: str) -> dict[str, Any]:
+    """A CSV plan file (one row per action) as the plan dict the YAML reader gives."""
     rows = list(csv.reader(io.StringIO(text, newline=""), _dialect(text)))
     if not rows:
         raise PlanFileError([f"{label}: filen är tom"])

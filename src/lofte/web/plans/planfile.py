@@ -276,6 +276,7 @@ def read(path: Path, *, name: str | None = None) -> dict[str, Any]:
 
 
 def parse_text(text: str, label: str) -> dict[str, Any]:
+    """A YAML plan file as a dict; :class:`PlanFileError` names line and column."""
     try:
         doc = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -460,6 +461,7 @@ def import_plan(path: Path, *, user: Any = None, username: str = "import") -> An
 def save_plan(
     spec: dict[str, Any], *, user: Any = None, username: str = "", label: str = ""
 ) -> Any:
+    """Create or replace the plan ``spec`` in one transaction, audited."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
@@ -721,6 +723,7 @@ _Dumper.add_representer(str, _str)
 
 
 def dump_yaml(data: dict[str, Any]) -> str:
+    """A plan dict as YAML with the format's header comment."""
     header = (
         "# Löfte action plan (format lofte-plan, version 1). Exported by 'lofte export plan'.\n"
         "# The format is described in src/lofte/web/plans/data/README.md.\n"
