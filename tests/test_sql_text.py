@@ -185,3 +185,28 @@ def test_fetch_binds_parquet_files_and_values(tmp_path):
     assert queries.rows("lofte.cube", "desk.sql", "ongoing", [quoted], {"instances": files}) == []
     with pytest.raises(ValueError):
         queries.rows("lofte.cube", "desk.sql", "ongoing", ["01"], {"instances; --": files})
+
+
+def _module_level_duckdb(source: str) -> list[int]:
+    """Lines of ``import duckdb`` run when the module is imported (not inside a function)."""
+    tree = ast.parse(source)
+    inside = {
+        n.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for n in ast.walk(node)
+        if hasattr(n, "lineno")
+    }
+    return [line for line in duckdb_imports(source) if line not in inside]
+
+
+def test_duckdb_is_imported_when_a_query_runs():
+    """A serving process that never queries must not load DuckDB at start (issue 11)."""
+    assert _module_level_duckdb("import duckdb\n")
+    assert not _module_level_duckdb("def f():\n    import duckdb\n")
+    found = [
+        f"{path.relative_to(SRC)}:{line}"
+        for path in _python_files()
+        for line in _module_level_duckdb(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "import duckdb inside the function that connects:\n" + "\n".join(found)
