@@ -19,3 +19,18 @@ class ResultsConfig(AppConfig):
             from lofte.cube import query
 
             query.available()
+        # An indicator's page keeps its funded projects for a minute per process
+        # (lofte.web.results.shell); a change to any grants record drops them at once here.
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+
+        from lofte.web.results import shell
+
+        if apps.is_installed("lofte.grants"):
+            for model in apps.get_app_config("grants").get_models():
+                for signal in (post_save, post_delete):
+                    signal.connect(
+                        shell.forget_projects,
+                        sender=model,
+                        dispatch_uid=f"projects-{model.__name__}",
+                    )

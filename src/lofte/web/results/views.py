@@ -25,7 +25,7 @@ from lofte.core.period_names import data_end, is_complete
 from lofte.cube import export, query
 from lofte.reports import store
 from lofte.web import providers
-from lofte.web.results import charts, standing
+from lofte.web.results import charts, shell, standing
 from lofte.web.results import presentation as fmt
 from lofte.web.results.selection import (
     CHARTS,
@@ -335,17 +335,7 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
             "page_title": f"{context['ind_name']} – {context['active_view_name']}",
         }
         cache.set(key, cached, CACHE_SECONDS)
-    from lofte.grants.outcomes import public_projects
-
-    return render(
-        request,
-        "results/results.html",
-        {
-            **cached,
-            "body": mark_safe(cached["body"]),
-            "projects": public_projects(indicator=sel.indicator),
-        },
-    )
+    return shell.results_page(request, cached, sel.indicator)
 
 
 def _action_rows(cat: Catalog, actions: dict[str, list[str]]) -> dict[str, Any] | None:
