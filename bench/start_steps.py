@@ -39,8 +39,9 @@ def main() -> None:
     import gunicorn.app.wsgiapp  # noqa: F401
 
     mark("import gunicorn")
-    from lofte.serve import prepare_public_cube, warm_up
+    from lofte.serve import as_installed, prepare_public_cube, warm_up
 
+    as_installed()  # as gunicorn_conf does
     mark("import lofte.serve")
     prepare_public_cube()
     mark("public cube check")

@@ -18,7 +18,9 @@ import os
 from typing import Any
 
 if os.environ.get("LOFTE_SERVE_PREPARE") == "1":
-    from lofte.serve import prepare, prepare_public_cube
+    from lofte.serve import as_installed, prepare, prepare_public_cube
+
+    as_installed()
 
     # The public file first: Django's set-up in prepare() runs the results app's ready(), which
     # with LOFTE_PRELOAD_CUBE=1 would otherwise write a missing file in this long-lived process.

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from jinja2 import Environment, Undefined, nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
@@ -98,9 +98,20 @@ def _url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
+_rendered: dict[tuple[str, str, str], SafeString] = {}
+
+
 def _django_template(name: str, **context: Any) -> SafeString:
-    """A Django template rendered in place (``{% include %}`` of a template both engines use)."""
-    return mark_safe(render_to_string(name, context))
+    """A Django template rendered in place (``{% include %}`` of a template both engines use),
+    kept per process by language and context (the templates given here depend on nothing else:
+    the list of latest reports, which changes a few times a year)."""
+    key = (name, get_language() or "", repr(sorted(context.items())))
+    html = _rendered.get(key)
+    if html is None:
+        if len(_rendered) >= 256:
+            _rendered.clear()
+        html = _rendered[key] = mark_safe(render_to_string(name, context))
+    return html
 
 
 def environment(**options: Any) -> Environment:

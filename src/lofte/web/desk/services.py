@@ -26,7 +26,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.core.exceptions import PermissionDenied
@@ -172,6 +171,8 @@ def _file_names(ids: set[int]) -> dict[int, str]:
 
 
 def _query(sql: str, params: list[Any], **tables: pa.Table) -> list[dict[str, Any]]:
+    import duckdb  # here: the site's serving processes import this module but never query
+
     con = duckdb.connect()
     try:
         for name, table in tables.items():
