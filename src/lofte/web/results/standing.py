@@ -83,8 +83,10 @@ def comparable(
 def series_break(series: SeriesMap, ind: Indicator, region: str, period: str) -> bool:
     """The figure starts a new series: the period before it (same kind) has another one."""
     now = series.get((ind.code, region, period))
+    if now is None:  # most figures: computed, not imported (no period arithmetic needed)
+        return False
     before = series.get((ind.code, region, periods.shift(period, -1)))
-    return now is not None and before is not None and now != before
+    return before is not None and now != before
 
 
 def segments(series: SeriesMap, ind: Indicator, region: str, labels: list[str]) -> list[int]:
