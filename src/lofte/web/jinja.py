@@ -32,6 +32,8 @@ from jinja2 import Environment, Undefined, nodes
 from jinja2.ext import Extension
 from jinja2.parser import Parser
 
+_translations: dict[tuple[str | None, str], SafeString] = {}
+
 
 def finalize(value: Any) -> SafeString:
     """A value as Django's template engine writes it (``render_value_in_context``)."""
@@ -78,7 +80,13 @@ class DjangoTranslation(Extension):
     @staticmethod
     def _translate(message: str) -> SafeString:
         # As Django: the message id has its percent signs doubled, the literal is trusted.
-        return mark_safe(gettext(message.replace("%", "%%")).replace("%%", "%"))
+        # Kept per language (a page has dozens; the catalogues do not change while running).
+        key = (get_language(), message)
+        found = _translations.get(key)
+        if found is None:
+            translated = gettext(message.replace("%", "%%")).replace("%%", "%")
+            found = _translations[key] = mark_safe(translated)
+        return found
 
     @staticmethod
     def _blocktranslate(message: str, values: dict[str, Any]) -> SafeString:
