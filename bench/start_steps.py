@@ -8,6 +8,7 @@ catalogue, the cube's index and its disclosure gate). On a loaded machine wall t
 time times the contention; the CPU column is what the code costs.
 
     .venv/bin/python bench/start_steps.py --home /tmp/lofte-nat
+    PYTHONPATH=/path/to/other/src .venv/bin/python bench/start_steps.py …   # another revision
 """
 
 from __future__ import annotations
@@ -39,9 +40,11 @@ def main() -> None:
     import gunicorn.app.wsgiapp  # noqa: F401
 
     mark("import gunicorn")
-    from lofte.serve import as_installed, prepare_public_cube, warm_up
+    from lofte import serve
+    from lofte.serve import prepare_public_cube, warm_up
 
-    as_installed()  # as gunicorn_conf does
+    if hasattr(serve, "as_installed"):  # as gunicorn_conf does (older trees: no such step)
+        serve.as_installed()
     mark("import lofte.serve")
     prepare_public_cube()
     mark("public cube check")

@@ -57,6 +57,13 @@ def forget_projects(**_: Any) -> None:
         _projects.clear()
 
 
+def forget(**_: Any) -> None:
+    """Drop the kept frames and projects (connected to ``setting_changed``: tests)."""
+    with _lock:
+        _frames.clear()
+        _projects.clear()
+
+
 def projects_html(request: HttpRequest, indicator: str) -> str:
     """The section on the funded projects linked to ``indicator`` (empty text when none)."""
     from lofte.grants.outcomes import public_projects
