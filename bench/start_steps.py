@@ -63,8 +63,9 @@ def main() -> None:
     from lofte.web.wsgi import application
 
     mark("WSGI application")
-    status = warm_up(application)
-    mark(f"warm-up GET / ({status})")
+    for path in getattr(serve, "WARM_PATHS", ("/",)):  # as gunicorn_conf does
+        status = warm_up(application, path)
+        mark(f"warm-up GET {path} ({status})")
     print(f"load average {os.getloadavg()[0]:.1f}\n")
     print("| step | wall s | CPU s |\n|---|---:|---:|")
     for label, w, c in steps:
