@@ -8,6 +8,7 @@ catalogue, the cube's index and its disclosure gate). On a loaded machine wall t
 time times the contention; the CPU column is what the code costs.
 
     .venv/bin/python bench/start_steps.py --home /tmp/lofte-nat
+    PYTHONPATH=/path/to/other/src .venv/bin/python bench/start_steps.py …   # another revision
 """
 
 from __future__ import annotations
@@ -39,8 +40,11 @@ def main() -> None:
     import gunicorn.app.wsgiapp  # noqa: F401
 
     mark("import gunicorn")
+    from lofte import serve
     from lofte.serve import prepare_public_cube, warm_up
 
+    if hasattr(serve, "as_installed"):  # as gunicorn_conf does (older trees: no such step)
+        serve.as_installed()
     mark("import lofte.serve")
     prepare_public_cube()
     mark("public cube check")
@@ -59,8 +63,9 @@ def main() -> None:
     from lofte.web.wsgi import application
 
     mark("WSGI application")
-    status = warm_up(application)
-    mark(f"warm-up GET / ({status})")
+    for path in getattr(serve, "WARM_PATHS", ("/",)):  # as gunicorn_conf does
+        status = warm_up(application, path)
+        mark(f"warm-up GET {path} ({status})")
     print(f"load average {os.getloadavg()[0]:.1f}\n")
     print("| step | wall s | CPU s |\n|---|---:|---:|")
     for label, w, c in steps:

@@ -60,6 +60,26 @@ def commands(host: str, port: int, workers: int) -> list[list[str]]:
     ]
 
 
+def as_installed() -> None:
+    """Serve as an installed Löfte does: without pandas.
+
+    pandas is a development dependency only (tests, the pandas peer benchmark); an installation
+    has none, and pyarrow then never imports it. In a development environment pyarrow imports it
+    on the first ``pa.array`` of a process – half a second of CPU in gunicorn's master for a
+    library the site never uses. Refusing it here (before anything imports pyarrow) makes
+    ``lofte serve`` start the same in both. docs/adr/0137-serving-imports.md."""
+    if "pandas" not in sys.modules and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
+        sys.meta_path.insert(0, _NoPandas())
+
+
+class _NoPandas:
+    """An import finder that answers "not installed" for pandas."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"No module named {name!r} (lofte serve)", name=name)
+
+
 def prepare() -> None:
     """Migrate and collect static files (quietly)."""
     from django.core.management import call_command
@@ -70,15 +90,22 @@ def prepare() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+#: What gunicorn's master answers before it forks: the start page, and an indicator's page (its
+#: Jinja2 body compiled, the form's option lists built: ≈ 60 ms on each worker's first one).
+WARM_PATHS = ("/", "/?view=jamforelse")
+
+
 def warm_up(application: Callable[..., Any], path: str = "/") -> int:
-    """Answer one GET of ``path`` in this process (gunicorn's master, before the workers fork);
-    returns the status. Database connections it opened are closed, so no worker inherits one."""
+    """Answer one GET of ``path`` (with its query string) in this process (gunicorn's master,
+    before the workers fork); returns the status. Database connections it opened are closed,
+    so no worker inherits one."""
     from django.db import connections
 
+    path, _, query_string = path.partition("?")
     environ = {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path,
-        "QUERY_STRING": "",
+        "QUERY_STRING": query_string,
         "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "80",
         "HTTP_HOST": "127.0.0.1",

@@ -38,7 +38,6 @@ from django.db import transaction
 
 from lofte.catalog import Catalog, Indicator, load
 from lofte.core import periods
-from lofte.cube.engine import CELL_SCHEMA
 from lofte.cube.models import AggregateImport, AggregateValue
 from lofte.cube.register_import import RowError
 from lofte.svf.reader import DeliveryFileError, read_csv_table
@@ -502,6 +501,8 @@ def aggregate_cells(catalog: Catalog | None = None) -> pa.Table:
     catalog = catalog or load()
     cells = _current_cells(catalog)
     keys = sorted(cells)
+    from lofte.cube.engine import CELL_SCHEMA  # here: the engine imports DuckDB
+
     return pa.table(
         {
             "indicator": [k[0] for k in keys],

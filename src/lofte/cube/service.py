@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -16,11 +17,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from lofte import config
-from lofte.cube import engine
-from lofte.cube.engine import Progress
 from lofte.cube.models import ComputeRun, RegisterCount
 from lofte.svf import queries
 from lofte.svf.models import Delivery
+
+if TYPE_CHECKING:  # the engine (DuckDB) only where a cube is computed, not in serving processes
+    from lofte.cube.engine import Progress
 
 
 def cube_path() -> Path:
@@ -79,6 +81,7 @@ def compute(
         integrity.verify(active)
         run = ComputeRun.objects.create()
         files, cutoffs, ids = active_inputs()
+        from lofte.cube import engine
         from lofte.cube.aggregates import aggregate_cells
 
         result = engine.compute(

@@ -85,7 +85,14 @@ TEMPLATES = [
                 "lofte.web.context_processors.synthetic_data",
             ]
         },
-    }
+    },
+    {
+        # The body of an indicator's page (apps' jinja2/ folders; docs/adr/0136).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "lofte.web.jinja.environment"},
+    },
 ]
 WSGI_APPLICATION = "lofte.web.wsgi.application"
 

@@ -155,3 +155,21 @@ def test_production_settings_come_from_the_environment(tmp_path):
     dev = _settings_in({"DJANGO_DEBUG": "1"}, tmp_path)
     assert dev["DEBUG"] is True and dev["SESSION_COOKIE_SECURE"] is False
     assert dev["SECURE_HSTS_SECONDS"] is None and dev["SECURE_PROXY_SSL_HEADER"] is None
+
+
+def test_warm_up_passes_the_query_string(monkeypatch):
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        # an unknown parameter is refused (400) only if the query string arrived
+        assert serve.warm_up(WSGIHandler(), "/api/v1/cube?no_such_parameter=1") == 400
+        assert serve.warm_up(WSGIHandler(), "/healthz?x=1") == 200
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert serve.WARM_PATHS[0] == "/" and any("?" in p for p in serve.WARM_PATHS)

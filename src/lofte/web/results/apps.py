@@ -40,3 +40,32 @@ class ResultsConfig(AppConfig):
             from lofte.cube import query
 
             query.available()
+        # An indicator's page keeps its funded projects for a minute per process
+        # (lofte.web.results.shell); a change to any grants record drops them at once here.
+        from django.apps import apps
+        from django.core.signals import setting_changed
+        from django.db.models.signals import post_delete, post_save
+
+        setting_changed.connect(_forget, dispatch_uid="results-frames")
+        if apps.is_installed("lofte.grants"):
+            for model in apps.get_app_config("grants").get_models():
+                for signal in (post_save, post_delete):
+                    signal.connect(
+                        _forget_projects,
+                        sender=model,
+                        dispatch_uid=f"projects-{model.__name__}",
+                    )
+
+
+# Module-level (signals keep weak references) and importing the page code only when called, so
+# that management commands do not import it at set-up.
+def _forget(**kwargs: object) -> None:
+    from lofte.web.results import shell
+
+    shell.forget()
+
+
+def _forget_projects(**kwargs: object) -> None:
+    from lofte.web.results import shell
+
+    shell.forget_projects()

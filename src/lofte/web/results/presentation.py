@@ -109,11 +109,21 @@ def level_name(code: str) -> str:
     return str(LEVELS[code])
 
 
+_DAYS: dict[str | None, str] = {}
+
+
 def unit_suffix(unit: str) -> str:
     """What follows a value of the unit: " %", " dagar" or nothing."""
     if unit == "percent":
         return " %"
-    return " " + _("dagar") if unit == "days" else ""  # translated only when needed
+    if unit != "days":
+        return ""
+    # Tables show dozens of day values per page: "dagar" translated once per language.
+    language = lang()
+    suffix = _DAYS.get(language)
+    if suffix is None:
+        suffix = _DAYS[language] = " " + _("dagar")
+    return suffix
 
 
 def number(value: float | int | None, decimals: int = 1, lang_: str | None = None) -> str:

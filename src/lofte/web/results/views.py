@@ -23,7 +23,7 @@ from lofte.catalog.model import NATION
 from lofte.cube import export, query
 from lofte.reports import store
 from lofte.web import providers
-from lofte.web.results import charts, page_model, standing
+from lofte.web.results import charts, page_model, shell, standing
 from lofte.web.results import presentation as fmt
 from lofte.web.results.page_model import choices
 from lofte.web.results.page_model.base import PeriodNames
@@ -285,17 +285,7 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
             "page_title": f"{context['ind_name']} – {context['active_view_name']}",
         }
         cache.set(key, cached, CACHE_SECONDS)
-    from lofte.grants.outcomes import public_projects
-
-    return render(
-        request,
-        "results/results.html",
-        {
-            **cached,
-            "body": mark_safe(cached["body"]),
-            "projects": public_projects(indicator=sel.indicator),
-        },
-    )
+    return shell.results_page(request, cached, sel.indicator)
 
 
 def _action_rows(cat: Catalog, actions: dict[str, list[str]]) -> dict[str, Any] | None:
