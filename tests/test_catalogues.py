@@ -76,3 +76,21 @@ def test_every_shipped_source_has_english() -> None:
             "Sirona, auditors' review of the six cancer promises in the South East healthcare "
             "region, 2025 (inpatient care only)"
         )
+
+
+def test_the_what_if_intervals_are_named_by_gettext() -> None:
+    """Issue 17, one translation mechanism: the intervals' names are message ids of the cube's
+    catalogue, in the language asked for whatever language is active."""
+    from lofte.cube.whatif import STEPS
+
+    with translation.override("en"):
+        assert [s.name_in("sv") for s in STEPS] == [
+            "Välgrundad misstanke → första besök",
+            "Första besök → diagnosbesked",
+            "Diagnosbesked → behandlingsstart",
+        ]
+    assert [s.name_in("en") for s in STEPS] == [
+        "Suspicion → first visit",
+        "First visit → diagnosis",
+        "Diagnosis → treatment",
+    ]
