@@ -27,6 +27,7 @@ from lofte.catalog.model import NATIONAL_EXIT_TREATMENTS, TREATMENTS
 from lofte.core import periods, stats
 from lofte.cube import heap, links, register, rollup, suppression, tuning, waiting
 from lofte.svf import engine as svf_engine
+from lofte.svf import queries
 
 T = TypeVar("T")
 
@@ -228,6 +229,11 @@ def compute(
             return _compute(events, cutoffs, register_rows, catalog, extra_cells, progress, threads)
 
 
+def _step(name: str) -> str:
+    """A statement of ``sql/steps.sql``."""
+    return queries.statement("lofte.cube", "steps.sql", name)
+
+
 class _Inline(Executor):
     """An executor that runs each task at once in the caller's thread (no overlap)."""
 
@@ -265,8 +271,8 @@ def _compute(
         book = svf_engine.assemble(con, events, cutoffs, catalog)
         reg_cells = register_future.result()
     # The assembly's intermediate table is large at national scale and not needed any more.
-    con.execute("DROP TABLE sequenced")
-    span = con.execute("SELECT MIN(end_date), MAX(end_date) FROM instances").fetchall()[0]
+    con.execute(_step("drop_sequenced"))
+    span = con.execute(_step("end_span")).fetchall()[0]
     first, last = span if span and span[0] is not None else (dt.date(2015, 1, 1),) * 2
     months = _months(first, last)
     extra = extra_cells if extra_cells is not None else CELL_SCHEMA.empty_table()
@@ -297,11 +303,11 @@ def _compute(
     registered = sorted({k[2] for k in reg_cells if k[2] != "alla"})
     con.register("register_pathways", pa.table({"pathway": book.code_of("pathway", registered)}))
     say("cells")
-    con.execute(svf_engine.sql("lofte.cube", "cells.sql"))
-    con.execute(svf_engine.sql("lofte.cube", "quantiles.sql"))
-    month_counts = con.sql("SELECT * FROM month_counts").to_arrow_table()
-    quantile_facts = con.sql("SELECT * FROM quantile_facts").to_arrow_table()
-    con.execute("DROP TABLE quantile_facts; DROP TABLE facts; DROP TABLE month_counts")
+    con.execute(queries.script("lofte.cube", "cells.sql"))
+    con.execute(queries.script("lofte.cube", "quantiles.sql"))
+    month_counts = con.sql(_step("month_counts")).to_arrow_table()
+    quantile_facts = con.sql(_step("quantile_facts")).to_arrow_table()
+    con.execute(_step("drop_cell_tables"))
     # DuckDB sorts and decodes the instances and flags (without the GIL) while numpy rolls up
     # the cells; nothing else uses the connection meanwhile.
     with _side_thread() as pool:

@@ -19,6 +19,7 @@ from lofte import config
 from lofte.cube import engine
 from lofte.cube.engine import Progress
 from lofte.cube.models import ComputeRun, RegisterCount
+from lofte.svf import queries
 from lofte.svf.models import Delivery
 
 
@@ -143,3 +144,14 @@ def _write_temporary(table: pa.Table, path: Path) -> Path:
 def read_cube() -> pa.Table:
     """The stored internal cube (raises FileNotFoundError before the first compute)."""
     return pq.read_table(cube_path())
+
+
+def read_report_cells(
+    path: Path, regions: list[str], basis: str, detail_periods: list[str]
+) -> pa.Table:
+    """The cells of the cube file ``path`` that a results report looks at (``sql/report.sql``):
+    treatment ``alla`` of ``regions``, SVF half-years by home region ``basis`` and the
+    aggregates; every pathway only for ``detail_periods`` and below the nation."""
+    return queries.fetch(
+        "lofte.cube", "report.sql", "report_cells", [regions, basis, detail_periods], {"cube": path}
+    )

@@ -17,15 +17,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
 from lofte.catalog import Catalog
 from lofte.cube import rollup
 from lofte.svf import engine as svf_engine
+from lofte.svf import queries
 
 if TYPE_CHECKING:
+    import duckdb
+
     from lofte.cube.engine import Dims
 
 INDICATOR = "svf_pagaende_over_ledtid"
@@ -77,20 +79,16 @@ def _month_table(first: dt.date, last: dt.date) -> pa.Table:
 def counts(con: duckdb.DuckDBPyConnection, catalog: Catalog, book: svf_engine.Codebook) -> pa.Table:
     """Run ``waiting.sql`` on the assembled ``instances``: (region_basis, county, pathway,
     month_start, n), county and pathway in the codes of ``book``."""
-    span = con.execute(
-        "SELECT MIN(start_date), MAX(cutoff) FROM instances WHERE cutoff IS NOT NULL"
-    ).fetchall()[0]
+    span = con.execute(queries.statement("lofte.cube", "steps.sql", "waiting_span")).fetchall()[0]
     if span[0] is None or span[1] < span[0]:
         first = last = dt.date(2015, 1, 1)
     else:
         first, last = span
     con.register("stock_targets", stock_targets(catalog, book))
     con.register("stock_months", _month_table(first, last))
-    con.execute(svf_engine.sql("lofte.cube", "waiting.sql"))
-    out = con.sql(
-        "SELECT region_basis, county, pathway, month_start, n FROM waiting_counts"
-    ).to_arrow_table()
-    con.execute("DROP TABLE waiting_counts")
+    con.execute(queries.script("lofte.cube", "waiting.sql"))
+    out = con.sql(queries.statement("lofte.cube", "steps.sql", "waiting_counts")).to_arrow_table()
+    con.execute(queries.statement("lofte.cube", "steps.sql", "drop_waiting_counts"))
     con.unregister("stock_targets")
     con.unregister("stock_months")
     return out

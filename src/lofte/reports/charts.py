@@ -34,6 +34,7 @@ from typing import Any
 from lofte.charts import spec
 from lofte.charts.spec import COUNTY_COLOURS, Reference
 from lofte.core import period_names, periods
+from lofte.core.period_names import period_name
 from lofte.reports import texts
 from lofte.reports.model import (
     BOTTLENECK_STEPS,
@@ -42,7 +43,6 @@ from lofte.reports.model import (
     PromiseSection,
     Report,
 )
-from lofte.reports.narrative import period_name
 from lofte.reports.present import MARKS
 
 __all__ = ["COUNTY_COLOURS", "WIDTH", "all_charts", "bottleneck", "comparison", "trend"]

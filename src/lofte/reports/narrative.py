@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lofte.core.period_names import period_name
 from lofte.reports import texts
 from lofte.reports.model import (
     ALPHA,
@@ -251,16 +252,6 @@ def target_text(low: float | None, high: float | None, unit: str, lang: str) -> 
         low=texts.number(low, unit, lang),
         high=texts.number(high, unit, lang),
     )
-
-
-def period_name(label: str, lang: str) -> str:
-    """``2025H1`` → *första halvåret 2025* / *first half of 2025*; other kinds as they are."""
-    if len(label) == 6 and label[4] == "H":
-        year, half = label[:4], label[5]
-        if lang == "sv":
-            return f"{'första' if half == '1' else 'andra'} halvåret {year}"
-        return f"{'first' if half == '1' else 'second'} half of {year}"
-    return label
 
 
 def names_list(names: list[str], lang: str) -> str:

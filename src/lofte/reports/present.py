@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lofte.core.period_names import period_name
 from lofte.reports import texts, whatif
 from lofte.reports.model import (
     BOTTLENECK_STEPS,
@@ -21,7 +22,7 @@ from lofte.reports.model import (
     PromiseSection,
     Report,
 )
-from lofte.reports.narrative import names_list, period_name, render, target_text
+from lofte.reports.narrative import names_list, render, target_text
 
 STATUS_KEYS = {
     "met": "status_met",

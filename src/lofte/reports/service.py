@@ -54,10 +54,8 @@ def read_report_cube(regions: list[str], period: str) -> pa.Table:
     from lofte.core import periods
 
     periods_detail = [period, periods.same_period_previous_year(period)]
-    import duckdb
-
     from lofte.cube import audit
-    from lofte.cube.service import cube_path
+    from lofte.cube.service import cube_path, read_report_cells
 
     path = cube_path()
     if not path.is_file():
@@ -68,20 +66,7 @@ def read_report_cube(regions: list[str], period: str) -> pa.Table:
         audit.require_safe_stored(path, what="Rapporten")
     except audit.DisclosureError as err:
         raise ReportError(str(err)) from None
-
-    def quoted(code: str) -> str:
-        return "'" + code.replace("'", "''") + "'"
-
-    wanted = ", ".join(quoted(r) for r in regions)
-    detail = ", ".join(quoted(p) for p in periods_detail)
-    condition = (
-        f"treatment = 'alla' AND region IN ({wanted}) "
-        f"AND ((region_basis = '{BASIS}' AND period_type = 'half') OR region_basis IS NULL) "
-        f"AND (pathway = 'alla' OR (region <> 'SE' AND period IN ({detail})))"
-    )
-    # DuckDB reads the Parquet file with the filter pushed down, on all cores.
-    with duckdb.connect() as con:
-        return con.read_parquet(str(path)).filter(condition).to_arrow_table()
+    return read_report_cells(path, regions, BASIS, periods_detail)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -12,11 +12,9 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,6 +22,10 @@ import pyarrow.parquet as pq
 
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import EXIT_SUFFIXES
+from lofte.svf import queries
+
+if TYPE_CHECKING:
+    import duckdb
 
 #: Flags of :func:`flag_events`, with their Swedish wording for quality reports.
 FLAG_LABELS_SV: dict[str, str] = {
@@ -48,12 +50,6 @@ EVENT_SCHEMA = pa.schema(
 )
 
 _FAR_FUTURE = dt.date(9999, 12, 31)
-
-
-@cache
-def sql(package: str, name: str) -> str:
-    """The text of a ``.sql`` file shipped next to the module that runs it."""
-    return resources.files(package).joinpath("sql", name).read_text(encoding="utf-8")
 
 
 def catalog_relations(catalog: Catalog, book: Codebook | None = None) -> dict[str, pa.Table]:
@@ -148,17 +144,18 @@ def connect(
     ``memory_limit`` (or ``LOFTE_DUCKDB_MEMORY_LIMIT``, e.g. ``3GB``) caps DuckDB's memory; above
     it DuckDB spills to ``LOFTE_HOME/tmp``.
     """
-    con = duckdb.connect(":memory:")
+    import duckdb
+
+    settings: dict[str, Any] = {"preserve_insertion_order": False}
     if threads:
-        con.execute(f"SET threads = {int(threads)}")
+        settings["threads"] = int(threads)
     memory_limit = memory_limit or os.environ.get("LOFTE_DUCKDB_MEMORY_LIMIT")
     if memory_limit:
         from lofte import config
 
-        con.execute("SET memory_limit = ?", [memory_limit])
-        con.execute("SET temp_directory = ?", [str(config.subdir("tmp"))])
-    con.execute("SET preserve_insertion_order = false")
-    return con
+        settings["memory_limit"] = memory_limit
+        settings["temp_directory"] = str(config.subdir("tmp"))
+    return duckdb.connect(":memory:", config=settings)
 
 
 #: The string columns of the events that the engine works on as integer codes.
@@ -427,12 +424,12 @@ def assemble(
     for name, table in catalog_relations(catalog, book).items():
         con.register(name, table)
     con.register("cutoffs", cutoff_table(cutoffs or {}, book))
-    con.execute(sql("lofte.svf", "assemble.sql"))
+    con.execute(queries.script("lofte.svf", "assemble.sql"))
     # The events live on in the table sequenced: their Arrow columns can go (a national run
     # frees a third of a gigabyte here for the steps after it).
     con.unregister("events")
     if instances:
-        con.execute(sql("lofte.svf", "instances.sql"))
+        con.execute(queries.script("lofte.svf", "instances.sql"))
     return book
 
 
@@ -461,16 +458,13 @@ def instances_and_flags(
 def read_instances(con: duckdb.DuckDBPyConnection, book: Codebook) -> pa.Table:
     """The ``instances`` table decoded, sorted by patient, pathway and instance number (the
     codes sort like the strings)."""
-    coded = con.sql("SELECT * FROM instances ORDER BY patient, pathway, instance_no")
+    coded = con.sql(queries.statement("lofte.svf", "outputs.sql", "instances"))
     return book.decode(coded.to_arrow_table(), INSTANCE_CODES)
 
 
 def read_event_flags(con: duckdb.DuckDBPyConnection, book: Codebook) -> pa.Table:
     """The ``event_flags`` table decoded, sorted by delivery, line and flag."""
-    coded = con.sql(
-        "SELECT delivery_id, line, pathway, suffix, event_date, flag FROM event_flags "
-        "ORDER BY delivery_id, line, flag"
-    )
+    coded = con.sql(queries.statement("lofte.svf", "outputs.sql", "event_flags"))
     return book.decode(coded.to_arrow_table(), {"pathway": "pathway"})
 
 
@@ -508,13 +502,9 @@ def flag_events(
     con = connect()
     files = [str(p) for p in context]
     if files:
-        con.register("own_events", events.cast(EVENT_SCHEMA))
-        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        queries.bind(con, {"own_events": events.cast(EVENT_SCHEMA), "context": files})
         combined = con.sql(
-            "SELECT * FROM own_events UNION ALL "
-            f"SELECT c.* FROM read_parquet([{listed}]) AS c "
-            "WHERE EXISTS (SELECT 1 FROM own_events AS o "
-            "WHERE o.patient = c.patient AND o.pathway = c.pathway)"
+            queries.statement("lofte.svf", "outputs.sql", "with_context")
         ).to_arrow_table()
         own_ids = set(pc.unique(events.column("delivery_id")).to_pylist())
         book = assemble(con, combined, None, catalog, instances=False)

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 
 
 class WebConfig(AppConfig):
+    """The web project's own templates, static files and translations."""
+
     name = "lofte.web"
     label = "lofte_web"
     verbose_name = "Löfte web"

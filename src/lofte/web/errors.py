@@ -23,16 +23,19 @@ def _json(message: str, status: int) -> JsonResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: JSON for the API, the error page otherwise."""
     if _api(request):
         return _json(f"no such resource: {request.path}", 404)
     return defaults.page_not_found(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """403: the error page."""
     return defaults.permission_denied(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """500: JSON for the API, otherwise the error page (plain text if that fails)."""
     if _api(request):
         return _json("internal error", 500)
     try:
@@ -44,6 +47,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Any) -> HttpResponse:
+    """400: JSON for the API, the error page otherwise."""
     if _api(request):
         return _json("bad request", 400)
     return defaults.bad_request(request, exception)

@@ -29,10 +29,13 @@ STAFF_PREFIXES = (
 
 
 def is_staff_path(path: str) -> bool:
+    """Whether ``path`` is under one of the internal sections."""
     return path.startswith(STAFF_PREFIXES)
 
 
 class StaffResponseMiddleware:
+    """Internal pages are never cached, and their 403 and 404 answers are audited."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 

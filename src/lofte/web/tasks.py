@@ -124,19 +124,12 @@ def would_supersede(job: Job, path: Path) -> list[dict[str, Any]]:
 @task()
 def run_import(job_id: int) -> str:
     """Import the uploaded delivery of job ``job_id`` (asks first if it would supersede)."""
-    from lofte.svf.deliveries import (
-        PROGRESS_STEPS,
-        STEP_LABELS,
-        DeliveryError,
-        DeliveryRefused,
-        import_delivery,
-    )
+    from lofte.svf.deliveries import PROGRESS_STEPS, STEP_LABELS
 
     job = Job.objects.select_related("user").get(pk=job_id)
     if job.finished:
         return str(job.status)
     path = config.home() / job.upload_path
-    user = job.user
     _update(job_id, status=Job.Status.RUNNING, done=0, total=PROGRESS_STEPS, step=STEP_LABELS[0])
     keep_file = False
     try:
@@ -154,61 +147,7 @@ def run_import(job_id: int) -> str:
                     "importera.",
                 )
                 return Job.Status.CONFIRM
-
-        def progress(done: int, total: int) -> None:
-            _update(job_id, done=done, total=total, step=STEP_LABELS.get(done, ""))
-
-        try:
-            delivery = import_delivery(
-                path,
-                job.region,
-                window_from=job.window_from,
-                window_to=job.window_to,
-                user=user.get_username() if user else "",
-                progress=progress,
-            )
-        except DeliveryRefused as exc:
-            _update(job_id, status=Job.Status.FAILED, message=str(exc))
-            record(
-                AuditEvent.Action.DELIVERY_REFUSED,
-                user=user,
-                region=job.region,
-                object_type="Job",
-                object_id=job_id,
-                details={"file": job.file_name, "reason": str(exc)},
-            )
-            return Job.Status.FAILED
-        except (DeliveryError, ValueError) as exc:
-            _update(job_id, status=Job.Status.FAILED, message=str(exc))
-            return Job.Status.FAILED
-        action = {
-            "imported": AuditEvent.Action.DELIVERY_IMPORTED,
-            "rejected": AuditEvent.Action.DELIVERY_REJECTED,
-            "unchanged": AuditEvent.Action.DELIVERY_UNCHANGED,
-        }[delivery.outcome]
-        record(
-            action,
-            user=user,
-            obj=delivery,
-            region=job.region,
-            details={
-                "file": delivery.file_name,
-                "outcome": delivery.outcome,
-                "rows": delivery.rows_stored,
-                "errors": delivery.error_count,
-                "warnings": delivery.warning_count,
-                "superseded": (delivery.report or {}).get("superseded", []),
-            },
-        )
-        _update(
-            job_id,
-            status=Job.Status.DONE,
-            delivery=delivery,
-            done=PROGRESS_STEPS,
-            step=STEP_LABELS[6],
-            message=delivery.message,
-        )
-        return Job.Status.DONE
+        return _import(job, path)
     except Exception as exc:
         _internal_error(job, "import", exc)
         return Job.Status.FAILED
@@ -216,6 +155,79 @@ def run_import(job_id: int) -> str:
         if not keep_file:
             path.unlink(missing_ok=True)
             _update(job_id, upload_path="")
+
+
+def _import(job: Job, path: Path) -> str:
+    """Import the job's file and audit the outcome; the job's new status."""
+    from lofte.svf.deliveries import (
+        PROGRESS_STEPS,
+        STEP_LABELS,
+        DeliveryError,
+        DeliveryRefused,
+        import_delivery,
+    )
+
+    job_id, user = job.pk, job.user
+
+    def progress(done: int, total: int) -> None:
+        _update(job_id, done=done, total=total, step=STEP_LABELS.get(done, ""))
+
+    try:
+        delivery = import_delivery(
+            path,
+            job.region,
+            window_from=job.window_from,
+            window_to=job.window_to,
+            user=user.get_username() if user else "",
+            progress=progress,
+        )
+    except DeliveryRefused as exc:
+        _update(job_id, status=Job.Status.FAILED, message=str(exc))
+        record(
+            AuditEvent.Action.DELIVERY_REFUSED,
+            user=user,
+            region=job.region,
+            object_type="Job",
+            object_id=job_id,
+            details={"file": job.file_name, "reason": str(exc)},
+        )
+        return Job.Status.FAILED
+    except (DeliveryError, ValueError) as exc:
+        _update(job_id, status=Job.Status.FAILED, message=str(exc))
+        return Job.Status.FAILED
+    _audit_import(job, delivery)
+    _update(
+        job_id,
+        status=Job.Status.DONE,
+        delivery=delivery,
+        done=PROGRESS_STEPS,
+        step=STEP_LABELS[6],
+        message=delivery.message,
+    )
+    return Job.Status.DONE
+
+
+def _audit_import(job: Job, delivery: Any) -> None:
+    """Audit an import's outcome (imported, rejected or unchanged) with its counts."""
+    action = {
+        "imported": AuditEvent.Action.DELIVERY_IMPORTED,
+        "rejected": AuditEvent.Action.DELIVERY_REJECTED,
+        "unchanged": AuditEvent.Action.DELIVERY_UNCHANGED,
+    }[delivery.outcome]
+    record(
+        action,
+        user=job.user,
+        obj=delivery,
+        region=job.region,
+        details={
+            "file": delivery.file_name,
+            "outcome": delivery.outcome,
+            "rows": delivery.rows_stored,
+            "errors": delivery.error_count,
+            "warnings": delivery.warning_count,
+            "superseded": (delivery.report or {}).get("superseded", []),
+        },
+    )
 
 
 def discard_upload(job: Job) -> None:

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
+    """User accounts, roles and their regional scope."""
+
     name = "lofte.web.accounts"
     label = "accounts"
     verbose_name = "Konton och roller"

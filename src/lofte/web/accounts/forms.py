@@ -23,6 +23,8 @@ def _pathway_choices() -> list[tuple[str, str]]:
 
 
 class UserForm(forms.Form):
+    """Create or edit a staff account: names, e-mail, password, roles and scope."""
+
     username = forms.RegexField(
         label=_("Användarnamn"), max_length=150, regex=r"^[\w.@+-]+$", required=True
     )
@@ -65,18 +67,21 @@ class UserForm(forms.Form):
             self.fields["password"].help_text = ""
 
     def clean_username(self) -> str:
+        """Refuse a user name that another account already has (when creating)."""
         name: str = self.cleaned_data["username"]
         if not self.editing and get_user_model().objects.filter(username=name).exists():
             raise forms.ValidationError(_("Användarnamnet finns redan."))
         return name
 
     def clean_password(self) -> str:
+        """Check a new password against Django's password validators."""
         password: str = self.cleaned_data.get("password") or ""
         if password:
             password_validation.validate_password(password)
         return password
 
     def clean(self) -> dict[str, Any]:
+        """Require at least one region for an SVF coordinator."""
         data = super().clean() or {}
         if "svf_coordinator" in data.get("roles", []) and not data.get("regions"):
             self.add_error("regions", _("En SVF-samordnare måste ha minst en region."))

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Scope(models.Model):
+    """The counties and pathways a coordinator or process leader is limited to."""
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scope"
     )

@@ -69,10 +69,12 @@ def roles_of(user: object) -> set[str]:
 
 
 def has_role(user: object, *roles: str) -> bool:
+    """Whether the user has any of ``roles``."""
     return bool(roles_of(user) & set(roles))
 
 
 def all_counties() -> list[str]:
+    """The codes of every county of the catalogue."""
     from lofte.catalog import load
 
     return [str(region.code) for region in load().counties()]
@@ -113,5 +115,6 @@ def require_region(user: object, region: str) -> str:
 
 
 def require_role(user: object, roles: Iterable[str]) -> None:
+    """Raise :class:`PermissionDenied` (HTTP 403) unless the user has one of ``roles``."""
     if not has_role(user, *roles):
         raise PermissionDenied("ingen behörighet")

@@ -35,6 +35,7 @@ class LoginThrottle(AxesDatabaseHandler):
     """
 
     def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
+        """The larger of the account's failures and the address's, scaled to one limit."""
         account_limit, address_limit = _limits()
         counts = [
             attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
@@ -49,6 +50,7 @@ class ThrottledBackend(AxesStandaloneBackend):
     """Axes' check before Django's password check; without a request (command line) no check."""
 
     def authenticate(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """Authenticate through Axes; a call without a request is no login attempt."""
         if request is None:
             return None
         return super().authenticate(request, *args, **kwargs)

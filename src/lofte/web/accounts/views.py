@@ -20,12 +20,14 @@ from lofte.web.audit.service import record
 
 
 class LoginView(auth_views.LoginView):
+    """The login page; a signed-in user is sent on."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Log out (POST) and go to the login page."""
 
 
 @login_required
@@ -40,6 +42,7 @@ def _admin(request: HttpRequest) -> None:
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
+    """Every account with its roles and scope (RCC admin only)."""
     _admin(request)
     users = (
         get_user_model()
@@ -79,6 +82,7 @@ def _save(request: HttpRequest, form: UserForm, create: bool) -> Any:
 
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
+    """Create an account (RCC admin only); audited."""
     _admin(request)
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,6 +94,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an account's names, roles, scope or password (RCC admin only); audited."""
     _admin(request)
     user = get_object_or_404(get_user_model(), pk=pk)
     current = services.describe(user)

@@ -38,6 +38,7 @@ def fingerprint() -> dict[str, dict[str, str]]:
 
 
 def last_fingerprint() -> dict[str, dict[str, str]] | None:
+    """The catalogue fingerprint of the newest catalogue or target change logged, or None."""
     event = AuditEvent.objects.filter(action__in=_ACTIONS).order_by("-at", "-id").first()
     if event is None:
         return None

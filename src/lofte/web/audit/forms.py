@@ -7,6 +7,8 @@ from lofte.web.audit.models import AuditEvent
 
 
 class AuditFilterForm(forms.Form):
+    """Filters of the audit log page: event, user, region and dates."""
+
     action = forms.ChoiceField(
         label=_("Händelse"),
         required=False,

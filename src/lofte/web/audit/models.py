@@ -8,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
+    """One audited event: who did what to which object, when and from where."""
+
     class Action(models.TextChoices):
+        """The kinds of audited events, with their Swedish names."""
+
         LOGIN = "login", _("Inloggning")
         LOGOUT = "logout", _("Utloggning")
         LOGIN_FAILED = "login_failed", _("Misslyckad inloggning")

@@ -40,6 +40,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
+    """The audit log, filtered, for the events the user may see."""
     events = visible_events(request.user)
     form = AuditFilterForm(request.GET or None)
     if form.is_valid():

@@ -4,6 +4,8 @@ from django.apps import AppConfig
 
 
 class DeskConfig(AppConfig):
+    """The region desk: deliveries, jobs, patient lists and internal figures."""
+
     name = "lofte.web.desk"
     label = "desk"
     verbose_name = "Skrivbord"

@@ -11,6 +11,8 @@ MAX_UPLOAD_BYTES = 2 * 1024**3
 
 
 class UploadForm(forms.Form):
+    """A delivery file with the period it covers (optional)."""
+
     file = forms.FileField(label=_("Leveransfil (CSV, XLSX eller Parquet)"), allow_empty_file=False)
     window_from = forms.DateField(
         label=_("Period från (valfritt)"),
@@ -24,12 +26,14 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
+        """Refuse a file larger than the upload limit."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("Filen är för stor."))
         return upload
 
     def clean(self) -> dict[str, Any]:
+        """Refuse a period that ends before it starts."""
         data = super().clean() or {}
         first, last = data.get("window_from"), data.get("window_to")
         if first and last and first > last:
@@ -38,6 +42,8 @@ class UploadForm(forms.Form):
 
 
 class ReportForm(forms.Form):
+    """Which results report to write: healthcare region and half-year."""
+
     healthcare_region = forms.ChoiceField(label=_("Sjukvårdsregion"), choices=())
     period = forms.RegexField(
         label=_("Period (t.ex. 2025H1)"), regex=r"^\d{4}(H[12])?$", max_length=6

@@ -8,12 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Job(models.Model):
+    """A background job of the desk (import, compute, report) and its progress."""
+
     class Kind(models.TextChoices):
+        """What a job does."""
+
         IMPORT = "import", _("Import av leverans")
         COMPUTE = "compute", _("Beräkning")
         REPORT = "report", _("Rapport")
 
     class Status(models.TextChoices):
+        """Where a job is, from queued to done, failed or cancelled."""
+
         QUEUED = "queued", _("i kö")
         RUNNING = "running", _("pågår")
         CONFIRM = "confirm", _("väntar på bekräftelse")
@@ -56,10 +62,12 @@ class Job(models.Model):
 
     @property
     def finished(self) -> bool:
+        """Whether the job has ended (done, failed or cancelled)."""
         return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED}
 
     @property
     def percent(self) -> int:
+        """Progress in per cent (100 when done)."""
         if self.status == self.Status.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0

@@ -26,16 +26,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lofte import config
-from lofte.cube import service as cube_service
+from lofte.cube import desk as cube_desk
 from lofte.svf import waiting
 from lofte.svf.models import Delivery
 from lofte.web.accounts.roles import pathways_of, require_region
@@ -155,8 +152,13 @@ FLAG_LABELS = {
 }
 
 
-class NotComputed(Exception):
-    """The engine has not been run yet (no instances file)."""
+#: The engine has not been run yet (no instances, event-flags or cube file).
+NotComputed = cube_desk.NotComputed
+
+
+def computed() -> bool:
+    """Whether the engine has run (the desk's lists then read its outputs)."""
+    return cube_desk.computed()
 
 
 def _short(pseudonym: str | None) -> str:
@@ -167,53 +169,20 @@ def _file_names(ids: set[int]) -> dict[int, str]:
     return dict(Delivery.objects.filter(pk__in=ids).values_list("pk", "file_name"))
 
 
-def _query(sql: str, params: list[Any], **tables: pa.Table) -> list[dict[str, Any]]:
-    con = duckdb.connect()
-    try:
-        for name, table in tables.items():
-            con.register(name, table)
-        return con.sql(sql, params=params).to_arrow_table().to_pylist()
-    finally:
-        con.close()
-
-
-def _instances_file() -> str:
-    path = cube_service.instances_path()
-    if not path.exists():
-        raise NotComputed()
-    return str(path)
-
-
 def outside_lead_time(user: Any, region: str) -> list[dict[str, Any]]:
+    """Closed pathways of ``region`` whose lead time exceeds the target."""
     require_region(user, region)
-    rows = _query(
-        "SELECT patient, pathway, start_date, end_date, treatment, lead_time_days, target_days, "
-        "start_delivery_id AS delivery_id, start_line AS line, end_delivery_id, end_line "
-        "FROM read_parquet(?) WHERE start_region = ? AND status = 'closed' AND NOT within "
-        "ORDER BY end_date DESC, pathway, patient",
-        [_instances_file(), region],
-    )
-    return _finish(rows, user)
-
-
-def _ongoing(region: str) -> list[dict[str, Any]]:
-    """The region's ongoing pathways at its cut-off (the region reported their start)."""
-    return _query(
-        "SELECT patient, pathway, instance_no, start_date, cutoff, waiting_days, extended_date, "
-        "start_delivery_id AS delivery_id, start_line AS line "
-        "FROM read_parquet(?) WHERE start_region = ? AND status = 'ongoing' "
-        "AND cutoff IS NOT NULL",
-        [_instances_file(), region],
-    )
+    return _finish(cube_desk.closed_outside_target(region), user)
 
 
 def ongoing_past_target(user: Any, region: str) -> list[dict[str, Any]]:
+    """Ongoing pathways of ``region`` already past their longest target, longest wait first."""
     require_region(user, region)
     from lofte.catalog import load
 
     catalog = load()
     rows = []
-    for row in _ongoing(region):
+    for row in cube_desk.ongoing(region):
         start, cutoff, extended = row["start_date"], row["cutoff"], row.pop("extended_date")
         if waiting.over_target(catalog, row["pathway"], start, cutoff, extended):
             row["target_days"] = waiting.target_on(catalog, row["pathway"], cutoff, extended)
@@ -233,7 +202,7 @@ def about_to_pass(user: Any, region: str, horizon: int = waiting.HORIZONS[-1]) -
     catalog = load()
     allowed = pathways_of(user)
     rows = []
-    for row in _ongoing(region):
+    for row in cube_desk.ongoing(region):
         if allowed is not None and row["pathway"] not in allowed:
             continue
         found = waiting.early_warning(
@@ -273,7 +242,7 @@ def warning_counts(user: Any, region: str) -> list[WarningCount]:
     allowed = pathways_of(user)
     counts: dict[str, dict[int, int]] = {}
     over: dict[str, int] = {}
-    for row in _ongoing(region):
+    for row in cube_desk.ongoing(region):
         pathway = row["pathway"]
         if allowed is not None and pathway not in allowed:
             continue
@@ -302,25 +271,16 @@ def warning_counts(user: Any, region: str) -> list[WarningCount]:
 
 
 def coding_problems(user: Any, region: str) -> list[dict[str, Any]]:
+    """The engine's event warnings on the events ``region`` delivered."""
     require_region(user, region)
-    flags = cube_service.event_flags_path()
-    if not flags.exists():
-        raise NotComputed()
-    deliveries = list(
+    paths = (
         Delivery.objects.filter(region=region, status=Delivery.Status.ACTIVE)
         .exclude(events_path="")
-        .values_list("pk", "events_path")
+        .values_list("events_path", flat=True)
     )
-    if not deliveries:
+    rows = cube_desk.flagged_events([config.home() / path for path in paths])
+    if not rows:
         return []
-    files = [str(config.home() / path) for _, path in deliveries]
-    rows = _query(
-        "SELECT e.patient, f.pathway, f.suffix, f.event_date, f.flag, f.delivery_id, f.line "
-        "FROM read_parquet(?) AS f "
-        "JOIN read_parquet(?) AS e USING (delivery_id, line) "
-        "ORDER BY f.delivery_id, f.line, f.flag",
-        [str(flags), files],
-    )
     from lofte.catalog import load
 
     catalog = load()
@@ -384,6 +344,7 @@ def patient_list(
 
 
 def cell(value: Any) -> str:
+    """A list value as text for a table or CSV cell (dates ISO, None empty)."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
@@ -418,39 +379,25 @@ def internal_figures(
     allowed = pathways_of(user)
     if allowed is not None and pathway not in allowed:
         raise PermissionDenied(f"ingen behörighet för vårdförloppet {pathway}")
-    path = cube_service.cube_path()
-    if not path.exists():
-        raise NotComputed()
-    table = pq.read_table(
-        path,
-        filters=[
-            ("region", "=", region),
-            ("pathway", "=", pathway),
-            ("treatment", "=", "alla"),
-            ("period_type", "=", period_type),
-        ],
-        columns=[
-            "indicator",
-            "region_basis",
-            "period",
-            "numerator",
-            "denominator",
-            "value",
-            "suppressed",
-            "target",
-            "target_high",
-            "meets_target",
-        ],
-    )
-    cells = [c for c in table.to_pylist() if c["region_basis"] in (basis, None)]
+    cells = [
+        c
+        for c in cube_desk.region_cells(region, pathway, period_type)
+        if c["region_basis"] in (basis, None)
+    ]
     latest = sorted({c["period"] for c in cells})[-periods:]
+    rows = _figure_rows([c for c in cells if c["period"] in latest])
+    for row in rows:
+        row["ordered"] = [row["cells"].get(p) for p in latest]
+    return {"periods": latest, "rows": rows}
+
+
+def _figure_rows(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per indicator (by code) with its name, unit and cells by period."""
     from lofte.catalog import load
 
     catalog = load()
     by_indicator: dict[str, dict[str, Any]] = {}
     for c in cells:
-        if c["period"] not in latest:
-            continue
         code = c["indicator"]
         try:
             indicator = catalog.indicator(code)
@@ -461,7 +408,4 @@ def internal_figures(
             code, {"indicator": code, "name": name, "unit": unit, "cells": {}}
         )
         row["cells"][c["period"]] = c
-    rows = sorted(by_indicator.values(), key=lambda r: r["indicator"])
-    for row in rows:
-        row["ordered"] = [row["cells"].get(p) for p in latest]
-    return {"periods": latest, "rows": rows}
+    return sorted(by_indicator.values(), key=lambda r: r["indicator"])

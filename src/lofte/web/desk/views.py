@@ -67,6 +67,7 @@ def _region(request: HttpRequest, region: str, roles: Any = DESK_ROLES) -> str:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    """The desk's start: the user's regions (straight to the one region she has)."""
     require_role(request.user, FIGURES_ROLES)
     regions = regions_of(request.user)
     desk = has_role(request.user, *DESK_ROLES)
@@ -97,6 +98,7 @@ def _open_jobs(region: str) -> Any:
 
 @login_required
 def region_home(request: HttpRequest, region: str) -> HttpResponse:
+    """A region's desk: upload form, latest deliveries, jobs and early warnings."""
     region = _region(request, region)
     return render(
         request,
@@ -125,6 +127,7 @@ def _warning_counts(request: HttpRequest, region: str) -> list[services.WarningC
 @login_required
 @require_POST
 def upload(request: HttpRequest, region: str) -> HttpResponse:
+    """Receive a delivery file and queue its import (JSON answer for scripts)."""
     region = _region(request, region)
     form = UploadForm(request.POST, request.FILES)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
@@ -208,6 +211,7 @@ def _job_json(job: Job) -> dict[str, Any]:
 
 @login_required
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A job's progress page; a finished import goes to its validation report."""
     job = _job_for(request, pk)
     if job.status == Job.Status.DONE and job.delivery_id:
         # A finished import's result is its validation report.
@@ -219,12 +223,14 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """A job's progress as JSON (polled by the job page)."""
     return JsonResponse(_job_json(_job_for(request, pk)))
 
 
 @login_required
 @require_POST
 def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer a job that waits for confirmation (replace overlapping deliveries)."""
     job = _job_for(request, pk)
     if job.status != Job.Status.CONFIRM:
         return redirect("desk:job", pk=job.pk)
@@ -240,6 +246,7 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def delivery_history(request: HttpRequest, region: str) -> HttpResponse:
+    """Every delivery of a region, newest first, 50 a page."""
     region = _region(request, region)
     page = Paginator(Delivery.objects.filter(region=region), 50).get_page(request.GET.get("sida"))
     return render(
@@ -251,6 +258,7 @@ def delivery_history(request: HttpRequest, region: str) -> HttpResponse:
 
 @login_required
 def delivery_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A delivery's validation report; audited."""
     _desk_user(request)
     delivery = get_object_or_404(Delivery, pk=pk)
     if delivery.region not in regions_of(request.user):
@@ -305,6 +313,7 @@ def _columns(kind: Any) -> list[tuple[str, str]]:
 
 @login_required
 def patient_list(request: HttpRequest, region: str, slug: str) -> HttpResponse:
+    """One patient list of a region, a page at a time; audited."""
     kind, rows, horizon = _list(request, region, slug)
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("sida"))
     details: dict[str, Any] = {"rows": len(rows), "page": page.number}
@@ -331,7 +340,7 @@ def patient_list(request: HttpRequest, region: str, slug: str) -> HttpResponse:
             "columns": columns,
             "page": page,
             "table": [[services.cell(row.get(key)) for key, _ in columns] for row in page],
-            "computed": services.cube_service.instances_path().exists(),
+            "computed": services.computed(),
             "desk": has_role(request.user, *DESK_ROLES),
             "horizon": horizon,
             "horizons": waiting.HORIZONS,
@@ -342,6 +351,7 @@ def patient_list(request: HttpRequest, region: str, slug: str) -> HttpResponse:
 
 @login_required
 def patient_list_csv(request: HttpRequest, region: str, slug: str) -> HttpResponse:
+    """One patient list of a region as CSV; audited."""
     kind, rows, horizon = _list(request, region, slug)
     details: dict[str, Any] = {"rows": len(rows), "format": "csv"}
     if horizon is not None:

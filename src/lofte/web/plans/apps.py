@@ -4,11 +4,14 @@ from django.apps import AppConfig
 
 
 class PlansConfig(AppConfig):
+    """Action plans: plans, goals, actions, status updates and the gap board."""
+
     name = "lofte.web.plans"
     label = "plans"
     verbose_name = "Handlingsplaner"
 
     def ready(self) -> None:
+        """Provide the plans' actions to the site and the report, and keep their caches fresh."""
         # The public site shows, per indicator and region, the titles of the active actions
         # through lofte.web.providers, and the report its gaps' actions through
         # lofte.reports.model.provide_gap_actions: neither imports this app.

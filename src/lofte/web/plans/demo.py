@@ -35,6 +35,8 @@ SYNTHETIC_UPDATES = (
 
 @dataclass(frozen=True)
 class DemoPlans:
+    """What the demo imported: the plans' summaries and the number of updates."""
+
     plans: list[dict[str, object]]
     updates: int
 

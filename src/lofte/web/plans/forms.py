@@ -40,6 +40,8 @@ class _GoalField(forms.ModelChoiceField):
 
 
 class ActionFilterForm(forms.Form):
+    """Filters of the action list: plan, area, status, responsible and due."""
+
     DUE_CHOICES = [
         ("", _("Alla")),
         ("quarter", _("Ska vara klara detta kvartal")),
@@ -74,6 +76,8 @@ class ActionFilterForm(forms.Form):
 
 
 class ActionUpdateForm(forms.Form):
+    """A dated status update of an action, with comment and changed dates."""
+
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     date = forms.DateField(label=_("Datum för uppdateringen"), widget=DATE)
     comment = forms.CharField(
@@ -83,6 +87,7 @@ class ActionUpdateForm(forms.Form):
     due_date = forms.DateField(label=_("Klart senast"), required=False, widget=DATE)
 
     def clean(self) -> dict[str, Any]:
+        """Refuse a due date before the start and an update dated in the future."""
         data = super().clean() or {}
         start, due = data.get("start_date"), data.get("due_date")
         if start and due and start > due:
@@ -94,6 +99,8 @@ class ActionUpdateForm(forms.Form):
 
 
 class ActionCreateForm(forms.Form):
+    """A new action under a goal, with its owner, dates and links."""
+
     goal = _GoalField(label=_("Mål i handlingsplanen"), queryset=Goal.objects.none())
     title = forms.CharField(
         label=_("Åtgärd (vad)"), max_length=2000, widget=forms.Textarea({"rows": 2})
@@ -115,6 +122,8 @@ class ActionCreateForm(forms.Form):
 
 
 class PlanForm(forms.Form):
+    """A new, empty plan: id, name, organisation, period and region."""
+
     slug = forms.CharField(
         label=_("Id"),
         max_length=80,
@@ -134,6 +143,7 @@ class PlanForm(forms.Form):
         choice_field(self, "region").choices = [("", "–"), *_catalog_choices("region")]
 
     def clean_slug(self) -> str:
+        """Refuse an id that is not a-z, 0-9 and hyphens, or that is taken."""
         slug = self.cleaned_data["slug"].strip()
         if not SLUG.match(slug):
             raise forms.ValidationError(_("Bara a–z, 0–9 och bindestreck."))
@@ -143,6 +153,8 @@ class PlanForm(forms.Form):
 
 
 class GapLinkForm(forms.Form):
+    """Link an existing action to a gap (indicator and region)."""
+
     action = forms.IntegerField(widget=forms.HiddenInput)
     indicator = forms.CharField(max_length=64, widget=forms.HiddenInput)
     region = forms.CharField(max_length=24, widget=forms.HiddenInput)

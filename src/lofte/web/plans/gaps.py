@@ -103,10 +103,12 @@ class GapRow(Gap):
 
     @property
     def without_action(self) -> bool:
+        """Whether no action addresses the gap."""
         return not self.actions
 
     @property
     def overdue(self) -> bool:
+        """Whether any of the gap's actions is overdue."""
         return any(a.overdue for a in self.actions)
 
 
@@ -118,6 +120,7 @@ def _level(status: str, target: float | None, target_high: float | None) -> floa
 
 
 def shortfall(value: float | None, level: float | None, direction: str | None) -> float | None:
+    """How far ``value`` is from ``level`` on the wrong side (positive: short of it)."""
     if value is None or level is None or direction is None:
         return None
     return level - value if direction == "higher_better" else value - level

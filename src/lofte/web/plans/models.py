@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
+    """The status of an action."""
+
     EJ_PABORJAD = "ej_paborjad", _("Ej påbörjad")
     PLANERAS = "planeras", _("Planeras")
     PAGAENDE = "pagaende", _("Pågående")
@@ -31,6 +33,8 @@ OPEN = (*ACTIVE, Status.PAUSAD)
 
 
 class Plan(models.Model):
+    """An action plan of a region or RCC, with its period."""
+
     #: Stable identifier used on the command line and in the YAML file (a slug).
     slug = models.SlugField(_("id"), max_length=80, unique=True)
     name = models.CharField(_("namn"), max_length=300)
@@ -75,7 +79,11 @@ class Area(models.Model):
 
 
 class Goal(models.Model):
+    """A goal of an area of the plan (national goal, *målbild* or goal)."""
+
     class Kind(models.TextChoices):
+        """What kind of goal it is."""
+
         NATIONAL = "nationellt_mal", _("Nationellt mål")
         MALBILD = "malbild", _("Målbild")
         GOAL = "mal", _("Mål")
@@ -99,6 +107,8 @@ class Goal(models.Model):
 
 
 class Action(models.Model):
+    """*VAD*: an action under a goal, with status, owners, dates and links."""
+
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
     position = models.PositiveIntegerField(default=0)
     #: Identifier within the plan, kept through export and import (e.g. "1.3" or "MB12.2").
@@ -135,24 +145,33 @@ class Action(models.Model):
 
     @property
     def plan(self) -> Plan:
+        """The plan the action belongs to."""
         return self.goal.area.plan
 
     def is_open(self) -> bool:
+        """Whether the action is neither done nor cancelled."""
         return self.status in OPEN
 
     def is_active(self) -> bool:
+        """Whether the action is not started, planned or under way (open and not paused)."""
         return self.status in ACTIVE
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
+        """Whether the action is open and past its due date."""
         today = today or dt.date.today()
         return self.is_open() and self.due_date is not None and self.due_date < today
 
     def codes(self, kind: str) -> list[str]:
+        """The codes the action is linked to of one kind (indicator, region, pathway)."""
         return sorted(link.code for link in self.links.all() if link.kind == kind)
 
 
 class ActionLink(models.Model):
+    """A link from an action to an indicator, region or pathway code."""
+
     class Kind(models.TextChoices):
+        """What a link points to."""
+
         INDICATOR = "indicator", _("Indikator")
         REGION = "region", _("Region")
         PATHWAY = "pathway", _("Vårdförlopp")
@@ -223,6 +242,8 @@ class ReminderSent(models.Model):
     """A reminder mail that went out, so that each is sent once per due date."""
 
     class Kind(models.TextChoices):
+        """Why a reminder was sent."""
+
         DUE_SOON = "due_soon", _("Förfaller snart")
         OVERDUE = "overdue", _("Försenad")
 

@@ -276,6 +276,7 @@ def read(path: Path, *, name: str | None = None) -> dict[str, Any]:
 
 
 def parse_text(text: str, label: str) -> dict[str, Any]:
+    """A YAML plan file as a dict; :class:`PlanFileError` names line and column."""
     try:
         doc = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -295,8 +296,8 @@ def parse_text(text: str, label: str) -> dict[str, Any]:
     return plan
 
 
-def _check_plan(doc: Any, check: _Checker) -> dict[str, Any]:
-    indicators, regions, pathways = _catalog_codes()
+def _check_head(doc: Any, check: _Checker, regions: set[str]) -> tuple[str, str]:
+    """Check the plan's format, version, id and region; the id and the region."""
     check.keys(doc, PLAN_KEYS, "planen")
     if doc.get("format") != FORMAT:
         check.add(check.at(doc, "format"), f"'format' ska vara '{FORMAT}'")
@@ -310,6 +311,12 @@ def _check_plan(doc: Any, check: _Checker) -> dict[str, Any]:
     region = check.text(doc, "region")
     if region and region not in regions:
         check.add(check.at(doc, "region"), f"okänd region '{region}'")
+    return slug, region
+
+
+def _check_plan(doc: Any, check: _Checker) -> dict[str, Any]:
+    known = _catalog_codes()
+    slug, region = _check_head(doc, check, known[1])
     period = check.text(doc, "period")
     parsed = when_text.parse(period)
     plan: dict[str, Any] = {
@@ -326,7 +333,7 @@ def _check_plan(doc: Any, check: _Checker) -> dict[str, Any]:
         "areas": [],
     }
     refs: dict[str, tuple[int, int]] = {}
-    default_regions = check.codes(doc, "regions", regions, "region")
+    default_regions = check.codes(doc, "regions", known[1], "region")
     areas = check.items(doc, "areas", required=True)
     for area in check.mappings(areas, "ett område"):
         check.keys(area, AREA_KEYS, "området")
@@ -339,29 +346,34 @@ def _check_plan(doc: Any, check: _Checker) -> dict[str, Any]:
         plan["areas"].append(a_out)
         goals = check.items(area, "goals")
         for goal in check.mappings(goals, "ett mål"):
-            check.keys(goal, GOAL_KEYS, "målet")
-            kind = check.text(goal, "kind") or "mal"
-            if kind not in GOAL_KINDS:
-                check.add(
-                    check.at(goal, "kind"),
-                    f"okänd måltyp '{kind}' (tillåtna: {', '.join(GOAL_KINDS)})",
-                )
-            g_out: dict[str, Any] = {
-                "kind": kind,
-                "number": check.text(goal, "number"),
-                "text": check.text(goal, "text", required=True, what=" i målet"),
-                "indicators": check.codes(goal, "indicators", indicators, "indikator"),
-                "note": check.text(goal, "note"),
-                "actions": [],
-            }
+            g_out = _check_goal(goal, check, known[0])
             a_out["goals"].append(g_out)
             actions = check.items(goal, "actions")
             for action in check.mappings(actions, "en åtgärd"):
-                x_out = _check_action(action, check, refs, (indicators, regions, pathways))
+                x_out = _check_action(action, check, refs, known)
                 if not x_out["regions"] and "regions" not in action:
                     x_out["regions"] = list(default_regions)
                 g_out["actions"].append(x_out)
     return plan
+
+
+def _check_goal(goal: Any, check: _Checker, indicators: set[str]) -> dict[str, Any]:
+    """A goal without its actions (``actions`` empty)."""
+    check.keys(goal, GOAL_KEYS, "målet")
+    kind = check.text(goal, "kind") or "mal"
+    if kind not in GOAL_KINDS:
+        check.add(
+            check.at(goal, "kind"),
+            f"okänd måltyp '{kind}' (tillåtna: {', '.join(GOAL_KINDS)})",
+        )
+    return {
+        "kind": kind,
+        "number": check.text(goal, "number"),
+        "text": check.text(goal, "text", required=True, what=" i målet"),
+        "indicators": check.codes(goal, "indicators", indicators, "indikator"),
+        "note": check.text(goal, "note"),
+        "actions": [],
+    }
 
 
 def _check_action(
@@ -372,14 +384,7 @@ def _check_action(
 ) -> dict[str, Any]:
     indicators, regions, pathways = known
     check.keys(action, ACTION_KEYS, "åtgärden")
-    ref = check.text(action, "id", required=True, what=" i åtgärden")
-    if ref in refs:
-        line, _col = refs[ref]
-        check.add(check.at(action, "id"), f"åtgärds-id '{ref}' finns redan (rad {line})")
-    elif ref:
-        refs[ref] = check.at(action, "id")
-    if len(ref) > 32:
-        check.add(check.at(action, "id"), "åtgärds-id får vara högst 32 tecken")
+    ref = _check_ref(action, check, refs)
     status_text = check.text(action, "status_text")
     status = check.status(action, "status", status_text)
     when = check.text(action, "when")
@@ -415,25 +420,41 @@ def _check_action(
         )
     history = check.items(action, "history")
     for update in check.mappings(history, "en statusuppdatering"):
-        check.keys(update, UPDATE_KEYS, "statusuppdateringen")
-        date = check.date(update, "date")
-        if date is None and "date" not in update:
-            check.add(update.mark, "statusuppdateringen saknar 'date'")
-        changes = update.get("changes") or {}
-        if not isinstance(changes, dict):
-            check.add(check.at(update, "changes"), "'changes' ska vara en mappning")
-            changes = {}
-        out["history"].append(
-            {
-                "date": date,
-                "status": check.status(update, "status", "") or out["status"],
-                "comment": check.text(update, "comment"),
-                "by": check.text(update, "by"),
-                "synthetic": bool(update.get("synthetic", False)),
-                "changes": {str(k): v for k, v in changes.items()},
-            }
-        )
+        out["history"].append(_check_update(update, check, out["status"]))
     return out
+
+
+def _check_ref(action: Any, check: _Checker, refs: dict[str, tuple[int, int]]) -> str:
+    """The action's id, unique in the plan (``refs``: the ids so far, where they were)."""
+    ref = check.text(action, "id", required=True, what=" i åtgärden")
+    if ref in refs:
+        line, _col = refs[ref]
+        check.add(check.at(action, "id"), f"åtgärds-id '{ref}' finns redan (rad {line})")
+    elif ref:
+        refs[ref] = check.at(action, "id")
+    if len(ref) > 32:
+        check.add(check.at(action, "id"), "åtgärds-id får vara högst 32 tecken")
+    return ref
+
+
+def _check_update(update: Any, check: _Checker, status: str) -> dict[str, Any]:
+    """A status update of the action's history (its status defaults to the action's)."""
+    check.keys(update, UPDATE_KEYS, "statusuppdateringen")
+    date = check.date(update, "date")
+    if date is None and "date" not in update:
+        check.add(update.mark, "statusuppdateringen saknar 'date'")
+    changes = update.get("changes") or {}
+    if not isinstance(changes, dict):
+        check.add(check.at(update, "changes"), "'changes' ska vara en mappning")
+        changes = {}
+    return {
+        "date": date,
+        "status": check.status(update, "status", "") or status,
+        "comment": check.text(update, "comment"),
+        "by": check.text(update, "by"),
+        "synthetic": bool(update.get("synthetic", False)),
+        "changes": {str(k): v for k, v in changes.items()},
+    }
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -460,27 +481,14 @@ def import_plan(path: Path, *, user: Any = None, username: str = "import") -> An
 def save_plan(
     spec: dict[str, Any], *, user: Any = None, username: str = "", label: str = ""
 ) -> Any:
-    from django.contrib.auth import get_user_model
+    """Create or replace the plan ``spec`` in one transaction, audited."""
     from django.db import transaction
 
     from lofte.web.audit.models import AuditEvent
     from lofte.web.audit.service import record
     from lofte.web.plans import models as m
 
-    names = {u for a in spec["areas"] for g in a["goals"] for x in g["actions"] for u in x["users"]}
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
-    missing = []
-    for area in spec["areas"]:
-        for goal in area["goals"]:
-            for action in goal["actions"]:
-                for name in action["users"]:
-                    if name not in users:
-                        line, col = action["users_at"]
-                        missing.append(
-                            f"{label}, rad {line}, kolumn {col}: okänt användarkonto '{name}'"
-                        )
-    if missing:
-        raise PlanFileError(missing)
+    users = _plan_users(spec, label)
     with transaction.atomic():
         replaced = m.Plan.objects.filter(slug=spec["id"]).first()
         if replaced is not None:
@@ -497,29 +505,7 @@ def save_plan(
             source=spec["source"],
             synthetic=spec["synthetic"],
         )
-        counts = {"goals": 0, "actions": 0}
-        for a_pos, area_spec in enumerate(spec["areas"]):
-            area = m.Area.objects.create(
-                plan=plan,
-                position=a_pos,
-                number=area_spec["number"],
-                name=area_spec["name"],
-                section=area_spec["section"],
-            )
-            for g_pos, goal_spec in enumerate(area_spec["goals"]):
-                counts["goals"] += 1
-                goal = m.Goal.objects.create(
-                    area=area,
-                    position=g_pos,
-                    kind=goal_spec["kind"],
-                    number=goal_spec["number"],
-                    text=goal_spec["text"],
-                    indicators=goal_spec["indicators"],
-                    note=goal_spec["note"],
-                )
-                for x_pos, x in enumerate(goal_spec["actions"]):
-                    counts["actions"] += 1
-                    _save_action(m, goal, x_pos, x, users)
+        counts = _save_areas(m, plan, spec["areas"], users)
         record(
             AuditEvent.Action.PLAN_IMPORTED,
             user=user,
@@ -535,6 +521,54 @@ def save_plan(
             },
         )
     return plan
+
+
+def _plan_users(spec: dict[str, Any], label: str) -> dict[str, Any]:
+    """The accounts the plan's actions name, by user name; :class:`PlanFileError` names every
+    unknown one with its line and column."""
+    from django.contrib.auth import get_user_model
+
+    names = {u for a in spec["areas"] for g in a["goals"] for x in g["actions"] for u in x["users"]}
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
+    missing = [
+        f"{label}, rad {x['users_at'][0]}, kolumn {x['users_at'][1]}: okänt användarkonto '{name}'"
+        for area in spec["areas"]
+        for goal in area["goals"]
+        for x in goal["actions"]
+        for name in x["users"]
+        if name not in users
+    ]
+    if missing:
+        raise PlanFileError(missing)
+    return users
+
+
+def _save_areas(m: Any, plan: Any, areas: list[dict[str, Any]], users: dict) -> dict[str, int]:
+    """Create the plan's areas, goals and actions; how many goals and actions."""
+    counts = {"goals": 0, "actions": 0}
+    for a_pos, area_spec in enumerate(areas):
+        area = m.Area.objects.create(
+            plan=plan,
+            position=a_pos,
+            number=area_spec["number"],
+            name=area_spec["name"],
+            section=area_spec["section"],
+        )
+        for g_pos, goal_spec in enumerate(area_spec["goals"]):
+            counts["goals"] += 1
+            goal = m.Goal.objects.create(
+                area=area,
+                position=g_pos,
+                kind=goal_spec["kind"],
+                number=goal_spec["number"],
+                text=goal_spec["text"],
+                indicators=goal_spec["indicators"],
+                note=goal_spec["note"],
+            )
+            for x_pos, x in enumerate(goal_spec["actions"]):
+                counts["actions"] += 1
+                _save_action(m, goal, x_pos, x, users)
+    return counts
 
 
 def _save_action(m: Any, goal: Any, position: int, x: dict[str, Any], users: dict) -> None:
@@ -721,6 +755,7 @@ _Dumper.add_representer(str, _str)
 
 
 def dump_yaml(data: dict[str, Any]) -> str:
+    """A plan dict as YAML with the format's header comment."""
     header = (
         "# Löfte action plan (format lofte-plan, version 1). Exported by 'lofte export plan'.\n"
         "# The format is described in src/lofte/web/plans/data/README.md.\n"
@@ -751,6 +786,58 @@ def format_sheet(sheet: Any, header_row: int) -> None:
                 cell.data_type = "s"
 
 
+_XLSX_HEAD = [
+    "Område", "Mål", "Id", "Åtgärd (VAD)", "Aktiviteter (HUR)", "När (NÄR)", "Ansvar (VEM)",
+    "Status", "Start", "Klart senast", "Indikatorer", "Regioner", "Vårdförlopp",
+    "Senaste kommentar",
+]  # fmt: skip
+_XLSX_WIDTHS = [24, 40, 8, 50, 60, 16, 30, 12, 12, 12, 20, 12, 14, 40]
+
+
+def _action_row(area_name: str, goal_text: str, x: dict[str, Any], labels: dict) -> list[Any]:
+    """The row of one action in the workbook's sheet *Åtgärder*."""
+    acts = x.get("activities", [])
+    whens = [x.get("when", "")] + [a.get("when", "") for a in acts]
+    hist = x.get("history", [])
+    return [
+        safe_cell(v)
+        for v in (
+            area_name,
+            goal_text,
+            x["id"],
+            x["what"],
+            "\n".join(f"• {a['how']}" for a in acts),
+            "\n".join(w for w in whens if w),
+            x.get("who", ""),
+            str(labels.get(x.get("status", ""), x.get("status", ""))),
+            x.get("start") or "",
+            x.get("due") or "",
+            ", ".join(x.get("indicators", [])),
+            ", ".join(x.get("regions", [])),
+            ", ".join(x.get("pathways", [])),
+            hist[-1].get("comment", "") if hist else "",
+        )
+    ]
+
+
+def _history_rows(x: dict[str, Any], labels: dict) -> list[list[Any]]:
+    """The rows of one action's status updates in the sheet *Historik*."""
+    return [
+        [
+            safe_cell(v)
+            for v in (
+                x["id"],
+                u["date"],
+                str(labels.get(u["status"], u["status"])),
+                u.get("comment", ""),
+                u.get("by", ""),
+                "ja" if u.get("synthetic") else "",
+            )
+        ]
+        for u in x.get("history", [])
+    ]
+
+
 def write_xlsx(plan: Any, out: Path) -> None:
     """The plan for reading: one row per action (with its activities) and its history."""
     from django.utils import translation
@@ -764,62 +851,20 @@ def write_xlsx(plan: Any, out: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "Åtgärder"
-    head = [
-        "Område", "Mål", "Id", "Åtgärd (VAD)", "Aktiviteter (HUR)", "När (NÄR)", "Ansvar (VEM)",
-        "Status", "Start", "Klart senast", "Indikatorer", "Regioner", "Vårdförlopp",
-        "Senaste kommentar",
-    ]  # fmt: skip
-    ws.append(head)
+    ws.append(_XLSX_HEAD)
     history = wb.create_sheet("Historik")
     history.append(["Id", "Datum", "Status", "Kommentar", "Av", "Syntetisk"])
-    data = plan_to_data(plan)
-    for area in data["areas"]:
+    for area in plan_to_data(plan)["areas"]:
         area_name = f"{area.get('number', '')} {area['name']}".strip()
         for goal in area["goals"]:
             goal_text = f"{goal.get('number', '')} {goal['text']}".strip()
             for x in goal["actions"]:
-                acts = x.get("activities", [])
-                whens = [x.get("when", "")] + [a.get("when", "") for a in acts]
-                hist = x.get("history", [])
-                ws.append(
-                    [
-                        safe_cell(v)
-                        for v in (
-                            area_name,
-                            goal_text,
-                            x["id"],
-                            x["what"],
-                            "\n".join(f"• {a['how']}" for a in acts),
-                            "\n".join(w for w in whens if w),
-                            x.get("who", ""),
-                            str(labels.get(x.get("status", ""), x.get("status", ""))),
-                            x.get("start") or "",
-                            x.get("due") or "",
-                            ", ".join(x.get("indicators", [])),
-                            ", ".join(x.get("regions", [])),
-                            ", ".join(x.get("pathways", [])),
-                            hist[-1].get("comment", "") if hist else "",
-                        )
-                    ]
-                )
-                for u in hist:
-                    history.append(
-                        [
-                            safe_cell(v)
-                            for v in (
-                                x["id"],
-                                u["date"],
-                                str(labels.get(u["status"], u["status"])),
-                                u.get("comment", ""),
-                                u.get("by", ""),
-                                "ja" if u.get("synthetic") else "",
-                            )
-                        ]
-                    )
+                ws.append(_action_row(area_name, goal_text, x, labels))
+                for row in _history_rows(x, labels):
+                    history.append(row)
     for sheet in (ws, history):
         format_sheet(sheet, header_row=1)
-    widths = [24, 40, 8, 50, 60, 16, 30, 12, 12, 12, 20, 12, 14, 40]
-    for i, width in enumerate(widths):
+    for i, width in enumerate(_XLSX_WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")

@@ -54,6 +54,7 @@ def _body(action: Action, kind: str, url: str) -> str:
 
 
 def due_actions(today: dt.date, days: int) -> list[tuple[Action, ReminderSent.Kind]]:
+    """Open actions due within ``days`` of ``today`` or overdue, with the reminder's kind."""
     horizon = today + dt.timedelta(days=days)
     actions = (
         Action.objects.filter(status__in=OPEN, due_date__isnull=False, due_date__lte=horizon)

@@ -34,10 +34,12 @@ READ_ROLES = frozenset(ROLES) - {APPLICANT}
 
 
 def can_read(user: Any) -> bool:
+    """Whether the user may read action plans."""
     return has_role(user, *READ_ROLES)
 
 
 def can_admin(user: Any) -> bool:
+    """Whether the user administers plans (RCC admin)."""
     return has_role(user, RCC_ADMIN)
 
 
@@ -72,10 +74,12 @@ def in_scope(user: Any, action: Action) -> bool:
 
 
 def is_responsible(user: Any, action: Action) -> bool:
+    """Whether the user is one of the action's responsible users."""
     return bool(getattr(user, "pk", None)) and action.responsible_users.filter(pk=user.pk).exists()
 
 
 def can_edit(user: Any, action: Action) -> bool:
+    """Whether the user may update the action (admin, its owner or a process leader in scope)."""
     if can_admin(user):
         return True
     if not has_role(user, PROCESS_LEADER):
@@ -152,6 +156,7 @@ def update_action(
 
 
 def next_ref(plan: Plan, prefix: str = "N") -> str:
+    """The first free reference ``<prefix><n>`` of the plan."""
     taken = set(Action.objects.filter(goal__area__plan=plan).values_list("ref", flat=True))
     n = 1
     while f"{prefix}{n}" in taken:
@@ -176,6 +181,7 @@ def create_action(
     note: str = "",
     request: Any = None,
 ) -> Action:
+    """Create an action under ``goal`` with its links; audited."""
     plan = goal.area.plan
     position = goal.actions.count()
     action = Action.objects.create(
@@ -220,6 +226,7 @@ def create_action(
 def set_links(
     action: Action, indicators: list[str], regions: list[str], pathways: list[str]
 ) -> None:
+    """Link the action to the given indicators, regions and pathways (adding only)."""
     for kind, codes in (
         (ActionLink.Kind.INDICATOR, indicators),
         (ActionLink.Kind.REGION, regions),
@@ -258,6 +265,7 @@ def create_plan(
     region: str = "",
     request: Any = None,
 ) -> Plan:
+    """Create a plan (its period parsed from the text as written); audited."""
     from lofte.core import when
 
     parsed = when.parse(period)
@@ -283,6 +291,7 @@ def create_plan(
 
 
 def quarter_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the calendar quarter of ``today``."""
     first_month = 3 * ((today.month - 1) // 3) + 1
     start = dt.date(today.year, first_month, 1)
     end_month = first_month + 2

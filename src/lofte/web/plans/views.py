@@ -53,6 +53,7 @@ def _actions() -> QuerySet[Action]:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
+    """Every plan with its counts; the new-plan form for admins."""
     _reader(request)
     rows = {row["id"]: row for row in _summaries()}
     plans = [(plan, rows.get(plan.slug, {})) for plan in Plan.objects.order_by("name")]
@@ -69,6 +70,7 @@ def _summaries() -> list[dict[str, Any]]:
 @login_required
 @require_POST
 def plan_create(request: HttpRequest) -> HttpResponse:
+    """Create an empty plan (RCC admin only)."""
     _reader(request)
     if not services.can_admin(request.user):
         raise PermissionDenied("bara rcc_admin skapar planer")
@@ -95,6 +97,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A plan with its areas, goals and actions."""
     _reader(request)
     plan = get_object_or_404(Plan, slug=slug)
     areas = plan.areas.prefetch_related(
@@ -113,6 +116,7 @@ def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def filter_actions(form: ActionFilterForm, today: dt.date) -> QuerySet[Action]:
+    """The actions that the filter form selects (none if it is invalid)."""
     actions = _actions()
     if not form.is_valid():
         return actions.none()
@@ -145,6 +149,7 @@ def filter_actions(form: ActionFilterForm, today: dt.date) -> QuerySet[Action]:
 
 @login_required
 def action_list(request: HttpRequest) -> HttpResponse:
+    """The filtered action list, a page at a time."""
     _reader(request)
     today = dt.date.today()
     form = ActionFilterForm(request.GET)
@@ -194,6 +199,7 @@ def _action_page(
 
 @login_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An action with its history; POST records a status update."""
     _reader(request)
     action = get_object_or_404(_actions(), pk=pk)
     if request.method == "POST":
@@ -286,6 +292,7 @@ def _board_args(request: HttpRequest) -> tuple[str, str]:
 
 @login_required
 def gap_board(request: HttpRequest) -> HttpResponse:
+    """The gap board: the report's gaps for a region and half-year with their actions."""
     _reader(request)
     hr, period = _board_args(request)
     today = dt.date.today()
@@ -324,6 +331,7 @@ def gap_board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def gap_board_xlsx(request: HttpRequest) -> HttpResponse:
+    """The gap board as an XLSX workbook."""
     _reader(request)
     hr, period = _board_args(request)
     try:
@@ -349,6 +357,7 @@ def _costliest_text(costliest: Any) -> str:
 
 
 def gap_workbook(rows: list[gaps.GapRow], hr: str, period: str) -> bytes:
+    """The gap rows as an XLSX workbook (bytes)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -468,6 +477,7 @@ def _back(request: HttpRequest, default: str) -> str:
 @login_required
 @require_POST
 def gap_link(request: HttpRequest) -> HttpResponse:
+    """Link an existing action to a gap; audited."""
     _reader(request)
     from lofte.catalog import load
 
@@ -487,6 +497,7 @@ def gap_link(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def action_create(request: HttpRequest) -> HttpResponse:
+    """Create an action from a gap; audited."""
     _reader(request)
     region = request.POST.get("region", "")
     if not _may_act_on_gap(request.user, region) and not services.can_admin(request.user):
@@ -581,6 +592,7 @@ def followup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def followup_xlsx(request: HttpRequest) -> HttpResponse:
+    """The quarter's follow-up per process leader as an XLSX workbook."""
     from openpyxl import Workbook
 
     _reader(request)

@@ -24,6 +24,7 @@ GRANT_ROLES = {APPLICANT, ASSESSOR, DECISION_MAKER, RCC_ADMIN, RCC_STATISTICIAN}
 
 @register.inclusion_tag("accounts/_staff_nav.html", takes_context=True)
 def staff_nav(context: dict[str, Any]) -> dict[str, Any]:
+    """The staff navigation: which sections the signed-in user may open."""
     request = context["request"]
     roles = roles_of(request.user)
     return {
