@@ -15,6 +15,8 @@ $(UV):
 
 install: $(UV)
 	$(UV) sync --frozen --quiet --compile-bytecode --python $(PYTHON)
+	@# commit subjects of at most 72 characters (CONTRIBUTING); nothing to do outside a git clone
+	-@git rev-parse --git-dir >/dev/null 2>&1 && git config core.hooksPath .githooks || true
 
 ## Install, generate the synthetic national data set, import, compute, write the outputs and the
 ## report, then serve the site on http://127.0.0.1:8000/ (Ctrl-C stops it).

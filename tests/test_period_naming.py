@@ -40,7 +40,7 @@ def test_site_and_report_name_a_period_alike(label, lang):
     sentence = Sentence(
         "n_series_break",
         {
-            "region": {"kind": "region", "code": "01"},
+            "regions": {"kind": "regions", "codes": ["01"]},
             "period": {"kind": "period", "label": label},
             "before": {"kind": "raw", "text": "a"},
             "after": {"kind": "raw", "text": "b"},
