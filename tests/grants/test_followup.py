@@ -120,6 +120,10 @@ def test_the_decision_letter_states_the_decision_from_the_database(grant_round: 
     assert facts["Delrapport senast"] == str(application.interim_date)
     en = letter.data(application, "en")
     assert en["heading"] == "Decision on improvement grant"
+    # every word from the grants catalogue (context "grant letter"), whatever the active language
+    assert en["paragraphs"][0].startswith("The application is partly granted: 150 000 kr of")
+    assert dict(en["facts"])["Interim report due"] == str(application.interim_date)
+    assert letter.data(application, "sv")["heading"] == "Beslut om stimulansmedel"
     pdf = letter.render(application)
     assert pdf.startswith(b"%PDF-") and len(pdf) > 1000
 

@@ -160,7 +160,46 @@ def test_gap_board_has_no_gap_on_a_borrowed_target(settings):
 def test_sources_annex_names_each_series(tmp_path):
     _import(tmp_path)
     report = build(cf.HR, cf.PERIOD, _table(_cube_rows([])), load())
-    names = {s.source for s in report.sources if s.indicator == "pal_brytpunktssamtal"}
-    assert names == {f"{SIRONA} (Endast slutenvården)", SYNTHETIC}
-    synthetic = {s.source: s.synthetic for s in report.sources}
-    assert synthetic[SYNTHETIC] and not synthetic[f"{SIRONA} (Endast slutenvården)"]
+    names = {
+        (s.source, s.definition) for s in report.sources if s.indicator == "pal_brytpunktssamtal"
+    }
+    assert names == {(SIRONA, "Endast slutenvården"), (SYNTHETIC, "")}
+    synthetic = {(s.source, s.definition): s.synthetic for s in report.sources}
+    assert synthetic[(SYNTHETIC, "")] and not synthetic[(SIRONA, "Endast slutenvården")]
+    # Annex 2 names each series in the report's language: the shipped sources have English.
+    swedish = present.sources_table(report, "sv")["rows"]
+    assert [r[1] for r in swedish if "Sirona" in r[1]] == [f"{SIRONA} (Endast slutenvården)"]
+    english = " ".join(r[1] for r in present.sources_table(report, "en")["rows"])
+    assert "auditors' review of the six cancer promises" in english
+    assert "(inpatient care only)" in english and "Synthetic demo data" in english
+    for word in ("Granskning", "slutenvården", "Syntetiska"):
+        assert word not in english
+
+
+def test_a_break_is_said_once_for_all_its_regions_in_each_language(tmp_path):
+    """Issue 14: the break sentence names the two series once and lists the regions that
+    change, instead of a sentence per region; in English the sources are English."""
+    lines = [
+        f'pal_brytpunktssamtal,{region},{year},{x},{n},,"{source}",{definition},\n'
+        for region in ("05", "06")
+        for year, (x, n, source, definition) in SERIES.items()
+    ]
+    path = tmp_path / "aggregat.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    import_indicators(path)
+    rows = _cube_rows([])
+    for year, (x, n, _, _) in SERIES.items():
+        rows.append(cf.share_row("pal_brytpunktssamtal", "06", year, x, n, 98.0, region_basis=None))
+    report = build(cf.HR, cf.PERIOD, _table(rows), load())
+    s = _section(report, "pal_brytpunktssamtal")
+    assert sorted(b.region for b in s.breaks if b.period == s.period) == ["05", "06"]
+    breaks = [n for n in s.narrative if n.key == "n_series_break"]
+    assert len(breaks) == 1
+    sv = render(breaks[0], report.regions, "sv")
+    assert sv.count("Sirona") == 1 and sv.count("Syntetiska") == 1
+    assert f"{report.regions['05']} och {report.regions['06']}" in sv
+    en = render(breaks[0], report.regions, "en")
+    assert en.startswith("From 2024 the series changes source or definition for ")
+    assert "(inpatient care only) to Synthetic demo data (Löfte demo)" in en
+    for word in ("Granskning", "slutenvården", "Syntetiska", " och "):
+        assert word not in en

@@ -66,6 +66,7 @@ SITE_RULES = {
     "national": ("national", [6, 3], SITE_NATION),
     "reference": ("reference", [2, 3], REFERENCE_INK),
     "target": ("target", [6, 3], GOOD_ZONE),
+    "target_high": ("target_high", [2, 2], GOOD_ZONE),
 }
 #: The site's trend lines after the nation and the chosen area: Okabe–Ito, then Tableau 10
 #: colours without its red (a county is never drawn red).

@@ -35,6 +35,8 @@ from pathlib import Path
 
 import pyarrow as pa
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
 
 from lofte.catalog import Catalog, Indicator, load
 from lofte.core import periods
@@ -52,6 +54,18 @@ COLUMNS = (
     "source",
     "definition",
     "note",
+)
+#: The sources and definitions of the figures Löfte ships (the seeds' figures in
+#: ``example_aggregates.csv`` and the demo's synthetic values): their English is in this app's
+#: catalogue (context ``data source``). Any other imported text is shown as it was written.
+SHIPPED_TEXTS = (
+    pgettext_lazy("data source", "RCC Sydöst, Årsrapport 2024"),
+    pgettext_lazy(
+        "data source",
+        "Sirona, Granskning av de sex cancerlöftena i Sydöstra sjukvårdsregionen, 2025",
+    ),
+    pgettext_lazy("data source", "Endast slutenvården"),
+    pgettext_lazy("data source", "Syntetiska demodata (Löfte demo)"),
 )
 OPTIONAL = ("definition", "note")
 REQUIRED = tuple(c for c in COLUMNS if c not in OPTIONAL)
@@ -104,10 +118,21 @@ class Series:
         return "syntet" in lowered or "synthetic" in lowered
 
     def label(self, lang: str = "sv") -> str:
-        """The series in words: the source, and the definition where it is not the catalogue's."""
+        """The series in words: the source, and the definition where it is not the catalogue's,
+        in ``lang`` where the catalogue has a translation (:data:`SHIPPED_TEXTS`)."""
+        source = source_text(self.source, lang)
         if not self.definition:
-            return self.source
-        return f"{self.source} ({self.definition})"
+            return source
+        return f"{source} ({source_text(self.definition, lang)})"
+
+
+def source_text(text: str, lang: str) -> str:
+    """A source or definition as a reader of ``lang`` reads it: the catalogue's translation
+    (context ``data source``), else the text as imported (a register's or a report's name)."""
+    if lang == "sv" or not text:
+        return text
+    with translation.override(lang):
+        return translation.pgettext("data source", text)
 
 
 def example_path() -> Path:

@@ -14,10 +14,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
 
 from lofte.catalog import Catalog, load
 from lofte.core import periods
@@ -42,11 +45,27 @@ COLUMNS = (
 BASIS_COLUMN = {"avslutande": "end_region", "bostad": "residence_region"}
 
 
-#: The intervals of a pathway, in order: (indicator stem, Swedish name, English name).
+class Step(NamedTuple):
+    """An interval of a pathway: its indicator stem and its name, a Swedish message id whose
+    English is in this app's catalogue (context ``what-if step``; ADR 0725)."""
+
+    stem: str
+    name: Any  # a lazy translation: str() in the active language, or name_in(lang)
+
+    def name_in(self, lang: str) -> str:
+        """The interval's name in ``lang`` (``sv`` or ``en``)."""
+        with translation.override(lang):
+            return str(self.name)
+
+
+#: The intervals of a pathway, in order.
 STEPS = (
-    ("start_till_besok", "Välgrundad misstanke → första besök", "Suspicion → first visit"),
-    ("besok_till_diagnos", "Första besök → diagnosbesked", "First visit → diagnosis"),
-    ("diagnos_till_behandling", "Diagnosbesked → behandlingsstart", "Diagnosis → treatment"),
+    Step("start_till_besok", pgettext_lazy("what-if step", "Välgrundad misstanke → första besök")),
+    Step("besok_till_diagnos", pgettext_lazy("what-if step", "Första besök → diagnosbesked")),
+    Step(
+        "diagnos_till_behandling",
+        pgettext_lazy("what-if step", "Diagnosbesked → behandlingsstart"),
+    ),
 )
 
 

@@ -265,7 +265,7 @@ def _whatif_choices() -> dict[str, list[tuple[str, str]]]:
             (
                 scenario_key(s.interval, s.amount),
                 _("%(step)s, %(days)s dagar fortare")
-                % {"step": STEPS[s.interval][2 if lang == "en" else 1], "days": s.amount},
+                % {"step": STEPS[s.interval].name_in(lang), "days": s.amount},
             )
             for s in core.PUBLIC_GRID
         ],

@@ -82,7 +82,7 @@ def _whatif_rows(year: int) -> list[list[Any]]:
             c.region,
             c.pathway,
             c.period,
-            STEPS[c.interval][1] if c.interval < len(STEPS) else "",
+            STEPS[c.interval].name_in("sv") if c.interval < len(STEPS) else "",
             c.days,
             c.n,
             c.within_before,

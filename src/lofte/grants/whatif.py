@@ -94,7 +94,7 @@ def shown(application: Any, lang: str) -> list[Shown]:
     for c in application.whatif_citations.all():
         pathway = catalog.pathways.get(c.pathway)
         name = (pathway.name_en if lang == "en" else pathway.name_sv) if pathway else c.pathway
-        step = STEPS[c.interval][2 if lang == "en" else 1] if c.interval < len(STEPS) else ""
+        step = STEPS[c.interval].name_in(lang) if c.interval < len(STEPS) else ""
         query = urlencode({"region": c.region, "forlopp": c.pathway, "period": c.period})
         out.append(
             Shown(

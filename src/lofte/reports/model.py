@@ -107,8 +107,10 @@ class SeriesBreak:
 
     region: str
     period: str  # the first period of the new series
-    before: str | None
-    after: str | None
+    #: The series on either side (:class:`lofte.cube.aggregates.Series`: source and definition,
+    #: worded per language when rendered); None where a figure has no imported series.
+    before: Any
+    after: Any
 
 
 @dataclass
@@ -246,6 +248,8 @@ class SourceEntry:
     periods: list[str]
     imported: str  # ISO date of the latest import
     synthetic: bool
+    #: The definition the series follows where it is not the catalogue's ("" = the catalogue's).
+    definition: str = ""
 
 
 @dataclass
@@ -569,7 +573,15 @@ def _add_trend(
                 cell.segment = before.segment
                 if before.series != cell.series:
                     cell.segment += 1
-                    section.breaks.append(SeriesBreak(r, p, before.series, cell.series))
+                    found = series or {}
+                    section.breaks.append(
+                        SeriesBreak(
+                            r,
+                            p,
+                            found.get((indicator.code, r, before.period)),
+                            found.get((indicator.code, r, p)),
+                        )
+                    )
             last[r] = cell
             section.trend.append(cell)
 
@@ -722,10 +734,11 @@ def sources(codes: set[str], regions: list[str]) -> list[SourceEntry]:
     return [
         SourceEntry(
             indicator=ind,
-            source=series.label(),
+            source=series.source,
             periods=sorted(ps, key=lambda p: (_end(p), p)),
             imported=latest.date().isoformat(),
             synthetic=series.synthetic,
+            definition=series.definition,
         )
         for (ind, series), (ps, latest) in sorted(
             found.items(), key=lambda item: (item[0][0], item[0][1].label())

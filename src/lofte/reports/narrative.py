@@ -102,31 +102,40 @@ def _target_sentence(section: IndicatorSection, hr: Cell, code: str) -> Sentence
 def _series_breaks(
     section: IndicatorSection, counties: list[str], healthcare_region: str
 ) -> list[Sentence]:
-    """A break at the period shown is why "året före" is missing: say so, with both series.
-    Earlier breaks are where the trend lines stop and start again: name the regions once."""
+    """A break at the period shown is why "året före" is missing: say so once per change of
+    series, naming its regions. Earlier breaks are where the trend lines stop and start again:
+    name the regions once."""
     out: list[Sentence] = []
-    for code in [*counties, healthcare_region]:
-        brk = next(
-            (b for b in section.breaks if b.region == code and b.period == section.period), None
-        )
-        if brk is None:
-            continue
+    order = [*counties, healthcare_region, "SE"]
+    changes: dict[tuple[Any, Any], list[str]] = {}
+    for brk in sorted(section.breaks, key=lambda b: order.index(b.region)):
+        if brk.period == section.period and brk.region != "SE":
+            changes.setdefault((_series(brk.before), _series(brk.after)), []).append(brk.region)
+    for (before, after), codes in changes.items():
         params = {
-            "region": _region(code),
-            "period": {"kind": "period", "label": brk.period},
-            "before": {"kind": "raw", "text": brk.before or "–"},
-            "after": {"kind": "raw", "text": brk.after or "–"},
+            "regions": {"kind": "regions", "codes": codes},
+            "period": {"kind": "period", "label": section.period},
+            "before": dict(before),
+            "after": dict(after),
         }
         out.append(Sentence("n_series_break", params))
     earlier = [
         code
-        for code in [*counties, healthcare_region, "SE"]
+        for code in order
         if any(b.region == code and b.period != section.period for b in section.breaks)
     ]
     if earlier:
         regions = {"kind": "regions", "codes": earlier}
         out.append(Sentence("n_series_breaks_trend", {"regions": regions}))
     return out
+
+
+def _series(series: Any) -> tuple[tuple[str, str], ...]:
+    """A series as a sentence parameter (hashable): its source and definition, worded when the
+    sentence is rendered; "–" where a figure has no imported series."""
+    if series is None:
+        return (("kind", "raw"), ("text", "–"))
+    return (("kind", "series"), ("source", series.source), ("definition", series.definition))
 
 
 def _counties_meeting(
@@ -245,6 +254,13 @@ def target_text(low: float | None, high: float | None, unit: str, lang: str) -> 
     )
 
 
+def names_list(names: list[str], lang: str) -> str:
+    """Names as a reader lists them: "A, B och C" / "A, B and C"."""
+    if len(names) < 2:
+        return "".join(names)
+    return texts.t("list_and", lang, first=", ".join(names[:-1]), last=names[-1])
+
+
 def render(sentence: Sentence, regions: dict[str, str], lang: str) -> str:
     """A sentence worded in ``lang``: its text with every typed parameter formatted (regions
     by their ``regions`` names, figures by :func:`lofte.reports.texts.number`)."""
@@ -254,9 +270,11 @@ def render(sentence: Sentence, regions: dict[str, str], lang: str) -> str:
         if kind == "region":
             values[name] = regions.get(param["code"], param["code"])
         elif kind == "regions":
-            values[name] = ", ".join(regions.get(c, c) for c in param["codes"])
+            values[name] = names_list([regions.get(c, c) for c in param["codes"]], lang)
         elif kind == "raw":
             values[name] = param["text"]
+        elif kind == "series":
+            values[name] = texts.series_label(param["source"], param["definition"], lang)
         elif kind == "num":
             values[name] = texts.number(param["value"], param["unit"], lang)
         elif kind == "target":

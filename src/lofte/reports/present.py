@@ -22,7 +22,7 @@ from lofte.reports.model import (
     PromiseSection,
     Report,
 )
-from lofte.reports.narrative import render, target_text
+from lofte.reports.narrative import names_list, render, target_text
 
 STATUS_KEYS = {
     "met": "status_met",
@@ -438,6 +438,7 @@ LABELS = (
     "sheet_quality",
     "sheet_deliveries",
     "sheet_sources",
+    "sheet_gap_actions",
     "status",
     "indicator",
     "target",
@@ -451,6 +452,7 @@ LABELS = (
     "annex_suppression",
     "annex_quality",
     "annex_method",
+    "no_rehabilitation",
     "narrative",
     "table_fallback",
     "svf_source",
@@ -596,13 +598,34 @@ def promise_block(
     return block
 
 
+def _action_numbers(report: Report) -> dict[Any, int]:
+    """Each action linked to a gap numbered once, in the order of the gaps it first covers."""
+    numbers: dict[Any, int] = {}
+    for g in report.gaps:
+        for action in g.actions:
+            key = _action_key(action)
+            numbers.setdefault(key, len(numbers) + 1)
+    return numbers
+
+
+def _action_key(action: Any) -> Any:
+    a = action if isinstance(action, dict) else vars(action)
+    return a["pk"]
+
+
 def gaps_table(report: Report, lang: str) -> dict[str, Any]:
-    """The gaps against target with the actions the action plans link to each."""
+    """The gaps against target, each with the numbers of the actions the action plans link to
+    it; the actions themselves are listed once each by :func:`gap_actions_table`."""
     t = texts.t
     regions = texts.region_names(report.regions, lang)
-    head = ["promise", "indicator", "region", "period", "value", "target", "status", "action_plan"]
+    numbers = _action_numbers(report)
+    head = ["promise", "indicator", "region", "period", "value", "target", "status"]
     return {
-        "head": [t("promise", lang, n="").strip(), *[t(key, lang) for key in head[1:]]],
+        "head": [
+            t("promise", lang, n="").strip(),
+            *[t(key, lang) for key in head[1:]],
+            t("action_numbers", lang),
+        ],
         "rows": [
             [
                 str(g.promise or ""),
@@ -612,11 +635,38 @@ def gaps_table(report: Report, lang: str) -> dict[str, Any]:
                 texts.number(g.value, g.unit, lang),
                 target_text(g.target, g.target_high, g.unit, lang),
                 t(STATUS_KEYS[g.status], lang, min_cell=report.min_cell),
-                gap_actions_text(g.actions, lang),
+                ", ".join(str(numbers[_action_key(a)]) for a in g.actions)
+                or t("no_action_plan", lang),
             ]
             for g in report.gaps
         ],
     }
+
+
+def gap_actions_table(report: Report, lang: str) -> dict[str, Any]:
+    """Every action linked to a gap once: its number, what it is (owner, status, due date) and
+    the gaps it covers, by indicator with the regions in the report's order."""
+    t = texts.t
+    regions = texts.region_names(report.regions, lang)
+    numbers = _action_numbers(report)
+    actions: dict[Any, Any] = {}
+    covers: dict[Any, dict[str, list[str]]] = {}
+    for g in report.gaps:
+        name = g.name_sv if lang == "sv" else g.name_en
+        for action in g.actions:
+            key = _action_key(action)
+            actions.setdefault(key, action)
+            covers.setdefault(key, {}).setdefault(name, []).append(regions[g.region])
+    rows = [
+        [
+            str(numbers[key]),
+            gap_actions_text([actions[key]], lang),
+            "; ".join(f"{name}: {names_list(names, lang)}" for name, names in covers[key].items()),
+        ]
+        for key in sorted(actions, key=numbers.__getitem__)
+    ]
+    head = [t("action_number", lang), t("action_plan", lang), t("action_covers", lang)]
+    return {"title": t("gap_actions", lang), "head": head, "rows": rows}
 
 
 def definitions_table(report: Report, lang: str) -> dict[str, Any]:
@@ -651,7 +701,8 @@ def sources_table(report: Report, lang: str) -> dict[str, Any]:
         "rows": [
             [
                 names.get(s.indicator, s.indicator),
-                _reader(s.source, lang) + (synthetic if s.synthetic else ""),
+                _reader(texts.series_label(s.source, s.definition, lang), lang)
+                + (synthetic if s.synthetic else ""),
                 ", ".join(s.periods),
                 s.imported,
             ]
@@ -711,6 +762,7 @@ def present(report: Report, lang: str, charts: dict[str, dict[str, Any]]) -> dic
         "summary": summary_table,
         "promises": [promise_block(p, report, lang, charts) for p in report.promises],
         "gaps": gaps_table(report, lang),
+        "gap_actions": gap_actions_table(report, lang),
         "definitions": definitions_table(report, lang),
         "sources": sources_table(report, lang),
         "deliveries": deliveries_table(report, lang),

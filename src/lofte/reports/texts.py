@@ -196,6 +196,11 @@ TEXTS: dict[str, Promise] = {
     "gaps_none": pgettext_lazy("report", "Inga indikatorer under målnivån."),
     "action_plan": pgettext_lazy("report", "Åtgärder (ansvar, status, klart senast)"),
     "no_action_plan": pgettext_lazy("report", "Ingen åtgärd registrerad"),
+    "action_numbers": pgettext_lazy("report", "Åtgärder (nr, se nedan)"),
+    "gap_actions": pgettext_lazy("report", "Åtgärder i handlingsplanerna"),
+    "action_number": pgettext_lazy("report", "Nr"),
+    "sheet_gap_actions": pgettext_lazy("report sheet", "Åtgärder"),
+    "action_covers": pgettext_lazy("report", "Gäller avvikelserna"),
     "overdue": pgettext_lazy("report", "försenad"),
     "plan_status_ej_paborjad": pgettext_lazy("report", "ej påbörjad"),
     "plan_status_planeras": pgettext_lazy("report", "planeras"),
@@ -211,6 +216,16 @@ TEXTS: dict[str, Promise] = {
     "annex_suppression": pgettext_lazy("report", "Bilaga 3. Röjandekontroll"),
     "annex_quality": pgettext_lazy("report", "Bilaga 4. Datakvalitet per region"),
     "annex_method": pgettext_lazy("report", "Statistisk metod"),
+    # the auditors' question 8 (issue 14, item 4): why there is no rehabilitation indicator
+    "no_rehabilitation": pgettext_lazy(
+        "report",
+        "Cancerrehabilitering har ingen indikator i rapporten. Revisorernas granskning av de sex "
+        "cancerlöftena i Sydöstra sjukvårdsregionen (Sirona 2025, revisionsfråga 8) konstaterar "
+        "att vården ännu inte registrerar rehabiliteringsinsatser med koder systematiskt och "
+        "heltäckande. Därför finns ingen källa som visar vilka patienter som fått rehabilitering, "
+        "och effekten av insatserna kan inte utvärderas. En indikator kan läggas till när "
+        "insatserna registreras.",
+    ),
     "unit": pgettext_lazy("report", "Enhet"),
     "description": pgettext_lazy("report", "Beskrivning"),
     "target_source": pgettext_lazy("report", "Källa för målnivå"),
@@ -367,6 +382,8 @@ TEXTS: dict[str, Promise] = {
     "status_data_quality": pgettext_lazy("report", "Datakvalitet, se text"),
     "reference_level": pgettext_lazy("report", "Referens"),
     "series_break_short": pgettext_lazy("report", "ny serie"),
+    # the last two of a list of names: "Jönköping, Kalmar och Östergötland"
+    "list_and": pgettext_lazy("report", "{first} och {last}"),
     "n_reference": pgettext_lazy(
         "report",
         "Nivån {target} är en referens lånad från ett annat register, ingen målnivå för dessa "
@@ -381,8 +398,8 @@ TEXTS: dict[str, Promise] = {
     ),
     "n_series_break": pgettext_lazy(
         "report",
-        "Serien för {region} byter källa eller definition {period} (från {before} till "
-        "{after}); värden före och efter brottet jämförs inte.",
+        "Från {period} byter serien källa eller definition för {regions}: från {before} till "
+        "{after}. Värden före och efter brottet jämförs inte.",
     ),
     "n_series_breaks_trend": pgettext_lazy(
         "report",
@@ -523,6 +540,14 @@ def _region_name(name: str, lang: str) -> str:
     """A region's catalogue name in ``lang`` (itself where the catalogue has no other)."""
     with override(lang):
         return pgettext("region", name)
+
+
+def series_label(source: str, definition: str, lang: str) -> str:
+    """A series (source, and definition where it is not the catalogue's) in ``lang``: the
+    shipped sources have their English in the catalogue of ``lofte.cube``."""
+    from lofte.cube.aggregates import Series
+
+    return Series(source, definition).label(lang)
 
 
 def region_names(regions: dict[str, str], lang: str) -> dict[str, str]:

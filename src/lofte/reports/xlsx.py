@@ -223,7 +223,13 @@ def render(p: dict[str, Any]) -> bytes:
     # (sheet name, title, table, notes) of the gaps and the annexes, in the report's order
     tail: list[tuple[str, str, dict[str, Any], list[str]]] = [
         (labels["gaps"], labels["gaps"], p["gaps"], []),
-        (labels["annex_definitions"], labels["annex_definitions"], p["definitions"], [p["method"]]),
+        (labels["sheet_gap_actions"], p["gap_actions"]["title"], p["gap_actions"], []),
+        (
+            labels["annex_definitions"],
+            labels["annex_definitions"],
+            p["definitions"],
+            [labels["no_rehabilitation"], p["method"]],
+        ),
         (labels["sheet_sources"], labels["annex_sources"], p["sources"], sources_note),
         (labels["sheet_deliveries"], labels["svf_source"], p["deliveries"], []),
         (labels["annex_suppression"], labels["annex_suppression"], suppression, []),

@@ -9,7 +9,7 @@ import pytest
 from lofte import django_setup
 from lofte.catalog import load
 from lofte.cube.service import cube_path
-from lofte.reports import present
+from lofte.reports import present, texts
 from lofte.reports.model import build
 from lofte.web.plans import gaps
 from lofte.web.plans.models import Action, Area, Goal, Plan
@@ -116,14 +116,45 @@ def test_report_gap_section_agrees_with_the_board(cube):
     ]
     presented = present.present(report, "sv", {})
     column = [row[-1] for row in presented["gaps"]["rows"]]
+    covered = [r for r in board if r.actions]
+    assert len(covered) >= 2, "the healthcare region's action covers its counties' gaps too"
     for row, text in zip(board, column, strict=True):
-        if row.actions:
-            assert text.startswith("Kortare (Processledare SVF; pågående; klart senast 2025-09-01")
-        else:
-            assert text == "Ingen åtgärd registrerad"
-    assert "Ingen åtgärd registrerad" in column  # other gaps have none
-    english = present.present(report, "en", {})["gaps"]["rows"]
-    assert any("in progress; due 2025-09-01" in row[-1] for row in english)
+        # a gap names its actions by number; the action itself is written once, below
+        assert text == ("1" if row.actions else "Ingen åtgärd registrerad")
+    actions = presented["gap_actions"]["rows"]
+    assert len(actions) == 1
+    number, action, covers = actions[0]
+    assert number == "1"
+    assert action.startswith("Kortare (Processledare SVF; pågående; klart senast 2025-09-01")
+    names = texts.region_names(report.regions, "sv")
+    name = covered[0].name_sv
+    assert covers.startswith(f"{name}: ")
+    for row in covered:
+        assert names[row.region] in covers
+    assert covers.count(name) == 1  # the indicator once, with its regions listed
+    english = present.present(report, "en", {})["gap_actions"]["rows"]
+    assert "in progress; due 2025-09-01" in english[0][1]
+
+
+def test_each_action_is_listed_once_with_the_gaps_it_covers(cube):
+    """Issue 14: the report lists an action once, however many gaps it covers, numbered in
+    the order of the gaps; each gap lists the numbers of its actions."""
+    wide = make_action("A1", indicator="svf_andel_inom_ledtid", region=cf.HR, title="Hela")
+    make_action("A2", indicator="svf_andel_inom_ledtid", region="05", title="Bara 05")
+    report = build(cf.HR, cf.PERIOD, cf.published(), load(), today=TODAY)
+    presented = present.present(report, "sv", {})
+    rows = presented["gap_actions"]["rows"]
+    assert sorted(r[1].split(" (")[0] for r in rows) == ["Bara 05", "Hela"]
+    numbers = {r[1].split(" (")[0]: r[0] for r in rows}
+    names = texts.region_names(report.regions, "sv")
+    for gap, row in zip(report.gaps, presented["gaps"]["rows"], strict=True):
+        expected = [numbers["Hela" if a.pk == wide.pk else "Bara 05"] for a in gap.actions]
+        assert row[-1] == (", ".join(expected) or "Ingen åtgärd registrerad")
+        for a in gap.actions:
+            covers = next(r[2] for r in rows if r[0] == numbers[a.title])
+            assert names[gap.region] in covers
+    only_05 = next(r[2] for r in rows if r[1].startswith("Bara 05"))
+    assert names["05"] in only_05 and names["08"] not in only_05
 
 
 def test_public_actions_carry_titles_only():

@@ -290,7 +290,31 @@ def test_trend_lines_bold_for_the_nation_and_the_area(cat: Catalog) -> None:
     assert colours["Riket"] == ("national-ink", 3.5)
     assert colours["Sydöstra"] == ("highlight", 3.5)
     assert colours["Östergötland"] == ("#111111", 1.5)
-    assert len(rows) == 5 * 3 and len(labels) == 3 and kwargs == {"reference": False}
+    assert len(rows) == 5 * 3 and len(labels) == 3
+    assert kwargs == {"reference": False, "target_high": None}
+
+
+def test_trend_draws_both_target_levels_with_their_values(cat: Catalog) -> None:
+    """Issue 14: a low and a high target level are two lines in the trend, each with its key
+    entry and value (the report's convention); a borrowed pair is two references; one level
+    keeps one line."""
+    charts = Charts()
+
+    def drawn(ind: str, low: float, high: float | None) -> tuple[tuple, dict]:
+        cells = [cell(r, "2025H1", 80.0, target=low, target_high=high) for r in (*SYDOST, "SE")]
+        sel = selection(indicator=ind, view="trend", basis="" if ind == "mdk_andel" else "bostad")
+        trend.trend_chart(base.prepare(page_data(cat, sel, cells)), charts)
+        _, args, kwargs = charts.calls[-1]
+        return args, kwargs
+
+    args, kwargs = drawn("svf_andel_inom_ledtid", 80.0, 95.0)
+    assert (args[3], args[4]) == (80.0, "Låg målnivå: 80,0 %")
+    assert kwargs == {"reference": False, "target_high": (95.0, "Hög målnivå: 95,0 %")}
+    args, kwargs = drawn("mdk_andel", 90.0, 99.0)  # NKBC's levels, borrowed
+    assert (args[3], args[4]) == (90.0, "Referens: 90,0 %")
+    assert kwargs == {"reference": True, "target_high": (99.0, "Referens: 99,0 %")}
+    args, kwargs = drawn("svf_andel_inom_ledtid", 80.0, None)
+    assert (args[3], args[4]) == (80.0, "Målnivå: 80,0 %") and kwargs["target_high"] is None
 
 
 @dataclass(frozen=True)
@@ -301,8 +325,8 @@ class Series:
     source: str
     definition: str
 
-    def label(self) -> str:
-        return f"{self.source} ({self.definition or 'katalogens definition'})"
+    def label(self, lang: str = "sv") -> str:
+        return f"{self.source} ({self.definition or 'katalogens definition'}, {lang})"
 
 
 def test_a_series_break_is_told_per_region_and_period(cat: Catalog) -> None:

@@ -353,7 +353,7 @@ def _costliest_text(costliest: Any) -> str:
     from lofte.cube.whatif import STEPS
 
     o = costliest.outcome
-    return f"{STEPS[costliest.interval][1]} (+{o.moved} av {o.n} inom ledtiden)"
+    return f"{STEPS[costliest.interval].name_in('sv')} (+{o.moved} av {o.n} inom ledtiden)"
 
 
 def gap_workbook(rows: list[gaps.GapRow], hr: str, period: str) -> bytes:

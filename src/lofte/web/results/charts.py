@@ -121,10 +121,12 @@ def trend(
     unit: str,
     description: str,
     reference: bool = False,
+    target_high: tuple[float, str] | None = None,
 ) -> dict[str, Any]:
     """One line per region the table lists, in its order; the nation black and thick, the
     chosen area dark blue; gaps where a cell is suppressed; the target as a dashed green rule
-    (a borrowed level dotted); a new series marked by a dashed vertical rule."""
+    and a high target level (``target_high``: level and label) as a dotted one, as in the
+    report (a borrowed level dotted violet); a new series marked by a dashed vertical rule."""
     colour = {
         "field": "name",
         "type": "nominal",
@@ -145,6 +147,9 @@ def trend(
     refs = []
     if target is not None:
         refs.append(Reference(target, target_label, "reference" if reference else "target"))
+    if target_high is not None:
+        level, label = target_high
+        refs.append(Reference(level, label, "reference" if reference else "target_high"))
     return spec.trend(lines, refs, "site", spec.site_frame(description, height=320))
 
 

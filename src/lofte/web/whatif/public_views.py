@@ -39,7 +39,7 @@ def _figures(region: str, pathway: str, period: str) -> public.Grid:
 
 
 def _rows(grid: public.Grid, lang: str) -> list[dict[str, Any]]:
-    steps = [en if lang == "en" else sv for _, sv, en in whatif.STEPS]
+    steps = [step.name_in(lang) for step in whatif.STEPS]
     best = grid.best
     return [
         {

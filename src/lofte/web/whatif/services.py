@@ -22,7 +22,7 @@ from lofte.cube import service as cube_service
 from lofte.cube import whatif
 from lofte.web.accounts.roles import NATIONAL_ROLES, has_role, pathways_of, require_region
 
-#: The component intervals: (indicator stem, Swedish label, English label).
+#: The component intervals: (indicator stem, name), the names from gettext (ADR 0725).
 STEPS = whatif.STEPS
 #: The scenario kinds with their Swedish labels (the template translates them).
 KINDS = ("shorten", "cap", "slowest")
@@ -132,8 +132,8 @@ def interval_cells(area: str, pathway: str, period: str, basis: str) -> list[dic
         earlier = periods.same_period_previous_year(period)
     except ValueError:
         earlier = period
-    codes = [f"svf_{kind}_{stem}" for stem, _, _ in STEPS for kind in ("median", "p25", "p75")] + [
-        f"svf_missad_median_{stem}" for stem, _, _ in STEPS
+    codes = [f"svf_{kind}_{stem}" for stem, _ in STEPS for kind in ("median", "p25", "p75")] + [
+        f"svf_missad_median_{stem}" for stem, _ in STEPS
     ]
     table = pq.read_table(
         path,
@@ -149,7 +149,8 @@ def interval_cells(area: str, pathway: str, period: str, basis: str) -> list[dic
     )
     cells = {(r["indicator"], r["period"]): r for r in table.to_pylist()}
     rows = []
-    for stem, label_sv, label_en in STEPS:
+    for step in STEPS:
+        stem = step.stem
 
         def get(kind: str, when: str, stem: str = stem) -> dict[str, Any] | None:
             code = f"svf_{kind}_{stem}"
@@ -164,8 +165,8 @@ def interval_cells(area: str, pathway: str, period: str, basis: str) -> list[dic
         rows.append(
             {
                 "stem": stem,
-                "label_sv": label_sv,
-                "label_en": label_en,
+                "label_sv": step.name_in("sv"),
+                "label_en": step.name_in("en"),
                 "median": now,
                 "p25": get("p25", period),
                 "p75": get("p75", period),

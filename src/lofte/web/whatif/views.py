@@ -105,7 +105,7 @@ def _base_context(request: HttpRequest, sel: Selection, english: bool) -> dict[s
         "pathway": sel.pathway,
         "basis": sel.basis,
         "bases": list(whatif.BASIS_COLUMN),
-        "steps": [(i, en if english else sv) for i, (_, sv, en) in enumerate(services.STEPS)],
+        "steps": [(i, s.name_in("en" if english else "sv")) for i, s in enumerate(services.STEPS)],
         "interval": sel.interval,
         "kind": sel.kind,
         "amount": sel.amount,

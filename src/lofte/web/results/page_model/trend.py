@@ -28,8 +28,8 @@ def series_breaks(p: Page) -> list[str]:
                 % {
                     "region": fmt.region_name(p.cat, code),
                     "period": p.pname(period),
-                    "before": before.label(),
-                    "after": now.label(),
+                    "before": before.label(p.lang),
+                    "after": now.label(p.lang),
                 }
             )
     return breaks
@@ -95,13 +95,26 @@ def trend_chart(p: Page, charts: ChartKit) -> dict[str, Any]:
         "start": p.pname(p.sel.period_from),
         "end": p.latest_name,
     }
+    low_label, high = target_levels(p)
     return charts.trend(
         rows,
         lines,
         [p.pname(period, short=True) for period in p.periods],
         p.target,
-        f"{p.target_word}: {p.target_text}",
+        low_label,
         p.unit,
         description,
         reference=p.is_reference,
+        target_high=high,
     )
+
+
+def target_levels(p: Page) -> tuple[str, tuple[float, str] | None]:
+    """The trend's target lines as the report draws them: one level with its words, or a low
+    and a high level, each with its own key entry and value (a borrowed pair: two references)."""
+    if p.target is None or p.target_high is None:
+        return f"{p.target_word}: {p.target_text}", None
+    low, high = (fmt.value_text(v, p.unit) for v in (p.target, p.target_high))
+    if p.is_reference:
+        return f"{p.target_word}: {low}", (p.target_high, f"{p.target_word}: {high}")
+    return f"{_('Låg målnivå')}: {low}", (p.target_high, f"{_('Hög målnivå')}: {high}")
