@@ -147,22 +147,18 @@ def worker(home: Path, url_file: Path, out: Path) -> None:
 
 
 def render(src: Path | None, home: Path, urls: list[str], out: Path) -> int:
-    """Render ``urls`` with the ``lofte`` of ``src`` (None: this tree) into ``out``."""
+    """Render ``urls`` with the ``lofte`` of ``src`` (this tree's by default) into ``out``."""
     if out.is_dir() and any(out.glob("*.txt")):
         # Files of an earlier set would count as pages missing on the other side.
         raise SystemExit(f"{out} holds rendered pages already: give an empty or new directory")
     out.mkdir(parents=True, exist_ok=True)
-    url_file = out.parent / f".{out.name}-urls.json"
-    url_file.write_text(json.dumps(urls))
-    env = {**os.environ}
-    if src is not None:
-        env["PYTHONPATH"] = str(src)
+    url_file = out / "urls.json"  # kept: the set the files are of
+    url_file.write_text(json.dumps(urls, indent=0))
+    # The tree the script is in, not whatever the interpreter's packages point at.
+    env = {**os.environ, "PYTHONPATH": str(src or ROOT / "src")}
     command = [sys.executable, __file__, "--worker", "--home", str(home)]
     command += ["--urls", str(url_file), "--out", str(out)]
-    try:
-        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    finally:
-        url_file.unlink()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
     return len(urls) * len(LANGUAGES) * len(TURNS)
 
 
@@ -185,7 +181,12 @@ def compare(before: Path, after: Path, show: int = 3) -> int:
         url = (left or right).split("\n", 1)[0]
         print(f"\n{name[:4]} {url}")
         diff = difflib.unified_diff(
-            left.splitlines(), right.splitlines(), str(before), str(after), n=1, lineterm=""
+            left.splitlines(),
+            right.splitlines(),
+            str(before / name),
+            str(after / name),
+            n=1,
+            lineterm="",
         )
         print("\n".join(list(diff)[:30]))
     if len(differing) > show:
@@ -218,7 +219,7 @@ def main() -> None:
     home = args.home.resolve()
     if not (home / "cube").is_dir():
         raise SystemExit(f"{home} is no Löfte home with a cube (run `lofte demo --quick` there)")
-    urls = curated() + drawn(home, args.pages, args.apis, args.seed)
+    urls = list(dict.fromkeys(curated() + drawn(home, args.pages, args.apis, args.seed)))
     if not args.baseline:
         print(f"{render(None, home, urls, args.out)} pages and API answers written to {args.out}")
         return
