@@ -19,9 +19,11 @@ replaced by a fixed word.
     .venv/bin/python bench/page_diff.py --home /tmp/home --out /tmp/after
     .venv/bin/python bench/page_diff.py --compare /tmp/before /tmp/after
 
-``--home`` defaults to ``$LOFTE_HOME``. With ``--baseline`` and ``--out DIR`` both renderings
-are kept in ``DIR/baseline`` and ``DIR/tree``. Exit status 1, the number of differing files
-and the first differing lines when any page differs.
+``--home`` defaults to ``$LOFTE_HOME``. ``--out`` renders the checkout this script is in (its
+``src``), so for a before/after across branches run each checkout's copy. With ``--baseline``
+and ``--out DIR`` both renderings are kept in ``DIR/baseline`` and ``DIR/tree``. Exit status
+1, the number of differing files and the first differing lines when any page differs. Method
+and latest run: bench/README.md ("Same pages"); ADR 0722.
 """
 
 from __future__ import annotations
@@ -211,7 +213,8 @@ def main() -> None:
         worker(args.home, args.urls, args.out)
         return
     if args.compare:
-        raise SystemExit(1 if compare(*args.compare, show=args.show) else 0)
+        before, after = args.compare
+        raise SystemExit(1 if compare(before, after, show=args.show) else 0)
     if not args.baseline and args.out is None:
         parser.error("--baseline REV, --out DIR or --compare BEFORE AFTER")
     if args.home is None:
