@@ -73,9 +73,10 @@ class NoInstances(Exception):
     """No instances are computed yet."""
 
 
-def read(path: Path, pathway: str | None = None) -> pa.Table:
+def read(path: Path, pathway: str | None = None, period: str | None = None) -> pa.Table:
     """The closed instances with a national end and a target from the engine's instance file
-    (optionally of one pathway); :class:`NoInstances` before the first compute."""
+    (optionally of one pathway, and of those ending in one ``period``: the row groups of other
+    periods are then never decoded); :class:`NoInstances` before the first compute."""
     if not path.exists():
         raise NoInstances()
     filters: list[tuple[str, str, object]] = [
@@ -84,6 +85,9 @@ def read(path: Path, pathway: str | None = None) -> pa.Table:
     ]
     if pathway is not None and pathway != "alla":
         filters.append(("pathway", "=", pathway))
+    if period is not None:
+        span = periods.parse(period)
+        filters += [("end_date", ">=", span.start), ("end_date", "<=", span.end)]
     return read_table(pq.read_table(path, columns=list(COLUMNS), filters=filters))
 
 

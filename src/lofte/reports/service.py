@@ -33,13 +33,14 @@ class WrittenReport:
     report: Report
 
 
-def _report_instances() -> pa.Table | None:
-    """The engine's instances for the what-if table (issue 16), or None before a compute."""
+def _report_instances(period: str) -> pa.Table | None:
+    """The engine's instances ending in ``period``, for the what-if table (issue 16), or None
+    before a compute."""
     from lofte.cube import whatif
     from lofte.cube.service import instances_path
 
     try:
-        return whatif.read(instances_path())
+        return whatif.read(instances_path(), period=period)
     except whatif.NoInstances:
         return None
 
@@ -86,7 +87,7 @@ def _build(healthcare_region: str, period: str, today: dt.date | None) -> Report
     check_arguments(healthcare_region, period, catalog)
     cube = read_report_cube(regions, period)
     return build(
-        healthcare_region, period, cube, catalog, today=today, instances=_report_instances()
+        healthcare_region, period, cube, catalog, today=today, instances=_report_instances(period)
     )
 
 
