@@ -457,4 +457,5 @@ def render(name: str, spec: dict[str, Any]) -> str:
 
 
 def render_all(charts: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Every chart of a report as SVG text, by the chart's name."""
     return {name: render(name, spec) for name, spec in charts.items()}

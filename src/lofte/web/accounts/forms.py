@@ -1,3 +1,6 @@
+"""The user administration form: who a person is, their role and the regions and pathways they
+may see."""
+
 from __future__ import annotations
 
 from typing import Any

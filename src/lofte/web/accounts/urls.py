@@ -1,3 +1,5 @@
+"""URLs of signing in and out and of the user administration."""
+
 from django.urls import path
 
 from lofte.web.accounts import views

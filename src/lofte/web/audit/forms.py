@@ -1,3 +1,5 @@
+"""The audit log's filter form."""
+
 from __future__ import annotations
 
 from django import forms

@@ -1,3 +1,5 @@
+"""URLs of the audit log."""
+
 from django.urls import path
 
 from lofte.web.audit import views

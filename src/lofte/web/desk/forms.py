@@ -1,3 +1,5 @@
+"""The desk's forms: uploading a delivery and ordering a results report."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,3 +1,5 @@
+"""URLs of the staff desk: deliveries, patient lists, internal figures and operations."""
+
 from django.urls import path
 
 from lofte.web.desk import views

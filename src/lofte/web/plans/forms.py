@@ -1,3 +1,6 @@
+"""The action plans' forms: filtering and updating actions, new actions and plans, and links from
+the gap board."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,3 +1,5 @@
+"""URLs of the action plans and the gap board."""
+
 from django.urls import path
 
 from lofte.web.plans import views

@@ -269,7 +269,8 @@ for _what, _listing in CATALOGS.items():
     summary="Published results reports, newest period first.",
 )
 def reports(request: HttpRequest) -> JsonResponse:
-    # No docstring: django-ninja would publish it in openapi.json (the API is unchanged).
+    """Every published results report (healthcare region and half-year) with the address of
+    each rendering: HTML, PDF and XLSX in Swedish and English."""
     _check_names(request)
     results = []
     for entry in store.list_reports():
@@ -304,7 +305,7 @@ def reports(request: HttpRequest) -> JsonResponse:
     summary="This description (OpenAPI 3.1 document).",
 )
 def openapi(request: HttpRequest) -> JsonResponse:
-    # No docstring: django-ninja would publish it in openapi.json (the API is unchanged).
+    """The OpenAPI 3.1 document of this API, generated from its typed schemas."""
     _check_names(request)
     return _json(document(request.build_absolute_uri("/api/v1")))
 

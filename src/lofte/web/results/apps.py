@@ -1,3 +1,5 @@
+"""The results site's app: installs Django's translations for the Django-free page models."""
+
 import os
 
 from django.apps import AppConfig

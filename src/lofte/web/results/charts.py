@@ -154,6 +154,7 @@ def trend(
 
 
 def tile_positions() -> list[dict[str, Any]]:
+    """The counties' places in the map's tile grid (``data/tilegrid.json``)."""
     text = (resources.files("lofte.web.results") / "data" / "tilegrid.json").read_text("utf-8")
     return list(json.loads(text)["tiles"])
 

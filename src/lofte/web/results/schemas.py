@@ -137,12 +137,14 @@ class CubeQuery(Strict):
 
 
 # --- responses ------------------------------------------------------------------------------
-# The response classes have no docstrings on purpose: pydantic publishes a class's docstring as
-# its schema's description in openapi.json, which issue 17 leaves unchanged. Their fields are
-# described instead.
+# pydantic publishes a response class's docstring as its schema's description in openapi.json:
+# the docstrings below are written for the API's users.
 
 
 class Cell(Strict):
+    """One cell of the public indicator cube: an indicator for a region, pathway, treatment and
+    period. A suppressed cell has no value and no counts (disclosure control, SPEC §7)."""
+
     indicator: str = Field(description="Indicator code (see /catalog/indicators).")
     region: str = Field(description="SE, a healthcare region code or a county code.")
     region_level: RegionLevel
@@ -211,6 +213,8 @@ assert tuple(Cell.model_fields)[: len(COLUMNS)] == COLUMNS, (
 
 
 class CubePage(Strict):
+    """One page of cube cells matching the filters, with links to the next and previous pages."""
+
     cube_version: str = Field(description="Changes whenever the cube is recomputed.")
     count: int = Field(description="Cells matching the filters (all pages).")
     limit: int
@@ -221,15 +225,21 @@ class CubePage(Strict):
 
 
 class TargetValue(Strict):
+    """A target of one level."""
+
     value: float
 
 
 class TargetPair(Strict):
+    """A target of two levels: the low one to reach, the high one to aim for."""
+
     low: float
     high: float
 
 
 class Indicator(Strict):
+    """An indicator of the catalogue: its definition, unit, promise and target."""
+
     code: str
     name_sv: str
     name_en: str
@@ -256,6 +266,8 @@ class Indicator(Strict):
 
 
 class Region(Strict):
+    """The nation, a healthcare region or a county, with its parent and population."""
+
     code: str
     name: str
     level: RegionLevel
@@ -265,6 +277,8 @@ class Region(Strict):
 
 
 class LeadTimes(Schema):
+    """A pathway's lead-time targets in days from a date on, by treatment."""
+
     valid_from: str = Field(json_schema_extra={"format": "date"})
     basic: dict[str, int]
     extended: dict[str, int] | None
@@ -273,6 +287,8 @@ class LeadTimes(Schema):
 
 
 class Pathway(Strict):
+    """A standardised cancer pathway (SVF) of the catalogue and its lead-time versions."""
+
     id: str
     name_sv: str
     kva_prefix: str | None
@@ -284,6 +300,8 @@ class Pathway(Strict):
 
 
 class Promise(Strict):
+    """One of the six promises to cancer patients and the indicators that measure it."""
+
     number: int
     text_sv: str
     text_en: str
@@ -292,12 +310,16 @@ class Promise(Strict):
 
 
 class ReportFile(Strict):
+    """One rendering of a results report."""
+
     language: Literal["sv", "en"]
     format: Literal["html", "pdf", "xlsx"]
     url: Uri
 
 
 class Report(Strict):
+    """A published results report of a healthcare region and half-year."""
+
     healthcare_region: str
     period: str
     written: str = Field(json_schema_extra={"format": "date-time"})
@@ -305,24 +327,36 @@ class Report(Strict):
 
 
 class IndicatorList(Strict):
+    """Every indicator of the catalogue."""
+
     results: list[Indicator]
 
 
 class RegionList(Strict):
+    """Every region of the catalogue."""
+
     results: list[Region]
 
 
 class PathwayList(Strict):
+    """Every pathway of the catalogue."""
+
     results: list[Pathway]
 
 
 class PromiseList(Strict):
+    """The six promises."""
+
     results: list[Promise]
 
 
 class ReportList(Strict):
+    """The published results reports, newest period first."""
+
     results: list[Report]
 
 
 class Error(Strict):
+    """Why a request was refused."""
+
     error: str

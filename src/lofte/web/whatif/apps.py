@@ -4,6 +4,8 @@ from django.apps import AppConfig
 
 
 class WhatIfConfig(AppConfig):
+    """The what-if app: the staff page, citations in actions and the public grid."""
+
     name = "lofte.web.whatif"
     label = "whatif"
     verbose_name = "Vad händer om"

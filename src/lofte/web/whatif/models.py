@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Citation(models.Model):
+    """A what-if result cited by an action of a plan, with its numbers as they were when cited."""
+
     action = models.ForeignKey(
         "plans.Action", on_delete=models.CASCADE, related_name="whatif_citations"
     )
@@ -45,6 +47,7 @@ class Citation(models.Model):
 
     @property
     def stem(self) -> str:
+        """The cited interval's code (e.g. ``besok_till_diagnos``)."""
         from lofte.core.whatif import INTERVALS
 
         return INTERVALS[self.interval]
@@ -58,6 +61,7 @@ class Citation(models.Model):
         return Outcome(scenario, self.n, self.within_before, self.within_after, days_saved=0)
 
     def url(self) -> str:
+        """The staff what-if page with the cited selection and scenario chosen."""
         query = {
             "omrade": self.area,
             "forlopp": self.pathway,

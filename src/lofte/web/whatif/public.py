@@ -51,6 +51,7 @@ class Grid:
 
     @property
     def hidden(self) -> int:
+        """How many scenarios of the grid are not shown (each would reveal a small group)."""
         return sum(1 for row in self.rows for r in row.results if not r.shown)
 
     @property

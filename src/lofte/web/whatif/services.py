@@ -51,6 +51,7 @@ def allowed_pathways(user: Any) -> list[tuple[str, str, str]]:
 
 
 def require_pathway(user: Any, pathway: str) -> None:
+    """Refuses (403) a pathway outside the user's pathways (process leaders see only theirs)."""
     allowed = pathways_of(user)
     if allowed is not None and pathway not in allowed:
         raise PermissionDenied(f"ingen behörighet för vårdförloppet {pathway}")
@@ -71,6 +72,9 @@ def period_choices(latest: dt.date | None, years: int = 4) -> list[str]:
 
 @dataclass
 class Result:
+    """A what-if selection's answer: its patients, the chosen scenario's outcome and the table
+    of every interval shortened by the table's days."""
+
     patients: int
     outcome: core.Outcome | None
     table: list[whatif.Row]
@@ -98,6 +102,7 @@ def instances() -> Any:
 
 
 def latest_end(table: Any) -> dt.date | None:
+    """The last end date among the instances of ``table`` (None when it is empty)."""
     if table.num_rows == 0:
         return None
     value = pc.max(table.column("end_date")).as_py()

@@ -1,3 +1,6 @@
+"""URLs of the staff what-if page and of citing its results in an action (the public grid has
+its own URLs)."""
+
 from django.urls import path
 
 from lofte.web.whatif import views

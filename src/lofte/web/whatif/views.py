@@ -46,6 +46,9 @@ def _int(value: str | None, default: int, low: int, high: int) -> int:
 
 @dataclass
 class Selection:
+    """The staff what-if page's choice: the desk's county, the areas it may choose, and the
+    area, pathway, period, basis and scenario chosen."""
+
     region: str
     areas: list[str]
     area: str
@@ -154,6 +157,8 @@ def _figures(
 
 @login_required
 def page(request: HttpRequest, region: str) -> HttpResponse:
+    """The staff what-if page of a county's desk: a scenario on past patients beside the
+    baseline, and the table of intervals shortened by seven days."""
     sel = _selection(request, region, request.GET)
     english = (get_language() or "sv").startswith("en")
     context = _base_context(request, sel, english)
