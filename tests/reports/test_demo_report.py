@@ -160,4 +160,10 @@ def test_sydost_report_from_the_engine(lofte_home, tmp_path):
                     assert printed[region_names[cell["region"]]] == marks[cell["hidden_by"]]
     page = entry.path("sv", "html").read_text(encoding="utf-8")
     assert "SYNTETISKA DATA" in page
+    # Annex 2 names the demo's source once as synthetic, not "Syntetiska demodata (syntetiska)"
+    assert "Syntetiska demodata (Löfte demo)" in page
+    assert "(Löfte demo) (syntetiska)" not in page
+    english = entry.path("en", "html").read_text(encoding="utf-8")
+    assert "Synthetic demo data (Löfte demo)" in english
+    assert "(Löfte demo) (synthetic)" not in english
     assert "Ingen åtgärd registrerad" in page or not model["gaps"]

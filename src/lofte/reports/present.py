@@ -695,20 +695,26 @@ def sources_table(report: Report, lang: str) -> dict[str, Any]:
     """Annex 2: each series a figure comes from, its periods and when it was imported."""
     t = texts.t
     names = {s.code: _name(s, lang) for s in report.sections()}
-    synthetic = f" ({t('synthetic_source', lang)})"
     return {
         "head": [t("indicator", lang), t("source", lang), t("periods", lang), t("imported", lang)],
         "rows": [
             [
                 names.get(s.indicator, s.indicator),
-                _reader(texts.series_label(s.source, s.definition, lang), lang)
-                + (synthetic if s.synthetic else ""),
+                _source_label(texts.series_label(s.source, s.definition, lang), s.synthetic, lang),
                 ", ".join(s.periods),
                 s.imported,
             ]
             for s in report.sources
         ],
     }
+
+
+def _source_label(label: str, synthetic: bool, lang: str) -> str:
+    """A source as Annex 2 names it, marked *syntetiska* when its values are synthetic, unless
+    its own name already says so (the demo's *Syntetiska demodata*)."""
+    word = texts.t("synthetic_source", lang)
+    text = _reader(label, lang)
+    return f"{text} ({word})" if synthetic and word.lower() not in text.lower() else text
 
 
 def deliveries_table(report: Report, lang: str) -> dict[str, Any]:
