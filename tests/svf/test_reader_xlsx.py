@@ -293,10 +293,14 @@ def test_errors_are_decided_by_openpyxl(tmp_path):
 
 # --- sheets written by openpyxl, random values ---------------------------------------------
 
+# openpyxl writes a text that starts with "=" as a formula without a cached value, which the
+# reader refuses on purpose (test_reader_limits); such texts are outside this property.
 texts = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff"),
     max_size=12,
-) | st.sampled_from(["05", " 05 ", "0", "VG910", "2024-03-01", "a&b<c>", "x005F_x", ""])
+).filter(lambda text: not text.startswith("=")) | st.sampled_from(
+    ["05", " 05 ", "0", "VG910", "2024-03-01", "a&b<c>", "x005F_x", ""]
+)
 values = st.one_of(
     texts,
     st.integers(min_value=-(10**15), max_value=10**15),
