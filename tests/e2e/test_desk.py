@@ -55,7 +55,8 @@ def test_coordinator_delivers_bad_then_good_and_is_denied_other_region(
     page.fill("#id_username", "anna")
     page.fill("#id_password", "inte-rätt")
     page.click("button[type=submit]:has-text('Logga in')")
-    assert page.locator("p.error").is_visible()
+    # The refusal arrives on a new page load: wait for it, do not sample mid-navigation.
+    expect(page.locator("p.error")).to_be_visible()
 
     login(page, base, "anna")
     assert "Välkommen" in page.text_content("h1")
