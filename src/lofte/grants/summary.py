@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
+from lofte.core.spreadsheet import neutralise
 from lofte.grants import ledger
 from lofte.grants.models import Application, LedgerEntry
 
@@ -109,9 +110,10 @@ def write_xlsx(year: int, path: Path) -> dict[str, int]:
         for values in table:
             cells = []
             for value in values:
-                cell = WriteOnlyCell(sheet, value=value)
+                # formula-like text gets its apostrophe (the one rule of every CSV/XLSX writer)
+                cell = WriteOnlyCell(sheet, value=neutralise(value))
                 if isinstance(value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                    cell.data_type = "s"  # stored as text, so nothing is ever evaluated
                 cells.append(cell)
             sheet.append(cells)
         counts[name] = len(table) - 1
