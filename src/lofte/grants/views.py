@@ -17,12 +17,14 @@ audit them; a refusal there (``CallError``) is shown as a message, never as a tr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -90,6 +92,30 @@ def _timeline(call: Call) -> list[tuple[StrPromise, Any]]:
     return [(TIMELINE_LABELS[f], getattr(call, f)) for f, _w in calls.TIMELINE]
 
 
+def _carry_out(
+    request: HttpRequest,
+    form: Form,
+    action: Callable[[dict[str, Any]], Any],
+    done: str,
+    then: Callable[[Any], HttpResponse],
+    field: str | None = None,
+    refusals: tuple[type[Exception], ...] = (CallError,),
+) -> HttpResponse | None:
+    """A POSTed form carried out by a grants service, the same way on every page: a valid
+    form's cleaned data go to ``action`` (a service, which audits what it changes); the
+    service's refusal becomes an error on ``field`` (None: the whole form), its success the
+    message ``done`` and ``then(result)`` (a redirect). None: show the form again."""
+    if not form.is_valid():
+        return None
+    try:
+        result = action(form.cleaned_data)
+    except refusals as exc:
+        form.add_error(field, str(exc))
+        return None
+    messages.success(request, done)
+    return then(result)
+
+
 # --- calls -------------------------------------------------------------------------------------
 
 
@@ -124,26 +150,30 @@ def home(request: HttpRequest) -> HttpResponse:
 def call_create(request: HttpRequest) -> HttpResponse:
     _require(request, RCC_ADMIN)
     form = CallForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        timeline = {f: data[f] for f, _w in calls.TIMELINE if data.get(f)}
-        try:
-            call = calls.create_call(
-                data["year"],
-                data["title"].strip(),
-                [a.strip() for a in data["areas"].split(";") if a.strip()],
-                timeline=timeline,
-                eligibility_rule=data["eligibility"],
-                budget=data["budget"],
-                username=request.user.get_username(),
-            )
-        except CallError as exc:
-            form.add_error(None, str(exc))
-        else:
-            call.conflict_rule = data["conflict_rule"]
-            call.save(update_fields=["conflict_rule"])
-            messages.success(request, _("Utlysningen skapades."))
-            return redirect("grants:call", pk=call.pk)
+
+    def create(data: dict[str, Any]) -> Call:
+        call = calls.create_call(
+            data["year"],
+            data["title"].strip(),
+            [a.strip() for a in data["areas"].split(";") if a.strip()],
+            timeline={f: data[f] for f, _w in calls.TIMELINE if data.get(f)},
+            eligibility_rule=data["eligibility"],
+            budget=data["budget"],
+            username=request.user.get_username(),
+        )
+        call.conflict_rule = data["conflict_rule"]
+        call.save(update_fields=["conflict_rule"])
+        return call
+
+    done = _carry_out(
+        request,
+        form,
+        create,
+        _("Utlysningen skapades."),
+        lambda call: redirect("grants:call", pk=call.pk),
+    )
+    if done:
+        return done
     return render(
         request,
         "grants/home.html",
@@ -216,14 +246,15 @@ def call_dates(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, RCC_ADMIN)
     call = get_object_or_404(Call, pk=pk)
     form = TimelineForm(request.POST)
-    if form.is_valid():
-        try:
-            calls.set_dates(call, request.user.get_username(), **form.cleaned_data)
-        except CallError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Tidsplanen sparades."))
-            return redirect("grants:call", pk=call.pk)
+    done = _carry_out(
+        request,
+        form,
+        lambda d: calls.set_dates(call, request.user.get_username(), **d),
+        _("Tidsplanen sparades."),
+        lambda _r: redirect("grants:call", pk=call.pk),
+    )
+    if done:
+        return done
     call.refresh_from_db()
     return _call_page(request, call, timeline_form=form)
 
@@ -234,23 +265,21 @@ def call_criterion(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, RCC_ADMIN)
     call = get_object_or_404(Call, pk=pk)
     form = CriterionForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            assessment.add_criterion(
-                call,
-                d["name"],
-                weight=d["weight"],
-                scale_max=d["scale_max"],
-                description=d["description"],
-                user=request.user,
-            )
-        except CallError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Kriteriet lades till."))
-            return redirect("grants:call", pk=call.pk)
-    return _call_page(request, call, criterion_form=form)
+    done = _carry_out(
+        request,
+        form,
+        lambda d: assessment.add_criterion(
+            call,
+            d["name"],
+            weight=d["weight"],
+            scale_max=d["scale_max"],
+            description=d["description"],
+            user=request.user,
+        ),
+        _("Kriteriet lades till."),
+        lambda _r: redirect("grants:call", pk=call.pk),
+    )
+    return done or _call_page(request, call, criterion_form=form)
 
 
 @login_required
@@ -586,23 +615,17 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
     if application.status != Application.Status.DRAFT:
         raise PermissionDenied("bilagor läggs till medan ansökan är ett utkast")
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            followup.attach(
-                application,
-                "application",
-                upload.name,
-                _read(upload),
-                request.user,
-                request,
-            )
-        except CallError as exc:
-            form.add_error("file", str(exc))
-        else:
-            messages.success(request, _("Bilagan laddades upp."))
-            return redirect("grants:application", pk=pk)
-    return _application_page(request, application, "owner", attach_form=form)
+    done = _carry_out(
+        request,
+        form,
+        lambda d: followup.attach(
+            application, "application", d["file"].name, _read(d["file"]), request.user, request
+        ),
+        _("Bilagan laddades upp."),
+        lambda _r: redirect("grants:application", pk=pk),
+        field="file",
+    )
+    return done or _application_page(request, application, "owner", attach_form=form)
 
 
 def _read(upload: Any) -> bytes:
@@ -640,22 +663,16 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
     except assessment.ConflictOfInterest as exc:
         raise PermissionDenied(str(exc)) from None
     form = AssessmentForm(request.POST, criteria=list(application.call.criteria.all()))
-    if form.is_valid():
-        try:
-            assessment.save_assessment(
-                application,
-                me,
-                form.scores(),
-                form.cleaned_data["justification"],
-                form.cleaned_data["recommendation"],
-                request,
-            )
-        except CallError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Bedömningen sparades."))
-            return redirect("grants:application", pk=pk)
-    return _application_page(request, application, "assessor", assessment_form=form)
+    done = _carry_out(
+        request,
+        form,
+        lambda d: assessment.save_assessment(
+            application, me, form.scores(), d["justification"], d["recommendation"], request
+        ),
+        _("Bedömningen sparades."),
+        lambda _r: redirect("grants:application", pk=pk),
+    )
+    return done or _application_page(request, application, "assessor", assessment_form=form)
 
 
 @login_required
@@ -688,20 +705,19 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, DECISION_MAKER)
     application = _get_application(pk)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            calls.decide(
-                application,
-                form.cleaned_data["amount"],
-                username=request.user.get_username(),
-                override_reason=form.cleaned_data["override_reason"],
-            )
-        except CallError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Beslutet registrerades."))
-            return redirect("grants:meeting", pk=application.call_id)
-    return _application_page(request, application, "overseer", decision_form=form)
+    done = _carry_out(
+        request,
+        form,
+        lambda d: calls.decide(
+            application,
+            d["amount"],
+            username=request.user.get_username(),
+            override_reason=d["override_reason"],
+        ),
+        _("Beslutet registrerades."),
+        lambda _r: redirect("grants:meeting", pk=application.call_id),
+    )
+    return done or _application_page(request, application, "overseer", decision_form=form)
 
 
 @login_required
@@ -728,25 +744,23 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     application = _owner_application(request, pk)
     form = ReportForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["a3"]
-        try:
-            followup.submit_report(
-                application,
-                form.cleaned_data["kind"],
-                form.cleaned_data["summary"],
-                upload.name,
-                _read(upload),
-                request.user,
-                request,
-            )
-        except CallError as exc:
-            form.add_error(None, str(exc))
-        else:
-            kind = ProjectReport.Kind(form.cleaned_data["kind"]).label
-            messages.success(request, _("%(kind)s är inlämnad.") % {"kind": kind})
-            return redirect("grants:application", pk=pk)
-    return _application_page(request, application, "owner", report_form=form)
+    kind = ProjectReport.Kind(form.cleaned_data["kind"]).label if form.is_valid() else ""
+    done = _carry_out(
+        request,
+        form,
+        lambda d: followup.submit_report(
+            application,
+            d["kind"],
+            d["summary"],
+            d["a3"].name,
+            _read(d["a3"]),
+            request.user,
+            request,
+        ),
+        _("%(kind)s är inlämnad.") % {"kind": kind},
+        lambda _r: redirect("grants:application", pk=pk),
+    )
+    return done or _application_page(request, application, "owner", report_form=form)
 
 
 @login_required
@@ -755,21 +769,20 @@ def due_dates(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, RCC_ADMIN)
     application = _get_application(pk)
     form = DueDatesForm(request.POST)
-    if form.is_valid():
-        try:
-            followup.set_due_dates(
-                application,
-                request.user,
-                interim=form.cleaned_data["interim_due"],
-                final=form.cleaned_data["final_due"],
-                request=request,
-            )
-        except CallError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Datumen för återrapporteringen sparades."))
-            return redirect("grants:application", pk=pk)
-    return _application_page(request, application, "overseer", due_form=form)
+    done = _carry_out(
+        request,
+        form,
+        lambda d: followup.set_due_dates(
+            application,
+            request.user,
+            interim=d["interim_due"],
+            final=d["final_due"],
+            request=request,
+        ),
+        _("Datumen för återrapporteringen sparades."),
+        lambda _r: redirect("grants:application", pk=pk),
+    )
+    return done or _application_page(request, application, "overseer", due_form=form)
 
 
 @login_required
@@ -779,26 +792,30 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, RCC_ADMIN)
     application = _get_application(pk)
     form = PaymentForm(request.POST)
-    if form.is_valid():
+
+    def pay_out(data: dict[str, Any]) -> None:
+        if not application.decided_amount:
+            raise ledger.LedgerError("projektet har inte beviljats något belopp")
         regions = application.regions()
-        try:
-            if not application.decided_amount:
-                raise ledger.LedgerError("projektet har inte beviljats något belopp")
-            ledger.pay(
-                application.call.year,
-                application.area,
-                form.cleaned_data["amount"],
-                form.cleaned_data["label"] or application.title,
-                region=regions[0] if len(regions) == 1 else "",
-                username=request.user.get_username(),
-                application=application,
-            )
-        except ledger.LedgerError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Utbetalningen bokfördes."))
-            return redirect("grants:application", pk=pk)
-    return _application_page(request, application, "overseer", payment_form=form)
+        ledger.pay(
+            application.call.year,
+            application.area,
+            data["amount"],
+            data["label"] or application.title,
+            region=regions[0] if len(regions) == 1 else "",
+            username=request.user.get_username(),
+            application=application,
+        )
+
+    done = _carry_out(
+        request,
+        form,
+        pay_out,
+        _("Utbetalningen bokfördes."),
+        lambda _r: redirect("grants:application", pk=pk),
+        refusals=(ledger.LedgerError,),
+    )
+    return done or _application_page(request, application, "overseer", payment_form=form)
 
 
 @login_required
