@@ -82,3 +82,35 @@ def test_chapters_do_not_force_a_page_break():
     template = (Path(TEMPLATES) / "report.typ").read_text(encoding="utf-8")
     assert template.count("pagebreak(") == 1
     assert "#pagebreak()\n= #d.labels.findings" in template
+
+
+def test_the_gaps_table_never_starts_at_a_page_foot(pdfs):
+    """The gaps chapter starts where at least its heading, introduction and first rows fit:
+    never a heading with one row at the foot of a page and the table on the next."""
+    for lang, word in (("sv", "Avvikelser mot målnivå"), ("en", "Gaps against target")):
+        pages = pdfs[lang].pages
+        # (page 1 names the chapter in its table of contents)
+        at = next(i for i, page in enumerate(pages) if i > 0 and word in page.extract_text())
+        rows = re.findall(r"^\d+ ", pages[at].extract_text().split(word, 1)[1], re.M)
+        assert len(rows) >= 3 or at == len(pages) - 1, (lang, at + 1, rows)
+    template = (Path(TEMPLATES) / "report.typ").read_text(encoding="utf-8")
+    assert "#needspace(5.5cm)\n= #d.labels.gaps" in template
+
+
+@pytest.mark.parametrize(("filler_cm", "heading_page"), [(18.0, 2), (12.0, 1)])
+def test_needspace_moves_what_follows_only_when_it_does_not_fit(filler_cm, heading_page):
+    """The template's ``needspace``: with 7.5 cm left (A4, 2 cm margins) a 10 cm need moves the
+    heading to the next page; with 13.5 cm left it stays on the page."""
+    import typst
+
+    template = (Path(TEMPLATES) / "report.typ").read_text(encoding="utf-8")
+    definition = re.search(r"^#let needspace\(height\) = \{.*?^\}", template, re.M | re.S)
+    assert definition is not None
+    source = (
+        '#set page(paper: "a4", margin: 2cm)\n'
+        + definition.group(0)
+        + f"\n#block(height: {filler_cm}cm)[Fyllnad]\n#needspace(10cm)\n= Rubriken\n"
+    )
+    reader = PdfReader(io.BytesIO(typst.compile(source.encode())))
+    found = [i + 1 for i, page in enumerate(reader.pages) if "Rubriken" in page.extract_text()]
+    assert found == [heading_page]
