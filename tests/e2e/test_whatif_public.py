@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from lofte.cube import query
 from tests.web.test_whatif_page import computed_home  # noqa: F401
@@ -22,6 +23,7 @@ pytestmark = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 CELL = "/vad-hander-om/?region=sydost&forlopp=brost&period=2024H1"
+VISA = {"sv": "Visa", "en": "Show"}
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
@@ -54,11 +56,11 @@ def test_the_public_what_if_page_fits_and_shows_the_gated_grid(
             assert width <= viewport["width"], (lang, viewport, width)
             caveat = page.text_content("#whatif-caveat") or ""
             assert ("inte en prognos" if lang == "sv" else "not a forecast") in caveat
-            # the form changes the selection without any script
+            # a changed choice applies at once: no *Visa* to press with JavaScript
+            assert not page.get_by_role("button", name=VISA[lang]).is_visible()
             page.select_option("#whatif-region", "norra")
-            page.click("#whatif-selection button[type=submit]")
             page.wait_for_url("**region=norra**")
-            assert page.locator("#whatif-none").is_visible()
+            expect(page.locator("#whatif-none")).to_be_visible()
             page.goto(live_server.url + CELL)
             page.screenshot(
                 path=str(shots / f"whatif-{lang}-{viewport['width']}.png"), full_page=True
@@ -66,3 +68,23 @@ def test_the_public_what_if_page_fits_and_shows_the_gated_grid(
             assert not errors, errors
         finally:
             context.close()
+
+
+def test_without_javascript_the_what_if_form_applies_with_its_button(
+    live_server,
+    browser,
+    computed_home,  # noqa: F811
+):
+    query.clear_cache()
+    context = browser.new_context(java_script_enabled=False, locale="sv-SE")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(live_server.url + CELL)
+        page.select_option("#whatif-region", "norra")
+        assert "region=sydost" in page.url  # nothing happens until the visitor asks
+        page.get_by_role("button", name="Visa").click()
+        page.wait_for_url("**region=norra**")
+        expect(page.locator("#whatif-none")).to_be_visible()
+    finally:
+        context.close()
