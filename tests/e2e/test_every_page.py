@@ -1,14 +1,19 @@
-"""Every page a role may open fits a phone: at 390 px in Chromium nothing makes the page wider
-than the screen (a wide table scrolls in its own box). The pages are those of the URL × role
-test (``tests/web/test_url_roles.py``) that answer the role with 200, with the same small world
-behind them; downloads are left out. Long unbroken words are put where pages show them (a
-plan's name, an action's title, a delivery's file name) so that wrapping is tested too."""
+"""Every page a role may open, as a phone and a screen reader meet it: at 390 px in Chromium
+nothing makes the page wider than the screen (a wide table scrolls in its own box), and axe-core
+(axe-playwright-python, which ships it) finds no violation of WCAG 2.1 A and AA – the level the
+Swedish law on accessible public digital services (DOS-lagen) asks of a public body's site.
+
+The pages are those of the URL × role test (``tests/web/test_url_roles.py``) that answer the
+role with 200, with the same small world behind them; downloads are left out. Long unbroken
+words are put where pages show them (a plan's name, an action's title, a delivery's file name)
+so that wrapping is tested too."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from tests.web.test_url_roles import ANONYMOUS, CASES, USERS
@@ -20,6 +25,11 @@ PHONE = {"width": 390, "height": 844}
 PASSWORD = "x-Lösen-123456"
 #: A Swedish compound as long as the ones the demo's headings hold.
 LONG = "Täckningsgradenförcervixcancerscreeningsprogrammet"
+#: axe-core's rules for WCAG 2.0 and 2.1, levels A and AA.
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 #: The roles whose pages together cover every page of the site.
 ROLES = (ANONYMOUS, "coordinator", "process_leader", "rcc_admin", "applicant", "decision_maker")
 
@@ -47,11 +57,13 @@ def pages_for(role: str, world: World) -> list[str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_page_is_wider_than_a_phone(
+def test_every_page_fits_a_phone_and_passes_axe(
     live_server: Any, browser: Any, world: World, role: str
 ) -> None:
     lengthen(world)
-    context = browser.new_context(viewport=PHONE, locale="sv-SE")
+    # axe is put into each page by the test (the site's own policy would refuse it: test_csp.py)
+    context = browser.new_context(viewport=PHONE, locale="sv-SE", bypass_csp=True)
+    axe = Axe()
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
@@ -66,7 +78,7 @@ def test_no_page_is_wider_than_a_phone(
             page.fill("#id_password", PASSWORD)
             with page.expect_navigation():
                 page.click(".login__form button[type=submit]")
-        wide, seen = [], 0
+        wide, inaccessible, seen = [], [], 0
         for url in pages_for(role, world):
             if url.endswith(("/logga-ut/",)):
                 continue
@@ -82,7 +94,11 @@ def test_no_page_is_wider_than_a_phone(
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > PHONE["width"]:
                 wide.append(f"{url}: {width} px")
+            for v in axe.run(page, options=WCAG_AA).response["violations"]:
+                where = ", ".join(str(n["target"]) for n in v["nodes"][:3])
+                inaccessible.append(f"{url}: {v['id']} ({v['impact']}) at {where}")
         assert seen > 0
         assert not wide, f"{role}: wider than {PHONE['width']} px:\n" + "\n".join(wide)
+        assert not inaccessible, f"{role}: WCAG 2.1 AA:\n" + "\n".join(inaccessible)
     finally:
         context.close()
