@@ -91,6 +91,8 @@ def test_every_page_fits_a_phone_and_passes_axe(
             if response is None or "text/html" not in (response.headers.get("content-type") or ""):
                 continue
             seen += 1
+            if page.locator("[data-spec]").count():  # a chart: measured once it is drawn
+                page.wait_for_selector("[data-rendered], [data-error]", state="attached")
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > PHONE["width"]:
                 wide.append(f"{url}: {width} px")
