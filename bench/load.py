@@ -46,6 +46,8 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 MiB = 1024 * 1024
+#: The API's goal (issue 11): p95 at most this many milliseconds.
+API_GOAL_MS = 50.0
 
 
 def free_port() -> int:
@@ -205,18 +207,28 @@ def selections(home: Path, pages: int, apis: int, seed: int) -> tuple[list[str],
     return chosen_pages, chosen_api
 
 
+def public_file_ready(home: Path) -> bool:
+    """Whether the home's cube has its public file (written at the first start otherwise)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from lofte.cube import public
+
+    cube = home / "cube" / "cube.parquet"
+    return public.find(cube, public.source_key(cube)) is not None
+
+
 def run_clients(port: int, paths: list[tuple[str, str]], clients: int) -> dict[str, Any]:
     """Each path once, by ``clients`` closed-loop threads; latencies per kind."""
     work: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
     for item in paths:
         work.put(item)
     latencies: dict[str, list[float]] = {}
+    sizes: dict[str, list[int]] = {}
     errors: list[str] = []
     lock = threading.Lock()
 
     def client() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        mine: list[tuple[str, float]] = []
+        mine: list[tuple[str, float, int]] = []
         while True:
             try:
                 kind, path = work.get_nowait()
@@ -224,20 +236,21 @@ def run_clients(port: int, paths: list[tuple[str, str]], clients: int) -> dict[s
                 break
             started = time.perf_counter()
             try:
-                status, _, _ = fetch(conn, path)
+                status, body, _ = fetch(conn, path)
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()
                 with lock:
                     errors.append(f"{path}: {exc}")
                 continue
-            mine.append((kind, time.perf_counter() - started))
+            mine.append((kind, time.perf_counter() - started, len(body)))
             if status != 200:
                 with lock:
                     errors.append(f"{path}: HTTP {status}")
         conn.close()
         with lock:
-            for kind, seconds in mine:
+            for kind, seconds, size in mine:
                 latencies.setdefault(kind, []).append(seconds * 1000)
+                sizes.setdefault(kind, []).append(size)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     began = time.perf_counter()
@@ -245,7 +258,16 @@ def run_clients(port: int, paths: list[tuple[str, str]], clients: int) -> dict[s
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - began
+    return summarise(latencies, sizes, errors, time.perf_counter() - began)
+
+
+def summarise(
+    latencies: dict[str, list[float]],
+    sizes: dict[str, list[int]],
+    errors: list[str],
+    elapsed: float,
+) -> dict[str, Any]:
+    """p50/p95/p99 and mean body size per kind, requests per second, mean time in the system."""
     if errors:
         print(f"  {len(errors)} errors, e.g. {errors[:3]}", file=sys.stderr)
     out: dict[str, Any] = {"seconds": elapsed, "errors": len(errors)}
@@ -258,8 +280,60 @@ def run_clients(port: int, paths: list[tuple[str, str]], clients: int) -> dict[s
             "p95_ms": q[94],
             "p99_ms": q[98],
             "max_ms": ms[-1],
+            "mean_bytes": statistics.mean(sizes[kind]),
         }
     out["rps"] = sum(len(v) for v in latencies.values()) / elapsed
+    out["mean_ms"] = statistics.mean(x for v in latencies.values() for x in v) if latencies else 0
+    return out
+
+
+def run_open(port: int, paths: list[tuple[str, str]], rate: float, seed: int) -> dict[str, Any]:
+    """Each path once, sent at Poisson arrival times averaging ``rate`` per second (an open
+    loop: visitors who do not wait for each other) by a pool of 64 connections. A request's
+    latency counts from its scheduled time, so time spent waiting for a free connection counts
+    too (no coordinated omission)."""
+    work: queue.SimpleQueue[tuple[str, str, float] | None] = queue.SimpleQueue()
+    latencies: dict[str, list[float]] = {}
+    sizes: dict[str, list[int]] = {}
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def sender() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while (item := work.get()) is not None:
+            kind, path, due = item
+            try:
+                status, body, _ = fetch(conn, path)
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                with lock:
+                    errors.append(f"{path}: {exc}")
+                continue
+            took = (time.perf_counter() - due) * 1000
+            with lock:
+                latencies.setdefault(kind, []).append(took)
+                sizes.setdefault(kind, []).append(len(body))
+                if status != 200:
+                    errors.append(f"{path}: HTTP {status}")
+        conn.close()
+
+    senders = [threading.Thread(target=sender) for _ in range(64)]
+    for t in senders:
+        t.start()
+    rng = random.Random(seed)
+    began = due = time.perf_counter()
+    for kind, path in paths:
+        due += rng.expovariate(rate)
+        wait = due - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        work.put((kind, path, due))
+    for _ in senders:
+        work.put(None)
+    for t in senders:
+        t.join()
+    out = summarise(latencies, sizes, errors, time.perf_counter() - began)
+    out["offered_rps"] = rate
     return out
 
 
@@ -354,6 +428,16 @@ def one_run(
     else:  # the same interpreter and packages, the baseline's code (children inherit the path)
         env["PYTHONPATH"] = str(src)
         command = [sys.executable, "-m", "lofte.cli", *command]
+    chunks = 1 + len(args.rates)  # never-seen requests for the closed loop and each rate
+
+    def draw() -> tuple[list[str], list[str]]:
+        return urls or selections(
+            home, args.pages * chunks, args.apis * chunks, args.seed + args.run_no
+        )
+
+    # Drawn before the start when the public file exists (its index lists the choices), so
+    # that the start's API query is the first of the load's, timed without the drawing.
+    drawn = draw() if urls or public_file_ready(home) else None
     started = time.perf_counter()
     proc = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -362,12 +446,18 @@ def one_run(
     try:
         healthz = wait_for(port, "/healthz", started, 600, proc)
         page = wait_for(port, "/", started, 600, proc)
-        # After the start: it writes the public file (whose index lists the choices) if missing.
-        pages, apis = urls or selections(home, args.pages, args.apis, args.seed + args.run_no)
+        pages, apis = drawn or draw()  # a first start writes the public file
+        api = wait_for(port, apis[0], started, 600, proc)
+        pages, apis, more_pages, more_apis = (
+            pages[: args.pages],
+            apis[: args.apis],
+            pages[args.pages :],
+            apis[args.apis :],
+        )
         result["start"] = {
             "healthz_s": healthz,
             "page_s": page,
-            "api_s": wait_for(port, apis[0], started, 600, proc),
+            "api_s": api,
         }
         time.sleep(2)  # let the task worker finish starting
         result["memory_warm"] = memory(proc.pid)
@@ -380,6 +470,17 @@ def one_run(
         result["load"]["server_cpu_ms_per_request"] = (
             (cpu_seconds(proc.pid) - cpu_before) * 1000 / len(mix)
         )
+        result["open"] = []
+        for i, rate in enumerate(args.rates):
+            chunk = [("page", p) for p in more_pages[i * args.pages : (i + 1) * args.pages]]
+            chunk += [("api", a) for a in more_apis[i * args.apis : (i + 1) * args.apis]]
+            random.Random(args.seed + i).shuffle(chunk)
+            cpu_before = cpu_seconds(proc.pid)
+            point = run_open(port, chunk, rate, args.seed + i)
+            point["server_cpu_ms_per_request"] = (
+                (cpu_seconds(proc.pid) - cpu_before) * 1000 / len(chunk)
+            )
+            result["open"].append(point)
         sampler.done.set()
         sampler.join()
         result["memory_after"] = memory(proc.pid)
@@ -393,6 +494,55 @@ def one_run(
     result["load_average"] = os.getloadavg()
     result["side"] = "baseline" if src is not None else "this tree"
     return result
+
+
+def floor_run(
+    args: argparse.Namespace, mix: list[tuple[str, str]], bytes_: dict[str, float]
+) -> dict[str, Any]:
+    """The same clients and requests against gunicorn serving :mod:`floor_app` (no work, bodies
+    of the real answers' mean sizes) with the same workers: what everything but Löfte's code
+    costs on this machine."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "FLOOR_PAGE_BYTES": str(round(bytes_.get("page", 30000))),
+        "FLOOR_API_BYTES": str(round(bytes_.get("api", 18000))),
+    }
+    command = [sys.executable, "-m", "gunicorn", "floor_app:application", "--bind"]
+    command += [f"127.0.0.1:{port}", "--workers", str(args.workers), "--access-logfile", "-"]
+    proc = subprocess.Popen(
+        command, env=env, cwd=ROOT / "bench", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for(port, "/healthz", time.perf_counter(), 60, proc)
+        cpu_before = cpu_seconds(proc.pid)
+        out = run_clients(port, mix, args.clients)
+        out["server_cpu_ms_per_request"] = (cpu_seconds(proc.pid) - cpu_before) * 1000 / len(mix)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    out["load_average"] = os.getloadavg()
+    return out
+
+
+def budget(runs: list[dict[str, Any]], floor: dict[str, Any], clients: int) -> dict[str, float]:
+    """What the floor says about the API goal: with every request waiting in one queue, the
+    mean time in the system is clients / throughput (Little's law), and the API's p95 stays at
+    the ratio to that mean the real runs showed; so the throughput the goal needs, and the
+    machine time per request left for Löfte's code at that throughput, against today's."""
+    cores = os.cpu_count() or 1
+    load = [r["load"] for r in runs if r.get("side", "this tree") == "this tree"]
+    ratio = statistics.median(r["api"]["p95_ms"] / r["mean_ms"] for r in load)
+    rps = statistics.median(r["rps"] for r in load)
+    needed = clients * ratio / API_GOAL_MS * 1000
+    outside = cores * 1000 / floor["rps"]
+    return {
+        "api_p95_to_mean": ratio,
+        "rps_needed": needed,
+        "floor_ms": outside,
+        "app_ms_now": cores * 1000 / rps - outside,
+        "app_ms_budget": cores * 1000 / needed - outside,
+    }
 
 
 @contextlib.contextmanager
@@ -410,6 +560,10 @@ def baseline_tree(rev: str | None) -> Iterator[Path | None]:
             yield tree / "src"
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT)
+
+
+def _ms(kind: dict[str, Any]) -> str:
+    return " / ".join(f"{kind.get(q, 0):.0f}" for q in ("p50_ms", "p95_ms", "p99_ms"))
 
 
 def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> None:
@@ -439,6 +593,21 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> None:
             f"{api.get('p99_ms', 0):.0f} "
             f"| {load['rps']:.0f} | {load['server_cpu_ms_per_request']:.1f} | {load['errors']} |"
         )
+    if any(r.get("open") for r in runs):
+        print("\nopen loop (Poisson arrivals at the offered rate, 64 connections):\n")
+        print(
+            "| run | code | offered req/s | served req/s | pages p50 / p95 / p99 ms "
+            "| API p50 / p95 / p99 ms | server CPU ms/req | errors |"
+        )
+        print("|---|---|---:|---:|---|---|---:|---:|")
+        for i, r in enumerate(runs, 1):
+            for point in r.get("open", []):
+                pg, api = point.get("page", {}), point.get("api", {})
+                print(
+                    f"| {i} | {r.get('side', 'this tree')} | {point['offered_rps']:.0f} "
+                    f"| {point['rps']:.0f} | {_ms(pg)} | {_ms(api)} "
+                    f"| {point['server_cpu_ms_per_request']:.1f} | {point['errors']} |"
+                )
     last = runs[-1]["memory_after"]["processes"]
     print("\nprocesses after the load (last run):\n")
     print("| process | RSS MiB | PSS MiB |")
@@ -457,6 +626,21 @@ def report(runs: list[dict[str, Any]], args: argparse.Namespace) -> None:
             )
 
 
+def report_floor(floor: dict[str, Any], sizes: dict[str, float]) -> None:
+    b = floor["budget"]
+    print(
+        f"\nfloor (no work, bodies of {sizes['page']:.0f} and {sizes['api']:.0f} bytes; load avg "
+        f"{floor['load_average'][0]:.1f}): {floor['rps']:.0f} req/s, pages p95 "
+        f"{floor['page']['p95_ms']:.1f} ms, API p95 {floor['api']['p95_ms']:.1f} ms, server CPU "
+        f"{floor['server_cpu_ms_per_request']:.2f} ms/req\n"
+        f"machine time per request outside Löfte's code: {b['floor_ms']:.2f} ms; Löfte's code "
+        f"now: {b['app_ms_now']:.2f} ms\n"
+        f"API p95 / mean time in the system (this tree's runs): {b['api_p95_to_mean']:.2f}; "
+        f"API p95 ≤ {API_GOAL_MS:.0f} ms in one queue needs ≈ {b['rps_needed']:.0f} req/s, which "
+        f"leaves Löfte's code ≈ {b['app_ms_budget']:.2f} ms of machine time per request"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=Path(os.environ.get("LOFTE_HOME", "var")))
@@ -466,8 +650,22 @@ def main() -> None:
     parser.add_argument("--apis", type=int, default=1000, help="never-seen API queries")
     parser.add_argument("--runs", type=int, default=1, help="server starts, each a new mix")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--rates",
+        type=lambda text: [float(r) for r in text.split(",") if r],
+        default=[],
+        metavar="R1,R2,…",
+        help="also send never-seen requests at these rates (req/s, Poisson arrivals, open "
+        "loop) after the closed loop: latency at a given traffic instead of at saturation",
+    )
     parser.add_argument("--pickup", action="store_true", help="also replace the cube (writes)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also run the same clients and requests against a WSGI app that does no work "
+        "(bench/floor_app.py, the same workers): the machine's cost outside Löfte's code",
+    )
     parser.add_argument(
         "--baseline",
         metavar="REV",
@@ -495,16 +693,30 @@ def main() -> None:
             if base is not None:
                 # the same requests for both sides, named by this tree's public file; the
                 # order of the sides alternates from run to run
-                urls = selections(home, args.pages, args.apis, args.seed + run_no)
+                chunks = 1 + len(args.rates)
+                urls = selections(home, args.pages * chunks, args.apis * chunks, args.seed + run_no)
                 sides.insert(run_no % 2, (base, args.baseline_home.resolve()))
             for src, side_home in sides:
                 print(f"run {run_no + 1} ({'baseline' if src else 'this tree'}) …", file=sys.stderr)
                 runs.append(one_run(args, side_home, src, urls))
     report(runs, args)
+    floor = None
+    if args.floor:
+        print("floor …", file=sys.stderr)
+        pages, apis = selections(home, args.pages, args.apis, args.seed)
+        mix = [("page", p) for p in pages] + [("api", a) for a in apis]
+        random.Random(args.seed).shuffle(mix)
+        ours = [r["load"] for r in runs if r["side"] == "this tree"]
+        sizes = {k: statistics.mean(r[k]["mean_bytes"] for r in ours) for k in ("page", "api")}
+        floor = floor_run(args, mix, sizes)
+        floor["budget"] = budget(runs, floor, args.clients)
+        report_floor(floor, sizes)
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"args": vars(args) | {"home": str(home)}, "runs": runs}, indent=2, default=str
+                {"args": vars(args) | {"home": str(home)}, "runs": runs, "floor": floor},
+                indent=2,
+                default=str,
             ),
             encoding="utf-8",
         )
