@@ -78,6 +78,7 @@ def test_the_page_shows_the_arithmetic_of_the_selection(client, computed_home):
     assert f"{expected.within_before} / 20" in html
     assert f"{expected.within_after} / 20" in html
     assert "inte en prognos" in html
+    assert '<option value="alla">Alla vårdförlopp</option>' in html
     # The 7-day table: +5, +7, +7 patients; the earlier of the two best is named.
     row = re.search(r'<table class="table" id="whatif-table">.*?</table>', html, re.S)
     assert row and "Bröstcancer" in row.group(0)
@@ -96,6 +97,8 @@ def test_the_page_shows_the_arithmetic_of_the_selection(client, computed_home):
     client.post(reverse("set_language"), {"language": "en", "next": url})
     english = client.get(url, params).content.decode()
     assert "not a forecast" in english
+    assert '<option value="alla">All pathways</option>' in english
+    assert '<option value="brost" selected>Breast cancer</option>' in english
 
 
 def test_another_county_is_refused(client, computed_home):

@@ -14,6 +14,8 @@ from typing import Any
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from lofte.catalog import load
 from lofte.core import periods
@@ -37,17 +39,18 @@ def areas(user: Any, county: str) -> list[str]:
     return load().lineage(county)
 
 
-def allowed_pathways(user: Any) -> list[tuple[str, str, str]]:
-    """(id, Swedish name, English name) of the pathways the user may see, with ``alla`` first
-    for users without a pathway scope."""
+def allowed_pathways(user: Any) -> list[tuple[str, str]]:
+    """(id, name in the current language) of the pathways the user may see, with ``alla``
+    first for users without a pathway scope."""
     catalog = load()
     allowed = pathways_of(user)
+    english = (get_language() or "sv").startswith("en")
     rows = [
-        (p.id, p.name_sv, p.name_en)
+        (p.id, p.name_en if english else p.name_sv)
         for p in catalog.pathways.values()
         if allowed is None or p.id in allowed
     ]
-    return ([("alla", "Alla vårdförlopp", "All pathways")] if allowed is None else []) + rows
+    return ([("alla", _("Alla vårdförlopp"))] if allowed is None else []) + rows
 
 
 def require_pathway(user: Any, pathway: str) -> None:

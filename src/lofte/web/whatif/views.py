@@ -53,7 +53,7 @@ class Selection:
     areas: list[str]
     area: str
     pathway: str
-    pathway_choices: list[tuple[str, str, str]]
+    pathway_choices: list[tuple[str, str]]
     basis: str
     interval: int
     kind: str
@@ -104,7 +104,7 @@ def _base_context(request: HttpRequest, sel: Selection, english: bool) -> dict[s
         "region_name": catalog.region(sel.region).name,
         "areas": [(a, catalog.region(a).name) for a in sel.areas],
         "area": sel.area,
-        "pathways": [(i, en if english else sv) for i, sv, en in sel.pathway_choices],
+        "pathways": sel.pathway_choices,
         "pathway": sel.pathway,
         "basis": sel.basis,
         "bases": list(whatif.BASIS_COLUMN),
