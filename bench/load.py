@@ -216,41 +216,51 @@ def public_file_ready(home: Path) -> bool:
     return public.find(cube, public.source_key(cube)) is not None
 
 
+class Tally:
+    """Latencies (ms), body sizes and errors per kind, from any number of client threads."""
+
+    def __init__(self) -> None:
+        self.latencies: dict[str, list[float]] = {}
+        self.sizes: dict[str, list[int]] = {}
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+
+    def ask(self, conn: http.client.HTTPConnection, kind: str, path: str, since: float) -> None:
+        """GET ``path`` on ``conn`` and count the time from ``since`` to the whole body read."""
+        try:
+            status, body, _ = fetch(conn, path)
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            with self.lock:
+                self.errors.append(f"{path}: {exc}")
+            return
+        took = (time.perf_counter() - since) * 1000
+        with self.lock:
+            self.latencies.setdefault(kind, []).append(took)
+            self.sizes.setdefault(kind, []).append(len(body))
+            if status != 200:
+                self.errors.append(f"{path}: HTTP {status}")
+
+    def summary(self, elapsed: float) -> dict[str, Any]:
+        return summarise(self.latencies, self.sizes, self.errors, elapsed)
+
+
 def run_clients(port: int, paths: list[tuple[str, str]], clients: int) -> dict[str, Any]:
     """Each path once, by ``clients`` closed-loop threads; latencies per kind."""
     work: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
     for item in paths:
         work.put(item)
-    latencies: dict[str, list[float]] = {}
-    sizes: dict[str, list[int]] = {}
-    errors: list[str] = []
-    lock = threading.Lock()
+    tally = Tally()
 
     def client() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        mine: list[tuple[str, float, int]] = []
         while True:
             try:
                 kind, path = work.get_nowait()
             except queue.Empty:
                 break
-            started = time.perf_counter()
-            try:
-                status, body, _ = fetch(conn, path)
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                with lock:
-                    errors.append(f"{path}: {exc}")
-                continue
-            mine.append((kind, time.perf_counter() - started, len(body)))
-            if status != 200:
-                with lock:
-                    errors.append(f"{path}: HTTP {status}")
+            tally.ask(conn, kind, path, time.perf_counter())
         conn.close()
-        with lock:
-            for kind, seconds, size in mine:
-                latencies.setdefault(kind, []).append(seconds * 1000)
-                sizes.setdefault(kind, []).append(size)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     began = time.perf_counter()
@@ -258,7 +268,7 @@ def run_clients(port: int, paths: list[tuple[str, str]], clients: int) -> dict[s
         t.start()
     for t in threads:
         t.join()
-    return summarise(latencies, sizes, errors, time.perf_counter() - began)
+    return tally.summary(time.perf_counter() - began)
 
 
 def summarise(
@@ -293,28 +303,12 @@ def run_open(port: int, paths: list[tuple[str, str]], rate: float, seed: int) ->
     latency counts from its scheduled time, so time spent waiting for a free connection counts
     too (no coordinated omission)."""
     work: queue.SimpleQueue[tuple[str, str, float] | None] = queue.SimpleQueue()
-    latencies: dict[str, list[float]] = {}
-    sizes: dict[str, list[int]] = {}
-    errors: list[str] = []
-    lock = threading.Lock()
+    tally = Tally()
 
     def sender() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         while (item := work.get()) is not None:
-            kind, path, due = item
-            try:
-                status, body, _ = fetch(conn, path)
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                with lock:
-                    errors.append(f"{path}: {exc}")
-                continue
-            took = (time.perf_counter() - due) * 1000
-            with lock:
-                latencies.setdefault(kind, []).append(took)
-                sizes.setdefault(kind, []).append(len(body))
-                if status != 200:
-                    errors.append(f"{path}: HTTP {status}")
+            tally.ask(conn, *item)
         conn.close()
 
     senders = [threading.Thread(target=sender) for _ in range(64)]
@@ -332,7 +326,7 @@ def run_open(port: int, paths: list[tuple[str, str]], rate: float, seed: int) ->
         work.put(None)
     for t in senders:
         t.join()
-    out = summarise(latencies, sizes, errors, time.perf_counter() - began)
+    out = tally.summary(time.perf_counter() - began)
     out["offered_rps"] = rate
     return out
 
