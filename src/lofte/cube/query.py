@@ -24,7 +24,7 @@ import os
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import repeat
 from pathlib import Path
@@ -61,6 +61,10 @@ __all__ = [
 ]
 
 MAX_LIMIT = 10_000
+#: Rows read at a time by a page of cells that spans several groups (an API query without an
+#: indicator, say): what one request holds in memory, whatever the file's size. A multiple of
+#: the public file's row-group size, so that chunks start on row-group boundaries.
+CHUNK_ROWS = 32 * 2048
 #: Bytes of decoded row groups a process keeps for the groups it read last (a page asks for
 #: the same group more than once, and neighbouring selections share groups).
 CACHE_BYTES = 32 * 1024 * 1024
@@ -69,6 +73,8 @@ CACHE_BYTES = 32 * 1024 * 1024
 VALUE_COLUMNS = tuple(c for c in COLUMNS if c not in GROUP_KEYS)
 #: What a suppressed cell must not show (SPEC §7).
 BLANKED = ("numerator", "denominator", "value", "ci_low", "ci_high", "meets_target")
+#: The columns :meth:`Filters.row_mask` looks at: keys, never blanked.
+ROW_KEYS = ("region", "region_level", "period")
 
 Group = tuple[str, str, str, str, str]
 
@@ -229,16 +235,19 @@ def _open(path: Path) -> _Served:
     )
 
 
-def _read(served: _Served, spans: list[tuple[int, int]], group: Group | None = None) -> pa.Table:
+def _read(
+    served: _Served, spans: list[tuple[int, int]], group: Group | None = None, keep: bool = True
+) -> pa.Table:
     """The rows of ``spans`` (first row, length; ascending, not overlapping), read from the row
     groups that hold them, blanked once more (a public file is already blank; this makes sure).
     A single span (one group, or one indicator's adjacent groups) is kept for reuse.
 
     With ``group`` (the one group the single span is), only :data:`VALUE_COLUMNS` are read: the
-    key columns are that group's key in every row (:func:`_with_keys` adds them back)."""
+    key columns are that group's key in every row (:func:`_with_keys` adds them back).
+    ``keep=False``: not kept (the chunks of a long scan would push out what the site reuses)."""
     if not spans:
         return served.empty if group is None else served.empty.select(list(VALUE_COLUMNS))
-    key = (spans[0], group is not None) if len(spans) == 1 else None
+    key = (spans[0], group is not None) if len(spans) == 1 and keep else None
     if key is not None:
         with served.read_lock:
             hit = served.recent.get(key)
@@ -405,6 +414,15 @@ def _selected(filters: Filters) -> tuple[pa.Table, Group | None]:
     """The matching rows, and the group's key when the filters name one whole group (then the
     table has only :data:`VALUE_COLUMNS`)."""
     served = _current()
+    spans, group = _spans(served, filters)
+    table = _read(served, spans, group)
+    mask = filters.row_mask(table)
+    return (table if mask is None else table.filter(mask)), group
+
+
+def _spans(served: _Served, filters: Filters) -> tuple[list[tuple[int, int]], Group | None]:
+    """The rows (first, length; ascending, adjacent ones joined) of the groups that can hold
+    matching cells, and the group's key when the filters name one whole group."""
     wanted = (
         filters.indicator,
         filters.region_basis,
@@ -424,9 +442,65 @@ def _selected(filters: Filters) -> tuple[pa.Table, Group | None]:
             else list(served.groups)
         )
         spans = sorted(served.groups[k] for k in candidates if filters.group_matches(k))
-    table = _read(served, _merged(spans), group)
-    mask = filters.row_mask(table)
-    return (table if mask is None else table.filter(mask)), group
+    return _merged(spans), group
+
+
+def _chunks(spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """``spans`` cut at every multiple of :data:`CHUNK_ROWS`."""
+    for start, length in spans:
+        at, end = start, start + length
+        while at < end:
+            stop = min(end, (at // CHUNK_ROWS + 1) * CHUNK_ROWS)
+            yield at, stop - at
+            at = stop
+
+
+def _page(
+    served: _Served, spans: list[tuple[int, int]], filters: Filters, offset: int, limit: int
+) -> tuple[int, pa.Table]:
+    """How many rows of ``spans`` match ``filters``, and the matching rows ``offset`` to
+    ``offset + limit``, reading a chunk at a time. Without row filters the count is the spans'
+    length and only the chunks that hold the page are read."""
+    if filters.row_mask(served.empty) is None:
+        total = sum(length for _, length in spans)
+        wanted: list[tuple[int, int]] = []
+        skip = offset
+        for start, length in spans:  # the page's rows, as spans
+            if skip >= length:
+                skip -= length
+                continue
+            take = min(length - skip, limit - sum(n for _, n in wanted))
+            if take <= 0:
+                break
+            wanted.append((start + skip, take))
+            skip = 0
+        parts = [_read(served, [chunk], keep=False) for chunk in _chunks(wanted)]
+        return total, pa.concat_tables(parts) if parts else served.empty
+    total, parts = 0, []
+    for chunk in _chunks(spans):
+        # Counted on the filtered key columns alone (never blanked); whole rows only where
+        # the page lies.
+        matches = int(pc.sum(filters.row_mask(_keys(served, chunk))).as_py() or 0)
+        first, total = total, total + matches
+        begin, end = max(offset - first, 0), min(offset + limit - first, matches)
+        if begin < end:
+            table = _read(served, [chunk], keep=False)
+            table = table.filter(filters.row_mask(table))
+            parts.append(table.slice(begin, end - begin))
+    return total, pa.concat_tables(parts) if parts else served.empty
+
+
+def _keys(served: _Served, span: tuple[int, int]) -> pa.Table:
+    """The row filters' columns (:data:`ROW_KEYS`) of the rows of ``span``, as stored."""
+    start, length = span
+    starts = served.row_starts
+    first = int(np.searchsorted(starts, start, side="right")) - 1
+    last = int(np.searchsorted(starts, start + length - 1, side="right")) - 1
+    with served.read_lock:
+        table = served.file.read_row_groups(
+            list(range(first, last + 1)), columns=list(ROW_KEYS), use_threads=False
+        )
+    return table.slice(start - int(starts[first]), length)
 
 
 def select(filters: Filters) -> pa.Table:
@@ -459,11 +533,21 @@ def cells(filters: Filters, limit: int | None = None, offset: int = 0) -> list[d
 def counted_cells(
     filters: Filters, limit: int | None = None, offset: int = 0
 ) -> tuple[int, list[dict[str, Any]]]:
-    """How many public cells match, and those of the page (``limit``, ``offset``) as dicts."""
+    """How many public cells match, and those of the page (``limit``, ``offset``) as dicts.
+
+    A page of more than one group is read a chunk at a time (:func:`_page`): an API query
+    without an indicator must not hold the whole cube in one process."""
+    if limit is not None:
+        offset, limit = max(0, int(offset)), max(0, min(int(limit), MAX_LIMIT))
+        served = _current()
+        spans, group = _spans(served, filters)
+        if group is None:
+            total, table = _page(served, spans, filters, offset, limit)
+            return total, rows(table)
     table, group = _selected(filters)
     total = table.num_rows
     if limit is not None:
-        table = table.slice(max(0, int(offset)), max(0, min(int(limit), MAX_LIMIT)))
+        table = table.slice(offset, limit)
     return total, rows(table, group)
 
 
