@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 
 from lofte.cube import public
 from lofte.cube.export import public_view
-from lofte.cube.public import COLUMNS, GROUP_KEYS, PERIOD_TYPES, SORT_KEYS
+from lofte.cube.public import COLUMNS, GROUP_KEYS, PERIOD_TYPES, ROW_GROUP_ROWS, SORT_KEYS
 
 __all__ = [
     "COLUMNS",
@@ -64,7 +64,7 @@ MAX_LIMIT = 10_000
 #: Rows read at a time by a page of cells that spans several groups (an API query without an
 #: indicator, say): what one request holds in memory, whatever the file's size. A multiple of
 #: the public file's row-group size, so that chunks start on row-group boundaries.
-CHUNK_ROWS = 32 * 2048
+CHUNK_ROWS = 32 * ROW_GROUP_ROWS
 #: Bytes of decoded row groups a process keeps for the groups it read last (a page asks for
 #: the same group more than once, and neighbouring selections share groups).
 CACHE_BYTES = 32 * 1024 * 1024
@@ -256,10 +256,8 @@ def _read(
                 return hit[0]
     starts = served.row_starts
     wanted: list[int] = []
-    for start, length in spans:
-        first = int(np.searchsorted(starts, start, side="right")) - 1
-        last = int(np.searchsorted(starts, start + length - 1, side="right")) - 1
-        for rg in range(first, last + 1):
+    for span in spans:
+        for rg in _row_groups(starts, span):
             if not wanted or wanted[-1] != rg:
                 wanted.append(rg)
     columns = list(COLUMNS if group is None else VALUE_COLUMNS)
@@ -492,15 +490,18 @@ def _page(
 
 def _keys(served: _Served, span: tuple[int, int]) -> pa.Table:
     """The row filters' columns (:data:`ROW_KEYS`) of the rows of ``span``, as stored."""
+    groups = _row_groups(served.row_starts, span)
+    with served.read_lock:
+        table = served.file.read_row_groups(list(groups), columns=list(ROW_KEYS), use_threads=False)
+    return table.slice(span[0] - int(served.row_starts[groups.start]), span[1])
+
+
+def _row_groups(starts: np.ndarray, span: tuple[int, int]) -> range:
+    """The row groups (first rows ``starts``) that hold the rows of ``span`` (first, length)."""
     start, length = span
-    starts = served.row_starts
     first = int(np.searchsorted(starts, start, side="right")) - 1
     last = int(np.searchsorted(starts, start + length - 1, side="right")) - 1
-    with served.read_lock:
-        table = served.file.read_row_groups(
-            list(range(first, last + 1)), columns=list(ROW_KEYS), use_threads=False
-        )
-    return table.slice(start - int(starts[first]), length)
+    return range(first, last + 1)
 
 
 def select(filters: Filters) -> pa.Table:
