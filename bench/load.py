@@ -16,9 +16,14 @@ worker) against an existing ``LOFTE_HOME`` with a computed cube and measures:
    and the script reports p50/p95/p99 for pages and for the API separately;
 4. optionally (``--pickup``, writes to the home) **a new cube without restart**: the cube file is
    replaced (the same cells, a new version) and its public file written as ``compute`` does;
-   the script measures how long until the API serves the new version and the memory after.
+   the script measures how long until the API serves the new version and the memory after;
+5. optionally (``--rates R1,R2,…``) **latency at a given traffic**: further never-seen requests
+   sent at Poisson arrival times (an open loop), timed from when each was due;
+6. optionally (``--floor``) **the machine's floor**: the same clients against a WSGI app that
+   does no work (``floor_app.py``), and from it the budget the API goal leaves for Löfte's code.
 
-    .venv/bin/python bench/load.py --home /tmp/lofte-nat [--runs 3] [--json out.json]
+    .venv/bin/python bench/load.py --home /tmp/lofte-nat [--runs 3] [--json out.json] \
+        [--rates 100,200] [--floor]
 """
 
 from __future__ import annotations
