@@ -107,6 +107,15 @@ class Filters:
         wanted = (self.indicator, self.region_basis, self.pathway, self.treatment, self.period_type)
         return all(w is None or w == k for w, k in zip(wanted, key, strict=True))
 
+    def row_columns(self) -> tuple[str, ...]:
+        """The columns :meth:`row_mask` looks at (none: every row of a group matches)."""
+        used = {
+            "region": self.regions is not None,
+            "region_level": self.region_level is not None,
+            "period": any(f is not None for f in (self.periods, self.period_from, self.period_to)),
+        }
+        return tuple(name for name in ROW_KEYS if used[name])
+
     def row_mask(self, table: pa.Table) -> pa.Array | None:
         """A boolean mask of the row filters (regions, level, periods), or None for all rows."""
         masks = []
@@ -459,7 +468,8 @@ def _page(
     """How many rows of ``spans`` match ``filters``, and the matching rows ``offset`` to
     ``offset + limit``, reading a chunk at a time. Without row filters the count is the spans'
     length and only the chunks that hold the page are read."""
-    if filters.row_mask(served.empty) is None:
+    columns = filters.row_columns()
+    if not columns:
         total = sum(length for _, length in spans)
         wanted: list[tuple[int, int]] = []
         skip = offset
@@ -478,7 +488,7 @@ def _page(
     for chunk in _chunks(spans):
         # Counted on the filtered key columns alone (never blanked); whole rows only where
         # the page lies.
-        matches = int(pc.sum(filters.row_mask(_keys(served, chunk))).as_py() or 0)
+        matches = int(pc.sum(filters.row_mask(_keys(served, chunk, columns))).as_py() or 0)
         first, total = total, total + matches
         begin, end = max(offset - first, 0), min(offset + limit - first, matches)
         if begin < end:
@@ -488,11 +498,11 @@ def _page(
     return total, pa.concat_tables(parts) if parts else served.empty
 
 
-def _keys(served: _Served, span: tuple[int, int]) -> pa.Table:
-    """The row filters' columns (:data:`ROW_KEYS`) of the rows of ``span``, as stored."""
+def _keys(served: _Served, span: tuple[int, int], columns: tuple[str, ...]) -> pa.Table:
+    """Key ``columns`` (of :data:`ROW_KEYS`) of the rows of ``span``, as stored."""
     groups = _row_groups(served.row_starts, span)
     with served.read_lock:
-        table = served.file.read_row_groups(list(groups), columns=list(ROW_KEYS), use_threads=False)
+        table = served.file.read_row_groups(list(groups), columns=list(columns), use_threads=False)
     return table.slice(span[0] - int(served.row_starts[groups.start]), span[1])
 
 
