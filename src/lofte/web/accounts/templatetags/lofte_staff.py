@@ -1,10 +1,14 @@
-"""``{% staff_nav %}``: the staff menu, showing only what the user's roles allow."""
+"""``{% staff_nav %}``: the staff menu, showing only what the user's roles allow;
+``{% table_box %}…{% endtable_box %}``: the box a wide table scrolls sideways in."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.template.base import Parser, Token
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from lofte.web.accounts.roles import (
     APPLICANT,
@@ -36,3 +40,28 @@ def staff_nav(context: dict[str, Any]) -> dict[str, Any]:
         "plans": bool(roles - {"applicant"}),
         "grants": bool(roles & GRANT_ROLES),
     }
+
+
+class TableBox(template.Node):
+    """A wide table's scroll box: on a phone the table scrolls sideways inside it instead of
+    widening the page. Focusable and named, so that a keyboard can scroll it (axe-core's
+    *scrollable-region-focusable*); the name is generic, the table's own caption or heading
+    says what it holds."""
+
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        return format_html(
+            '<div class="table-wrap" tabindex="0" role="region" aria-label="{}">{}</div>',
+            gettext("Tabell"),
+            self.nodelist.render(context),
+        )
+
+
+@register.tag
+def table_box(parser: Parser, token: Token) -> TableBox:
+    """``{% table_box %}<table>…</table>{% endtable_box %}``."""
+    nodelist = parser.parse(("endtable_box",))
+    parser.delete_first_token()
+    return TableBox(nodelist)
