@@ -52,6 +52,7 @@ class TableBox(template.Node):
         self.nodelist = nodelist
 
     def render(self, context: template.Context) -> str:
+        """The box around the rendered table, its name in the visitor's language."""
         return format_html(
             '<div class="table-wrap" tabindex="0" role="region" aria-label="{}">{}</div>',
             gettext("Tabell"),
