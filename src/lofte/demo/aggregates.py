@@ -15,7 +15,7 @@ because an imported count that enters the cube's secondary suppression currently
 ``lofte compute`` fail (a cube bug, reported to the lead); with counts the cube would compute
 the parents itself.
 
-**Around the seeds' series** (issue 14; ADR 0501: a series is its source and definition).
+**Around the seeds' series** (issue 14, ADR 0503; a series is its source and definition, 0501).
 Where the seeds give an indicator × region sourced figures, the demo writes nothing for that
 series up to its last sourced period: before the first seed the seeds stand alone, so a line
 never reads synthetic → seed → synthetic. After the last seed the synthetic values continue it
