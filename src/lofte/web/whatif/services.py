@@ -253,7 +253,7 @@ def pathway_name(pathway: str, lang: str) -> str:
 
 
 def period_label(label: str, lang: str) -> str:
-    """A period label (``2024H1``) in words in ``lang`` (``första halvåret 2024``)."""
+    """A period label in words in ``lang`` (:func:`lofte.core.period_names.period_name`)."""
     return period_name(label, lang)
 
 
