@@ -197,3 +197,93 @@ def test_a_lead_time_gap_names_the_interval_that_costs_most(cube):
     assert rows.get(("svf_andel_inom_ledtid", "06")) is None or (
         rows[("svf_andel_inom_ledtid", "06")].costliest is None
     )
+
+
+@pytest.fixture
+def lead_time_instances(cube):
+    """The engine's instances of 20 breast-cancer patients in 05, 2025H1 (see
+    tests.web.test_whatif_page.history): the 05 lead-time gap's costliest interval moves 7."""
+    import pyarrow.parquet as pq
+
+    from lofte.cube import engine as cube_engine
+    from lofte.cube.service import instances_path
+    from tests.svf.engine_helpers import table
+    from tests.svf.test_engine_property import numbered
+    from tests.web.test_whatif_page import history
+
+    result = cube_engine.compute(table(numbered(history(dt.date(2025, 1, 8)))), {}, [], load())
+    instances_path().parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(result.instances, instances_path())
+
+
+def board_cell(html, region):
+    """The costliest-interval cell of the board's lead-time row of ``region``."""
+    import re
+
+    row = re.search(
+        rf'<tr data-indicator="svf_andel_inom_ledtid" data-region="{region}".*?</tr>', html, re.S
+    )
+    assert row, region
+    cell = re.search(r'<td class="gap-costliest">(.*?)</td>', row.group(0), re.S)
+    assert cell
+    return cell.group(1)
+
+
+def workbook_cell(content, region_name):
+    """The costliest-interval cell of the workbook's lead-time row of the region."""
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    head = [c.value for c in sheet[2]]
+    column = next(i for i, h in enumerate(head) if h and h.startswith("Störst effekt"))
+    for row in sheet.iter_rows(min_row=3, values_only=True):
+        if row[1] == "svf_andel_inom_ledtid" and row[2] == region_name:
+            return head[column], row[column]
+    raise AssertionError(region_name)
+
+
+@pytest.mark.parametrize(
+    ("roles", "regions", "pathways", "counts"),
+    [
+        (["viewer"], [], [], False),
+        (["assessor"], [], [], False),
+        (["decision_maker"], [], [], False),
+        (["svf_coordinator"], ["05"], [], True),
+        (["svf_coordinator"], ["06"], [], False),  # another county's coordinator
+        (["process_leader"], ["05"], [], True),
+        (["process_leader"], ["05"], ["brost"], False),  # the board's interval is all pathways
+        (["statistician"], [], [], True),
+    ],
+)
+def test_the_costliest_intervals_counts_reach_internal_readers_only(
+    client, lead_time_instances, roles, regions, pathways, counts
+):
+    """SPEC §1: the "+moved of n" behind the board's interval come from the unsuppressed
+    instances (all pathways, a county: never public, ADR 0610); only a reader with the
+    region's internal figures sees them, in the page and in the workbook. Everyone else gets
+    the interval's name."""
+    from lofte.web.accounts.services import save_user
+
+    user = save_user("u", roles=roles, regions=regions, pathways=pathways, create=True)
+    client.force_login(user)
+    query = f"?region={cf.HR}&period={cf.PERIOD}"
+    page = client.get("/handlingsplaner/avvikelser/" + query)
+    assert page.status_code == 200
+    html = page.content.decode()
+    cell = board_cell(html, "05")
+    assert 'data-costliest="besok_till_diagnos"' in cell and "Första besök → diagnosbesked" in cell
+    assert ("+7 av 20" in cell) is counts
+    assert ("+7 av 20" in html) is counts
+    # Issue 16: the board says what its what-if figure is, and that it is not a forecast.
+    assert "Störst effekt om 7 dagar kortare" in html and "kostar mest" not in html
+    note = html[html.index('id="board-whatif-note"') :]
+    assert "aritmetik på tidigare patienter, inte en prognos" in note.split("</p>")[0]
+
+    export = client.get("/handlingsplaner/avvikelser/xlsx/" + query)
+    assert export.status_code == 200
+    head, text = workbook_cell(export.content, load().region("05").name)
+    assert "inte en prognos" in head
+    assert text.startswith("Första besök → diagnosbesked")
+    assert ("+7 av 20" in text) is counts

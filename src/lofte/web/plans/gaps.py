@@ -100,6 +100,10 @@ class GapRow(Gap):
     #: Issue 16, for a lead-time gap: the interval whose shortening by 7 days would have moved
     #: most of the gap's patients within the lead time (lofte.cube.whatif.costliest).
     costliest: Any = None
+    #: Whether the reader may see the counts behind ``costliest`` ("+moved of n"): they come
+    #: from the unsuppressed instances, so only a reader with the region's internal figures
+    #: does (:func:`show_counts`); everyone else gets the interval's name only.
+    costliest_counts: bool = False
 
     @property
     def without_action(self) -> bool:
@@ -207,7 +211,7 @@ def board(healthcare_region: str, period: str, today: dt.date | None = None) -> 
     return rows
 
 
-#: The indicator whose gaps get the interval that costs most.
+#: The indicator whose gaps get the interval with the largest effect if 7 days shorter.
 LEAD_TIME_INDICATOR = "svf_andel_inom_ledtid"
 
 
@@ -231,6 +235,16 @@ def _costliest(population: Any, gap: Gap) -> Any:
     from lofte.reports.model import BASIS
 
     return whatif.costliest(population, region=gap.region, period=gap.period, basis=BASIS)
+
+
+def show_counts(rows: list[GapRow], may_see: Any) -> list[GapRow]:
+    """Mark the rows whose costliest-interval counts the reader may see: ``may_see(region)``
+    (:func:`lofte.web.plans.services.sees_internal` for the signed-in user). The costliest
+    interval is computed over all pathways (``alla``), which ADR 0610 never publishes, so no
+    public gate can let anyone else see them."""
+    for row in rows:
+        row.costliest_counts = row.costliest is not None and bool(may_see(row.region))
+    return rows
 
 
 def latest_period(healthcare_region: str, today: dt.date | None = None) -> str:

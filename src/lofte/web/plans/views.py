@@ -290,6 +290,15 @@ def _board_args(request: HttpRequest) -> tuple[str, str]:
     return hr, period
 
 
+def _board_rows(
+    request: HttpRequest, hr: str, period: str, today: dt.date | None = None
+) -> list[gaps.GapRow]:
+    """The board's rows, the costliest interval's counts marked for readers with the region's
+    internal figures only (SPEC §1: viewers and assessors see no unsuppressed figures)."""
+    rows = gaps.board(hr, period, today)
+    return gaps.show_counts(rows, lambda region: services.sees_internal(request.user, region))
+
+
 @login_required
 def gap_board(request: HttpRequest) -> HttpResponse:
     """The gap board: the report's gaps for a region and half-year with their actions."""
@@ -299,7 +308,7 @@ def gap_board(request: HttpRequest) -> HttpResponse:
     error = None
     rows: list[gaps.GapRow] = []
     try:
-        rows = gaps.board(hr, period, today)
+        rows = _board_rows(request, hr, period, today)
     except ValueError as exc:  # ReportError: a user-facing Swedish message
         error = str(exc)
     only_open = request.GET.get("utan") == "1"
@@ -335,7 +344,7 @@ def gap_board_xlsx(request: HttpRequest) -> HttpResponse:
     _reader(request)
     hr, period = _board_args(request)
     try:
-        rows = gaps.board(hr, period)
+        rows = _board_rows(request, hr, period)
     except ValueError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     data = gap_workbook(rows, hr, period)
@@ -346,14 +355,18 @@ def gap_board_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _costliest_text(costliest: Any) -> str:
-    """Issue 16: the gap's costliest interval in words, for the workbook."""
-    if costliest is None:
+def _costliest_text(row: gaps.GapRow) -> str:
+    """Issue 16: the interval whose 7 days less moves most of the gap's patients, in words for
+    the workbook; its counts only for a reader with the region's internal figures."""
+    if row.costliest is None:
         return ""
     from lofte.cube.whatif import STEPS
 
-    o = costliest.outcome
-    return f"{STEPS[costliest.interval].name_in('sv')} (+{o.moved} av {o.n} inom ledtiden)"
+    name = STEPS[row.costliest.interval].name_in("sv")
+    if not row.costliest_counts:
+        return name
+    o = row.costliest.outcome
+    return f"{name} (+{o.moved} av {o.n} inom ledtiden)"
 
 
 def gap_workbook(rows: list[gaps.GapRow], hr: str, period: str) -> bytes:
@@ -368,7 +381,7 @@ def gap_workbook(rows: list[gaps.GapRow], hr: str, period: str) -> bytes:
         "Indikator", "Kod", "Region", "Period", "Värde", "Målnivå", "Målnivå (hög)", "Status",
         "Avstånd till målnivån", "Statistiskt säkerställd", "Perioder i följd under målnivån",
         "Åtgärder", "Ansvar", "Åtgärdsstatus", "Klart senast", "Försenad", "Utan åtgärd",
-        "Intervall som kostar mest (7 dagar kortare)",
+        _("Störst effekt om 7 dagar kortare (aritmetik på tidigare patienter, inte en prognos)"),
     ]  # fmt: skip
     ws.append([f"Avvikelser mot målnivå – {hr} {period}"])
     ws.append(head)
@@ -395,7 +408,7 @@ def gap_workbook(rows: list[gaps.GapRow], hr: str, period: str) -> bytes:
                     "\n".join(a.due or "–" for a in r.actions),
                     "ja" if r.overdue else "",
                     "ja" if r.without_action else "",
-                    _costliest_text(r.costliest),
+                    _costliest_text(r),
                 )
             ]
         )

@@ -149,3 +149,25 @@ def selection(params: Any, options: Choices) -> tuple[str, str, str]:
         pick("forlopp", [p[0] for p in options.pathways]),
         pick("period", options.periods),
     )
+
+
+def published(region: str, pathway: str, period: str, interval: int, days: int) -> Any:
+    """The outcome of "``interval`` ``days`` days shorter" as the public site shows it today,
+    or None: not a public cell, not a scenario of the public grid, not computed, or hidden by
+    the disclosure gate (ADR 0610)."""
+    scenario = (interval, days)
+    grid_keys = {(s.interval, s.amount) for s in core.PUBLIC_GRID}
+    if scenario not in grid_keys:
+        return None
+    if not whatif.public_cell(load(), region, pathway, period, whatif.PUBLIC_BASIS):
+        return None
+    try:
+        found = grid(read_pathway(pathway), region, pathway, period)
+    except (whatif.NoInstances, query.CubeMissing):
+        return None
+    for row in found.rows:
+        for result in row.results:
+            s = result.outcome.scenario
+            if (s.interval, s.amount) == scenario and result.shown:
+                return result.outcome
+    return None

@@ -20,9 +20,18 @@ from django.utils.translation import gettext as _
 from lofte.catalog import load
 from lofte.core import periods
 from lofte.core import whatif as core
+from lofte.core.period_names import period_name
 from lofte.cube import service as cube_service
 from lofte.cube import whatif
-from lofte.web.accounts.roles import NATIONAL_ROLES, has_role, pathways_of, require_region
+from lofte.web.accounts.roles import (
+    NATIONAL_ROLES,
+    PROCESS_LEADER,
+    RCC_ADMIN,
+    has_role,
+    pathways_of,
+    regions_of,
+    require_region,
+)
 
 #: The component intervals: (indicator stem, name), the names from gettext (ADR 0725).
 STEPS = whatif.STEPS
@@ -129,10 +138,17 @@ def compute(
     return Result(len(patients), outcome, whatif.rows_of(cell, pathways), latest_end(table))
 
 
+def _change(now: dict[str, Any] | None, before: dict[str, Any] | None) -> float | None:
+    """``now`` minus ``before`` (None when either value is missing)."""
+    if not now or not before or now["value"] is None or before["value"] is None:
+        return None
+    return float(now["value"] - before["value"])
+
+
 def interval_cells(area: str, pathway: str, period: str, basis: str) -> list[dict[str, Any]]:
     """*Var dagarna går*: per interval the cube's median, quartiles and median among those who
-    missed the lead time, for the period and a year earlier (internal: unsuppressed, with the
-    cells a public output would blank marked)."""
+    missed the lead time, for the period and the same period a year earlier, with the change
+    of each (internal: unsuppressed, with the cells a public output would blank marked)."""
     path = cube_service.cube_path()
     if not path.exists():
         return []
@@ -140,9 +156,8 @@ def interval_cells(area: str, pathway: str, period: str, basis: str) -> list[dic
         earlier = periods.same_period_previous_year(period)
     except ValueError:
         earlier = period
-    codes = [f"svf_{kind}_{stem}" for stem, _ in STEPS for kind in ("median", "p25", "p75")] + [
-        f"svf_missad_median_{stem}" for stem, _ in STEPS
-    ]
+    kinds = ("median", "p25", "p75", "missad_median")
+    codes = [f"svf_{kind}_{stem}" for stem, _ in STEPS for kind in kinds]
     table = pq.read_table(
         path,
         filters=[
@@ -156,42 +171,32 @@ def interval_cells(area: str, pathway: str, period: str, basis: str) -> list[dic
         columns=["indicator", "period", "value", "denominator", "suppressed"],
     )
     cells = {(r["indicator"], r["period"]): r for r in table.to_pylist()}
+    names = {"median": "median", "p25": "p25", "p75": "p75", "missad_median": "missed"}
     rows = []
     for step in STEPS:
-        stem = step.stem
-
-        def get(kind: str, when: str, stem: str = stem) -> dict[str, Any] | None:
-            code = f"svf_{kind}_{stem}"
-            return cells.get((code, when))
-
-        now, before = get("median", period), get("median", earlier)
-        change = (
-            now["value"] - before["value"]
-            if now and before and now["value"] is not None and before["value"] is not None
-            else None
-        )
-        rows.append(
-            {
-                "stem": stem,
-                "label_sv": step.name_in("sv"),
-                "label_en": step.name_in("en"),
-                "median": now,
-                "p25": get("p25", period),
-                "p75": get("p75", period),
-                "missed": get("missad_median", period),
-                "earlier": before,
-                "change": change,
-            }
-        )
+        row: dict[str, Any] = {
+            "stem": step.stem,
+            "label_sv": step.name_in("sv"),
+            "label_en": step.name_in("en"),
+        }
+        for kind, name in names.items():
+            now = cells.get((f"svf_{kind}_{step.stem}", period))
+            before = cells.get((f"svf_{kind}_{step.stem}", earlier)) if earlier != period else None
+            row[name] = now
+            row[f"{name}_earlier"] = before
+            row[f"{name}_change"] = _change(now, before)
+        rows.append(row)
     return rows
 
 
-def costliest(rows: list[dict[str, Any]]) -> str | None:
-    """The interval with the longest median among those who missed the lead time."""
+def costliest(rows: list[dict[str, Any]], key: str = "missed") -> str | None:
+    """The interval with the longest median among those who missed the lead time (``key``
+    ``missed_earlier``: a year earlier). Not the gap board's "largest effect if 7 days
+    shorter" (:func:`lofte.cube.whatif.costliest`): a long interval may move few patients."""
     found = [
-        (r["missed"]["value"], -i, r["stem"])
+        (r[key]["value"], -i, r["stem"])
         for i, r in enumerate(rows)
-        if r["missed"] and r["missed"]["value"] is not None
+        if r[key] and r[key]["value"] is not None
     ]
     return max(found)[2] if found else None
 
@@ -201,12 +206,16 @@ def citable_actions(user: Any, limit: int = 300) -> list[Any]:
     from lofte.web.plans.models import Action
     from lofte.web.plans.services import can_edit
 
+    if not has_role(user, RCC_ADMIN, PROCESS_LEADER):
+        return []  # nobody else edits an action (lofte.web.plans.services.can_edit)
     actions = (
         Action.objects.select_related("goal__area__plan")
         .prefetch_related("links", "responsible_users")
         .order_by("goal__area__plan__name", "goal_id", "position")
     )
-    editable = [a for a in actions[: limit * 4] if can_edit(user, a)]
+    # Who may edit decides first, then the cut: a process leader's actions may come after any
+    # number of others in the plans' order.
+    editable = [a for a in actions if can_edit(user, a)]
     editable.sort(key=lambda a: "svf_andel_inom_ledtid" not in a.codes("indicator"))
     return editable[:limit]
 
@@ -231,3 +240,63 @@ def cite(user: Any, action: Any, selection: Any, period: str, outcome: core.Outc
         within_before=outcome.within_before,
         within_after=outcome.within_after,
     )
+
+
+def pathway_name(pathway: str, lang: str) -> str:
+    """The pathway's name in ``lang`` (``alla``: all pathways; an unknown id as it is)."""
+    if pathway == "alla":
+        return _("Alla vårdförlopp")
+    found = load().pathways.get(pathway)
+    if found is None:
+        return pathway
+    return found.name_en if lang == "en" else found.name_sv
+
+
+def period_label(label: str, lang: str) -> str:
+    """A period label in words in ``lang`` (:func:`lofte.core.period_names.period_name`)."""
+    return period_name(label, lang)
+
+
+@dataclass
+class ShownCitation:
+    """A plan action's what-if citation as one reader may see it. ``figures``: ``"cited"`` (the
+    counts as cited, for a reader with the selection's internal figures), ``"published"``
+    (today's figures where the public site shows the scenario, in ``published``) or ``""``
+    (the scenario and the selection in words only)."""
+
+    citation: Any
+    region: str
+    pathway: str
+    period: str
+    figures: str
+    published: core.Outcome | None
+    url: str
+
+
+def shown_citations(user: Any, action: Any, lang: str) -> list[ShownCitation]:
+    """The action's citations for ``user`` (SPEC §1, §7): every staff role reads an action, but
+    only a reader with the cited selection's internal figures sees its unsuppressed counts;
+    anyone else sees a figure only where the public what-if gate shows it today (ADR 0610)."""
+    from lofte.web.plans.services import sees_internal
+    from lofte.web.whatif import public
+
+    catalog = load()
+    out = []
+    for c in action.whatif_citations.all():
+        region = catalog.regions.get(c.area)
+        internal = sees_internal(user, c.area, c.pathway)
+        shown = None
+        if not internal and c.kind == "shorten" and c.basis == whatif.PUBLIC_BASIS:
+            shown = public.published(c.area, c.pathway, c.period, c.interval, c.amount)
+        out.append(
+            ShownCitation(
+                citation=c,
+                region=region.name if region is not None else c.area,
+                pathway=pathway_name(c.pathway, lang),
+                period=period_label(c.period, lang),
+                figures="cited" if internal else ("published" if shown is not None else ""),
+                published=shown,
+                url=c.url() if internal and c.county in regions_of(user) else "",
+            )
+        )
+    return out

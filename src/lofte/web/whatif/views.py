@@ -87,13 +87,17 @@ def _selection(request: HttpRequest, region: str, params: Any) -> Selection:
 
 
 def _period(params: Any, choices: list[str]) -> str:
-    period = params.get("period") or (choices[0] if choices else "")
-    if period not in choices and choices:
-        try:
-            periods.parse(period)
-        except ValueError:
-            period = choices[0]
-    return str(period)
+    """The chosen period: one of ``choices``, or another period label (an older bookmark);
+    anything that is not a period falls back to the latest choice, or to "" when there is none
+    (no closed pathways: nothing to compute, never an error)."""
+    period = str(params.get("period") or "")
+    if period in choices:
+        return period
+    try:
+        periods.parse(period)
+    except ValueError:
+        return choices[0] if choices else ""
+    return period
 
 
 def _base_context(request: HttpRequest, sel: Selection, english: bool) -> dict[str, Any]:
@@ -151,7 +155,9 @@ def _figures(
         ],
         intervals=intervals,
         earlier=_earlier(period),
-        costliest=services.costliest(intervals),
+        earlier_name=services.period_label(_earlier(period), "en" if english else "sv"),
+        longest=services.costliest(intervals),
+        longest_earlier=services.costliest(intervals, "missed_earlier"),
     )
 
 
@@ -169,7 +175,11 @@ def page(request: HttpRequest, region: str) -> HttpResponse:
         return render(request, "whatif/page.html", context)
     choices = services.period_choices(services.latest_end(table))
     period = _period(request.GET, choices)
-    context.update(period=period, periods=choices)
+    lang = "en" if english else "sv"
+    named = [(p, services.period_label(p, lang)) for p in choices]
+    if period and period not in choices:
+        named.append((period, services.period_label(period, lang)))
+    context.update(period=period, periods=named)
     if period:
         _figures(context, table, sel, period, english)
     record(
@@ -209,8 +219,10 @@ def cite(request: HttpRequest, region: str) -> HttpResponse:
     except whatif.NoInstances as exc:
         raise Http404() from exc
     period = _period(request.POST, services.period_choices(services.latest_end(table)))
-    patients = whatif.select(
-        table, pathway=sel.pathway, region=sel.area, period=period, basis=sel.basis
+    patients = (
+        whatif.select(table, pathway=sel.pathway, region=sel.area, period=period, basis=sel.basis)
+        if period
+        else []
     )
     if not patients:
         messages.error(request, _("Inga avslutade förlopp med ledtid i urvalet."))
