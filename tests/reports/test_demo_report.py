@@ -52,6 +52,10 @@ def test_sydost_report_from_the_engine(lofte_home, tmp_path):
     synthetic = demo_aggregates.write(tmp_path, manifest.period_to, manifest.seed)
     assert runner.invoke(app, ["import", "indicators", str(synthetic)]).exit_code == 0
     assert runner.invoke(app, ["compute"]).exit_code == 0
+    # the demo's action plans, so that the gaps have actions in the plans' own (Swedish) words
+    from lofte.web.plans.demo import import_demo_plans
+
+    import_demo_plans(manifest.today)
     period = f"{manifest.period_to.year}H{1 if manifest.period_to.month <= 6 else 2}"
     result = runner.invoke(app, ["report", "--healthcare-region", "sydost", "--period", period])
     assert result.exit_code == 0, result.output
@@ -133,7 +137,13 @@ def test_sydost_report_from_the_engine(lofte_home, tmp_path):
         else:
             assert not whatif.public_row(patients, public)
     assert len(shown_rows) + block["hidden"] > 0
-    assert "inte en prognos" in entry.path("sv", "html").read_text(encoding="utf-8")
+    page = entry.path("sv", "html").read_text(encoding="utf-8")
+    if shown_rows:
+        assert "inte en prognos" in page
+    else:
+        # every row hidden: no table, only the note saying why (the quick world's usual case)
+        assert "Ingen rad kan visas för Sydöstra sjukvårdsregionen" in page
+        assert 'class="whatif"' not in page
 
     # the workbook prints one dash where the model has a suppressed cell, whichever rule hid it
     # (ADR 0721: a per-cell rule would narrow small counts beside a shown total)
@@ -167,3 +177,41 @@ def test_sydost_report_from_the_engine(lofte_home, tmp_path):
     assert "Synthetic demo data (Löfte demo)" in english
     assert "(Löfte demo) (synthetic)" not in english
     assert "Ingen åtgärd registrerad" in page or not model["gaps"]
+    readable_on_realistic_data(entry, model)
+
+
+def readable_on_realistic_data(entry, model):
+    """The word lists and the internal-identifier check on the demo's report (issue 14, item
+    7): the English renderings quote the plans' actions in Swedish, marked, and say nothing
+    else in Swedish; the Swedish PDF has no English words; no rendering has an identifier."""
+    from lofte.reports.html import vega_bundle
+
+    from . import language
+
+    actions = [a for g in model["gaps"] for a in g["actions"]]
+    assert actions  # the demo's plans cover some of its gaps
+    quoted = [a["title"] for a in actions] + [a["owner"] for a in actions]
+    english = {
+        "pdf": language.joined(language.pdf_text(entry.path("en", "pdf").read_bytes())),
+        "html": language.html_text(
+            entry.path("en", "html").read_text(encoding="utf-8"), vega_bundle()
+        ),
+    }
+    for what, text in english.items():
+        found = language.words(text, quoted) & language.SWEDISH
+        assert not found, (what, language.foreign(text, language.SWEDISH, quoted))
+    swedish = language.joined(language.pdf_text(entry.path("sv", "pdf").read_bytes()))
+    assert not language.words(swedish) & language.ENGLISH, language.foreign(
+        swedish, language.ENGLISH
+    )
+    for lang in ("sv", "en"):
+        texts = {
+            "pdf": language.pdf_text(entry.path(lang, "pdf").read_bytes()),
+            "html": language.html_text(
+                entry.path(lang, "html").read_text(encoding="utf-8"), vega_bundle()
+            ),
+            "xlsx": language.xlsx_text(entry.path(lang, "xlsx").read_bytes()),
+        }
+        for what, text in texts.items():
+            found = language.INTERNAL.findall(language.joined(text))
+            assert not found, (lang, what, found[:5])

@@ -15,20 +15,25 @@ from __future__ import annotations
 import io
 import json
 import re
+from html import unescape
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 import vl_convert
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from lofte import django_setup
 from lofte.catalog import load
 from lofte.core.disclosure import primary
-from lofte.reports import charts, html, pdf, present, svg, texts, xlsx
+from lofte.reports import charts, html, model, pdf, present, svg, texts, xlsx
 from lofte.reports.model import build
+from lofte.reports.whatif import WhatIfBlock, WhatIfRow
+from lofte.web.plans.gaps import GapAction
 
 from . import cube_fixture as cf
+from . import language
+from .language import ENGLISH, SWEDISH, foreign, words
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lofte_home")]
 
@@ -71,9 +76,49 @@ def cube_table():
     )
 
 
+#: Two actions of an action plan linked to the lead-time gaps, in the plans' own (Swedish)
+#: words, as :func:`lofte.web.plans.gaps.gap_actions` gives them.
+ACTIONS = [
+    GapAction(
+        pk=36,
+        plan="rcc-sydost-handlingsplan-2025",
+        plan_name="Handlingsplan 2025",
+        ref="3.2.2",
+        title="Dela, diskutera och använda resultat/information om SVF per process.",
+        owner="Sjukvårdsregional SVF-samordnare; Processsamordnare",
+        status="pagaende",
+        status_label="Pågående",
+        due="2026-12-15",
+        overdue=False,
+    ),
+    GapAction(
+        pk=37,
+        plan="rcc-sydost-handlingsplan-2025",
+        plan_name="Handlingsplan 2025",
+        ref="3.2.3",
+        title="Bidra till nationellt utvecklingsarbete om SVF i syfte att nå nationella mål.",
+        owner="Verksamhetschef RCC",
+        status="ej_paborjad",
+        status_label="Ej påbörjad",
+        due="2026-03-01",
+        overdue=True,
+    ),
+]
+
+
+def plan_actions(indicator: str, region: str, today: Any) -> list[GapAction]:
+    return list(ACTIONS) if indicator == "svf_andel_inom_ledtid" else []
+
+
 @pytest.fixture
 def report():
-    return build(cf.HR, cf.PERIOD, cube_table(), load())
+    """The hand-made cube's report, with the plans' actions linked to its lead-time gaps."""
+    installed = model._gap_actions  # the plans app's, where it is set up: put back after
+    model.provide_gap_actions(plan_actions)
+    try:
+        return build(cf.HR, cf.PERIOD, cube_table(), load())
+    finally:
+        model.provide_gap_actions(installed)
 
 
 def tables(p: dict[str, Any]) -> list[dict[str, Any]]:
@@ -149,22 +194,116 @@ def test_a_table_explains_only_the_marks_it_uses(report):
         assert (note in notes) == bool(used), t["head"]
 
 
-def test_no_column_is_empty_for_a_whole_table(report):
+class _Tables(HTMLParser):
+    """Every <table> of an HTML page: its head (the <th> cells) and its rows of <td> cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict[str, list[Any]]] = []
+        self._row: list[str] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag == "table":
+            self.tables.append({"head": [], "rows": []})
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("th", "td") and self._cell is not None:
+            text = " ".join("".join(self._cell).split())
+            (self.tables[-1]["head"] if tag == "th" else self._row).append(text)
+            self._cell = None
+        elif tag == "tr" and self._row:
+            self.tables[-1]["rows"].append(self._row)
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(page: str) -> list[dict[str, list[Any]]]:
+    parser = _Tables()
+    parser.feed(page)
+    return parser.tables
+
+
+def sheet_tables(data: bytes) -> dict[str, dict[str, list[Any]]]:
+    """Every sheet's table: the header row (the filter's first row) and the rows under it."""
+    out = {}
+    for ws in load_workbook(io.BytesIO(data)).worksheets:
+        if ws.auto_filter.ref is None:
+            continue  # the disclosure annex is text, no table
+        first, last = re.fullmatch(r"[A-Z]+(\d+):[A-Z]+(\d+)", ws.auto_filter.ref).groups()
+        rows = [
+            list(r) for r in ws.iter_rows(min_row=int(first), max_row=int(last), values_only=True)
+        ]
+        out[ws.title] = {"head": rows[0], "rows": rows[1:]}
+    return out
+
+
+def assert_every_column_filled(table: dict[str, list[Any]], lang: str, where: str) -> None:
+    """A table has rows, and no column is empty (or only "ej testbar") in all of them."""
+    assert table["rows"] and any(any(v not in ("", None) for v in r) for r in table["rows"]), (
+        where,
+        table["head"],
+    )
+    for col, name in enumerate(table["head"]):
+        values = {row[col] if col < len(row) else "" for row in table["rows"]}
+        assert values - {"", None, texts.t("not_tested", lang)}, (where, name, table["head"])
+
+
+def what_if(rows: int) -> WhatIfBlock:
+    """A what-if block of the report's half with ``rows`` shown rows (9 hidden without)."""
+    shown = [
+        WhatIfRow("brost", "Bröstcancer", "Breast cancer", 40, 60.2, [70.8, 72.0, 72.9], 2),
+        WhatIfRow("lever", "Primär levercancer", "Liver cancer", 32, 28.1, [43.8] * 3, 0),
+    ][:rows]
+    return WhatIfBlock(cf.HR, cf.PERIOD, 7, rows=shown, hidden=9 if not rows else 1)
+
+
+@pytest.mark.parametrize("shown", [0, 2])
+def test_no_column_is_empty_for_a_whole_table(report, shown):
+    """In every table of the HTML and every sheet of the workbook, with a what-if block whose
+    rows are all hidden (no table, no sheet, only the note saying why) or partly shown."""
+    report.promises[0].whatif = what_if(shown)
     for lang in ("sv", "en"):
         p = present.present(report, lang, {})
         for pr in p["promises"]:
             for t in [i["table"] for i in pr["indicators"] if i["table"]] + pr["pathway_tables"]:
-                for col, name in enumerate(t["head"]):
-                    values = {row[col] for row in t["rows"]}
-                    assert values - {"", texts.t("not_tested", lang)}, (name, t["head"])
+                assert_every_column_filled(t, lang, "model")
+        page = html.render(p, {})
+        tables = html_tables(page)
+        assert len(tables) > 10
+        for t in tables:
+            assert_every_column_filled(t, lang, "html")
+        sheets = sheet_tables(xlsx.render(p))
+        for name, t in sheets.items():
+            assert_every_column_filled(t, lang, name)
+        block = p["promises"][0]["whatif"]
+        sheet = f"1. {texts.t('whatif_sheet', lang)}"
+        heads = [t["head"] for t in tables]
+        if shown:
+            assert block["head"] in heads and sheet in sheets
+        else:
+            assert block["rows"] == [] and block["head"] == []
+            assert not any(texts.t("whatif_best", lang) in h for h in heads)
+            assert sheet not in sheets
+            region = texts.region_names(report.regions, lang)[cf.HR]
+            note = texts.t("whatif_empty", lang, region=region, min_cell=5)
+            assert block["note"] == note and note in unescape(page)
+            pdf_text = " ".join(language.pdf_text(pdf.render(p, {})).split())
+            assert note.split(":")[0] in pdf_text
 
 
 def test_significance_column_says_what_it_tests(report):
-    for lang, words in (("sv", "året före"), ("en", "a year earlier")):
+    for lang, phrase in (("sv", "året före"), ("en", "a year earlier")):
         p = present.present(report, lang, {})
         block = next(i for pr in p["promises"] for i in pr["indicators"] if i["table"])
         significance = [h for h in block["table"]["head"] if "säkerställd" in h or "ignific" in h]
-        assert significance and all(words in h for h in significance)
+        assert significance and all(phrase in h for h in significance)
         # the column beside it names the period it compares with
         previous = texts.t("previous", lang, period="")
         assert any(
@@ -366,84 +505,77 @@ def test_the_pdf_charts_draw_the_specs_conventions(report):
 
 # --- item 7: finish ---------------------------------------------------------------------------
 
-INTERNAL = re.compile(
-    r"github\.com|research/|\.md\b|\.py\b|\bseed \d{3}\b|\bsvf_[a-z_0-9]+|\bpal_[a-z_]+|"
-    r"\b[a-z]+(?:_[a-z0-9]+)+\b"
-)
-
 
 def rendered_text(report, lang: str) -> dict[str, str]:
     specs = charts.all_charts(report, lang)
     p = present.present(report, lang, specs)
-    book = load_workbook(io.BytesIO(xlsx.render(p)))
-    cells = " ".join(
-        str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
-    )
-    page = html.render(p, specs).replace(html.vega_bundle(), "")
-    visible = re.sub(r"<(script|style).*?</\1>", " ", page, flags=re.S)
-    visible = re.sub(r"<[^>]+>", " ", visible)
-    reader = PdfReader(io.BytesIO(pdf.render(p, specs)))
-    pdf_text = "\n".join(page.extract_text() for page in reader.pages)
-    # words hyphenated in narrow table columns (soft hyphens at the break) are whole again
-    pdf_text = re.sub(r"\xad\s*", "", pdf_text)
-    pdf_text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", pdf_text)
-    return {"html": visible, "xlsx": cells, "pdf": pdf_text}
+    return {
+        "html": language.html_text(html.render(p, specs), html.vega_bundle()),
+        "xlsx": language.xlsx_text(xlsx.render(p)),
+        # words hyphenated in narrow table columns (soft hyphens at the break) are whole again
+        "pdf": language.joined(language.pdf_text(pdf.render(p, specs))),
+    }
 
 
 def test_no_rendering_carries_an_internal_identifier(report):
     for lang in ("sv", "en"):
         for what, text in rendered_text(report, lang).items():
-            found = INTERNAL.findall(text)
+            found = language.INTERNAL.findall(text)
             assert not found, (lang, what, found[:5])
 
 
-#: Words of one language that the other language's report must not contain (names aside).
-ENGLISH = {
-    "the", "and", "of", "with", "within", "share", "target", "not", "met", "fewer", "than",
-    "cases", "change", "significant", "pathway", "days", "annex", "source", "hidden", "catch",
-    "up", "is", "are", "region's", "nation", "figures", "weeks", "none", "summary",
-}  # fmt: skip
-SWEDISH = {
-    "och", "att", "inte", "som", "är", "av", "för", "med", "till", "eller", "når", "målnivå",
-    "målnivån", "uppfyllt", "halvåret", "bilaga", "vårdförlopp", "dagar", "andel", "riket",
-    "källa", "ingen", "säkerställd", "län", "sjukvårdsregionen", "veckor", "patienter",
-}  # fmt: skip
-#: Names kept as they are in both languages.
-NAMES = (
-    "Best practice",
-    "Svenska palliativregistret",
-    "Region Östergötland",
-    # the title of Socialstyrelsen's publication, quoted as it is
-    "Palliativ vård i livets slutskede – målnivåer för indikatorer",
-)
-
-
-def words(text: str) -> set[str]:
-    """The words of a text, without names and web addresses (a source's address is a name
-    too, and the PDF breaks it over lines: every piece has a slash)."""
-    for name in NAMES:
-        text = text.replace(name, " ")
-    text = re.sub(r"\S*/\S*", " ", text)
-    return set(re.findall(r"[a-zåäöé']+", text.lower()))
-
-
-def foreign(text: str, vocabulary: set[str]) -> list[str]:
-    """The words of ``vocabulary`` in ``text``, each with what surrounds it."""
-    found = sorted(words(text) & vocabulary)
-    lowered = text.lower()
-    return [
-        lowered[max(0, m.start() - 40) : m.end() + 20]
-        for w in found
-        for m in [re.search(rf"(?<![\wåäö]){re.escape(w)}(?![\wåäö])", lowered)]
-        if m
-    ] or found
-
-
 def test_each_pdf_speaks_one_language(report):
+    """The English PDF quotes the plans' actions in Swedish, marked as quotations; nothing
+    else in it is Swedish (and the test data has actions to quote)."""
+    quoted = language.quoted_texts(present.present(report, "en", {}))
+    assert {a.title for a in ACTIONS} <= set(quoted)
     swedish = rendered_text(report, "sv")["pdf"]
     assert not words(swedish) & ENGLISH, foreign(swedish, ENGLISH)
-    english = rendered_text(report, "en")["pdf"]
-    assert not words(english) & SWEDISH, foreign(english, SWEDISH)
+    english = rendered_text(report, "en")
+    for what in ("pdf", "html"):
+        found = words(english[what], quoted) & SWEDISH
+        assert not found, (what, foreign(english[what], SWEDISH, quoted))
+        # the titles are there, as quotations: without them the words are Swedish
+        assert words(english[what]) & SWEDISH
+
+
+def test_only_a_marked_quotation_of_the_plans_words_is_skipped():
+    title = ACTIONS[1].title
+    marked = f"Actions \u201c{title[:30]}-\n{title[30:]}\u201d (in progress)"
+    assert not words(marked, [title]) & SWEDISH
+    # the same words unmarked, or other Swedish words between quotation marks, are read
+    assert words(f"Actions {title}", [title]) & SWEDISH
+    assert words("Actions \u201catt nå målen\u201d", [title]) & SWEDISH
+
+
+def test_a_name_is_a_name_across_a_line_break():
+    name = "Palliativ vård i livets slutskede – målnivåer för indikatorer"
+    for printed in (
+        "Palliativ vård i livets slutskede – mål-\nnivåer för indikatorer (2017).",
+        "Palliativ vård i livets slutskede –\nmålnivåer för\nindikatorer (2017).",
+        "Palliativ vård i livets slut-\nskede – mål\xad\nnivåer för indikatorer (2017).",
+    ):
+        assert not words(f"National target level: {printed}") & SWEDISH, printed
+    assert language.name_pattern(name).search(name)
+
+
+def test_the_english_actions_are_quoted_in_swedish(report):
+    """Title and owner are the plans' words: quoted as written, in italic between quotation
+    marks, under headings that say so; status and due date are English."""
+    p = present.present(report, "en", {})
+    table = p["gap_actions"]
+    head = table["head"]
+    assert [head[i] for i in table["quoted"]] == [
+        texts.t("action_title", "en"),
+        texts.t("action_owner", "en"),
+    ]
+    assert all("in Swedish" in head[i] for i in table["quoted"])
+    [late] = [r for r in table["rows"] if r[1] == ACTIONS[1].title]
+    assert late[2] == ACTIONS[1].owner
+    assert late[3] == "not started; due 2026-03-01 (overdue)"
+    page = html.render(p, {})
+    assert f'<i class="quoted" lang="sv">\u201c{ACTIONS[1].title}\u201d</i>' in page
+    assert present.present(report, "sv", {})["gap_actions"]["quoted"] == []
 
 
 def test_the_workbook_reads_like_the_report(report):
@@ -479,3 +611,97 @@ def test_the_workbook_reads_like_the_report(report):
             for row in rows
             for c in row
         )  # no "21,4 % (Uppfyllt)" as text: value and status in columns of their own
+
+
+#: A figure as :func:`lofte.reports.texts.number` prints it: with thousands separators, a
+#: decimal comma or point, and "%" or days after it.
+FIGURE = re.compile(
+    r"[+\u2212-]?\d{1,3}(?:[\u00a0 ,]\d{3})*(?:[.,]\d+)?(?:\u00a0(?:%|dagar|days))?"
+)
+
+
+def test_every_figure_in_the_workbook_is_a_number(report):
+    """Medians ("42 dagar") as numbers with their unit in the number format, like shares and
+    counts; a year ("2025") stays a label."""
+    for lang in ("sv", "en"):
+        p = present.present(report, lang, {})
+        book = load_workbook(io.BytesIO(xlsx.render(p)))
+        for ws in book.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if isinstance(c.value, str):
+                        assert not FIGURE.fullmatch(c.value), (ws.title, c.coordinate, c.value)
+        # the summary's periods are labels ("2024", "första halvåret 2025"), not 2 024
+        periods = [r[1] for r in book.worksheets[0].iter_rows(min_row=5, values_only=True)]
+        assert "2024" in periods and not any(isinstance(v, int | float) for v in periods)
+        median = next(ws for ws in book.worksheets if ws.title.startswith("1. Le"))
+        days = texts.t("days", lang)
+        values = [c for row in median.iter_rows(min_row=5) for c in row[1:2] if c.value is not None]
+        numbers = [c for c in values if isinstance(c.value, int | float)]
+        assert numbers and all(c.number_format.endswith(f'" {days}"') for c in numbers)
+
+
+def test_a_pathway_table_notes_only_its_own_columns(report):
+    """The county tables have no change column: no note about it or its star; the table of
+    the healthcare region has both."""
+    for lang in ("sv", "en"):
+        p = present.present(report, lang, {})
+        promise = next(pr for pr in p["promises"] if pr["number"] == 1)
+        for table in promise["pathway_tables"]:
+            notes = " ".join(table["notes"])
+            has_change = texts.t("change_pp", lang) in table["head"]
+            assert (texts.t("pathway_note_change", lang) in notes) == has_change, table["title"]
+            stars = any(str(v).endswith(" *") for row in table["rows"] for v in row)
+            assert (texts.t("pathway_note_star", lang) in notes) == stars, table["title"]
+            assert (texts.t("pathway_note_n", lang) in notes) == (
+                texts.t("n_closed", lang) in table["head"]
+            )
+
+
+def test_no_known_lead_time_is_explained_per_pathway(report):
+    """Every "ingen känd ledtid" has a note naming the pathway and why, from the catalogue."""
+    for lang in ("sv", "en"):
+        p = present.present(report, lang, {})
+        promise = next(pr for pr in p["promises"] if pr["number"] == 1)
+        seen = 0
+        for table in promise["pathway_tables"]:
+            for row in table["rows"]:
+                if texts.t("no_lead_time", lang) in row:
+                    seen += 1
+                    reasons = [n for n in table["notes"] if n.startswith(f"{row[0]}: ")]
+                    assert len(reasons) == 1, (table["title"], row[0])
+        assert seen
+        prostate = "Prostatacancer" if lang == "sv" else "Prostate cancer"
+        region = texts.region_names(report.regions, lang)[cf.HR]
+        [sydost] = [t for t in promise["pathway_tables"] if region in t["title"]]
+        reason = texts.t("no_lead_time_revised", lang, pathway=prostate, year=2020)
+        assert reason in sydost["notes"]
+
+
+@pytest.mark.parametrize(
+    "pathway, key, params",
+    [
+        ("prostata", "no_lead_time_revised", {"year": 2020}),
+        ("urinvagar", "no_lead_time_revised", {"year": 2024}),
+        ("huvud-hals", "no_lead_time_partial", {"treatments": "palliativ behandling"}),
+    ],
+)
+def test_the_reason_for_no_lead_time_comes_from_the_catalogue(pathway, key, params):
+    name = load().pathways[pathway].name_sv
+    reason = present.no_lead_time_reason(pathway, name, "2026H1", "sv")
+    assert reason == texts.t(key, "sv", pathway=name, **params)
+    english = present.no_lead_time_reason(pathway, "X", "2026H1", "en")
+    assert english.startswith("X: ") and not words(english) & SWEDISH
+
+
+def test_annex_3_explains_the_dash_by_both_rules():
+    """Rule 1 no longer says that "–" means fewer than 5: one dash for every hidden cell,
+    explained once with both rules (ADR 0721)."""
+    for lang, fewer in (("sv", "Färre än 5 fall"), ("en", "Fewer than 5 cases")):
+        paragraphs = [*present.disclosure_paragraphs(lang, 5)]
+        text = " ".join(paragraphs)
+        assert fewer not in text and '"–"' not in text
+        marks = texts.t("suppression_marks", lang, min_cell=5)
+        assert '"–"' in marks
+        for rule in ("1", "2", "3"):
+            assert rule in marks

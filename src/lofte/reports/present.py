@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lofte.core import periods
 from lofte.core.period_names import period_name
 from lofte.reports import texts, whatif
 from lofte.reports.model import (
@@ -110,7 +111,8 @@ def _count_text(cell: Cell, lang: str, marks: Marks) -> str:
 
 def _prune(table: dict[str, Any], empty: tuple[str, ...] = ("",), keep: int = 1) -> dict[str, Any]:
     """Drops every column (after the first ``keep``) that has nothing but ``empty`` cells: no
-    column is empty for a whole table. ``widths`` follow the columns kept."""
+    column is empty for a whole table. ``widths`` and ``quoted`` (the indices of columns of
+    quotations) follow the columns kept."""
     rows = table["rows"]
     columns = range(len(table["head"]))
     kept = [i for i in columns if i < keep or any(row[i] not in empty for row in rows)]
@@ -118,6 +120,8 @@ def _prune(table: dict[str, Any], empty: tuple[str, ...] = ("",), keep: int = 1)
     table["rows"] = [[row[i] for i in kept] for row in rows]
     if "widths" in table:
         table["widths"] = [table["widths"][i] for i in kept]
+    if "quoted" in table:
+        table["quoted"] = [kept.index(i) for i in table["quoted"] if i in kept]
     return table
 
 
@@ -235,22 +239,17 @@ def _target_note(section: IndicatorSection, lang: str) -> str:
     return f"{t('status_no_target', lang)}. {reason}".strip()
 
 
-def gap_actions_text(actions: list[Any], lang: str) -> str:
-    """A gap's linked actions as one cell: title (owner; status; due), or *Ingen åtgärd
-    registrerad*. ``actions`` are :class:`lofte.web.plans.gaps.GapAction` (or their dicts)."""
+def action_cells(action: Any, lang: str) -> list[str]:
+    """An action as the report lists it: its title and owner as the plan writes them (the
+    plans' own words, in Swedish), and its status and due date in ``lang``. ``action`` is a
+    :class:`lofte.web.plans.gaps.GapAction` (or its dict)."""
     t = texts.t
-    if not actions:
-        return t("no_action_plan", lang)
-    parts = []
-    for action in actions:
-        a = action if isinstance(action, dict) else vars(action)
-        details = [a["owner"], t(f"plan_status_{a['status']}", lang)]
-        details = [d for d in details if d]
-        if a["due"]:
-            due = t("due_by", lang, date=a["due"])
-            details.append(f"{due} ({t('overdue', lang)})" if a["overdue"] else due)
-        parts.append(f"{a['title']} ({'; '.join(details)})")
-    return " • ".join(parts)
+    a = action if isinstance(action, dict) else vars(action)
+    state = [t(f"plan_status_{a['status']}", lang)] if a["status"] else []
+    if a["due"]:
+        due = t("due_by", lang, date=a["due"])
+        state.append(f"{due} ({t('overdue', lang)})" if a["overdue"] else due)
+    return [a["title"], a["owner"] or "", "; ".join(state)]
 
 
 def _name(section: IndicatorSection, lang: str) -> str:
@@ -306,6 +305,57 @@ def _pathway_row(row: PathwayRow, lang: str, marks: Marks) -> list[str]:
     return [row.name_sv if lang == "sv" else row.name_en, n, share, median, *steps, change]
 
 
+def _treatments(suffixes: list[int], pathway: str, lang: str) -> str:
+    """The treatments of end ``suffixes`` in words, as one list ("kirurgi och strålbehandling")."""
+    catalog = _catalog()
+    words = dict.fromkeys(
+        texts.t(f"treatment_{catalog.treatment_for(pathway, s)}", lang)
+        for s in sorted(suffixes)
+        if f"treatment_{catalog.treatment_for(pathway, s)}" in texts.TEXTS
+    )
+    return names_list(list(words), lang)
+
+
+def no_lead_time_reason(pathway: str, name: str, period: str, lang: str) -> str:
+    """Why ``pathway`` has no share within the lead time in ``period``, from the pathway
+    catalogue: a revision whose lead times are not known, lead times known for some treatments
+    only, or none of the period's pathways ending in a treatment that has one."""
+    catalog = _catalog()
+    version = catalog.lead_time_version(pathway, periods.parse(period).end)
+    if version is None or not version.basic:
+        older = [v for v in catalog.pathway(pathway).lead_times if v.basic]
+        if version is not None and older and older[0].valid_from < version.valid_from:
+            year = version.valid_from.year
+            return texts.t("no_lead_time_revised", lang, pathway=name, year=year)
+        return texts.t("no_lead_time_unknown", lang, pathway=name)
+    ends = set(catalog.pathway(pathway).end_suffixes)
+    known = [s for s in version.basic if s in ends]
+    if ends - set(known):
+        treatments = _treatments(known, pathway, lang)
+        return texts.t("no_lead_time_partial", lang, pathway=name, treatments=treatments)
+    return texts.t("no_lead_time_none", lang, pathway=name)
+
+
+def _pathway_notes(
+    table: dict[str, Any], rows: list[PathwayRow], period: str, lang: str
+) -> list[str]:
+    """The notes of a per-pathway table, each only for a column (or mark) the table has, and
+    why each pathway without a known lead time has none."""
+    t = texts.t
+    notes = []
+    if t("n_closed", lang) in table["head"]:
+        notes.append(t("pathway_note_n", lang))
+    if t("change_pp", lang) in table["head"]:
+        notes.append(t("pathway_note_change", lang))
+        if any(row.significant and row.change_pp is not None for row in rows):
+            notes.append(t("pathway_note_star", lang))
+    for row in rows:
+        if not row.has_lead_time and not row.share_suppressed:
+            name = row.name_sv if lang == "sv" else row.name_en
+            notes.append(no_lead_time_reason(row.pathway, name, period, lang))
+    return notes
+
+
 def _pathway_table(
     rows: list[PathwayRow], region: str, report: Report, lang: str
 ) -> dict[str, Any]:
@@ -332,7 +382,7 @@ def _pathway_table(
         "widths": [2.4, 0.8, 1.1, 0.9, 1, 1, 1.1, 1.2],
     }
     _prune(table)
-    table["notes"] = [t("pathway_table_note", lang), *marks.notes()]
+    table["notes"] = [*_pathway_notes(table, rows, report.period, lang), *marks.notes()]
     return table
 
 
@@ -586,7 +636,7 @@ def promise_block(
         "mdk": mdk_pair(promise, report, lang),
         "caveats": caveats(promise, report, lang),
         "caveats_title": texts.t("caveats_title", lang),
-        "whatif": whatif.present(promise.whatif, lang, hr_name),
+        "whatif": whatif.present(promise.whatif, lang, hr_name, report.min_cell),
     }
     if promise.pathway_tables or promise.pathway_table:
         tables = promise.pathway_tables or {report.healthcare_region: promise.pathway_table}
@@ -660,13 +710,27 @@ def gap_actions_table(report: Report, lang: str) -> dict[str, Any]:
     rows = [
         [
             str(numbers[key]),
-            gap_actions_text([actions[key]], lang),
+            *action_cells(actions[key], lang),
             "; ".join(f"{name}: {names_list(names, lang)}" for name, names in covers[key].items()),
         ]
         for key in sorted(actions, key=numbers.__getitem__)
     ]
-    head = [t("action_number", lang), t("action_plan", lang), t("action_covers", lang)]
-    return {"title": t("gap_actions", lang), "head": head, "rows": rows}
+    head = [
+        t("action_number", lang),
+        t("action_title", lang),
+        t("action_owner", lang),
+        t("action_state", lang),
+        t("action_covers", lang),
+    ]
+    # the title and the owner are the plans' words: quotations in Swedish in another language
+    table = {
+        "title": t("gap_actions", lang),
+        "head": head,
+        "rows": rows,
+        "widths": [0.4, 2.6, 1.8, 1.3, 2.6],
+        "quoted": [] if lang == "sv" else [1, 2],
+    }
+    return _prune(table)
 
 
 def definitions_table(report: Report, lang: str) -> dict[str, Any]:
@@ -718,15 +782,19 @@ def _source_label(label: str, synthetic: bool, lang: str) -> str:
 
 
 def deliveries_table(report: Report, lang: str) -> dict[str, Any]:
-    """Annex 2: where the SVF data come from and how far they reach, per region."""
+    """Annex 2: where the SVF data come from and how far they reach, per region (no table
+    where no region has a delivery)."""
     t = texts.t
     regions = texts.region_names(report.regions, lang)
-    return {
-        "head": [t("region", lang), t("q_window", lang), t("q_delivered", lang)],
-        "rows": [
-            [regions[q.region], q.data_to or "", q.last_delivered or ""] for q in report.quality
-        ],
-    }
+    table = _prune(
+        {
+            "head": [t("region", lang), t("q_window", lang), t("q_delivered", lang)],
+            "rows": [
+                [regions[q.region], q.data_to or "", q.last_delivered or ""] for q in report.quality
+            ],
+        }
+    )
+    return table if len(table["head"]) > 1 else {"head": [], "rows": []}
 
 
 def quality_table(report: Report, lang: str) -> dict[str, Any]:

@@ -166,11 +166,49 @@ TEXTS: dict[str, Promise] = {
     "median_days": pgettext_lazy("report", "Median, dagar"),
     "change_pp": pgettext_lazy("report", "Förändring (procentenheter)"),
     "no_lead_time": pgettext_lazy("report", "ingen känd ledtid"),
-    "pathway_table_note": pgettext_lazy(
+    # the notes of a per-pathway table, each only where the table has what it explains
+    "pathway_note_n": pgettext_lazy(
         "report",
-        "n = avslutade vårdförlopp med nationell slutpunkt. Förändringen jämför andelen inom "
-        "ledtid med samma period året före; * = statistiskt säkerställd (p < 0,05).",
+        "n = avslutade vårdförlopp med nationell slutpunkt.",
     ),
+    "pathway_note_change": pgettext_lazy(
+        "report",
+        "Förändringen jämför andelen inom ledtid med samma period året före.",
+    ),
+    "pathway_note_star": pgettext_lazy(
+        "report",
+        "* = förändringen är statistiskt säkerställd (p < 0,05).",
+    ),
+    # why a pathway has "ingen känd ledtid", from the pathway catalogue (pathways.yaml)
+    "no_lead_time_revised": pgettext_lazy(
+        "report",
+        "{pathway}: vårdförloppet reviderades {year} med nya ledtider, men de nya ledtiderna är "
+        "inte kända. Andelen inom ledtid kan därför inte räknas; medianen visas.",
+    ),
+    "no_lead_time_unknown": pgettext_lazy(
+        "report",
+        "{pathway}: ledtiderna i det gällande vårdförloppet är inte kända. Andelen inom ledtid "
+        "kan därför inte räknas; medianen visas.",
+    ),
+    "no_lead_time_partial": pgettext_lazy(
+        "report",
+        "{pathway}: ledtid finns bara för {treatments}, och inget av periodens avslutade "
+        "vårdförlopp slutade med den behandlingen. Andelen inom ledtid kan därför inte räknas; "
+        "medianen visas.",
+    ),
+    "no_lead_time_none": pgettext_lazy(
+        "report",
+        "{pathway}: inget av periodens avslutade vårdförlopp slutade med en behandling som har "
+        "en känd ledtid. Medianen visas.",
+    ),
+    "treatment_kirurgi": pgettext_lazy("report treatment", "kirurgi"),
+    "treatment_lakemedel": pgettext_lazy("report treatment", "läkemedelsbehandling"),
+    "treatment_stralning": pgettext_lazy("report treatment", "strålbehandling"),
+    "treatment_palliativ": pgettext_lazy("report treatment", "palliativ behandling"),
+    "treatment_annan": pgettext_lazy("report treatment", "annan behandling"),
+    "treatment_expektans": pgettext_lazy("report treatment", "exspektans"),
+    "treatment_ingen_atgard": pgettext_lazy("report treatment", "ingen ytterligare åtgärd"),
+    "treatment_avslutande_samtal": pgettext_lazy("report treatment", "avslutande samtal"),
     "bottleneck_title": pgettext_lazy("report", "Ingående ledtider: var tiden går åt, {period}"),
     "bottleneck_note": pgettext_lazy(
         "report",
@@ -194,7 +232,11 @@ TEXTS: dict[str, Promise] = {
         "ha en åtgärd i en handlingsplan.",
     ),
     "gaps_none": pgettext_lazy("report", "Inga indikatorer under målnivån."),
-    "action_plan": pgettext_lazy("report", "Åtgärder (ansvar, status, klart senast)"),
+    # an action's title and owner are the plans' own words: the English report quotes them in
+    # Swedish, marked as quotations, and says so in the column's heading
+    "action_title": pgettext_lazy("report", "Åtgärd"),
+    "action_owner": pgettext_lazy("report", "Ansvar"),
+    "action_state": pgettext_lazy("report", "Status, klart senast"),
     "no_action_plan": pgettext_lazy("report", "Ingen åtgärd registrerad"),
     "action_numbers": pgettext_lazy("report", "Åtgärder (nr, se nedan)"),
     "gap_actions": pgettext_lazy("report", "Åtgärder i handlingsplanerna"),
@@ -251,26 +293,25 @@ TEXTS: dict[str, Promise] = {
     ),
     "suppression_rules": pgettext_lazy(
         "report",
-        '1. Celler med färre än {min_cell} fall visas som "–" (Färre än {min_cell} fall '
-        "redovisas ej). Medianer och kvartiler visas för minst {min_cell} vårdförlopp men utan "
-        "sitt antal: samma patienter redovisas redan som nämnare i andelarna.|2. Tal som "
-        "summeras – län till sjukvårdsregion och riket, vårdförlopp och behandlingar till "
-        "totalen, månader till kvartal, halvår och år, för båda regiontillhörigheterna – får "
-        "aldrig ha exakt en dold cell i en summa. Då döljs även den minsta kompletterande "
-        "cellen, så att det dolda talet inte kan räknas fram genom subtraktion.|3. Samma "
-        "patienter räknas ofta i flera indikatorer (avslutade förlopp med nationell slutpunkt "
-        "är nämnaren för MDK och täljaren för inklusion) och, för riket, i båda "
-        "regiontillhörigheterna. Tal som är lika i alla perioder där båda visas döljs "
-        "tillsammans, liksom ett visat tal på 1–{below} som är lika med ett dolt.",
+        "1. Celler med färre än {min_cell} fall döljs. Medianer och kvartiler visas för minst "
+        "{min_cell} vårdförlopp men utan sitt antal: samma patienter redovisas redan som "
+        "nämnare i andelarna.|2. Tal som summeras – län till sjukvårdsregion och riket, "
+        "vårdförlopp och behandlingar till totalen, månader till kvartal, halvår och år, för "
+        "båda regiontillhörigheterna – får aldrig ha exakt en dold cell i en summa. Då döljs "
+        "även den minsta kompletterande cellen, så att det dolda talet inte kan räknas fram "
+        "genom subtraktion.|3. Samma patienter räknas ofta i flera indikatorer (avslutade "
+        "förlopp med nationell slutpunkt är nämnaren för MDK och täljaren för inklusion) och, "
+        "för riket, i båda regiontillhörigheterna. Tal som är lika i alla perioder där båda "
+        "visas döljs tillsammans, liksom ett visat tal på 1–{below} som är lika med ett dolt.",
     ),
     "suppression_marks": pgettext_lazy(
         "report",
-        "I rapporten visas varje dold cell som –, oavsett om den döljs för att den har färre än "
-        "{min_cell} fall (regel 1) eller för att en annan uppgift inte ska kunna räknas fram "
-        "(regel 2 och 3). Vilken regel som dolde en viss cell anges inte, eftersom det i sig "
-        "kan avslöja små tal: visas en summa på 6 och är dess två delar dolda, den ena för att "
-        "den har färre än {min_cell} fall och den andra för att skydda den, kan delarna bara "
-        "vara 1 och 5.",
+        'I rapporten visas varje dold cell som "–", oavsett om den döljs för att den har färre '
+        "än {min_cell} fall (regel 1) eller för att en annan uppgift inte ska kunna räknas fram "
+        "ur summor och samband (regel 2 och 3). Vilken regel som dolde en viss cell anges inte, "
+        "eftersom det i sig kan avslöja små tal: visas en summa på 6 och är dess två delar "
+        "dolda, den ena för att den har färre än {min_cell} fall och den andra för att skydda "
+        "den, kan delarna bara vara 1 och 5.",
     ),
     "suppression_example": pgettext_lazy(
         "report",
@@ -432,6 +473,12 @@ TEXTS: dict[str, Promise] = {
         "{n} vårdförlopp visas inte: för få patienter för att visas utan röjanderisk.",
     ),
     "whatif_none": pgettext_lazy("report what-if", "–"),
+    "whatif_empty": pgettext_lazy(
+        "report what-if",
+        "Ingen rad kan visas för {region}: för varje vårdförlopp skulle raden peka ut färre än "
+        "{min_cell} patienter, eller så är vårdförloppets andel inom ledtid dold av "
+        "röjandekontrollen.",
+    ),
 }
 
 

@@ -101,9 +101,12 @@ def build(
     return block
 
 
-def present(block: WhatIfBlock | dict[str, Any] | None, lang: str, region_name: str) -> Any:
+def present(
+    block: WhatIfBlock | dict[str, Any] | None, lang: str, region_name: str, min_cell: int = 5
+) -> Any:
     """Head, rows and note of the block for one language (None: no block). Accepts the block
-    or its JSON form (``model.json``)."""
+    or its JSON form (``model.json``). Where no row may be shown the block has no table (an
+    empty ``head`` and ``rows``), only the note saying why."""
     if block is None:
         return None
     data = block if isinstance(block, dict) else _as_dict(block)
@@ -111,17 +114,21 @@ def present(block: WhatIfBlock | dict[str, Any] | None, lang: str, region_name: 
     from lofte.core.period_names import period_name
     from lofte.reports.texts import number
 
+    title = _t(
+        "title",
+        lang,
+        days=data["days"],
+        region=region_name,
+        period=period_name(data["period"], lang),
+    )
+    if not data["rows"]:
+        note = _t("empty", lang, region=region_name, min_cell=min_cell)
+        return {"title": title, "head": [], "rows": [], "note": note}
     notes = [_t("note", lang, days=data["days"])]
     if data["hidden"]:
         notes.append(_t("hidden", lang, n=data["hidden"]))
     return {
-        "title": _t(
-            "title",
-            lang,
-            days=data["days"],
-            region=region_name,
-            period=period_name(data["period"], lang),
-        ),
+        "title": title,
         "head": [_t("pathway", lang), _t("baseline", lang), *steps, _t("best", lang)],
         "rows": [
             [

@@ -1,7 +1,9 @@
-"""The report as a workbook (SPEC §9): one sheet per table, the figures as text as printed.
+"""The report as a workbook (SPEC §9): one sheet per table, the figures as printed.
 
-Cells hold the presented (formatted, suppressed-as-"–") strings so that the workbook shows
-exactly what the HTML and the PDF show; the raw, unsuppressed cube is never written here.
+Cells hold what the presented report prints (suppressed cells as "–"), so that the workbook
+shows exactly what the HTML and the PDF show; a printed figure (a share, a count, days) is
+stored as a number with a number format that prints it the same way. The raw, unsuppressed
+cube is never written here.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ INVALID = str.maketrans({c: " " for c in "[]*?/\\"})
 
 
 NUMBER = re.compile(
-    r"^(?P<sign>[+\u2212-])?(?P<n>\d[\d\u00a0 ]*(?:[.,]\d+)?)(?P<pct>\u00a0%)?(?P<star> \*)?$"
+    r"^(?P<sign>[+\u2212-])?(?P<n>\d[\d\u00a0 ]*(?:[.,]\d+)?)"
+    r"(?:(?P<pct>\u00a0%)|\u00a0(?P<unit>[a-zåäö]+))?(?P<star> \*)?$"
 )
 #: Excel's limit for a sheet name.
 SHEET_NAME_MAX = 31
@@ -37,7 +40,7 @@ def _cell(text: Any, lang: str) -> tuple[Any, str | None]:
     if not isinstance(text, str):
         return text, None
     match = NUMBER.match(text)
-    if match is None or match["star"]:
+    if match is None or match["star"] or _label(match, lang):
         return text, None
     digits = match["n"].replace("\u00a0", "").replace(" ", "")
     if lang == "sv":
@@ -48,7 +51,7 @@ def _cell(text: Any, lang: str) -> tuple[Any, str | None]:
         digits = digits.replace(",", "")
     decimals = len(digits.partition(".")[2])
     fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
-    suffix = '" %"' if match["pct"] else ""
+    suffix = '" %"' if match["pct"] else f'" {match["unit"]}"' if match["unit"] else ""
     if match["sign"]:
         fmt = f'+{fmt}{suffix};"\u2212"{fmt}{suffix};0{suffix}'
     else:
@@ -57,6 +60,16 @@ def _cell(text: Any, lang: str) -> tuple[Any, str | None]:
     if match["sign"] in ("\u2212", "-"):
         value = -value
     return value, fmt
+
+
+def _label(match: re.Match[str], lang: str) -> bool:
+    """Whether a number-like text is a label, not a figure: a unit other than days (the only
+    word :func:`lofte.reports.texts.number` prints after a figure), or four digits or more
+    without a thousands separator, which only a year is ("2025")."""
+    if match["unit"] and match["unit"] != texts.t("days", lang):
+        return True
+    whole = match["n"].split("," if lang == "sv" else ".")[0]
+    return re.fullmatch(r"\d{4,}", whole) is not None and not match["pct"] and not match["unit"]
 
 
 #: Words a sheet name can do without when the whole name does not fit (Swedish and English).
@@ -193,7 +206,8 @@ def _promise_sheets(wb: Workbook, used: set[str], p: dict[str, Any], pr: dict[st
         _write(wb, used, f"{number}. {ind['sheet']}", p, title, t["head"], t["rows"], notes)
     for t in pr["pathway_tables"]:
         _write(wb, used, t["sheet"], p, t["title"], t["head"], t["rows"], t["notes"])
-    if pr.get("whatif"):
+    if pr.get("whatif") and pr["whatif"]["rows"]:
+        # no sheet for a what-if block without rows: its note is in the report
         t = pr["whatif"]
         name = f"{number}. {texts.t('whatif_sheet', p['lang'])}"
         _write(wb, used, name, p, t["title"], t["head"], t["rows"], [t["note"]])
@@ -236,7 +250,8 @@ def render(p: dict[str, Any]) -> bytes:
         (labels["sheet_quality"], labels["annex_quality"], p["quality"], [labels["quality_intro"]]),
     ]
     for name, title, table, notes in tail:
-        _write(wb, used, name, p, title, table["head"], table["rows"], notes)
+        if table["rows"]:  # no sheet for a table without rows
+            _write(wb, used, name, p, title, table["head"], table["rows"], notes)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
