@@ -125,15 +125,24 @@ def _prune(table: dict[str, Any], empty: tuple[str, ...] = ("",), keep: int = 1)
     return table
 
 
-def _previous(change: Change | None, unit: str, lang: str, marks: Marks) -> str:
-    """A region's value a year earlier as the table prints it."""
+def _previous(cell: Cell, change: Change | None, unit: str, lang: str, marks: Marks) -> str:
+    """A region's value a year earlier as the table prints it: never a blank that a reader
+    must guess at (no figure, a break, a hidden figure or a data-quality finding say so)."""
+    if cell.status == "data_quality":
+        return texts.t("previous_not_compared", lang)  # no "året före" beside a finding
     if change is not None and change.series_break:
         return texts.t("series_break_short", lang)  # nothing compared across a break
     if change is not None and change.previous_suppressed:
         return marks.hidden(change.previous_hidden_by)
     if change is None or change.previous is None:
-        return ""
+        return "" if cell.value is None else texts.t("previous_missing", lang)
     return texts.number(change.previous, unit, lang)
+
+
+def _compared(previous: str, lang: str) -> str:
+    """The "året före" cell if it stands for an earlier figure, else "" (nothing to test)."""
+    absent = ("", texts.t("previous_missing", lang), texts.t("previous_not_compared", lang))
+    return "" if previous in absent else previous
 
 
 def _significance(change: Change | None, previous: str, lang: str) -> str:
@@ -169,7 +178,7 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
     rows = []
     for cell in section.cells:
         change = changes.get(cell.region)
-        previous = _previous(change, section.unit, lang, marks)
+        previous = _previous(cell, change, section.unit, lang, marks)
         rows.append(
             [
                 names[cell.region],
@@ -178,7 +187,7 @@ def indicator_table(section: IndicatorSection, report: Report, lang: str) -> dic
                 _count_text(cell, lang, marks) if publishes_n else "",
                 "" if cell.status == "no_target" else _status_text(cell, lang, report.min_cell),
                 previous,
-                _significance(change, previous, lang),
+                _significance(change, _compared(previous, lang), lang),
             ]
         )
     table = {

@@ -423,6 +423,10 @@ TEXTS: dict[str, Promise] = {
     "status_data_quality": pgettext_lazy("report", "Datakvalitet, se text"),
     "reference_level": pgettext_lazy("report", "Referens"),
     "series_break_short": pgettext_lazy("report", "ny serie"),
+    # the "året före" cell where there is no figure a year earlier to print
+    "previous_missing": pgettext_lazy("report", "saknas"),
+    # the "året före" cell beside a data-quality finding (a share above 100 %)
+    "previous_not_compared": pgettext_lazy("report", "jämförs inte"),
     # the last two of a list of names: "Jönköping, Kalmar och Östergötland"
     "list_and": pgettext_lazy("report", "{first} och {last}"),
     "n_reference": pgettext_lazy(
