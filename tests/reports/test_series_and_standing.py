@@ -318,5 +318,6 @@ def test_comparability_and_coverage_caveats_on_aggregate_promises(tmp_path):
             if s.code == "pal_tackningsgrad":
                 assert not any(n.key.startswith("n_target_") for n in s.narrative)
                 assert "n_line_above" in {n.key for n in s.narrative}
+                assert "n_counties_meeting" not in {n.key for n in s.narrative}
     kept = " ".join(i for f in present.findings(report, "sv") for i in f["items"])
     assert "Täckningsgrad i Svenska palliativregistret" not in kept

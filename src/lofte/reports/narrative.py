@@ -208,7 +208,10 @@ def _series(series: Any) -> tuple[tuple[str, str], ...]:
 def _counties_meeting(
     section: IndicatorSection, counties: list[str], by_region: dict[str, Cell]
 ) -> list[Sentence]:
-    """How many of the regions with a judged value meet the target (from two regions on)."""
+    """How many of the regions with a judged value meet the target (from two regions on); a
+    comparability line is no target to meet."""
+    if section.code in COMPARABILITY_LINES:
+        return []
     judged = [
         by_region[c]
         for c in counties
