@@ -203,3 +203,121 @@ def test_a_break_is_said_once_for_all_its_regions_in_each_language(tmp_path):
     assert "(inpatient care only) to Synthetic demo data (Löfte demo)" in en
     for word in ("Granskning", "slutenvården", "Syntetiska", " och "):
         assert word not in en
+
+
+def _parent_over_100_rows() -> list[dict]:
+    """The reviewer's Sydöst: Jönköping 37/32 (above 100 %) makes Sydöst 115/149 = 77,2 %,
+    above the 70 % target; without Jönköping it would be 78/117 = 66,7 %."""
+    rows = [
+        cf.row("svf_inklusion", "06", cf.PERIOD, numerator=37, denominator=32, value=115.625),
+        cf.share_row("svf_inklusion", "05", cf.PERIOD, 50, 70, 70.0),
+        cf.share_row("svf_inklusion", "08", cf.PERIOD, 28, 47, 70.0),
+        cf.share_row("svf_inklusion", cf.HR, cf.PERIOD, 115, 149, 70.0),
+        cf.share_row("svf_inklusion", "SE", cf.PERIOD, 8000, 10000, 70.0),
+    ]
+    for r in rows:  # the engine's per-cell verdict: Sydöst "met"
+        r["target"] = 70.0
+        r["meets_target"] = None if r["value"] > 100 else r["value"] >= 70
+    return rows
+
+
+def test_a_parent_counting_a_share_above_100_gets_no_verdict():
+    report = build(cf.HR, cf.PERIOD, _table(cf.rows() + _parent_over_100_rows()), load())
+    s = _section(report, "svf_inklusion")
+    cells = {c.region: c for c in s.cells}
+    assert cells[cf.HR].value == pytest.approx(100 * 115 / 149)  # shown, with the mark
+    assert cells[cf.HR].status == "data_quality" and cells[cf.HR].over_100_children == ["06"]
+    assert cells["SE"].status == "data_quality" and cells["SE"].over_100_children == ["06"]
+    assert cells["05"].status == "met" and cells["05"].over_100_children == []
+    keys = [n.key for n in s.narrative]
+    assert "n_target_met" not in keys and "n_vs_national" not in keys
+    parent = next(n for n in s.narrative if n.key == "n_over_100_parent")
+    text = render(parent, report.regions, "sv")
+    assert "Region Jönköpings län" in text and "77,2\xa0%" in text
+    kept = next(f for f in present.findings(report, "sv") if f["title"] == "Det här hålls")
+    assert not any("SVF" in item and "Sydöstra" in item for item in kept["items"])
+    assert (cf.HR, "svf_inklusion") not in {(g.region, g.indicator) for g in report.gaps}
+
+
+def test_the_nation_counts_a_county_of_another_healthcare_region():
+    """A county outside the report's healthcare region above 100 % (the report reads every
+    county's cells) withholds the nation's verdict, not the healthcare region's."""
+    rows = [r for r in _parent_over_100_rows() if r["region"] != "06"]
+    rows.append(cf.share_row("svf_inklusion", "06", cf.PERIOD, 20, 32, 70.0))
+    other = cf.row("svf_inklusion", "05", cf.PERIOD, numerator=60, denominator=50, value=120.0)
+    other.update(region="13", region_level="county")  # Halland, in Västra
+    report = build(cf.HR, cf.PERIOD, _table(cf.rows() + rows + [other]), load())
+    cells = {c.region: c for c in _section(report, "svf_inklusion").cells}
+    assert cells["SE"].status == "data_quality" and cells["SE"].over_100_children == ["13"]
+    assert cells[cf.HR].status != "data_quality" and cells[cf.HR].over_100_children == []
+
+
+def test_high_coverage_is_not_blamed_for_a_share_above_100():
+    """Item 2: Jönköping's coverage is 97,9 %, so the caveat names the other causes; a county
+    below the comparability line gets coverage named."""
+    coverage = [
+        cf.row("cancerregister_tackning", r, "2024", value=v, region_basis=None, period_type="year")
+        for r, v in (("05", 97.7), ("06", 97.9), ("08", 60.0), (cf.HR, 97.4), ("SE", 95.6))
+    ]
+    over_08 = cf.row("svf_inklusion", "08", cf.PERIOD, numerator=60, denominator=50, value=120.0)
+    rows = [r for r in _parent_over_100_rows() if r["region"] != "08"] + [over_08]
+    report = build(cf.HR, cf.PERIOD, _table(cf.rows() + rows + coverage), load())
+    promise = next(
+        p for p in report.promises if any(s.code == "svf_inklusion" for s in p.indicators)
+    )
+    keys = {c.key: c for c in promise.caveats}
+    high = render(keys["caveat_over_100_high_coverage"], report.regions, "sv")
+    assert "Region Jönköpings län" in high and "97,9\xa0%" in high and "eftersläpning" in high
+    assert "Region Kalmar län" not in high
+    low = render(keys["caveat_over_100_low_coverage"], report.regions, "sv")
+    assert "Region Kalmar län" in low and "Jönköping" not in low
+    s = _section(report, "svf_inklusion")
+    covered = next(n for n in s.narrative if n.key == "n_over_100_covered")
+    assert covered.params["regions"]["codes"] == ["06"]
+    own = next(n for n in s.narrative if n.key == "n_over_100")
+    assert own.params["regions"]["codes"] == ["08"]
+
+
+def test_warnings_that_stand_out_are_counted_by_kind():
+    from lofte.reports.model import QualityRow
+    from lofte.reports.narrative import caveat_sentences
+
+    def q(region, warnings, kinds):
+        return QualityRow(region, 1, 0, None, 0, warnings, 0, None, kinds, sum(kinds.values()))
+
+    quality = [
+        q("05", 2430, {"orphan": 964, "end_before_start": 10, "duplicate_start": 9}),
+        q("06", 36, {"orphan": 7}),
+        q("08", 21, {"orphan": 4}),
+    ]
+    report = build(cf.HR, cf.PERIOD, _table(cf.rows()), load())
+    promise = next(p for p in report.promises if any(s.source == "svf" for s in p.indicators))
+    found = [c for c in caveat_sentences(promise, {}, quality, cf.HR) if "warning" in c.key]
+    assert [c.params["region"]["code"] for c in found] == ["05"]
+    text = render(found[0], report.regions, "sv")
+    assert "2\xa0430" in text and "händelse utan start 964" in text and "bland de 983" in text
+    assert "händelse utan start 964" in render(found[0], report.regions, "sv")
+    assert "event without a start 964" in render(found[0], report.regions, "en")
+
+
+def test_comparability_and_coverage_caveats_on_aggregate_promises(tmp_path):
+    """Item 3: a promise with a series break and an indicator without a coverage figure says
+    both; the palliative register's coverage is a comparability line, not a target (item 4)."""
+    _import(tmp_path)
+    line = [
+        cf.share_row("pal_tackningsgrad", r, "2024", x, 100, 70.0, region_basis=None)
+        for r, x in (("05", 72), ("06", 88), ("08", 71), (cf.HR, 77), ("SE", 68))
+    ]
+    report = build(cf.HR, "2025H1", _table(_cube_rows(line)), load())
+    palliative = next(
+        p for p in report.promises if any(s.code == "pal_brytpunktssamtal" for s in p.indicators)
+    )
+    assert "caveat_series_break" in {c.key for c in palliative.caveats}
+    for p in report.promises:
+        for s in p.indicators:
+            if s.code == "pal_tackningsgrad":
+                assert not any(n.key.startswith("n_target_") for n in s.narrative)
+                assert "n_line_above" in {n.key for n in s.narrative}
+                assert "n_counties_meeting" not in {n.key for n in s.narrative}
+    kept = " ".join(i for f in present.findings(report, "sv") for i in f["items"])
+    assert "Täckningsgrad i Svenska palliativregistret" not in kept

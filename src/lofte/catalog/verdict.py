@@ -6,13 +6,20 @@ whose standing allows it (:data:`lofte.catalog.model.JUDGED_KINDS`: decided nati
 the region, or a register's own level); a level borrowed from another register gets
 ``reference`` (drawn as a labelled reference line, no verdict). A share above 100 %
 (inclusion: more closed pathways than the register's new cases) gets ``data_quality``: a
-finding about the data, never a share with a verdict. The cube's ``meets_target`` column
-(:func:`lofte.cube.engine`) is the vectorised form of the same rule, held to it by a test.
+finding about the data, never a share with a verdict. So is a parent's share (a healthcare
+region, the nation) when a shown cell below it is above 100 % (ADR 0504): its value adds that
+child's impossible ratio, so a verdict on it would rest on the data fault
+(:func:`over_100_below` finds them, ``child_over_100`` passes it in). The cube's
+``meets_target`` column (:func:`lofte.cube.engine`) is the vectorised form of the per-cell rule,
+held to it by a test; the readers (report, site, API) apply the parent rule on top of it.
 """
 
 from __future__ import annotations
 
-from lofte.catalog.model import JUDGED_KINDS
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from lofte.catalog.model import JUDGED_KINDS, Catalog
 
 #: Statuses that are a verdict against a target.
 JUDGED = ("met", "partial", "not_met")
@@ -28,17 +35,20 @@ def classify(
     direction: str | None,
     kind: str | None = "decided_national",
     unit: str = "",
+    child_over_100: bool = False,
 ) -> str:
     """Traffic light of one figure against its target (low/high pairs give *partial*).
 
     ``kind`` is the target's standing (:data:`lofte.catalog.model.TARGET_KINDS`), ``unit`` the
-    indicator's unit (a ``percent`` value above 100 is a data-quality finding).
+    indicator's unit (a ``percent`` value above 100 is a data-quality finding), and
+    ``child_over_100`` whether a shown region below this one is above 100 % for the same
+    indicator and period (:func:`over_100_below`): then the share is a finding too.
     """
     if suppressed:
         return "suppressed"
     if value is None:
         return "missing"
-    if unit == "percent" and value > 100.0:
+    if unit == "percent" and (value > 100.0 or child_over_100):
         return "data_quality"
     if target is None or direction is None:
         return "no_target"
@@ -62,3 +72,29 @@ def meets_target(status: str) -> bool | None:
     if status == "not_met":
         return False
     return None
+
+
+def over_100_below(
+    cells: Iterable[Mapping[str, Any]],
+    catalog: Catalog,
+    keys: tuple[str, ...] = ("indicator", "region_basis", "pathway", "treatment", "period"),
+) -> dict[tuple[Any, ...], list[str]]:
+    """The shown shares above 100 % below each parent region: ``(parent, *key values) ->
+    [region, ...]`` (catalogue order), from ``cells`` (dicts with ``region``, ``value``,
+    ``suppressed`` and ``keys``).
+
+    A county above 100 % counts for its healthcare region and the nation, a healthcare region
+    above 100 % for the nation. Only percent indicators count, and only shown cells: a hidden
+    cell's value is not published, so it cannot be named (nor may the parent's verdict give it
+    away). The parent is the same indicator, basis, pathway, treatment and period."""
+    found: dict[tuple[Any, ...], list[str]] = {}
+    for cell in cells:
+        indicator = catalog.indicators.get(cell["indicator"])
+        value = cell["value"]
+        if indicator is None or cell["suppressed"] or not indicator.exceeds_whole(value):
+            continue
+        rest = tuple(cell[k] for k in keys)
+        for parent in catalog.lineage(cell["region"])[1:]:
+            found.setdefault((parent, *rest), []).append(cell["region"])
+    order = {code: i for i, code in enumerate(catalog.regions)}
+    return {k: sorted(set(v), key=lambda c: order.get(c, len(order))) for k, v in found.items()}

@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from lofte.catalog import Catalog, Indicator, load
-from lofte.catalog.verdict import JUDGED, classify
+from lofte.catalog.verdict import JUDGED, classify, over_100_below
 from lofte.core import periods
 from lofte.core.stats import two_proportion_test
 
@@ -61,6 +61,35 @@ DETAIL_INDICATORS = (
     # Väntande över ledtid is a count at each month's end (ADR 0650): no half-year cells.
     "svf_pagaende_over_ledtid",
 )
+#: The report's comparability line for a register's coverage (%): Svenska palliativregistret's
+#: own level (its indicator's ``register_level`` target, "no formal target"). Below it a
+#: register's figures are not compared, and low coverage is named as a cause of an inclusion
+#: above 100 %; at or above it coverage is not the explanation (the cancer register has no level
+#: of its own, so the report uses this one).
+COVERAGE_LINE = 70.0
+#: Indicators whose level is a comparability line, not a target: their sentences say *above /
+#: below the comparability line*, never *når målnivån*, and they are no key finding.
+COMPARABILITY_LINES = ("pal_tackningsgrad",)
+#: The coverage measure of the register an indicator is counted on, where the cube has one.
+COVERAGE_OF = {
+    "svf_inklusion": "cancerregister_tackning",
+    "studier_andel_inkluderade": "cancerregister_tackning",
+    "overlevnad_tjocktarm_5ar": "cancerregister_tackning",
+    "pal_munhalsobedomning": "pal_tackningsgrad",
+    "pal_smartskattning": "pal_tackningsgrad",
+    "pal_vidbehov_opioid": "pal_tackningsgrad",
+    "pal_vidbehov_angestdampande": "pal_tackningsgrad",
+    "pal_utan_trycksar": "pal_tackningsgrad",
+    "pal_brytpunktssamtal": "pal_tackningsgrad",
+}
+#: Register and survey indicators whose register's coverage (or survey's response rate) the
+#: data do not hold: the caveats say so rather than stay silent.
+NO_COVERAGE_FIGURE = (
+    "mdk_andel",
+    "kontaktsjukskoterska_andel",
+    "min_vardplan_andel",
+    "npe_delaktighet",
+)
 #: The *ingående ledtider* in the order of the pathway.
 BOTTLENECK_STEPS = (
     ("svf_median_start_till_besok", "step_start_visit"),
@@ -99,6 +128,10 @@ class Cell:
     #: "disclosure" when disclosure control hid the cell (:func:`hidden_by`), None when shown.
     #: Which rule hid it is never recorded: that would itself narrow small counts (ADR 0721).
     hidden_by: str | None = None
+    #: A parent's (healthcare region's, nation's) shown regions below it whose share is above
+    #: 100 % for this indicator and period: the parent's share is then a data-quality finding
+    #: too (status ``data_quality``, ADR 0504). Empty for a county and where none is.
+    over_100_children: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -165,6 +198,8 @@ class IndicatorSection:
     target_kind: str | None = None
     target_source_en: str = ""
     breaks: list[SeriesBreak] = field(default_factory=list)
+    #: Whether the counts add up over regions (:attr:`lofte.catalog.Indicator.additive`).
+    additive: bool = True
 
 
 @dataclass
@@ -216,6 +251,10 @@ class PromiseSection:
     pathway_tables: dict[str, list[PathwayRow]] = field(default_factory=dict)
     #: Issue 16: "which interval, shortened by 7 days, helps most" (lofte.reports.whatif).
     whatif: Any = None
+    #: The promise's data-quality caveats that the figures support (register coverage and the
+    #: causes of a share above 100 %, delivery warnings that stand out, comparability:
+    #: :func:`lofte.reports.narrative.caveat_sentences`).
+    caveats: list[Sentence] = field(default_factory=list)
 
 
 @dataclass
@@ -264,6 +303,12 @@ class QualityRow:
     warnings: int
     errors: int
     last_delivered: str | None
+    #: Warnings per kind (the check's issue code: ``orphan``, ``duplicate_row``, …), most
+    #: first; counted from the warnings a delivery stores (at most
+    #: :data:`lofte.svf.validate.MAX_ISSUES` each) unless the delivery recorded its counts.
+    warning_kinds: dict[str, int] = field(default_factory=dict)
+    #: How many warnings the kinds count: ``warnings`` when every one was counted.
+    warnings_counted: int = 0
 
 
 @dataclass
@@ -306,9 +351,13 @@ def _clean(x: Any) -> Any:
 
 
 class CubeIndex:
-    """The cube rows a report needs, by (indicator, region, pathway, period)."""
+    """The cube rows a report needs, by (indicator, region, pathway, period), and the shares
+    above 100 % below each parent region (:func:`lofte.catalog.verdict.over_100_below`)."""
 
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
+    def __init__(
+        self, rows: list[dict[str, Any]], over_100: dict[tuple[Any, ...], list[str]] | None = None
+    ) -> None:
+        self.over_100 = over_100 or {}
         self.rows: dict[tuple[str, str, str, str], dict[str, Any]] = {}
         self.periods: dict[str, set[str]] = defaultdict(set)
         for row in rows:
@@ -323,28 +372,44 @@ class CubeIndex:
         """The cube row of an indicator, region, period and pathway (None: no row)."""
         return self.rows.get((indicator, region, pathway, period))
 
+    def children_over_100(self, row: dict[str, Any] | None) -> list[str]:
+        """The shown regions below ``row``'s region whose share is above 100 % in the same
+        indicator, basis, pathway, treatment and period (empty: none, or no row)."""
+        if row is None:
+            return []
+        keys = ("region", "indicator", "region_basis", "pathway", "treatment", "period")
+        return self.over_100.get(tuple(row[k] for k in keys), [])
 
-def select(cube: pa.Table, regions: list[str], report_period: str, previous: str) -> CubeIndex:
+
+def select(
+    cube: pa.Table,
+    regions: list[str],
+    report_period: str,
+    previous: str,
+    catalog: Catalog | None = None,
+) -> CubeIndex:
     """Only the rows the report uses: its regions, treatment ``alla``, SVF half-years by home
     region, every pathway only for the healthcare region's report period and a year before.
 
     :func:`lofte.reports.service.read_report_cube` already reads about this much; the rule is
-    applied here again so that the model is right for any cube it is given.
+    applied here again so that the model is right for any cube it is given. The cube may hold
+    the other counties too (:func:`lofte.reports.service.read_report_cube` reads them): they
+    only tell which parents have a share above 100 % below them (with ``catalog``).
     """
     wanted = set(regions)
     detail = {report_period, previous}
     rows = [
         row
         for row in cube.to_pylist()
-        if row["region"] in wanted
-        and row["treatment"] == "alla"
+        if row["treatment"] == "alla"
         and (
             (row["region_basis"] == BASIS and row["period_type"] == "half")
             or row["region_basis"] is None
         )
         and (row["pathway"] == "alla" or (row["region"] != "SE" and row["period"] in detail))
     ]
-    return CubeIndex(rows)
+    over_100 = over_100_below(rows, catalog) if catalog is not None else None
+    return CubeIndex([row for row in rows if row["region"] in wanted], over_100)
 
 
 # --- cells ------------------------------------------------------------------------------------
@@ -372,10 +437,12 @@ def make_cell(
     indicator: Indicator,
     catalog: Catalog,
     series: SeriesMap | None = None,
+    over_100_children: list[str] | None = None,
 ) -> Cell:
     """A cube ``row`` as a report cell with its verdict against the target; a suppressed row
     without its numbers, a missing one (None) as *missing*. ``series`` names the series of an
-    imported value."""
+    imported value; ``over_100_children`` the shown regions below it above 100 %
+    (:meth:`CubeIndex.children_over_100`), which make a shown share a data-quality finding."""
     target = catalog.target_for(indicator.code, region, period)
     found = (series or {}).get((indicator.code, region, period))
     label = None if found is None else found.label()
@@ -388,9 +455,11 @@ def make_cell(
     target_low, target_high = _clean(row["target"]), _clean(row["target_high"])
     if suppressed:
         value = numerator = denominator = ci_low = ci_high = None
+        below = []
     else:
         value = _clean(row["value"])
         numerator = _clean(row["numerator"])
+        below = list(over_100_children or []) if indicator.unit == "percent" else []
         # A median's n is not published (Indicator.publishes_n, SPEC §7).
         denominator = _clean(row["denominator"]) if indicator.publishes_n else None
         ci_low, ci_high = _clean(row.get("ci_low")), _clean(row.get("ci_high"))
@@ -402,6 +471,7 @@ def make_cell(
         indicator.direction,
         None if target is None else target.kind,
         indicator.unit,
+        child_over_100=bool(below),
     )
     reason = hidden_by(row)
     return Cell(
@@ -418,6 +488,7 @@ def make_cell(
         status,
         label,
         hidden_by=reason,
+        over_100_children=below if value is not None else [],
     )
 
 
@@ -518,18 +589,15 @@ def indicator_section(
         difference_p=None,
         target_kind=None if target is None else target.kind,
         target_source_en=indicator.target_source_en,
+        additive=indicator.additive,
     )
     if shown is None:
         return section
-    section.cells = [
-        make_cell(index.get(indicator.code, r, shown), r, shown, indicator, catalog, series)
-        for r in regions
-    ]
+    section.cells = [_cell(index, indicator, r, shown, catalog, series) for r in regions]
     _add_trend(section, index, indicator, regions, report_period, catalog, series)
     previous = periods.same_period_previous_year(shown)
     for cell in section.cells:
-        row = index.get(indicator.code, cell.region, previous)
-        before = make_cell(row, cell.region, previous, indicator, catalog, series)
+        before = _cell(index, indicator, cell.region, previous, catalog, series)
         section.changes.append(yearly_change(cell, before, indicator))
     shown_counties = [c for c in section.cells if c.region in counties and c.value is not None]
     if len(shown_counties) >= 2:
@@ -538,6 +606,21 @@ def indicator_section(
         if comparable(high, low):
             section.difference_p = compare(high, low, indicator.unit)
     return section
+
+
+def _cell(
+    index: CubeIndex,
+    indicator: Indicator,
+    region: str,
+    period: str,
+    catalog: Catalog,
+    series: SeriesMap | None,
+) -> Cell:
+    """The report cell of an indicator, region and period (pathway ``alla``), a parent's
+    verdict withheld where a region below it is above 100 % (ADR 0504)."""
+    row = index.get(indicator.code, region, period)
+    below = index.children_over_100(row)
+    return make_cell(row, region, period, indicator, catalog, series, below)
 
 
 def _better(value: float | None, before: float | None, direction: str | None) -> bool | None:
@@ -567,7 +650,7 @@ def _add_trend(
             row = index.get(indicator.code, r, p)
             if row is None:
                 continue
-            cell = make_cell(row, r, p, indicator, catalog, series)
+            cell = _cell(index, indicator, r, p, catalog, series)
             before = last.get(r)
             if before is not None:
                 cell.segment = before.segment
@@ -757,6 +840,7 @@ def quality(counties: list[str]) -> list[QualityRow]:
         rejected = [d for d in deliveries if d.status == Delivery.Status.REJECTED]
         windows = [d.window_to for d in active if d.window_to is not None]
         delivered = [d.created_at for d in deliveries]
+        kinds, counted = warning_kinds(active)
         rows.append(
             QualityRow(
                 region=code,
@@ -767,9 +851,30 @@ def quality(counties: list[str]) -> list[QualityRow]:
                 warnings=sum(d.warning_count for d in active),
                 errors=sum(d.error_count for d in rejected),
                 last_delivered=max(delivered).date().isoformat() if delivered else None,
+                warning_kinds=kinds,
+                warnings_counted=counted,
             )
         )
     return rows
+
+
+def warning_kinds(deliveries: list[Any]) -> tuple[dict[str, int], int]:
+    """Warnings per kind of ``deliveries`` (most first) and how many warnings that counts: a
+    delivery's recorded counts (``report["warning_kinds"]``) where it has them, else the
+    warnings it stored (all of them unless the list was cut at the check's maximum)."""
+    kinds: dict[str, int] = defaultdict(int)
+    counted = 0
+    for d in deliveries:
+        report = d.report or {}
+        recorded = report.get("warning_kinds")
+        if isinstance(recorded, dict):
+            items = [(str(k), int(v)) for k, v in recorded.items()]
+        else:
+            items = [(str(w.get("code") or "other"), 1) for w in report.get("warnings", [])]
+        for kind, n in items:
+            kinds[kind] += n
+            counted += n
+    return dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))), counted
 
 
 def synthetic_inputs() -> bool:
@@ -819,13 +924,23 @@ def build(
     check_arguments(healthcare_region, period, catalog)
     counties = sorted(catalog.children(healthcare_region))
     regions = [*counties, healthcare_region, "SE"]
-    index = select(cube, regions, period, periods.same_period_previous_year(period))
+    index = select(cube, regions, period, periods.same_period_previous_year(period), catalog)
     if not any(index.get(code, healthcare_region, period) for code in index.periods):
         raise ReportError(
             f"kuben har inga SVF-uppgifter för {healthcare_region} {period} – har data för "
             "perioden importerats och 'lofte compute' körts?"
         )
-    scope = Scope(index, healthcare_region, period, counties, catalog, series_map(catalog))
+    data_quality = _data_quality_sections(index, regions, counties, period, catalog)
+    scope = Scope(
+        index,
+        healthcare_region,
+        period,
+        counties,
+        catalog,
+        series_map(catalog),
+        coverage={s.code: s for s in data_quality},
+        quality=quality(counties),
+    )
     promises = [promise_section(scope, number, instances) for number in sorted(catalog.promises)]
     codes = {s.code for p in promises for s in p.indicators if s.source == "aggregate"}
     parsed = periods.parse(period)
@@ -842,13 +957,20 @@ def build(
         promises=promises,
         gaps=gaps(promises, catalog, today),
         sources=sources(codes, regions),
-        quality=quality(counties),
-        data_quality=[
-            indicator_section(index, i, regions, counties, period, catalog)
-            for i in catalog.indicators.values()
-            if i.promise is None and i.code not in DETAIL_INDICATORS
-        ],
+        quality=scope.quality,
+        data_quality=data_quality,
     )
+
+
+def _data_quality_sections(
+    index: CubeIndex, regions: list[str], counties: list[str], period: str, catalog: Catalog
+) -> list[IndicatorSection]:
+    """The data-quality measures that belong to no promise (the cancer register's coverage)."""
+    return [
+        indicator_section(index, i, regions, counties, period, catalog)
+        for i in catalog.indicators.values()
+        if i.promise is None and i.code not in DETAIL_INDICATORS
+    ]
 
 
 @dataclass(frozen=True)
@@ -861,6 +983,9 @@ class Scope:
     counties: list[str]
     catalog: Catalog
     series: SeriesMap
+    #: The data-quality measures by code (the cancer register's coverage), for the caveats.
+    coverage: dict[str, IndicatorSection] = field(default_factory=dict)
+    quality: list[QualityRow] = field(default_factory=list)
 
     @property
     def regions(self) -> list[str]:
@@ -885,8 +1010,13 @@ def promise_section(scope: Scope, number: int, instances: pa.Table | None) -> Pr
         s = indicator_section(
             index, indicator, scope.regions, scope.counties, period, catalog, scope.series
         )
-        s.narrative = narrative.indicator_sentences(s, scope.counties, hr)
+        coverage = scope.coverage.get(COVERAGE_OF.get(indicator.code, ""))
+        s.narrative = narrative.indicator_sentences(s, scope.counties, hr, coverage)
         section.indicators.append(s)
+    own = {s.code: s for s in section.indicators}
+    section.caveats = narrative.caveat_sentences(
+        section, {**scope.coverage, **own}, scope.quality, hr
+    )
     if not any(i.source == "svf" for i in indicators) or number != _lead_time_promise(catalog):
         return section
     section.pathway_table = pathway_table(index, hr, period, catalog)

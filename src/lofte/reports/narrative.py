@@ -12,7 +12,14 @@ or stays silent:
 - *national*: the healthcare region above or below the nation, only when significant;
 - *bottleneck*: the longest *ingående ledtid* of the healthcare region (a fact);
 - *reference*: a level borrowed from another register is named as such, never judged;
-- *over 100 %*: inclusion above 100 % is a data-quality finding with its likely causes;
+- *over 100 %*: inclusion above 100 % is a data-quality finding with its likely causes (the
+  register's coverage only where it is below :data:`~lofte.reports.model.COVERAGE_LINE`), and
+  a parent whose regions include one gets no verdict either, naming them (ADR 0504);
+- *comparability line*: a coverage judged against a register's comparability line is said to
+  lie above or below that line, never to reach a target;
+- *caveats*: a promise's data-quality box (:func:`caveat_sentences`): register coverage,
+  delivery warnings that stand out, comparability (series breaks, counts that cannot be
+  summed);
 - *series break*: where a region's series changes source or definition, and that the values
   on either side are not compared (no change sentence crosses it).
 
@@ -29,12 +36,32 @@ from lofte.reports import texts
 from lofte.reports.model import (
     ALPHA,
     BOTTLENECK_STEPS,
+    COMPARABILITY_LINES,
+    COVERAGE_LINE,
+    COVERAGE_OF,
+    NO_COVERAGE_FIGURE,
     BottleneckRow,
     Cell,
     IndicatorSection,
+    PromiseSection,
+    QualityRow,
     Sentence,
     comparable,
     compare,
+)
+
+#: A county's delivery warnings stand out when they are at least this many and more than
+#: :data:`WARNINGS_FACTOR` times every other county's.
+WARNINGS_MIN = 100
+WARNINGS_FACTOR = 3
+#: Kinds of warning the report names in words; others are counted as *andra slag*.
+WARNING_KINDS = (
+    "orphan",
+    "end_before_start",
+    "duplicate_start",
+    "after_end",
+    "duplicate_row",
+    "ignored_column",
 )
 
 
@@ -56,15 +83,20 @@ def _target(section: IndicatorSection) -> dict[str, Any]:
 
 
 def indicator_sentences(
-    section: IndicatorSection, counties: list[str], healthcare_region: str
+    section: IndicatorSection,
+    counties: list[str],
+    healthcare_region: str,
+    coverage: IndicatorSection | None = None,
 ) -> list[Sentence]:
     """Every rule's sentences on one indicator, in reading order: the healthcare region against
     its target (or a reference, or a data-quality finding), breaks in the series, how many
-    regions meet the target, significant changes, a significant range and the nation."""
+    regions meet the target, significant changes, a significant range and the nation.
+    ``coverage`` is the coverage of the register the indicator is counted on (if any)."""
     by_region = {c.region: c for c in section.cells}
     hr = by_region.get(healthcare_region)
     return [
         *_standing(section, hr, healthcare_region),
+        *_over_100(section, coverage),
         *_series_breaks(section, counties, healthcare_region),
         *_counties_meeting(section, counties, by_region),
         *_changes(section),
@@ -81,14 +113,49 @@ def _standing(section: IndicatorSection, hr: Cell | None, code: str) -> list[Sen
         out.append(_target_sentence(section, hr, code))
     if hr is not None and hr.value is not None and hr.status == "reference":
         out.append(Sentence("n_reference", {"target": _target(section)}))
-    over = [c.region for c in section.cells if c.status == "data_quality"]
-    if over:
-        out.append(Sentence("n_over_100", {"regions": {"kind": "regions", "codes": over}}))
     return out
 
 
+def _over_100(section: IndicatorSection, coverage: IndicatorSection | None) -> list[Sentence]:
+    """The regions above 100 %, with the causes their register's coverage leaves (coverage is
+    named only where it is below the comparability line or unknown), then each parent whose
+    share counts one of them and so gets no verdict (ADR 0504)."""
+    own = [c.region for c in section.cells if section.unit == "percent" and (c.value or 0) > 100]
+    out: list[Sentence] = []
+    if own:
+        high = covered_well(own, coverage)
+        low = [r for r in own if r not in high]
+        if low:
+            out.append(Sentence("n_over_100", {"regions": {"kind": "regions", "codes": low}}))
+        if high:
+            regions = {"kind": "regions", "codes": high}
+            out.append(Sentence("n_over_100_covered", {"regions": regions}))
+    for cell in section.cells:
+        if cell.status == "data_quality" and cell.over_100_children and cell.region not in own:
+            params = {
+                "region": _region(cell.region),
+                "value": _num(cell.value, section.unit),
+                "children": {"kind": "regions", "codes": cell.over_100_children},
+            }
+            out.append(Sentence("n_over_100_parent", params))
+    return out
+
+
+def covered_well(regions: list[str], coverage: IndicatorSection | None) -> list[str]:
+    """Those of ``regions`` whose register coverage is shown and at least the line."""
+    if coverage is None:
+        return []
+    values = {c.region: c.value for c in coverage.cells if c.value is not None}
+    return [r for r in regions if r in values and values[r] >= COVERAGE_LINE]
+
+
 def _target_sentence(section: IndicatorSection, hr: Cell, code: str) -> Sentence:
-    """The healthcare region's value against its target, naming the level it is about."""
+    """The healthcare region's value against its target, naming the level it is about; a
+    comparability line (:data:`~lofte.reports.model.COMPARABILITY_LINES`) is no target."""
+    if section.code in COMPARABILITY_LINES:
+        key = "n_line_below" if hr.status == "not_met" else "n_line_above"
+        params = {"region": _region(code), "value": _num(hr.value, section.unit)}
+        return Sentence(key, {**params, "target": _target(section)})
     key, target = f"n_target_{hr.status}", _target(section)
     if section.target_high is not None and hr.status != "partial":
         # with a low/high pair, name the one level that the sentence is about
@@ -141,7 +208,10 @@ def _series(series: Any) -> tuple[tuple[str, str], ...]:
 def _counties_meeting(
     section: IndicatorSection, counties: list[str], by_region: dict[str, Cell]
 ) -> list[Sentence]:
-    """How many of the regions with a judged value meet the target (from two regions on)."""
+    """How many of the regions with a judged value meet the target (from two regions on); a
+    comparability line is no target to meet."""
+    if section.code in COMPARABILITY_LINES:
+        return []
     judged = [
         by_region[c]
         for c in counties
@@ -240,6 +310,137 @@ def bottleneck_sentences(rows: list[BottleneckRow], healthcare_region: str) -> l
     return []
 
 
+def caveat_sentences(
+    promise: PromiseSection,
+    coverage: dict[str, IndicatorSection],
+    quality: list[QualityRow],
+    healthcare_region: str,
+) -> list[Sentence]:
+    """A promise's data-quality caveats that its figures support, in reading order: the
+    coverage of the registers its indicators are counted on (and what it says about a share
+    above 100 %), delivery warnings of a county that stand out (for SVF figures), and
+    comparability: series that change source or definition, counts that cannot be summed.
+    ``coverage`` holds the coverage measures by code (the promise's own among them)."""
+    return [
+        *_coverage_caveats(promise, coverage),
+        *(_warning_caveats(quality) if any(s.source == "svf" for s in promise.indicators) else []),
+        *_comparability_caveats(promise, healthcare_region),
+    ]
+
+
+def _names(sections: list[IndicatorSection]) -> dict[str, Any]:
+    return {"kind": "names", "names": [(s.name_sv, s.name_en) for s in sections]}
+
+
+def _values(section: IndicatorSection) -> dict[str, Any]:
+    cells = [(c.region, c.value) for c in section.cells if c.value is not None]
+    return {"kind": "values", "cells": cells, "unit": section.unit}
+
+
+def _coverage_caveats(
+    promise: PromiseSection, coverage: dict[str, IndicatorSection]
+) -> list[Sentence]:
+    """Per register coverage the promise's indicators are counted on, its values (and for the
+    inclusion in SVF, which regions above 100 % coverage explains, which not); the other
+    imported indicators have no coverage figure. A promise showing the coverage itself (the
+    palliative register's) leaves it to its own caveat."""
+    own = {s.code for s in promise.indicators}
+    out: list[Sentence] = []
+    by_measure: dict[str, list[IndicatorSection]] = {}
+    for s in promise.indicators:
+        measure = coverage.get(COVERAGE_OF.get(s.code, ""))
+        if measure is not None and measure.code not in own and measure.period is not None:
+            by_measure.setdefault(measure.code, []).append(s)
+    for code, sections in by_measure.items():
+        measure = coverage[code]
+        params = {
+            "indicators": _names(sections),
+            "name": {"kind": "names", "names": [(measure.name_sv, measure.name_en)]},
+            "period": {"kind": "period", "label": measure.period},
+            "values": _values(measure),
+        }
+        out.append(Sentence("caveat_coverage_of", params))
+        out.extend(_over_100_causes(sections, measure))
+    bare = [s for s in promise.indicators if s.code in NO_COVERAGE_FIGURE and s.period]
+    if bare:
+        out.append(Sentence("caveat_no_coverage", {"indicators": _names(bare)}))
+    return out
+
+
+def _over_100_causes(sections: list[IndicatorSection], measure: IndicatorSection) -> list[Sentence]:
+    """For the regions above 100 %: where coverage is low it may explain it; where it is high,
+    the other likely causes."""
+    over = [
+        c.region
+        for s in sections
+        for c in s.cells
+        if s.unit == "percent" and c.value is not None and c.value > 100
+    ]
+    if not over:
+        return []
+    high = covered_well(over, measure)
+    low = [r for r in over if r not in high and any(c.region == r for c in measure.cells)]
+    out = []
+    if low:
+        params = {
+            "regions": {"kind": "regions", "codes": low},
+            "line": _num(COVERAGE_LINE, "percent"),
+        }
+        out.append(Sentence("caveat_over_100_low_coverage", params))
+    if high:
+        values = _values(measure)
+        values["cells"] = [(r, v) for r, v in values["cells"] if r in high]
+        params = {"regions": {"kind": "regions", "codes": high}, "values": values}
+        out.append(Sentence("caveat_over_100_high_coverage", params))
+    return out
+
+
+def _warning_caveats(quality: list[QualityRow]) -> list[Sentence]:
+    """A county whose delivery warnings stand out (:data:`WARNINGS_MIN`,
+    :data:`WARNINGS_FACTOR`): its count and its main kinds of warning."""
+    out = []
+    for row in quality:
+        others = [q.warnings for q in quality if q.region != row.region]
+        if row.warnings < WARNINGS_MIN or not others:
+            continue
+        if row.warnings <= WARNINGS_FACTOR * max(others):
+            continue
+        kinds: dict[str, int] = {}
+        for kind, n in row.warning_kinds.items():
+            key = kind if kind in WARNING_KINDS else "other"
+            kinds[key] = kinds.get(key, 0) + n
+        top = sorted(kinds.items(), key=lambda kv: -kv[1])[:3]
+        params = {
+            "region": _region(row.region),
+            "count": {"kind": "count", "value": row.warnings},
+            "stored": {"kind": "count", "value": row.warnings_counted},
+            "kinds": {"kind": "kinds", "kinds": top},
+        }
+        complete = row.warnings_counted >= row.warnings
+        out.append(
+            Sentence("caveat_warning_kinds" if complete else "caveat_warning_kinds_stored", params)
+        )
+    return out
+
+
+def _comparability_caveats(promise: PromiseSection, healthcare_region: str) -> list[Sentence]:
+    """Each indicator whose series changes source or definition (naming the regions), and the
+    counts that cannot be summed over regions."""
+    out = []
+    for s in promise.indicators:
+        regions = list(dict.fromkeys(b.region for b in s.breaks))
+        if regions:
+            params = {
+                "indicator": _names([s]),
+                "regions": {"kind": "regions", "codes": regions},
+            }
+            out.append(Sentence("caveat_series_break", params))
+    summed = [s for s in promise.indicators if not s.additive and s.period is not None]
+    if summed:
+        out.append(Sentence("caveat_not_additive", {"indicators": _names(summed)}))
+    return out
+
+
 def target_text(low: float | None, high: float | None, unit: str, lang: str) -> str:
     """A target level in words: one level, a low and a high one, or *ingen målnivå*."""
     if low is None:
@@ -261,31 +462,53 @@ def names_list(names: list[str], lang: str) -> str:
     return texts.t("list_and", lang, first=", ".join(names[:-1]), last=names[-1])
 
 
+def _text(param: dict[str, Any], lang: str) -> str:
+    text = texts.t(param["key"], lang)
+    return text.lower() if param.get("lower") else text
+
+
+def _values_text(param: dict[str, Any], regions: dict[str, str], lang: str) -> str:
+    """Regions with their values: "Jönköping 97,9 %, Kalmar 95,0 %"."""
+    return ", ".join(
+        f"{regions.get(code, code)} {texts.number(value, param['unit'], lang)}"
+        for code, value in param["cells"]
+    )
+
+
+def _kinds_text(param: dict[str, Any], lang: str) -> str:
+    """Kinds of warning with their counts: "händelse utan start 964, slut före start 10"."""
+    return ", ".join(
+        f"{texts.t('warning_' + kind, lang)} {texts.number(n, 'count', lang)}"
+        for kind, n in param["kinds"]
+    )
+
+
+#: How each kind of sentence parameter is worded: ``(param, regions, lang) -> text``.
+_FORMATS: dict[str, Any] = {
+    "region": lambda p, regions, lang: regions.get(p["code"], p["code"]),
+    "regions": lambda p, regions, lang: names_list([regions.get(c, c) for c in p["codes"]], lang),
+    "raw": lambda p, regions, lang: p["text"],
+    "series": lambda p, regions, lang: texts.series_label(p["source"], p["definition"], lang),
+    "num": lambda p, regions, lang: texts.number(p["value"], p["unit"], lang),
+    "target": lambda p, regions, lang: target_text(p["low"], p["high"], p["unit"], lang),
+    "period": lambda p, regions, lang: period_name(p["label"], lang),
+    "int": lambda p, regions, lang: str(p["value"]),
+    "count": lambda p, regions, lang: texts.number(p["value"], "count", lang),
+    "text": lambda p, regions, lang: _text(p, lang),
+    "p": lambda p, regions, lang: f"{p['value']:.3f}",
+    "names": lambda p, regions, lang: names_list(
+        [sv if lang == "sv" else en for sv, en in p["names"]], lang
+    ),
+    "values": _values_text,
+    "kinds": lambda p, regions, lang: _kinds_text(p, lang),
+}
+
+
 def render(sentence: Sentence, regions: dict[str, str], lang: str) -> str:
     """A sentence worded in ``lang``: its text with every typed parameter formatted (regions
     by their ``regions`` names, figures by :func:`lofte.reports.texts.number`)."""
-    values: dict[str, str] = {}
-    for name, param in sentence.params.items():
-        kind = param["kind"]
-        if kind == "region":
-            values[name] = regions.get(param["code"], param["code"])
-        elif kind == "regions":
-            values[name] = names_list([regions.get(c, c) for c in param["codes"]], lang)
-        elif kind == "raw":
-            values[name] = param["text"]
-        elif kind == "series":
-            values[name] = texts.series_label(param["source"], param["definition"], lang)
-        elif kind == "num":
-            values[name] = texts.number(param["value"], param["unit"], lang)
-        elif kind == "target":
-            values[name] = target_text(param["low"], param["high"], param["unit"], lang)
-        elif kind == "period":
-            values[name] = period_name(param["label"], lang)
-        elif kind == "int":
-            values[name] = str(param["value"])
-        elif kind == "text":
-            text = texts.t(param["key"], lang)
-            values[name] = text.lower() if param.get("lower") else text
-        elif kind == "p":
-            values[name] = f"{param['value']:.3f}"
+    values = {
+        name: _FORMATS[param["kind"]](param, regions, lang)
+        for name, param in sentence.params.items()
+    }
     return texts.t(sentence.key, lang, **values)

@@ -437,21 +437,13 @@ def _values(section: IndicatorSection, lang: str, names: dict[str, str]) -> str:
 def _svf_caveats(
     promise: PromiseSection, report: Report, lang: str, names: dict[str, str]
 ) -> list[str]:
-    """The delivery warnings and comparability of SVF figures, and the cancer register's
-    coverage where the promise shows the inclusion in SVF."""
+    """The delivery warnings and comparability of SVF figures (the cancer register's coverage
+    is among the model's caveats, :attr:`PromiseSection.caveats`)."""
     warnings = ", ".join(f"{names[q.region]} {_n(q.warnings, lang)}" for q in report.quality)
-    out = [
+    return [
         texts.t("caveat_warnings", lang, warnings=warnings),
         texts.t("caveat_svf_comparability", lang),
     ]
-    if not any(s.code == "svf_inklusion" for s in promise.indicators):
-        return out
-    for section in report.data_quality:
-        if section.code == "cancerregister_tackning" and section.period is not None:
-            period = period_name(section.period, lang)
-            values = _values(section, lang, names)
-            out.append(texts.t("caveat_cancer_register", lang, period=period, values=values))
-    return out
 
 
 def _palliative_caveats(coverage: IndicatorSection, lang: str, names: dict[str, str]) -> list[str]:
@@ -480,6 +472,8 @@ def caveats(promise: PromiseSection, report: Report, lang: str) -> list[str]:
     coverage = next((s for s in promise.indicators if s.code == "pal_tackningsgrad"), None)
     if coverage is not None and coverage.period is not None and coverage.target is not None:
         out.extend(_palliative_caveats(coverage, lang, names))
+    # register coverage, warnings that stand out, comparability (lofte.reports.narrative)
+    out.extend(render(sentence, names, lang) for sentence in promise.caveats)
     aggregates = [s for s in promise.indicators if s.source == "aggregate" and s.period]
     if aggregates and any(s.period != report.period for s in aggregates):
         out.append(texts.t("caveat_aggregate_periods", lang))

@@ -45,10 +45,14 @@ def _report_instances(period: str) -> pa.Table | None:
         return None
 
 
-def read_report_cube(regions: list[str], period: str) -> pa.Table:
+def read_report_cube(
+    regions: list[str], period: str, other_counties: list[str] | None = None
+) -> pa.Table:
     """The stored cube, read only where the report looks: its regions, treatment ``alla``, SVF
     half-years by home region (every pathway only for the counties and the healthcare region in
-    ``period`` and a year before) and the aggregates.
+    ``period`` and a year before) and the aggregates; of ``other_counties`` (the nation's
+    other counties) only pathway ``alla``, so that the model sees a share above 100 % anywhere
+    below the nation (ADR 0504).
 
     ``regions`` are catalogue codes (counties, the healthcare region, ``SE``).
     """
@@ -67,7 +71,11 @@ def read_report_cube(regions: list[str], period: str) -> pa.Table:
         audit.require_safe_stored(path, what="Rapporten")
     except audit.DisclosureError as err:
         raise ReportError(str(err)) from None
-    return read_report_cells(path, regions, BASIS, periods_detail)
+    cells = read_report_cells(path, regions, BASIS, periods_detail)
+    if other_counties:
+        others = read_report_cells(path, other_counties, BASIS, [])
+        cells = pa.concat_tables([cells, others.cast(cells.schema)])
+    return cells
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -85,7 +93,8 @@ def _build(healthcare_region: str, period: str, today: dt.date | None) -> Report
     from lofte.reports.model import check_arguments
 
     check_arguments(healthcare_region, period, catalog)
-    cube = read_report_cube(regions, period)
+    others = [c.code for c in catalog.counties() if c.code not in regions]
+    cube = read_report_cube(regions, period, others)
     return build(
         healthcare_region, period, cube, catalog, today=today, instances=_report_instances(period)
     )

@@ -483,6 +483,76 @@ TEXTS: dict[str, Promise] = {
         "{min_cell} patienter, eller så är vårdförloppets andel inom ledtid dold av "
         "röjandekontrollen.",
     ),
+    # a parent whose regions include a share above 100 %; the causes by coverage; the other
+    # caveats of a promise (ADR 0504, issue 14)
+    "n_over_100_parent": pgettext_lazy(
+        "report",
+        "Andelen för {region} ({value}) bedöms inte mot målnivån: den räknar in {children}, där "
+        "andelen är över 100 %, och en bedömning skulle då vila på datafelet.",
+    ),
+    "n_over_100_covered": pgettext_lazy(
+        "report",
+        "I {regions} avslutades fler SVF än cancerregistret har nya cancerfall, fast registrets "
+        "täckningsgrad är hög. Det är ett datakvalitetsfynd, ingen andel, och bedöms inte mot "
+        "målnivån. Troliga orsaker: eftersläpning i cancerregistret, SVF för patienter som inte "
+        "fick någon cancerdiagnos och fel i SVF-leveranserna.",
+    ),
+    "n_line_above": pgettext_lazy(
+        "report",
+        "{region} ligger över jämförbarhetsgränsen {target} ({value}).",
+    ),
+    "n_line_below": pgettext_lazy(
+        "report",
+        "{region} ligger under jämförbarhetsgränsen {target} ({value}).",
+    ),
+    "caveat_coverage_values": pgettext_lazy("report", "{name} ({period}): {values}."),
+    "caveat_over_100_low_coverage": pgettext_lazy(
+        "report",
+        "I {regions} är cancerregistrets täckningsgrad under {line}: där kan ofullständig "
+        "täckning förklara att inklusionen är över 100 %.",
+    ),
+    "caveat_over_100_high_coverage": pgettext_lazy(
+        "report",
+        "I {regions} är inklusionen över 100 % fast cancerregistrets täckningsgrad är hög "
+        "({values}), så täckningen förklarar det inte. Troliga orsaker: eftersläpning i "
+        "registret, SVF för patienter som inte fick någon cancerdiagnos och fel i "
+        "SVF-leveranserna (se varningarna i bilaga 4).",
+    ),
+    "caveat_coverage_of": pgettext_lazy(
+        "report",
+        "{indicators} räknas på registrets fall: {name} ({period}) {values}.",
+    ),
+    "caveat_no_coverage": pgettext_lazy(
+        "report",
+        "För {indicators} finns ingen täckningsgrad eller svarsfrekvens i underlaget: hur "
+        "fullständigt underlaget är syns inte i siffrorna.",
+    ),
+    "caveat_series_break": pgettext_lazy(
+        "report",
+        "{indicator}: serien byter källa eller definition ({regions}); värden före och efter "
+        "brottet jämförs inte.",
+    ),
+    "caveat_not_additive": pgettext_lazy(
+        "report",
+        "{indicators} kan inte summeras över regioner: sjukvårdsregionens och rikets värden "
+        "är egna uppgifter, inte summan av regionernas.",
+    ),
+    "caveat_warning_kinds": pgettext_lazy(
+        "report",
+        "{region} har många fler varningar än de andra regionerna ({count}), främst: {kinds}.",
+    ),
+    "caveat_warning_kinds_stored": pgettext_lazy(
+        "report",
+        "{region} har många fler varningar än de andra regionerna ({count}); bland de {stored} "
+        "som sparats: {kinds}.",
+    ),
+    "warning_orphan": pgettext_lazy("report", "händelse utan start"),
+    "warning_end_before_start": pgettext_lazy("report", "slut före start"),
+    "warning_duplicate_start": pgettext_lazy("report", "dubbel start"),
+    "warning_after_end": pgettext_lazy("report", "händelse efter avslut"),
+    "warning_duplicate_row": pgettext_lazy("report", "dubblettrad"),
+    "warning_ignored_column": pgettext_lazy("report", "okänd kolumn"),
+    "warning_other": pgettext_lazy("report", "andra slag"),
 }
 
 

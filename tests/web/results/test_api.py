@@ -258,6 +258,7 @@ def test_the_document_is_generated_from_the_typed_schema(client, site_home):
         "source",
         "definition",
         "series_break",
+        "over_100_children",
     ]
     assert cube["responses"]["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"

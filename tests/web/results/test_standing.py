@@ -159,3 +159,28 @@ def test_reference_is_a_labelled_line_and_inclusion_above_100_is_explained(clien
     assert "över 100 %, datakvalitet (se †)" in row["quality"]
     quality = next(layer for layer in spec["layer"] if layer.get("name") == "data_quality")
     assert quality["encoding"]["text"] == {"field": "quality"}
+
+
+def test_a_parent_counting_a_share_above_100_gets_no_verdict(client, standing_home):
+    """ADR 0504: Sydöst and the nation count Jönköping's inclusion above 100 %, so their own
+    shares (below 100 %) are a data-quality finding too, naming Jönköping, in the API and on
+    the page."""
+    county = api(client, indicator="svf_inklusion", region="06", region_basis="bostad")
+    periods = {p for (_, p), c in county.items() if c["value"] is not None and c["value"] > 100}
+    assert periods
+    for parent in ("sydost", "SE"):
+        cells = api(client, indicator="svf_inklusion", region=parent, region_basis="bostad")
+        for period in periods:
+            cell = cells[(parent, period)]
+            assert cell["value"] is not None and cell["value"] <= 100  # a share, yet no verdict
+            assert cell["verdict"] == "data_quality" and cell["meets_target"] is None
+            assert "06" in cell["over_100_children"]
+    other = api(client, indicator="svf_inklusion", region="05", region_basis="bostad")
+    assert all(c["over_100_children"] == [] for c in other.values())
+    html = _page(
+        client, indicator="svf_inklusion", basis="bostad", to="2024", level="healthcare_region"
+    )
+    note = re.search(r'data-testid="over-100-note">(.*?)</p>', html, re.S)
+    assert note and "Region Jönköpings län" in note.group(1)
+    row = re.search(r'<tr data-region="sydost">(.*?)</tr>', html, re.S)
+    assert row and "Ja" not in row.group(1) and "†" in row.group(1)

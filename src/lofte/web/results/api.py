@@ -175,6 +175,8 @@ def _with_standing(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each cell with its verdict, the standing of its target and, for imported figures, its
     series (source, definition) and whether a break comes before it (issue 14)."""
     cat = load()
+    # a parent counting a share above 100 % below it: no verdict either (ADR 0504)
+    rows = standing.mark_parents(cat, rows)
     imported = {r["indicator"] for r in rows if r["region_basis"] is None}
     series = standing.series_map() if imported else {}
     for row in rows:

@@ -30,7 +30,7 @@ def card(
     q = start.card_query(ind, dims, region)
     if dims is None or q is None:
         return None
-    cells = query.cells(q.filters())
+    cells = standing.mark_parents(cat, query.cells(q.filters()))
     return start.card(
         cat, ind, dims, q, cells, series if series is not None else standing.series_map()
     )

@@ -172,7 +172,8 @@ class Cell(Strict):
     meets_target: bool | None = Field(
         description="Null where there is no verdict: no target, a reference level borrowed from "
         "another register (target_kind reference), a share above 100 % (verdict "
-        "data_quality), or a suppressed cell."
+        "data_quality, also for a healthcare region or the nation whose regions include a "
+        "share above 100 %), or a suppressed cell."
     )
     verdict: Literal[
         "met",
@@ -187,8 +188,9 @@ class Cell(Strict):
         description="The verdict the report and the site give: met, partial (between a low and a "
         "high level), not_met; no_target; reference (the level is borrowed from another "
         "register: drawn, never judged); data_quality (a share above 100 %: more closed "
-        "pathways than the register's new cases, a finding about the data, not a share); "
-        "suppressed."
+        "pathways than the register's new cases, a finding about the data, not a share; and a "
+        "healthcare region's or the nation's share that counts such a region, see "
+        "over_100_children); suppressed."
     )
     target_kind: (
         Literal["decided_national", "decided_regional", "register_level", "reference"] | None
@@ -204,6 +206,12 @@ class Cell(Strict):
     series_break: bool = Field(
         description="True when the period before (same period type) has another source or "
         "definition: the two are not comparable and no change or trend line crosses them."
+    )
+    over_100_children: list[str] = Field(
+        description="A healthcare region's or the nation's shown share: the codes of the shown "
+        "regions below it whose share is above 100 % for the same indicator, basis, pathway, "
+        "treatment and period. Not empty: the share counts that data fault, so it gets verdict "
+        "data_quality and meets_target null. Empty for every other cell."
     )
 
 

@@ -2,7 +2,8 @@
 
 - its **verdict**: :func:`status` is :func:`lofte.catalog.verdict.classify` (the rule the report
   and the gap board use) for a public cell: no traffic light on a borrowed reference, and a
-  share above 100 % is a data-quality finding;
+  share above 100 % is a data-quality finding, and so is a parent's (healthcare region's,
+  nation's) share where a shown region below it is above 100 % (:func:`mark_parents`, ADR 0504);
 - its **series**: the source and definition of an imported value
   (:func:`lofte.cube.aggregates.series_of`), a break where either changes, and no change or
   line across a break (:func:`comparable`, :func:`segments`).
@@ -13,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from lofte.catalog import Catalog, Indicator
-from lofte.catalog.verdict import classify
+from lofte.catalog.verdict import classify, over_100_below
 from lofte.core import periods
 from lofte.web.results.i18n import _
 
@@ -63,7 +64,52 @@ def status(cat: Catalog, ind: Indicator, cell: dict[str, Any] | None) -> str:
         ind.direction,
         target_kind(cat, ind, cell["region"], cell["period"]),
         ind.unit,
+        child_over_100=bool(cell.get("over_100_children")),
     )
+
+
+#: The cell keys a parent shares with the regions below it (besides the period).
+_PARENT_KEYS = ("indicator", "region_basis", "pathway", "treatment", "period")
+
+
+def mark_parents(cat: Catalog, cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``cells`` (public cells, changed in place and returned) with each shown parent share
+    that counts a region above 100 % marked: ``over_100_children`` names those regions and
+    ``meets_target`` is None (no verdict, ADR 0504); every other cell gets an empty list.
+
+    The regions below are read from the public cube (one group per indicator, basis, pathway,
+    treatment and period type, only the periods of the parents shown): hidden cells have no
+    published value, so only shown ones count."""
+    from lofte.cube import query
+
+    wanted: dict[tuple[Any, ...], set[str]] = {}
+    for cell in cells:
+        cell["over_100_children"] = []
+        ind = cat.indicators.get(cell["indicator"])
+        if ind is None or ind.unit != "percent" or cell["suppressed"] or cell["value"] is None:
+            continue
+        if cell["region_level"] not in ("healthcare_region", "nation"):
+            continue
+        group = tuple(cell[k] for k in ("indicator", "region_basis", "pathway", "treatment"))
+        wanted.setdefault((*group, cell["period_type"]), set()).add(cell["period"])
+    for (indicator, basis, pathway, treatment, ptype), chosen in wanted.items():
+        below = query.cells(
+            query.Filters(
+                indicator=indicator,
+                region_basis=basis or "",
+                pathway=pathway,
+                treatment=treatment,
+                period_type=ptype,
+                periods=sorted(chosen),
+            )
+        )
+        found = over_100_below(below, cat, _PARENT_KEYS)
+        for cell in cells:
+            key = (cell["region"], *(cell[k] for k in _PARENT_KEYS))
+            if key in found and cell["period_type"] == ptype:
+                cell["over_100_children"] = found[key]
+                cell["meets_target"] = None
+    return cells
 
 
 def series_of_cell(series: SeriesMap, ind: Indicator, region: str, period: str) -> Any:
@@ -129,6 +175,31 @@ def over_100_text() -> str:
         "ofullständig täckning i cancerregistret, och SVF för patienter som inte fick någon "
         "cancerdiagnos."
     )
+
+
+def over_100_parent_text(cat: Catalog, cells: list[dict[str, Any]], period_name: Any = str) -> str:
+    """Which shown parents get no verdict because of a region above 100 % below them, naming
+    the regions (empty when none)."""
+    from lofte.web.results import presentation as fmt
+
+    parts = []
+    for cell in cells:
+        children = cell.get("over_100_children") or []
+        if children:
+            parts.append(
+                _("%(region)s (%(period)s) räknar in %(children)s")
+                % {
+                    "region": fmt.region_name(cat, cell["region"]),
+                    "period": period_name(cell["period"]),
+                    "children": ", ".join(fmt.region_name(cat, c) for c in children),
+                }
+            )
+    if not parts:
+        return ""
+    return _(
+        "Andelen för en sjukvårdsregion eller riket bedöms inte heller när en region under den "
+        "är över 100 %%: en bedömning skulle vila på datafelet. %(parents)s."
+    ) % {"parents": "; ".join(parts)}
 
 
 def reference_text() -> str:

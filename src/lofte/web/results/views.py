@@ -344,7 +344,9 @@ def _page_context(
         cat=cat,
         sel=sel,
         dims=dims,
-        cells=query.cells(sel.filters(regions=page_model.shown_regions(sel, cat))),
+        cells=standing.mark_parents(
+            cat, query.cells(sel.filters(regions=page_model.shown_regions(sel, cat)))
+        ),
         series=standing.series_map() if aggregate else {},
         county_cells=query.cells(page_model.map_filters(sel)) if sel.view == "karta" else [],
     )
@@ -365,7 +367,9 @@ def _download_rows(request: HttpRequest) -> tuple[Selection, list[dict[str, Any]
     cat, sel = _selection(request)
     if sel is None:
         raise Http404(_("Inga resultat är publicerade ännu."))
-    rows = query.cells(sel.filters(regions=page_model.shown_regions(sel, cat)))
+    rows = standing.mark_parents(
+        cat, query.cells(sel.filters(regions=page_model.shown_regions(sel, cat)))
+    )
     for row in rows:
         row["region_name"] = fmt.region_name(cat, row["region"])
         row["region_basis"] = row["region_basis"] or ""

@@ -221,6 +221,9 @@ def cell_view(cell: Cell | None, unit: str, lang: str | None = None) -> dict[str
             else fmt.number(cell["denominator"], 0, lang)
         ),
         "meets_target": cell["meets_target"],
-        # a share above 100 % (inclusion): a data-quality finding, marked and explained
-        "over_100": unit == "percent" and cell["value"] is not None and cell["value"] > 100,
+        # a share above 100 % (inclusion): a data-quality finding, marked and explained; so is
+        # a parent's share that counts one (standing.mark_parents, ADR 0504)
+        "over_100": unit == "percent"
+        and cell["value"] is not None
+        and (cell["value"] > 100 or bool(cell.get("over_100_children"))),
     }

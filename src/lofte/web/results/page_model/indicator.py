@@ -179,8 +179,16 @@ def notes(p: Page, content: dict[str, Any]) -> dict[str, Any]:
         "map_in_area": in_area,
         "any_suppressed": any_suppressed,
         "suppressed_note": suppressed_note(p.ind.min_cell) if any_suppressed else "",
-        "over_100_note": standing.over_100_text() if any(c["over_100"] for c in marked) else "",
+        "over_100_note": over_100_note(p, marked),
     }
+
+
+def over_100_note(p: Page, marked: list[dict[str, Any]]) -> str:
+    """The note on shares above 100 %, naming the parents that count one (empty: none)."""
+    if not any(c["over_100"] for c in marked):
+        return ""
+    parents = standing.over_100_parent_text(p.cat, p.data.cells, p.pname)
+    return f"{standing.over_100_text()} {parents}".strip()
 
 
 def indicator_page(data: PageData, charts: ChartKit) -> dict[str, Any]:
