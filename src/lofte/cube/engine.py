@@ -25,9 +25,10 @@ import pyarrow.compute as pc
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import NATIONAL_EXIT_TREATMENTS, TREATMENTS
 from lofte.core import periods, stats
-from lofte.cube import heap, links, register, rollup, suppression, tuning, waiting
+from lofte.core.disclosure import MIN_CELL
+from lofte.cube import heap, links, register, rollup, suppression, waiting
 from lofte.svf import engine as svf_engine
-from lofte.svf import queries
+from lofte.svf import queries, tuning
 
 T = TypeVar("T")
 
@@ -219,7 +220,7 @@ def compute(
     ``extra_cells`` are raw cells from elsewhere (the imported aggregate indicators, SPEC §6) in
     the schema of :data:`lofte.cube.aggregates.CELL_SCHEMA`; they get targets, intervals and
     suppression with the rest. ``config`` chooses how (never what) the engine computes
-    (:mod:`lofte.cube.tuning`; None: the one in force); ``threads`` overrides its DuckDB threads.
+    (:mod:`lofte.svf.tuning`; None: the one in force); ``threads`` overrides its DuckDB threads.
     """
     with tuning.using(config) as in_force:
         if threads is None:
@@ -568,7 +569,7 @@ def _prepare(
     period_parent, has_period_parent = codes.parent["period"]
     codes.parent["period"] = (period_parent, has_period_parent & over_periods[indicator])
     min_cell = np.array(
-        [(i.min_cell if i and i.min_cell is not None else 5) for i in info], dtype=np.int64
+        [(i.min_cell if i and i.min_cell is not None else MIN_CELL) for i in info], dtype=np.int64
     )[indicator]
     den_valid = cells.denominator_valid
     den = np.where(den_valid, cells.denominator, 0)
