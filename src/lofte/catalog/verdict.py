@@ -7,10 +7,13 @@ the region, or a register's own level); a level borrowed from another register g
 ``reference`` (drawn as a labelled reference line, no verdict). A share above 100 %
 (inclusion: more closed pathways than the register's new cases) gets ``data_quality``: a
 finding about the data, never a share with a verdict. The cube's ``meets_target`` column
-(:func:`lofte.cube.engine`) is the vectorised form of the same rule, held to it by a test.
+comes from :func:`meets_array`, the vectorised form of the same rule, which
+``tests/catalog/test_verdict.py`` holds to :func:`classify` and :func:`meets_target`.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from lofte.catalog.model import JUDGED_KINDS
 
@@ -62,3 +65,25 @@ def meets_target(status: str) -> bool | None:
     if status == "not_met":
         return False
     return None
+
+
+def meets_array(
+    value: np.ndarray,
+    target: np.ndarray,
+    lower_better: np.ndarray,
+    judged: np.ndarray,
+    percent: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`meets_target` of :func:`classify` for every figure at once, before suppression:
+    ``(meets, verdict)``, where ``meets`` is the answer where ``verdict`` is True and there is
+    no verdict (None) elsewhere.
+
+    ``value`` and ``target`` (the low level) are floats with NaN for none; ``lower_better`` the
+    direction (an indicator with a target always has one); ``judged`` whether the target's
+    standing allows a verdict (:data:`lofte.catalog.model.JUDGED_KINDS`); ``percent`` whether
+    the unit is ``percent`` (above 100: a data-quality finding, no verdict).
+    """
+    with np.errstate(invalid="ignore"):
+        verdict = ~np.isnan(target) & ~np.isnan(value) & judged & ~(percent & (value > 100.0))
+        meets = np.where(lower_better, value <= target, value >= target)
+    return meets, verdict

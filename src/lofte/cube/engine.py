@@ -22,9 +22,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lofte.catalog import Catalog, load
+from lofte.catalog import Catalog, load, verdict
 from lofte.catalog.model import NATIONAL_EXIT_TREATMENTS, TREATMENTS
-from lofte.core import periods, stats
+from lofte.core import disclosure, periods, stats
 from lofte.core.disclosure import MIN_CELL
 from lofte.cube import heap, links, register, rollup, suppression, waiting
 from lofte.svf import engine as svf_engine
@@ -573,9 +573,8 @@ def _prepare(
     )[indicator]
     den_valid = cells.denominator_valid
     den = np.where(den_valid, cells.denominator, 0)
-    # lofte.core.disclosure.primary on every cell at once: 0 < denominator < min_cell; a value
-    # imported without counts (already published by its source) has nothing to test.
-    primary = den_valid & (den > 0) & (den < min_cell)
+    # A value imported without counts (already published by its source) has nothing to test.
+    primary = disclosure.primary_array(den, min_cell, valid=den_valid)
     additive = additive_of[indicator] & den_valid
     population = _population_key(cells)
     alias = None
@@ -713,10 +712,8 @@ def _build(
         ci_low = ci_high = np.zeros(len(cells), dtype=np.float64)
     target, target_high, judged = _targets(codes, catalog)
     value_np = cells.value
-    # The vectorised form of lofte.catalog.verdict.classify: a verdict only against a target
-    # whose standing allows one, never for a share above 100 % (a data-quality finding).
-    has_target = ~np.isnan(target) & ~np.isnan(value_np) & judged & ~(is_percent & (value_np > 100))
-    meets = np.where(lower_better, value_np <= target, value_np >= target)
+    # A verdict only against a target whose standing allows one, never for a share above 100 %.
+    meets, has_target = verdict.meets_array(value_np, target, lower_better, judged, is_percent)
     columns = _key_columns(codes, catalog, dims)
     columns.update(
         {
