@@ -26,14 +26,6 @@ from lofte.svf import queries, tuning
 if TYPE_CHECKING:
     import duckdb
 
-#: Flags of :func:`flag_events`, with their Swedish wording for quality reports.
-FLAG_LABELS_SV: dict[str, str] = {
-    "duplicate_start": "dubbel start (tidigaste start behålls)",
-    "orphan": "händelse utan start (ignoreras)",
-    "after_end": "händelse efter avslut (ignoreras)",
-    "end_before_start": "slut före start – trolig kodningsfel",
-}
-
 EVENT_SCHEMA = pa.schema(
     [
         ("delivery_id", pa.int64()),
