@@ -5,6 +5,8 @@
   ``pytestmark = pytest.mark.usefixtures("lofte_home")``.
 - ``make_personnummer``: synthetic, checksum-valid personnummer built in code, so that no
   real-looking numbers need to be committed as fixtures.
+- ``engine_config``: the tuned and the plain engine configuration in turn, in force for the
+  test (``tests/engine_configs.py``); the engine property tests take it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from lofte.svf import tuning
+from lofte.svf.tuning import EngineConfig
+from tests.engine_configs import CONFIGS
 
 
 def luhn_digit(nine_digits: str) -> str:
@@ -58,3 +64,11 @@ def lofte_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     _clear_catalog_cache()
     yield home
     _clear_catalog_cache()
+
+
+@pytest.fixture(params=[c for c, _ in CONFIGS], ids=[name for _, name in CONFIGS])
+def engine_config(request: pytest.FixtureRequest) -> Iterator[EngineConfig]:
+    """Each engine configuration in turn (tuned, plain), in force for the test
+    (``tests/engine_configs.py``)."""
+    with tuning.using(request.param) as config:
+        yield config

@@ -1,6 +1,7 @@
-"""Every gettext catalogue Löfte ships: the committed ``.mo`` is its compiled ``.po`` (Django
-reads only the ``.mo``), nothing is left fuzzy or untranslated, and the sources of the figures
-Löfte ships have English (issue 14: English throughout the English report)."""
+"""Every gettext catalogue Löfte ships (the Django apps' and core's ``lofte_core``): the committed
+``.mo`` is its compiled ``.po`` (Django and :mod:`lofte.core.i18n` read only the ``.mo``),
+nothing is left fuzzy or untranslated, and the sources of the figures Löfte ships have English
+(issue 14: English throughout the English report)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import lofte
 from lofte.cube import aggregates
 
 SRC = Path(lofte.__file__).resolve().parent
-CATALOGUES = sorted(SRC.glob("**/locale/en/LC_MESSAGES/django.po"))
+CATALOGUES = sorted(SRC.glob("**/locale/en/LC_MESSAGES/*.po"))  # django.po, core's lofte_core.po
 
 
 def compiled(path: Path) -> dict[str, str]:
@@ -27,13 +28,13 @@ def compiled(path: Path) -> dict[str, str]:
 
 def test_the_catalogues_are_found() -> None:
     apps = {p.relative_to(SRC).parts[0] for p in CATALOGUES}
-    assert {"cube", "grants", "reports", "web"} <= apps
+    assert {"core", "cube", "grants", "reports", "web"} <= apps
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="needs msgfmt (Debian: gettext)")
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(SRC).parents[3]))
 def test_the_committed_mo_is_the_compiled_po(po: Path, tmp_path: Path) -> None:
-    out = tmp_path / "django.mo"
+    out = tmp_path / po.with_suffix(".mo").name
     subprocess.run(["msgfmt", "-o", str(out), str(po)], check=True)
     assert compiled(out) == compiled(po.with_suffix(".mo"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -307,3 +308,44 @@ def test_joint_suppression_alternates_until_stable():
     assert hidden == {("mdk", "05"), ("mdk", "06"), ("inkl", "05"), ("inkl", "06")}
     for group in groups:
         assert sum(1 for k in group if k in hidden) != 1
+
+
+# --- primary, vectorised ------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.integers(0, 40), st.integers(0, 10**9)), max_size=60),
+    st.one_of(st.integers(1, 12), st.lists(st.integers(1, 12), min_size=60, max_size=60)),
+)
+def test_primary_array_is_primary_on_every_cell(cells: list[int | None], min_cell) -> None:
+    """The engine's vectorised rule (:func:`disclosure.primary_array`) is :func:`primary` on
+    every cell: small integers around every threshold, large ones, cells without a count."""
+    n = len(cells)
+    valid = np.array([c is not None for c in cells], dtype=bool)
+    den = np.array([0 if c is None else c for c in cells], dtype=np.int64)
+    per_cell = np.array(min_cell[:n] if isinstance(min_cell, list) else [min_cell] * n, np.int64)
+    threshold = per_cell if isinstance(min_cell, list) else min_cell
+    got = disclosure.primary_array(den, threshold, valid=valid)
+    assert got.dtype == bool and got.shape == (n,)
+    assert got.tolist() == [primary(c, int(m)) for c, m in zip(cells, per_cell, strict=True)]
+
+
+def test_primary_array_over_all_small_integers() -> None:
+    den = np.arange(0, 200, dtype=np.int64)
+    for min_cell in range(1, 12):
+        expected = [primary(int(d), min_cell) for d in den]
+        assert disclosure.primary_array(den, min_cell).tolist() == expected
+        assert disclosure.primary_array(den, min_cell, valid=den % 3 > 0).tolist() == [
+            e and d % 3 > 0 for e, d in zip(expected, den.tolist(), strict=True)
+        ]
+
+
+def test_primary_array_rejects_negative_counts_where_they_count() -> None:
+    with pytest.raises(ValueError):
+        disclosure.primary_array(np.array([3, -1]))
+    # A cell without a count may hold anything: it is not tested.
+    assert disclosure.primary_array(np.array([3, -1]), valid=np.array([True, False])).tolist() == [
+        True,
+        False,
+    ]

@@ -4,7 +4,7 @@
 :mod:`lofte.cube.reference` finishes the cells (suppression, interval, target and verdict,
 region level, period type) with the plain rules. Hypothesis draws histories large enough that
 cells of 5 and more sit beside cells of 1–4, so that secondary and linked suppression happen.
-The tuned engine and the plain one (every optimisation off, :mod:`lofte.cube.tuning`) both.
+The tuned engine and the plain one (every optimisation off, :mod:`lofte.svf.tuning`) both.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from lofte.catalog import load
 from lofte.cube import engine as cube_engine
 from lofte.cube import reference as cube_reference
 from lofte.cube.register import register_cells
-from lofte.cube.tuning import EngineConfig
 from lofte.svf import reference
+from lofte.svf.tuning import EngineConfig
 
 from ..svf.engine_helpers import table
 from .test_linked_suppression import COUNTIES, REGISTER, cohorts

@@ -37,7 +37,7 @@ def test_the_engine_interval_is_the_core_interval(pairs):
         assert 0.0 <= low[i] <= 100 * xi / ni <= high[i] <= 100.0
 
 
-@pytest.mark.usefixtures("lofte_home")
+@pytest.mark.usefixtures("lofte_home", "engine_config")
 def test_every_share_cell_carries_the_core_interval_and_none_above_100_percent():
     events = [
         ev("p1", "brost:10", "2024-01-10", region="05", lan="05"),

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lofte.core import periods, stats
-from lofte.cube import quantiles, rollup, tuning
+from lofte.cube import quantiles, rollup
+from lofte.svf import tuning
 
 LEVELS = [0.0, 0.25, 0.5, 0.75, 1.0]
 

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lofte.cube import keys as key_space
-from lofte.cube import rollup, tuning
+from lofte.cube import rollup
 from lofte.cube.quantiles import QUANTILES
-from lofte.cube.tuning import EngineConfig
+from lofte.svf import tuning
+from lofte.svf.tuning import EngineConfig
 
 NAMES = [*rollup.KEYS, *rollup.MEASURES, *(q for q, _, _ in QUANTILES)]
 

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from lofte.catalog import load
 from lofte.core import disclosure, periods
 from lofte.cube import reference as cube_reference
-from lofte.cube import suppression, tuning
+from lofte.cube import suppression
 from lofte.cube.engine import region_parents
+from lofte.svf import tuning
 
 from . import vectorised
 

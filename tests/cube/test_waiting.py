@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lofte.catalog import load
 from lofte.cube import engine as cube_engine
 from lofte.svf import reference, waiting
+from tests.engine_configs import examples
 
 from ..svf.engine_helpers import ev, table
 from ..svf.test_engine_property import histories, numbered
@@ -191,9 +192,16 @@ def test_without_a_cut_off_nothing_is_counted():
 cutoff_days = st.dates(D(2024, 1, 15), D(2024, 6, 30))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(histories, st.fixed_dictionaries({r: cutoff_days for r in ("05", "06", "08")}))
-def test_the_engine_agrees_with_the_reference(raw, cutoffs):
+def test_the_engine_agrees_with_the_reference(engine_config):
+    @examples(engine_config, 60)
+    @given(histories, st.fixed_dictionaries({r: cutoff_days for r in ("05", "06", "08")}))
+    def agree(raw, cutoffs):
+        _the_engine_agrees_with_the_reference(raw, cutoffs)
+
+    agree()
+
+
+def _the_engine_agrees_with_the_reference(raw, cutoffs):
     events = numbered(raw)
     catalog = load()
     result = cube_engine.compute(table(events), cutoffs, [], catalog)

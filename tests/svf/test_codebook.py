@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lofte.svf import engine
+from lofte.svf import engine, tuning
+from lofte.svf.tuning import EngineConfig
 
 hex_digits = st.text("0123456789abcdef", min_size=1, max_size=4)
 
@@ -45,8 +46,7 @@ def _chunks(strings: list[str], cuts: int) -> list[pa.DictionaryArray]:
 @given(strings=pseudonyms(), cuts=st.integers(0, 3))
 def test_hex_book_orders_and_merges_like_the_strings(slice_size, strings, cuts):
     chunks = _chunks(strings, cuts)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(engine, "_HEX_SLICE", slice_size)  # 3: every step crosses slices
+    with tuning.using(EngineConfig(hex_slice=slice_size)):  # 3: every step crosses slices
         book, (maps,) = engine._sorted_book([chunks])
         hex_book = engine._hex_book(pa.array(strings, pa.string()))
     expected_book, _ = _general([s for c in chunks for s in c.dictionary.to_pylist()])

@@ -2,7 +2,8 @@
 
 Hypothesis draws small, dense histories (few patients, pathways and regions, dates around a
 lead-time version change and a year boundary, every suffix possible) so that duplicate starts,
-orphans, ends after ends, transfers, exits and ongoing pathways all occur often.
+orphans, ends after ends, transfers, exits and ongoing pathways all occur often. Each property
+runs on the tuned and on the plain engine (``engine_config``, ``tests/engine_configs.py``).
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from lofte.catalog import load
 from lofte.cube import engine as cube_engine
 from lofte.cube import register
 from lofte.svf import engine, reference
+from tests.engine_configs import examples
 
 from .engine_helpers import table
 
@@ -96,9 +98,16 @@ crowded = st.lists(
 )
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(histories, crowded), cutoffs)
-def test_instances_and_flags_agree(raw, cut):
+def test_instances_and_flags_agree(engine_config):
+    @examples(engine_config, 80)
+    @given(st.one_of(histories, crowded), cutoffs)
+    def agree(raw, cut):
+        _instances_and_flags_agree(raw, cut)
+
+    agree()
+
+
+def _instances_and_flags_agree(raw, cut):
     events = numbered(raw)
     catalog = load()
     fast_table, fast_flag_table = engine.instances_and_flags(table(events), cut)
@@ -129,9 +138,16 @@ register_rows = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(histories, register_rows)
-def test_cells_agree(raw, reg):
+def test_cells_agree(engine_config):
+    @examples(engine_config, 60)
+    @given(histories, register_rows)
+    def agree(raw, reg):
+        _cells_agree(raw, reg)
+
+    agree()
+
+
+def _cells_agree(raw, reg):
     events = numbered(raw)
     catalog = load()
     result = cube_engine.compute(table(events), {}, reg, catalog)

@@ -10,14 +10,17 @@ finding about the data, never a share with a verdict. So is a parent's share (a 
 region, the nation) when a shown cell below it is above 100 % (ADR 0504): its value adds that
 child's impossible ratio, so a verdict on it would rest on the data fault
 (:func:`over_100_below` finds them, ``child_over_100`` passes it in). The cube's
-``meets_target`` column (:func:`lofte.cube.engine`) is the vectorised form of the per-cell rule,
-held to it by a test; the readers (report, site, API) apply the parent rule on top of it.
+``meets_target`` column comes from :func:`meets_array`, the vectorised form of the per-cell
+rule, which ``tests/catalog/test_verdict.py`` holds to :func:`classify` and
+:func:`meets_target`; the readers (report, site, API) apply the parent rule on top of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+import numpy as np
 
 from lofte.catalog.model import JUDGED_KINDS, Catalog
 
@@ -98,3 +101,25 @@ def over_100_below(
             found.setdefault((parent, *rest), []).append(cell["region"])
     order = {code: i for i, code in enumerate(catalog.regions)}
     return {k: sorted(set(v), key=lambda c: order.get(c, len(order))) for k, v in found.items()}
+
+
+def meets_array(
+    value: np.ndarray,
+    target: np.ndarray,
+    lower_better: np.ndarray,
+    judged: np.ndarray,
+    percent: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`meets_target` of :func:`classify` for every figure at once, before suppression:
+    ``(meets, verdict)``, where ``meets`` is the answer where ``verdict`` is True and there is
+    no verdict (None) elsewhere.
+
+    ``value`` and ``target`` (the low level) are floats with NaN for none; ``lower_better`` the
+    direction (an indicator with a target always has one); ``judged`` whether the target's
+    standing allows a verdict (:data:`lofte.catalog.model.JUDGED_KINDS`); ``percent`` whether
+    the unit is ``percent`` (above 100: a data-quality finding, no verdict).
+    """
+    with np.errstate(invalid="ignore"):
+        verdict = ~np.isnan(target) & ~np.isnan(value) & judged & ~(percent & (value > 100.0))
+        meets = np.where(lower_better, value <= target, value >= target)
+    return meets, verdict

@@ -7,7 +7,9 @@ quartile — wherever else the same population is published, even as another ind
 numerator. (A numerator of 1–4 inside a share whose population is 5 or more may be shown.)
 
 This module is the plain reference; :mod:`lofte.cube.suppression` and :mod:`lofte.cube.links`
-apply exactly the same steps to millions of cells, and property tests hold them together.
+apply exactly the same steps to millions of cells, and property tests hold them together. The
+primary rule has its vectorised form here too (:func:`primary_array`, which the engine calls),
+held to :func:`primary` by ``tests/core/test_disclosure.py``.
 
 - **Primary**: a cell whose denominator (or count, or median's n) is at least 1 but below
   ``min_cell`` (default 5) is suppressed — shown as "–". A cell with no count at all (an
@@ -48,7 +50,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
@@ -69,6 +71,22 @@ def primary(denominator: int | None, min_cell: int = MIN_CELL) -> bool:
     if denominator < 0:
         raise ValueError(f"a denominator cannot be negative, got {denominator}")
     return 0 < denominator < min_cell
+
+
+def primary_array(denominator: Any, min_cell: Any = MIN_CELL, valid: Any = None) -> Any:
+    """:func:`primary` of every cell at once, for numpy arrays: 0 < denominator < ``min_cell``
+    (an array, one per cell, or one number for all), False where ``valid`` is False (a cell whose
+    denominator is ``None``). Returns a boolean array.
+
+    Raises :class:`ValueError` for a negative denominator among the valid cells, as
+    :func:`primary` does. Written with the arrays' own operators only: core imports no numpy
+    (``tests/core/test_purity.py``).
+    """
+    negative = denominator < 0
+    known = True if valid is None else valid
+    if (known & negative).any():
+        raise ValueError("a denominator cannot be negative")
+    return known & (denominator > 0) & (denominator < min_cell)
 
 
 def _present_groups(

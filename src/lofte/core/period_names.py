@@ -5,7 +5,8 @@
 column, option, axis and caption, and a report can use it too. A period that the data do not
 cover to its end (the year 2026 when only its first half has been delivered) is named with the
 months it covers, so it never looks like a whole period: :func:`data_end` finds that last day
-from the periods present.
+from the periods present. The words are Swedish message ids of core's gettext catalogue, the
+English in ``core/locale/en/LC_MESSAGES/lofte_core.po`` (:mod:`lofte.core.i18n`, ADR 0741).
 """
 
 from __future__ import annotations
@@ -14,54 +15,43 @@ import datetime
 from collections.abc import Iterable, Mapping
 
 from lofte.core import periods
+from lofte.core.i18n import language, pgettext
 
-_MONTHS = {
-    "sv": ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
-_MONTHS_LONG = {
-    "sv": (
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-_ORDINALS = {
-    "sv": ("första", "andra", "tredje", "fjärde"),
-    "en": ("first", "second", "third", "fourth"),
-}
+#: Month names as Swedish message ids of core's catalogue (:mod:`lofte.core.i18n`): the short
+#: form for chart axes and spans (context ``month abbreviated``), the long one for text.
+_MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+_MONTHS_LONG = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+#: The halves' and quarters' ordinals (context ``ordinal``).
+_ORDINALS = ("första", "andra", "tredje", "fjärde")
+#: The sentence patterns (context ``period``), filled in with :meth:`str.format`.
+_HALF = "{ordinal} halvåret {year}"
+_QUARTER = "{ordinal} kvartalet {year}"
+_NO_DATA = "{period} (inga uppgifter)"
 
 
-def _lang(lang: str) -> str:
-    return "en" if lang.startswith("en") else "sv"
+def _month(number: int, lang: str, *, short: bool) -> str:
+    if short:
+        return pgettext("month abbreviated", _MONTHS[number - 1], lang)
+    return pgettext("month", _MONTHS_LONG[number - 1], lang)
 
 
 def _months(first: int, last: int, lang: str) -> str:
-    names = _MONTHS[lang]
-    return names[first - 1] if first == last else f"{names[first - 1]}–{names[last - 1]}"
+    if first == last:
+        return _month(first, lang, short=True)
+    return f"{_month(first, lang, short=True)}–{_month(last, lang, short=True)}"
 
 
 def is_complete(label: str, data_end: datetime.date | None) -> bool:
@@ -78,7 +68,7 @@ def period_name(
     text and tables (``andra halvåret 2022``, ``second half of 2022``). A label that is not a
     period is returned unchanged.
     """
-    lang = _lang(lang)
+    lang = language(lang)
     try:
         period = periods.parse(label)
     except ValueError:
@@ -88,21 +78,19 @@ def period_name(
     if period.kind == "year":
         text = str(year)
     elif period.kind == "month":
-        text = f"{(_MONTHS if short else _MONTHS_LONG)[lang][first - 1]} {year}"
+        text = f"{_month(first, lang, short=short)} {year}"
     elif short:
         text = f"{_months(first, last, lang)} {year}"
     else:
         number = (first - 1) // (last - first + 1)
-        ordinal = _ORDINALS[lang][number]
-        if period.kind == "half":
-            text = f"{ordinal} halvåret {year}" if lang == "sv" else f"{ordinal} half of {year}"
-        else:
-            text = f"{ordinal} kvartalet {year}" if lang == "sv" else f"{ordinal} quarter of {year}"
+        ordinal = pgettext("ordinal", _ORDINALS[number], lang)
+        pattern = _HALF if period.kind == "half" else _QUARTER
+        text = pgettext("period", pattern, lang).format(ordinal=ordinal, year=year)
     if is_complete(label, data_end) or period.kind == "month":
         return text
     assert data_end is not None
     if data_end < period.start:
-        return text + (" (inga uppgifter)" if lang == "sv" else " (no data)")
+        return pgettext("period", _NO_DATA, lang).format(period=text)
     return f"{text} ({_months(first, data_end.month, lang)})"
 
 

@@ -196,7 +196,7 @@ def audit_table(table: pa.Table, catalog: Catalog | None = None, limit: int = 10
         codes[k], names[k] = _codes(_strings(table.column(k)))
     info = [catalog.indicators.get(i) for i in names["indicator"]]
     persons = np.array([(i.additive and i.min_cell > 1) if i else True for i in info], bool)
-    min_cell = np.array([i.min_cell if i else 5 for i in info], dtype=np.int64)
+    min_cell = np.array([i.min_cell if i else disclosure.MIN_CELL for i in info], dtype=np.int64)
     in_audit = persons[codes["indicator"]]
 
     den, den_valid = _int_column(table, "denominator")

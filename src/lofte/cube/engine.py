@@ -22,12 +22,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lofte.catalog import Catalog, load
+from lofte.catalog import Catalog, load, verdict
 from lofte.catalog.model import NATIONAL_EXIT_TREATMENTS, TREATMENTS
-from lofte.core import periods, stats
-from lofte.cube import heap, links, register, rollup, suppression, tuning, waiting
+from lofte.core import disclosure, periods, stats
+from lofte.core.disclosure import MIN_CELL
+from lofte.cube import heap, links, register, rollup, suppression, waiting
 from lofte.svf import engine as svf_engine
-from lofte.svf import queries
+from lofte.svf import queries, tuning
 
 T = TypeVar("T")
 
@@ -219,7 +220,7 @@ def compute(
     ``extra_cells`` are raw cells from elsewhere (the imported aggregate indicators, SPEC §6) in
     the schema of :data:`lofte.cube.aggregates.CELL_SCHEMA`; they get targets, intervals and
     suppression with the rest. ``config`` chooses how (never what) the engine computes
-    (:mod:`lofte.cube.tuning`; None: the one in force); ``threads`` overrides its DuckDB threads.
+    (:mod:`lofte.svf.tuning`; None: the one in force); ``threads`` overrides its DuckDB threads.
     """
     with tuning.using(config) as in_force:
         if threads is None:
@@ -568,13 +569,12 @@ def _prepare(
     period_parent, has_period_parent = codes.parent["period"]
     codes.parent["period"] = (period_parent, has_period_parent & over_periods[indicator])
     min_cell = np.array(
-        [(i.min_cell if i and i.min_cell is not None else 5) for i in info], dtype=np.int64
+        [(i.min_cell if i and i.min_cell is not None else MIN_CELL) for i in info], dtype=np.int64
     )[indicator]
     den_valid = cells.denominator_valid
     den = np.where(den_valid, cells.denominator, 0)
-    # lofte.core.disclosure.primary on every cell at once: 0 < denominator < min_cell; a value
-    # imported without counts (already published by its source) has nothing to test.
-    primary = den_valid & (den > 0) & (den < min_cell)
+    # A value imported without counts (already published by its source) has nothing to test.
+    primary = disclosure.primary_array(den, min_cell, valid=den_valid)
     additive = additive_of[indicator] & den_valid
     population = _population_key(cells)
     alias = None
@@ -712,10 +712,8 @@ def _build(
         ci_low = ci_high = np.zeros(len(cells), dtype=np.float64)
     target, target_high, judged = _targets(codes, catalog)
     value_np = cells.value
-    # The vectorised form of lofte.catalog.verdict.classify: a verdict only against a target
-    # whose standing allows one, never for a share above 100 % (a data-quality finding).
-    has_target = ~np.isnan(target) & ~np.isnan(value_np) & judged & ~(is_percent & (value_np > 100))
-    meets = np.where(lower_better, value_np <= target, value_np >= target)
+    # A verdict only against a target whose standing allows one, never for a share above 100 %.
+    meets, has_target = verdict.meets_array(value_np, target, lower_better, judged, is_percent)
     columns = _key_columns(codes, catalog, dims)
     columns.update(
         {

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from lofte.cube import tuning
+from lofte.svf import tuning
 
 
 def compact(keys: np.ndarray, space: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(the distinct ``keys`` in ascending order, each key's index among them), like
     ``np.unique(keys, return_inverse=True)``; where the key space (``space``, or the largest
-    key + 1) is small (:attr:`~lofte.cube.tuning.EngineConfig.counting_max_space`: above it,
+    key + 1) is small (:attr:`~lofte.svf.tuning.EngineConfig.counting_max_space`: above it,
     counting would need more memory than sorting), by marking the keys present in a flag array
     and numbering the marks."""
     if keys.size == 0:

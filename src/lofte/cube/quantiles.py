@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lofte.cube import tuning
+from lofte.svf import tuning
 
 #: (output column, input column, quantile level).
 QUANTILES = (
@@ -58,7 +58,7 @@ def dense_is_cheaper(cells: int, n_facts: int) -> bool:
     """Whether to count a dense histogram of ``cells`` (groups × values) rather than sort the
     ``n_facts`` facts: while there are at most ``dense_per_fact`` cells per fact (measured at
     national scale: above it, sorting is faster) and at most ``dense_max_cells`` in all
-    (memory: 8 bytes each, twice); see :class:`lofte.cube.tuning.EngineConfig`."""
+    (memory: 8 bytes each, twice); see :class:`lofte.svf.tuning.EngineConfig`."""
     config = tuning.current()
     return cells <= config.dense_per_fact * n_facts and cells <= config.dense_max_cells
 

@@ -28,9 +28,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lofte.cube import quantiles, tuning
+from lofte.cube import quantiles
 from lofte.cube.keys import compact
 from lofte.cube.quantiles import QUANTILES
+from lofte.svf import tuning
 
 #: The counts of ``month_counts`` (cells.sql), in order.
 MEASURES = (

@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from lofte.cube.keys import compact
+from lofte.svf import tuning
 
 #: Cell key, in the order that breaks ties between equal denominators.
 KEY_COLUMNS = ("indicator", "region_basis", "region", "pathway", "treatment", "period")
@@ -248,7 +249,7 @@ class Secondary:
         """Add newly suppressed cells to their groups' counts; the groups touched."""
         touched = np.concatenate([column[picks] for column in self.columns])
         touched = touched[touched >= 0]
-        if touched.size > self.n_groups // 16:
+        if tuning.current().by_mask(touched.size, self.n_groups):
             self.counts += np.bincount(touched, minlength=self.n_groups)
         else:
             np.add.at(self.counts, touched, 1)
@@ -383,7 +384,7 @@ def _dense_ids(keys: list[np.ndarray], space: int) -> tuple[list[np.ndarray], in
 def _distinct(values: np.ndarray, bound: int) -> np.ndarray:
     """``np.unique(values)`` for integers in ``0..bound-1``: by a mask when values are many,
     else by a sort."""
-    if values.size > bound // 16:
+    if tuning.current().by_mask(values.size, bound):
         mask = np.zeros(bound, dtype=bool)
         mask[values] = True
         return np.flatnonzero(mask)

@@ -446,8 +446,8 @@ def _flag_warnings(events: pa.Table, catalog: Any, region: str) -> tuple[list[Is
     Other regions' active deliveries take part as context, so that a patient transferred from
     another region (who has a start there) is not reported as an orphan here.
     """
+    from lofte.core import event_flags
     from lofte.svf import integrity
-    from lofte.svf.engine import FLAG_LABELS_SV
 
     others = list(
         Delivery.objects.filter(status=Delivery.Status.ACTIVE)
@@ -462,7 +462,7 @@ def _flag_warnings(events: pa.Table, catalog: Any, region: str) -> tuple[list[Is
     flags, fingerprints = _quality_flags(events, catalog, files)
     warnings = []
     for row in flags.select(["line", "flag", "detail"]).to_pylist():
-        reason = FLAG_LABELS_SV.get(row["flag"], row["flag"])
+        reason = event_flags.label(row["flag"])  # Swedish, as the import's other messages
         if row["detail"]:
             reason = f"{reason}: {row['detail']}"
         warnings.append(Issue(row["line"], None, None, reason, row["flag"]))

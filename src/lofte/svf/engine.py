@@ -8,7 +8,6 @@ implemented slowly and plainly in :mod:`lofte.svf.reference`; property tests req
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,18 +21,10 @@ import pyarrow.parquet as pq
 
 from lofte.catalog import Catalog, load
 from lofte.catalog.model import EXIT_SUFFIXES
-from lofte.svf import queries
+from lofte.svf import queries, tuning
 
 if TYPE_CHECKING:
     import duckdb
-
-#: Flags of :func:`flag_events`, with their Swedish wording for quality reports.
-FLAG_LABELS_SV: dict[str, str] = {
-    "duplicate_start": "dubbel start (tidigaste start behålls)",
-    "orphan": "händelse utan start (ignoreras)",
-    "after_end": "händelse efter avslut (ignoreras)",
-    "end_before_start": "slut före start – trolig kodningsfel",
-}
 
 EVENT_SCHEMA = pa.schema(
     [
@@ -141,15 +132,19 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection for one engine run.
 
-    ``memory_limit`` (or ``LOFTE_DUCKDB_MEMORY_LIMIT``, e.g. ``3GB``) caps DuckDB's memory; above
-    it DuckDB spills to ``LOFTE_HOME/tmp``.
+    ``threads`` and ``memory_limit`` (e.g. ``3GB``) default to the engine configuration in force
+    (:attr:`~lofte.svf.tuning.EngineConfig.duckdb_threads`,
+    :attr:`~lofte.svf.tuning.EngineConfig.duckdb_memory_limit`); above the memory limit DuckDB
+    spills to ``LOFTE_HOME/tmp``.
     """
     import duckdb
 
+    in_force = tuning.current()
+    threads = threads or in_force.duckdb_threads
+    memory_limit = memory_limit or in_force.duckdb_memory_limit
     settings: dict[str, Any] = {"preserve_insertion_order": False}
     if threads:
         settings["threads"] = int(threads)
-    memory_limit = memory_limit or os.environ.get("LOFTE_DUCKDB_MEMORY_LIMIT")
     if memory_limit:
         from lofte import config
 
@@ -241,8 +236,6 @@ def _sorted_book(
 #: Each byte's value as a lowercase hexadecimal digit, 255 where it is none.
 _HEX_DIGIT = np.full(256, 255, dtype=np.uint8)
 _HEX_DIGIT[np.frombuffer(b"0123456789abcdef", dtype=np.uint8)] = np.arange(16, dtype=np.uint8)
-#: Strings per slice of :func:`_hex_book` (4 MiB of digits).
-_HEX_SLICE = 65_536
 
 
 def _hex_rows(strings: pa.Array) -> np.ndarray | None:
@@ -267,13 +260,14 @@ def _prefix_words(rows: np.ndarray) -> np.ndarray | None:
     order (digits sort before ``a``–``f`` in both); None unless every byte of every row is a
     lowercase hex digit. Worked in slices, so no large temporary array is made."""
     first = np.empty(rows.shape[0], dtype=np.uint64)
-    for start in range(0, rows.shape[0], _HEX_SLICE):
-        digits = _HEX_DIGIT[rows[start : start + _HEX_SLICE]]
+    step = tuning.current().hex_slice
+    for start in range(0, rows.shape[0], step):
+        digits = _HEX_DIGIT[rows[start : start + step]]
         if bool((digits == 255).any()):
             return None
         # Two digits make a byte; the first 8 bytes, read big-endian, are the first word.
         packed = (digits[:, 0:16:2] << 4) | digits[:, 1:16:2]
-        first[start : start + _HEX_SLICE] = packed.view(">u8").ravel()
+        first[start : start + step] = packed.view(">u8").ravel()
     return first
 
 
@@ -353,13 +347,15 @@ def encode_events(
             # whose first call in a process costs seconds more at national scale.
             wanted = [n for n in EVENT_SCHEMA.names if n != "unit"]
 
+            workers = tuning.current().read_workers
+
             def read(path: str) -> pa.Table:
                 return pq.ParquetFile(path, read_dictionary=list(CODED_COLUMNS)).read(
-                    columns=wanted
+                    columns=wanted, use_threads=workers > 1
                 )
 
-            # Two files at a time (the reader releases the GIL), in the files' order.
-            with ThreadPoolExecutor(max_workers=2) as pool:
+            # A few files at a time (the reader releases the GIL), in the files' order.
+            with ThreadPoolExecutor(max_workers=workers) as pool:
                 table = pa.concat_tables(list(pool.map(read, files)))
         else:
             table = EVENT_SCHEMA.empty_table()
@@ -376,7 +372,7 @@ def encode_events(
         "reporting_region": reporting_maps,
         "residence_region": residence_maps,
     }
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=tuning.current().read_workers) as pool:
         coded = dict(
             zip(
                 CODED_COLUMNS,

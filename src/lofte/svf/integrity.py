@@ -3,9 +3,10 @@
 When a delivery is registered, the database records its event file's SHA-256, size in bytes and
 row count (``Delivery.events_sha256``, ``events_bytes``, ``rows_stored``). :func:`verify` checks
 the active files against them before compute reads them – size first (a truncated file is found
-without reading it), then the hash, streamed on a few threads (hashlib releases the GIL), then the
-row count in the Parquet footer – and stops with :class:`StoreIntegrityError`, a Swedish message
-naming delivery, region and file, when one differs or is missing.
+without reading it), then the hash, streamed on a few threads (hashlib releases the GIL;
+:attr:`lofte.svf.tuning.EngineConfig.hash_workers`), then the row count in the Parquet footer –
+and stops with :class:`StoreIntegrityError`, a Swedish message naming delivery, region and file,
+when one differs or is missing.
 
 :func:`check` is ``lofte check``: the whole home, database ↔ files (every registered file of
 active and superseded deliveries), files no delivery points at, temporary files of interrupted
@@ -24,11 +25,8 @@ from pathlib import Path
 
 from lofte import commit, config
 from lofte.faults import OperatorError, display_path
-from lofte.svf import store
+from lofte.svf import store, tuning
 from lofte.svf.models import Delivery
-
-#: Threads hashing event files at once.
-_HASH_THREADS = 4
 
 
 class StoreIntegrityError(OperatorError):
@@ -118,7 +116,7 @@ def problems(deliveries: Sequence[Delivery], hash_files: bool = True) -> list[Pr
     if not hash_files:
         found = [_check_one(d, hash_files=False) for d in todo]
     else:
-        with ThreadPoolExecutor(max_workers=min(_HASH_THREADS, len(todo))) as pool:
+        with ThreadPoolExecutor(max_workers=min(tuning.current().hash_workers, len(todo))) as pool:
             found = list(pool.map(_check_one, todo))
     return [p for p in found if p is not None]
 

@@ -27,11 +27,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lofte import config
+from lofte.core import event_flags
 from lofte.cube import desk as cube_desk
 from lofte.svf import waiting
 from lofte.svf.models import Delivery
@@ -143,14 +145,6 @@ LISTS: dict[str, ListKind] = {
         ),
     ),
 }
-
-FLAG_LABELS = {
-    "duplicate_start": "dubbel start (10) i pågående förlopp",
-    "orphan": "händelse utan start (10)",
-    "after_end": "händelse efter avslutat förlopp",
-    "end_before_start": "slut före start",
-}
-
 
 #: The engine has not been run yet (no instances, event-flags or cube file).
 NotComputed = cube_desk.NotComputed
@@ -284,10 +278,11 @@ def coding_problems(user: Any, region: str) -> list[dict[str, Any]]:
     from lofte.catalog import load
 
     catalog = load()
+    language = translation.get_language() or "sv"
     for row in rows:
         prefix = catalog.pathway(row["pathway"]).kva_prefix or ""
         row["kva"] = f"{prefix}{row.pop('suffix'):02d}"
-        row["problem"] = FLAG_LABELS.get(row.pop("flag"), "okänt")
+        row["problem"] = event_flags.label(row.pop("flag"), language)
     return _finish(rows, user)
 
 
