@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lofte.core import event_flags
 from lofte.core.period_names import period_name
 from lofte.reports import texts
 from lofte.reports.model import (
@@ -476,11 +477,19 @@ def _values_text(param: dict[str, Any], regions: dict[str, str], lang: str) -> s
 
 
 def _kinds_text(param: dict[str, Any], lang: str) -> str:
-    """Kinds of warning with their counts: "händelse utan start 964, slut före start 10"."""
-    return ", ".join(
-        f"{texts.t('warning_' + kind, lang)} {texts.number(n, 'count', lang)}"
-        for kind, n in param["kinds"]
+    """Kinds of warning with their counts, "<kind>: <count>" joined by semicolons. The
+    engine's flags are worded by the one table of them (:mod:`lofte.core.event_flags`), the
+    reader's own kinds (a repeated row, an unknown column) by the report's texts."""
+    return "; ".join(
+        f"{_kind_words(kind, lang)}: {texts.number(n, 'count', lang)}" for kind, n in param["kinds"]
     )
+
+
+def _kind_words(kind: str, lang: str) -> str:
+    """One kind of delivery warning in words."""
+    if kind in event_flags.LABELS:
+        return event_flags.label(kind, lang)
+    return texts.t("warning_" + kind, lang)
 
 
 #: How each kind of sentence parameter is worded: ``(param, regions, lang) -> text``.

@@ -546,10 +546,6 @@ TEXTS: dict[str, Promise] = {
         "{region} har många fler varningar än de andra regionerna ({count}); bland de {stored} "
         "som sparats: {kinds}.",
     ),
-    "warning_orphan": pgettext_lazy("report", "händelse utan start"),
-    "warning_end_before_start": pgettext_lazy("report", "slut före start"),
-    "warning_duplicate_start": pgettext_lazy("report", "dubbel start"),
-    "warning_after_end": pgettext_lazy("report", "händelse efter avslut"),
     "warning_duplicate_row": pgettext_lazy("report", "dubblettrad"),
     "warning_ignored_column": pgettext_lazy("report", "okänd kolumn"),
     "warning_other": pgettext_lazy("report", "andra slag"),
