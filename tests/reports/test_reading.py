@@ -705,3 +705,29 @@ def test_annex_3_explains_the_dash_by_both_rules():
         assert '"–"' in marks
         for rule in ("1", "2", "3"):
             assert rule in marks
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_no_year_before_cell_is_left_blank(lang):
+    """A figure with no figure a year earlier (a series that starts with this period) says so,
+    a data-quality finding says it is not compared, and neither is called untestable; a real
+    earlier figure still prints as a number and a region with no figure at all stays empty."""
+    from types import SimpleNamespace as NS
+
+    marks = present.Marks(lang, 5)
+    shown = NS(status="met", value=52.0)
+    missing = present._previous(shown, None, "percent", lang, marks)
+    assert missing == texts.t("previous_missing", lang) != ""
+    none_before = NS(series_break=False, previous_suppressed=False, previous=None)
+    assert present._previous(shown, none_before, "percent", lang, marks) == missing
+    finding = present._previous(
+        NS(status="data_quality", value=115.6), None, "percent", lang, marks
+    )
+    assert finding == texts.t("previous_not_compared", lang) != missing
+    for text in (missing, finding):
+        assert present._compared(text, lang) == ""
+        assert present._significance(None, present._compared(text, lang), lang) == ""
+    before = NS(series_break=False, previous_suppressed=False, previous=45.2)
+    number = present._previous(shown, before, "percent", lang, marks)
+    assert number == texts.number(45.2, "percent", lang) and present._compared(number, lang)
+    assert present._previous(NS(status="missing", value=None), None, "percent", lang, marks) == ""
