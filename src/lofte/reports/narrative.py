@@ -1,6 +1,6 @@
 """Narrative sentences by rules that say only what the figures support (SPEC §9).
 
-Each rule looks at the report model and either produces a :class:`~lofte.reports.model.Sentence`
+Each rule looks at the report model and either produces a :class:`~lofte.reports.types.Sentence`
 or stays silent:
 
 - *target*: the healthcare region's value against its target (a fact, no test needed);
@@ -26,7 +26,7 @@ from typing import Any
 
 from lofte.core.period_names import period_name
 from lofte.reports import texts
-from lofte.reports.model import (
+from lofte.reports.types import (
     ALPHA,
     BOTTLENECK_STEPS,
     BottleneckRow,

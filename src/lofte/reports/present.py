@@ -13,16 +13,18 @@ from typing import Any
 from lofte.core.period_names import period_name
 from lofte.reports import texts, whatif
 from lofte.reports.model import (
-    BOTTLENECK_STEPS,
-    BottleneckRow,
-    Cell,
-    Change,
-    IndicatorSection,
     PathwayRow,
     PromiseSection,
     Report,
 )
 from lofte.reports.narrative import names_list, render, target_text
+from lofte.reports.types import (
+    BOTTLENECK_STEPS,
+    BottleneckRow,
+    Cell,
+    Change,
+    IndicatorSection,
+)
 
 STATUS_KEYS = {
     "met": "status_met",
