@@ -22,7 +22,7 @@ from lofte.core import periods
 from lofte.core import whatif as core
 from lofte.cube import service as cube_service
 from lofte.cube import whatif
-from lofte.web.accounts.roles import NATIONAL_ROLES, has_role, pathways_of, require_region
+from lofte.web.roles import NATIONAL_ROLES, has_role, pathways_of, require_region
 
 #: The component intervals: (indicator stem, name), the names from gettext (ADR 0725).
 STEPS = whatif.STEPS
