@@ -26,10 +26,9 @@ from lofte import config
 from lofte.core.spreadsheet import neutralise
 from lofte.svf import waiting
 from lofte.svf.models import Delivery
-from lofte.web import tasks
 from lofte.web.audit.models import AuditEvent
 from lofte.web.audit.service import record
-from lofte.web.desk import services
+from lofte.web.desk import services, tasks
 from lofte.web.desk.forms import ReportForm, UploadForm
 from lofte.web.desk.models import Job
 from lofte.web.roles import (
