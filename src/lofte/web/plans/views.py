@@ -304,9 +304,9 @@ def gap_board(request: HttpRequest) -> HttpResponse:
         error = str(exc)
     only_open = request.GET.get("utan") == "1"
     shown = [r for r in rows if r.without_action] if only_open else rows
-    from lofte.grants.outcomes import projects_by_gap
+    from lofte.web import providers
 
-    projects = projects_by_gap()
+    projects = providers.projects_by_gap()
     for r in shown:
         r.projects = projects.get((r.indicator, r.region), [])  # type: ignore[attr-defined]
     return render(
