@@ -15,7 +15,7 @@ from django.utils import translation
 
 from lofte.core import period_names
 from lofte.reports import charts, narrative, present
-from lofte.reports.model import Sentence
+from lofte.reports.types import Sentence
 from lofte.web.results import presentation
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "lofte"

@@ -12,7 +12,7 @@ import os
 import secrets
 from pathlib import Path
 
-from lofte.faults import OperatorError
+from lofte.faults import OperatorError, escape_text
 
 #: The package's own directory: state (keys, database) must never be created inside it, where
 #: it would be committed and shipped in the wheel.
@@ -126,3 +126,12 @@ def pseudonym_key() -> bytes:
 def django_secret_key() -> str:
     """Django's SECRET_KEY (``DJANGO_SECRET_KEY``), or one created in ``LOFTE_HOME``."""
     return _secret("DJANGO_SECRET_KEY", "django.key")
+
+
+def display_path(path: Path) -> str:
+    """A path as shown in messages: escaped, relative to ``LOFTE_HOME`` where it lies under it."""
+    try:
+        shown = path.resolve().relative_to(home()).as_posix()
+    except ValueError:
+        shown = str(path)
+    return escape_text(shown)

@@ -15,7 +15,6 @@ import contextlib
 import errno
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -112,14 +111,3 @@ def escape_text(text: str) -> str:
     For text that came from outside (file names, cell values) and goes to a terminal or a log.
     """
     return text.translate(_CONTROL)
-
-
-def display_path(path: Path) -> str:
-    """A path as shown in messages: escaped, relative to ``LOFTE_HOME`` where it lies under it."""
-    from lofte import config
-
-    try:
-        shown = path.resolve().relative_to(config.home()).as_posix()
-    except ValueError:
-        shown = str(path)
-    return escape_text(shown)

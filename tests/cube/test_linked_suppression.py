@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lofte.catalog import load
-from lofte.cube import audit, export
+from lofte.cube import audit, blanking
 from lofte.cube import engine as cube_engine
 from lofte.cube import reference as cube_reference
 from tests.engine_configs import examples
@@ -106,7 +106,7 @@ def _engine_equals_reference_and_the_audit_finds_nothing(events, cut):
         if r["suppressed"]
     }
     assert fast == reference_suppression(cube)
-    found = audit.audit_table(export.export_table(cube, public=True), catalog)
+    found = audit.audit_table(blanking.export_table(cube, public=True), catalog)
     assert found.derived == 0, [leak.describe() for leak in found.leaks[:5]]
     assert found.ok
 
@@ -143,7 +143,7 @@ def test_a_median_n_cannot_be_worked_out_from_its_region():
     suppressed in every group."""
     events = _history({("06", "50"): 9, ("08", "50"): 8, ("05", "50"): 4})
     cube = cube_engine.compute(table(events), {}, [], load()).cube
-    public = export.export_table(cube, public=True)
+    public = blanking.export_table(cube, public=True)
     found = audit.audit_table(public)
     assert found.ok, [leak.describe() for leak in found.leaks[:5]]
     medians = {
@@ -204,4 +204,4 @@ def test_a_shown_small_numerator_that_equals_a_hidden_population_is_hidden():
     assert (inclusion["numerator"], inclusion["denominator"]) == (3, 40)
     assert closed["denominator"] == 3 and closed["suppressed"]
     assert inclusion["suppressed"]
-    assert audit.audit_table(export.export_table(cube, public=True)).ok
+    assert audit.audit_table(blanking.export_table(cube, public=True)).ok

@@ -22,10 +22,10 @@ DATA = Path(__file__).resolve().parents[2] / "src" / "lofte" / "web" / "plans" /
 
 def test_process_leader_updates_own_action_and_is_refused_on_another(live_server, page):
     from lofte.web.audit.models import AuditEvent
-    from lofte.web.plans import planfile
+    from lofte.web.plans import planread
     from lofte.web.plans.models import Action
 
-    kronoberg = planfile.import_plan(DATA / "region-kronoberg-handlingsplan-cancer.yaml")
+    kronoberg = planread.import_plan(DATA / "region-kronoberg-handlingsplan-cancer.yaml")
     leader = make_user("pia", ["process_leader"], ["05"])
     make_user("admin", ["rcc_admin"])
     own = Action.objects.get(goal__area__plan=kronoberg, ref="MB20.1")

@@ -280,8 +280,8 @@ def test_high_coverage_is_not_blamed_for_a_share_above_100():
 
 
 def test_warnings_that_stand_out_are_counted_by_kind():
-    from lofte.reports.model import QualityRow
     from lofte.reports.narrative import caveat_sentences
+    from lofte.reports.types import QualityRow
 
     def q(region, warnings, kinds):
         return QualityRow(region, 1, 0, None, 0, warnings, 0, None, kinds, sum(kinds.values()))

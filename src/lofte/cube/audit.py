@@ -645,7 +645,7 @@ def audit_stored(cube: Path, catalog: Catalog | None = None) -> AuditResult:
 
     import pyarrow.parquet as pq
 
-    from lofte.cube.export import export_table
+    from lofte.cube.blanking import export_table
     from lofte.svf.reader import sha256_of
 
     fingerprint = sha256_of(cube)

@@ -4,7 +4,7 @@ The results site and the API never hold the cube in memory. They read the few ro
 request needs from a **public cube file** beside the internal one
 (``cube/public/cube-<mtime>-<size>.parquet``), written once per version of ``cube.parquet``:
 
-- it holds :func:`lofte.cube.export.public_view` of the cube and nothing else: numerator,
+- it holds :func:`lofte.cube.blanking.public_view` of the cube and nothing else: numerator,
   denominator, value, interval and ``meets_target`` of suppressed cells are blank on disk, so
   a serving process never reads an unsuppressed value (SPEC §7);
 - it is written only when the disclosure audit of the cube passes
@@ -37,7 +37,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lofte.cube.export import public_view
+from lofte.cube.blanking import public_view
 
 #: The columns a public cell has, in this order (the API documents the same list).
 COLUMNS = (

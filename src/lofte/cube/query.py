@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lofte.cube import public
-from lofte.cube.export import public_view
+from lofte.cube.blanking import public_view
 from lofte.cube.public import COLUMNS, GROUP_KEYS, PERIOD_TYPES, ROW_GROUP_ROWS, SORT_KEYS
 
 __all__ = [
@@ -303,7 +303,7 @@ def _no_n() -> frozenset[str]:
 
 
 def _blank(table: pa.Table, indicator: str) -> pa.Table:
-    """:func:`lofte.cube.export.public_view` of one indicator's value columns: what a suppressed
+    """:func:`lofte.cube.blanking.public_view` of one indicator's value columns: what a suppressed
     cell must not show is blank, and the whole n column where the indicator publishes none."""
     hidden = table.column("suppressed")
     any_hidden = bool(pc.any(hidden).as_py())

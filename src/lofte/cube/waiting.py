@@ -28,7 +28,7 @@ from lofte.svf import queries
 if TYPE_CHECKING:
     import duckdb
 
-    from lofte.cube.engine import Dims
+    from lofte.cube.dims import Dims
 
 INDICATOR = "svf_pagaende_over_ledtid"
 _FAR_FUTURE = dt.date(9999, 12, 31)

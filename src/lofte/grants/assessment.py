@@ -79,7 +79,7 @@ def add_assessor(
     patient_council: bool = False,
     user: Any = None,
 ) -> CallAssessor:
-    from lofte.web.accounts.roles import ASSESSOR, has_role
+    from lofte.web.roles import ASSESSOR, has_role
 
     if not has_role(assessor_user, ASSESSOR):
         raise CallError(f"{assessor_user.get_username()} har inte rollen bedömare (assessor)")

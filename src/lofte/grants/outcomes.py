@@ -108,7 +108,7 @@ def _cube_rows(indicators: list[str], regions: list[str], wanted: list[str]) -> 
 def before_after(application: Application) -> list[Comparison]:
     """The linked indicators before and after a closed project, per applicant county."""
     from lofte.catalog import load
-    from lofte.reports import model
+    from lofte.reports import model, types
 
     if application.status != Application.Status.CLOSED:
         return []
@@ -130,7 +130,7 @@ def before_after(application: Application) -> list[Comparison]:
             a = model.make_cell(
                 rows.get((code, region, after_p)), region, after_p, indicator, catalog
             )
-            p = model.compare(a, b, indicator.unit)
+            p = types.compare(a, b, indicator.unit)
             better = None
             if a.value is not None and b.value is not None and a.value != b.value:
                 up = a.value > b.value
@@ -146,7 +146,7 @@ def before_after(application: Application) -> list[Comparison]:
                     a.value,
                     indicator.unit,
                     p,
-                    p is not None and p < model.ALPHA,
+                    p is not None and p < types.ALPHA,
                     better,
                 )
             )

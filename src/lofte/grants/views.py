@@ -1,6 +1,6 @@
 """Web pages of the grants (SPEC §11): calls, applications, assessment, decisions, follow-up.
 
-Who may do what (roles of SPEC §1, ``lofte.web.accounts.roles``):
+Who may do what (roles of SPEC §1, ``lofte.web.roles``):
 
 - ``rcc_admin``: everything – calls and their timeline, criteria and assessors, starting the
   assessment, moving report due dates, closing projects, the ledger and the summary;
@@ -55,7 +55,7 @@ from lofte.grants.forms import (
     WhatIfRows,
 )
 from lofte.grants.models import Application, Attachment, Call, Pool, ProjectReport
-from lofte.web.accounts.roles import (
+from lofte.web.roles import (
     APPLICANT,
     ASSESSOR,
     DECISION_MAKER,

@@ -36,14 +36,9 @@ from lofte.charts.spec import COUNTY_COLOURS, Reference
 from lofte.core import period_names, periods
 from lofte.core.period_names import period_name
 from lofte.reports import texts
-from lofte.reports.model import (
-    BOTTLENECK_STEPS,
-    Cell,
-    IndicatorSection,
-    PromiseSection,
-    Report,
-)
+from lofte.reports.model import Report
 from lofte.reports.present import MARKS
+from lofte.reports.types import BOTTLENECK_STEPS, Cell, IndicatorSection, PromiseSection
 
 __all__ = ["COUNTY_COLOURS", "WIDTH", "all_charts", "bottleneck", "comparison", "trend"]
 

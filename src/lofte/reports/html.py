@@ -18,8 +18,9 @@ TEMPLATES = Path(str(resources.files("lofte.reports") / "templates"))
 
 @cache
 def vega_bundle() -> str:
-    """The vendored Vega, Vega-Lite and vega-embed bundle, inlined into every HTML report."""
-    path = resources.files("lofte.web") / "static" / "vendor" / "vega-embed.bundle.js"
+    """The vendored Vega, Vega-Lite and vega-embed bundle, inlined into every HTML report (the
+    report's own static file, which the site serves too: ``{% static 'vendor/…' %}``)."""
+    path = resources.files("lofte.reports") / "static" / "vendor" / "vega-embed.bundle.js"
     return path.read_text(encoding="utf-8")
 
 

@@ -1,6 +1,6 @@
 """Narrative sentences by rules that say only what the figures support (SPEC §9).
 
-Each rule looks at the report model and either produces a :class:`~lofte.reports.model.Sentence`
+Each rule looks at the report model and either produces a :class:`~lofte.reports.types.Sentence`
 or stays silent:
 
 - *target*: the healthcare region's value against its target (a fact, no test needed);
@@ -13,7 +13,7 @@ or stays silent:
 - *bottleneck*: the longest *ingående ledtid* of the healthcare region (a fact);
 - *reference*: a level borrowed from another register is named as such, never judged;
 - *over 100 %*: inclusion above 100 % is a data-quality finding with its likely causes (the
-  register's coverage only where it is below :data:`~lofte.reports.model.COVERAGE_LINE`), and
+  register's coverage only where it is below :data:`~lofte.reports.types.COVERAGE_LINE`), and
   a parent whose regions include one gets no verdict either, naming them (ADR 0504);
 - *comparability line*: a coverage judged against a register's comparability line is said to
   lie above or below that line, never to reach a target;
@@ -34,7 +34,7 @@ from typing import Any
 from lofte.core import event_flags
 from lofte.core.period_names import period_name
 from lofte.reports import texts
-from lofte.reports.model import (
+from lofte.reports.types import (
     ALPHA,
     BOTTLENECK_STEPS,
     COMPARABILITY_LINES,
@@ -152,7 +152,7 @@ def covered_well(regions: list[str], coverage: IndicatorSection | None) -> list[
 
 def _target_sentence(section: IndicatorSection, hr: Cell, code: str) -> Sentence:
     """The healthcare region's value against its target, naming the level it is about; a
-    comparability line (:data:`~lofte.reports.model.COMPARABILITY_LINES`) is no target."""
+    comparability line (:data:`~lofte.reports.types.COMPARABILITY_LINES`) is no target."""
     if section.code in COMPARABILITY_LINES:
         key = "n_line_below" if hr.status == "not_met" else "n_line_above"
         params = {"region": _region(code), "value": _num(hr.value, section.unit)}

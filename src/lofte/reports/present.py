@@ -13,7 +13,9 @@ from typing import Any
 from lofte.core import periods
 from lofte.core.period_names import period_name
 from lofte.reports import texts, whatif
-from lofte.reports.model import (
+from lofte.reports.model import Report
+from lofte.reports.narrative import names_list, render, target_text
+from lofte.reports.types import (
     BOTTLENECK_STEPS,
     BottleneckRow,
     Cell,
@@ -21,9 +23,7 @@ from lofte.reports.model import (
     IndicatorSection,
     PathwayRow,
     PromiseSection,
-    Report,
 )
-from lofte.reports.narrative import names_list, render, target_text
 
 STATUS_KEYS = {
     "met": "status_met",

@@ -4,7 +4,7 @@ Every text of the report is a Swedish message id (the source language of Löfte'
 :data:`TEXTS`, with its English in the catalogue ``lofte/reports/locale/en/LC_MESSAGES/django.po``
 (compiled to ``django.mo``), like every other text of Löfte (ADR 0725). The key names a text
 where more than one module prints it and where the report model stores it (a narrative
-:class:`~lofte.reports.model.Sentence` keeps its key in ``model.json``). Texts are looked up in
+:class:`~lofte.reports.types.Sentence` keeps its key in ``model.json``). Texts are looked up in
 the active language; :func:`t` takes the language explicitly and the report is written inside
 ``translation.override(lang)`` (:func:`lofte.reports.service.write_report`).
 

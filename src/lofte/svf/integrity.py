@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lofte import commit, config
-from lofte.faults import OperatorError, display_path
+from lofte.faults import OperatorError
 from lofte.svf import store, tuning
 from lofte.svf.models import Delivery
 
@@ -63,7 +63,7 @@ def _region_label(code: str) -> str:
 
 def _expected(delivery: Delivery) -> tuple[Path, str]:
     path = store.absolute_path(delivery.events_path)
-    return path, display_path(path)
+    return path, config.display_path(path)
 
 
 def _check_one(delivery: Delivery, hash_files: bool = True) -> Problem | None:
@@ -219,7 +219,7 @@ def repair() -> Report:
 
 
 def describe(paths: Iterable[Path]) -> list[str]:
-    return [display_path(p) for p in paths]
+    return [config.display_path(p) for p in paths]
 
 
 __all__ = [

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from lofte.web.accounts import roles
+from lofte.web import roles
 from lofte.web.accounts.services import AccountError, save_user
 from lofte.web.audit.models import AuditEvent
 from tests.web.accounts.fixtures import PASSWORD, make_user

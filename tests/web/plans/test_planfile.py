@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from lofte import cli, django_setup
-from lofte.web.plans import planfile
+from lofte.web.plans import planfile, planread
 from lofte.web.plans.models import Action, ActionLink, Plan, StatusUpdate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lofte_home")]
@@ -53,7 +53,7 @@ def _seed(name_start: str) -> str:
 
 
 def test_every_vad_of_handlingsplan_2025_is_in_the_file_as_written():
-    data = planfile.read(SYDOST)
+    data = planread.read(SYDOST)
     per_area = {a["number"]: sum(len(g["actions"]) for g in a["goals"]) for a in data["areas"]}
     assert per_area == SYDOST_ACTIONS_PER_AREA
     assert sum(per_area.values()) == 112
@@ -68,7 +68,7 @@ def test_every_vad_of_handlingsplan_2025_is_in_the_file_as_written():
 
 
 def test_all_49_malbilder_of_kronoberg_with_their_activities():
-    data = planfile.read(KRONOBERG)
+    data = planread.read(KRONOBERG)
     goals = [g for a in data["areas"] for g in a["goals"]]
     assert all(g["kind"] == "malbild" for g in goals)
     numbers = [int(g["number"]) for g in goals]
@@ -89,7 +89,7 @@ def test_all_49_malbilder_of_kronoberg_with_their_activities():
 
 
 def test_status_words_of_the_seeds_are_mapped():
-    data = planfile.read(KRONOBERG)
+    data = planread.read(KRONOBERG)
     by_id = {x["id"]: x for a in data["areas"] for g in a["goals"] for x in g["actions"]}
     assert by_id["MB1.1"]["status"] == "pagaende"  # "Pågår"
     assert by_id["MB40.1"]["status"] == "planeras"  # "Planerad"
@@ -112,7 +112,7 @@ def test_status_from_text(word: str, code: str | None):
 
 
 def test_dates_come_from_the_nar_texts():
-    plan = planfile.import_plan(SYDOST)
+    plan = planread.import_plan(SYDOST)
     action = Action.objects.get(goal__area__plan=plan, ref="3.1.5")
     # "21 mars 2025" and "Q3 2025" on the activities.
     assert (action.start_date.isoformat(), action.due_date.isoformat()) == (
@@ -128,12 +128,12 @@ def test_dates_come_from_the_nar_texts():
 
 @pytest.mark.parametrize("path", [SYDOST, KRONOBERG], ids=["sydost", "kronoberg"])
 def test_export_then_import_gives_the_same_plan(path: Path, tmp_path: Path):
-    plan = planfile.import_plan(path)
+    plan = planread.import_plan(path)
     first = planfile.plan_to_data(plan)
     out = planfile.export_plan(plan, tmp_path / "plan.yaml")
     # Change the stored plan, then import the export: it replaces the plan with what was exported.
     Action.objects.filter(goal__area__plan=plan).update(status="klar", responsible="x")
-    again = planfile.import_plan(out)
+    again = planread.import_plan(out)
     assert Plan.objects.count() == 1
     assert planfile.plan_to_data(again) == first
     assert planfile.export_plan(again, tmp_path / "again.yaml").read_text() == out.read_text()
@@ -152,7 +152,7 @@ def test_round_trip_keeps_history_users_and_links(tmp_path: Path, admin):
     )
     source = tmp_path / "in.yaml"
     source.write_text(text, encoding="utf-8")
-    plan = planfile.import_plan(source)
+    plan = planread.import_plan(source)
     action = Action.objects.get(goal__area__plan=plan, ref="1.4.1")
     assert list(action.responsible_users.values_list("username", flat=True)) == ["admin"]
     updates = list(action.updates.all())
@@ -160,7 +160,7 @@ def test_round_trip_keeps_history_users_and_links(tmp_path: Path, admin):
     assert updates[0].user == admin and updates[1].synthetic
     first = planfile.plan_to_data(plan)
     out = planfile.export_plan(plan, tmp_path / "out.yaml")
-    again = planfile.import_plan(out)
+    again = planread.import_plan(out)
     assert planfile.plan_to_data(again) == first
     xlsx = planfile.export_plan(again, tmp_path / "plan.xlsx")
     wb = load_workbook(xlsx)
@@ -212,12 +212,12 @@ def _where(text: str, token: str) -> str:
 def test_bad_file_is_located_and_changes_nothing(
     tmp_path: Path, body: str, token: str | None, what: str
 ):
-    before = planfile.import_plan(SYDOST)
+    before = planread.import_plan(SYDOST)
     snapshot = planfile.plan_to_data(before)
     text = GOOD_HEAD + body
     path = _bad(tmp_path, text)
     with pytest.raises(planfile.PlanFileError) as caught:
-        planfile.import_plan(path)
+        planread.import_plan(path)
     message = str(caught.value)
     assert message.startswith("dalig.yaml, rad "), message
     assert what in message, message
@@ -281,7 +281,7 @@ CSV = (
 def test_csv_plan_is_grouped_and_imported(tmp_path: Path):
     path = tmp_path / "plan.csv"
     path.write_text(CSV.format(status="klar"), encoding="utf-8-sig")
-    plan = planfile.import_plan(path)
+    plan = planread.import_plan(path)
     data = planfile.plan_to_data(plan)
     assert (data["id"], data["region"], data["period"]) == ("kalmar-2026", "08", "2026")
     assert [(a["name"], [g["text"] for g in a["goals"]]) for a in data["areas"]] == [
@@ -299,19 +299,19 @@ def test_csv_errors_name_the_row_and_column(tmp_path: Path):
     # The first row's quoted cell spans two lines, so the third action is on line 5.
     path.write_text(CSV.format(status="klart"), encoding="utf-8")
     with pytest.raises(planfile.PlanFileError) as caught:
-        planfile.import_plan(path)
+        planread.import_plan(path)
     assert str(caught.value) == (
         "plan.csv, rad 5, kolumn 10: okänd status 'klart' "
         "(tillåtna: ej_paborjad, planeras, pagaende, klar, pausad, installd)"
     )
     path.write_text("plan_id,plan_name,färg\nx,y,z\n", encoding="utf-8")
     with pytest.raises(planfile.PlanFileError) as caught:
-        planfile.import_plan(path)
+        planread.import_plan(path)
     assert "plan.csv, rad 1, kolumn 3: okänd kolumn 'färg'" in caught.value.problems
     assert "plan.csv, rad 1: kolumnen 'organisation' saknas" in caught.value.problems
     conflicting = CSV.format(status="klar").replace(";;;;;Palliativ", "annan;;;;;Palliativ")
     path.write_text(conflicting, encoding="utf-8")
     with pytest.raises(planfile.PlanFileError) as caught:
-        planfile.import_plan(path)
+        planread.import_plan(path)
     assert "rad 5, kolumn 1: 'plan_id' skiljer sig från första raden" in str(caught.value)
     assert Plan.objects.count() == 0

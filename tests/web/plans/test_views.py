@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from lofte import django_setup
 from lofte.cube.service import cube_path
 from lofte.web.audit.models import AuditEvent
-from lofte.web.plans import gaps, planfile
+from lofte.web.plans import gaps, planfile, planread
 from lofte.web.plans.models import Action, ActionLink, Plan, ReminderSent, StatusUpdate
 from lofte.web.plans.reminders import send_reminders
 from lofte.web.plans.services import quarter_bounds, set_links
@@ -31,8 +31,8 @@ def django_is_set_up(monkeypatch):
 
 @pytest.fixture
 def plans():
-    sydost = planfile.import_plan(DATA + "rcc-sydost-handlingsplan-2025.yaml")
-    kronoberg = planfile.import_plan(DATA + "region-kronoberg-handlingsplan-cancer.yaml")
+    sydost = planread.import_plan(DATA + "rcc-sydost-handlingsplan-2025.yaml")
+    kronoberg = planread.import_plan(DATA + "region-kronoberg-handlingsplan-cancer.yaml")
     return sydost, kronoberg
 
 

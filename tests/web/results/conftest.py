@@ -4,7 +4,7 @@ The events are generated in code (random pseudonyms, no personnummer): every cou
 number of pathways, some so few that the engine suppresses their cells. The cube is computed
 once per test session by :func:`lofte.cube.engine.compute` and written where
 :func:`lofte.cube.service.cube_path` looks for it; tests compare pages and API responses with
-:func:`lofte.cube.service.read_cube` blanked by :func:`lofte.cube.export.public_view`.
+:func:`lofte.cube.service.read_cube` blanked by :func:`lofte.cube.blanking.public_view`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 
 from lofte.catalog import load
 from lofte.cube import engine, query
-from lofte.cube.export import public_view
+from lofte.cube.blanking import public_view
 
 PATHWAYS = ("brost", "prostata", "kolorektal")
 FIRST_DAY = dt.date(2024, 1, 1)

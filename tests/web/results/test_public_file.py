@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from lofte.cube import audit, public, query
-from lofte.cube.export import public_view
+from lofte.cube.blanking import public_view
 
 from .helpers import key_of
 

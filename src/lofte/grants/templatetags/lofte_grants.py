@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from lofte.grants.reconcile import kr as _kr
-from lofte.web.accounts.roles import DECISION_MAKER, RCC_ADMIN, RCC_STATISTICIAN, has_role
+from lofte.web.roles import DECISION_MAKER, RCC_ADMIN, RCC_STATISTICIAN, has_role
 
 register = template.Library()
 

@@ -9,8 +9,8 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from lofte.web.accounts.roles import ROLES
 from lofte.web.forms import choice_field
+from lofte.web.roles import ROLES
 
 
 def _region_choices() -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from lofte.web.accounts.models import Scope
-from lofte.web.accounts.roles import ROLES, all_counties
+from lofte.web.roles import ROLES, all_counties
 
 
 class AccountError(ValueError):

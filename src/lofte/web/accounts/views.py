@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from lofte.web.accounts import services
 from lofte.web.accounts.forms import UserForm
-from lofte.web.accounts.roles import RCC_ADMIN, ROLES, require_role, roles_of
 from lofte.web.audit.models import AuditEvent
 from lofte.web.audit.service import record
+from lofte.web.roles import RCC_ADMIN, ROLES, require_role, roles_of
 
 
 class LoginView(auth_views.LoginView):

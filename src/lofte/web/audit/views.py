@@ -17,9 +17,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from lofte.web.accounts.roles import RCC_ADMIN, SVF_COORDINATOR, has_role, regions_of
 from lofte.web.audit.forms import AuditFilterForm
 from lofte.web.audit.models import AuditEvent
+from lofte.web.roles import RCC_ADMIN, SVF_COORDINATOR, has_role, regions_of
 
 PAGE_SIZE = 50
 

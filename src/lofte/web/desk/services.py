@@ -1,7 +1,7 @@
 """What the desk shows, read from the engine's outputs – scoped to the user's regions here.
 
 Every function takes the requesting user and the county and raises ``PermissionDenied`` (HTTP
-403) unless :func:`lofte.web.accounts.roles.require_region` allows it, so that no view can forget
+403) unless :func:`lofte.web.roles.require_region` allows it, so that no view can forget
 the check. Patients appear only as a short pseudonym (the first characters of the stored
 HMAC pseudonym), with the delivery, file and line where the coordinator finds them in the file
 she delivered. Nothing here writes to the engine outputs.
@@ -37,7 +37,7 @@ from lofte.core import event_flags
 from lofte.cube import desk as cube_desk
 from lofte.svf import waiting
 from lofte.svf.models import Delivery
-from lofte.web.accounts.roles import pathways_of, require_region
+from lofte.web.roles import pathways_of, require_region
 
 #: Characters of the pseudonym shown (64 hex characters are stored).
 PSEUDONYM_CHARS = 12

@@ -1,6 +1,6 @@
 """The coordinators' desk (SPEC §1, §3): deliveries, reports, own-region lists and figures.
 
-Region scope is enforced by :mod:`lofte.web.accounts.roles` (views) and again by the services
+Region scope is enforced by :mod:`lofte.web.roles` (views) and again by the services
 (lists, figures): a region outside the user's scope is HTTP 403, a delivery or job of another
 region is HTTP 404. Every view and export of a patient list is written to the audit log.
 """
@@ -26,8 +26,12 @@ from lofte import config
 from lofte.core.spreadsheet import neutralise
 from lofte.svf import waiting
 from lofte.svf.models import Delivery
-from lofte.web import tasks
-from lofte.web.accounts.roles import (
+from lofte.web.audit.models import AuditEvent
+from lofte.web.audit.service import record
+from lofte.web.desk import services, tasks
+from lofte.web.desk.forms import ReportForm, UploadForm
+from lofte.web.desk.models import Job
+from lofte.web.roles import (
     DESK_ROLES,
     NATIONAL_ROLES,
     PROCESS_LEADER,
@@ -38,11 +42,6 @@ from lofte.web.accounts.roles import (
     require_role,
     signed_in_user,
 )
-from lofte.web.audit.models import AuditEvent
-from lofte.web.audit.service import record
-from lofte.web.desk import services
-from lofte.web.desk.forms import ReportForm, UploadForm
-from lofte.web.desk.models import Job
 
 LIST_PAGE_SIZE = 100
 #: Who may see a region's internal, unsuppressed figures.

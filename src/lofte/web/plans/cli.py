@@ -43,10 +43,10 @@ def import_plan(
 ) -> None:
     """Importera en handlingsplan (ersätter en plan med samma id)."""
     _setup()
-    from lofte.web.plans import planfile
+    from lofte.web.plans import planfile, planread
 
     try:
-        plan = planfile.import_plan(file)
+        plan = planread.import_plan(file)
     except planfile.PlanFileError as exc:
         raise _fail([_plain(p) for p in exc.problems]) from None
     summary = next(s for s in planfile.summaries() if s["id"] == plan.slug)

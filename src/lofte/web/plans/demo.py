@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from lofte.web.plans import planfile
+from lofte.web.plans import planfile, planread
 
 DATA = Path(__file__).parent / "data"
 SHIPPED = ("rcc-sydost-handlingsplan-2025.yaml", "region-kronoberg-handlingsplan-cancer.yaml")
@@ -48,7 +48,7 @@ def import_demo_plans(today: dt.date | None = None) -> DemoPlans:
 
     today = today or dt.date.today()
     for name in SHIPPED:
-        planfile.import_plan(DATA / name, username="demo")
+        planread.import_plan(DATA / name, username="demo")
     done = 0
     for slug, ref, status, days_ago, comment, due_in in SYNTHETIC_UPDATES:
         action = Action.objects.filter(goal__area__plan__slug=slug, ref=ref).first()

@@ -257,24 +257,6 @@ def _catalog_codes() -> tuple[set[str], set[str], set[str]]:
     )
 
 
-def read(path: Path, *, name: str | None = None) -> dict[str, Any]:
-    """Read and check a plan file; the plan as plain data, or :class:`PlanFileError`."""
-    label = name or Path(path).name
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise PlanFileError([f"{label}: filen kan inte läsas ({exc.strerror})"]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PlanFileError([f"{label}: filen är inte UTF-8 (byte {exc.start})"]) from None
-    if Path(path).suffix.lower() == ".csv":
-        from lofte.web.plans.plancsv import parse_csv
-
-        return parse_csv(text, label)
-    return parse_text(text, label)
-
-
 def parse_text(text: str, label: str) -> dict[str, Any]:
     """A YAML plan file as a dict; :class:`PlanFileError` names line and column."""
     try:
@@ -470,12 +452,6 @@ def action_dates(spec: dict[str, Any]) -> tuple[dt.date | None, dt.date | None, 
     if spec["explicit_dates"]:
         return spec["start"], spec["due"], recurring
     return (min(starts) if starts else None), (max(dues) if dues else None), recurring
-
-
-def import_plan(path: Path, *, user: Any = None, username: str = "import") -> Any:
-    """Check ``path`` completely, then create (or replace) the plan in one transaction."""
-    spec = read(path)
-    return save_plan(spec, user=user, username=username, label=Path(path).name)
 
 
 def save_plan(

@@ -16,7 +16,10 @@ from typing import Any
 
 from django.db import transaction
 
-from lofte.web.accounts.roles import (
+from lofte.web.audit.models import AuditEvent
+from lofte.web.audit.service import record
+from lofte.web.plans.models import Action, ActionLink, Goal, Plan, Status, StatusUpdate
+from lofte.web.roles import (
     APPLICANT,
     DESK_ROLES,
     NATIONAL_ROLES,
@@ -27,9 +30,6 @@ from lofte.web.accounts.roles import (
     pathways_of,
     regions_of,
 )
-from lofte.web.audit.models import AuditEvent
-from lofte.web.audit.service import record
-from lofte.web.plans.models import Action, ActionLink, Goal, Plan, Status, StatusUpdate
 
 #: Roles that read plans (every staff role; applicants are clinic staff outside the RCC).
 READ_ROLES = frozenset(ROLES) - {APPLICANT}

@@ -31,11 +31,11 @@ def next_run(now: dt.datetime | None = None) -> dt.datetime:
 @task()
 def daily_reminders(days: int = 14) -> int:
     """Send the due-date reminders of plans and grants, then schedule the next run."""
-    from lofte.grants.followup import send_reminders as grant_reminders
+    from lofte.web import providers
     from lofte.web.plans.reminders import send_reminders
 
     try:
-        return send_reminders(days=days) + grant_reminders(days=days)
+        return send_reminders(days=days) + providers.project_reminders(days)
     finally:
         schedule_daily(days, chained=True)
 

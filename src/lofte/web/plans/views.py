@@ -23,7 +23,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lofte.web.accounts.roles import PROCESS_LEADER, has_role, regions_of, signed_in_user
 from lofte.web.plans import gaps, services
 from lofte.web.plans.forms import ActionCreateForm, ActionFilterForm, ActionUpdateForm, PlanForm
 from lofte.web.plans.models import (
@@ -36,6 +35,7 @@ from lofte.web.plans.models import (
     StatusUpdate,
 )
 from lofte.web.plans.planfile import format_sheet, safe_cell
+from lofte.web.roles import PROCESS_LEADER, has_role, regions_of, signed_in_user
 
 PAGE_SIZE = 50
 
@@ -269,7 +269,7 @@ def _default_region(user: Any, regions: list[str]) -> str:
     the newest written report; else the first."""
     from lofte.catalog import load
     from lofte.reports.store import list_reports
-    from lofte.web.accounts.roles import NATIONAL_ROLES
+    from lofte.web.roles import NATIONAL_ROLES
 
     if not has_role(user, *NATIONAL_ROLES):
         catalog = load()
@@ -313,9 +313,9 @@ def gap_board(request: HttpRequest) -> HttpResponse:
         error = str(exc)
     only_open = request.GET.get("utan") == "1"
     shown = [r for r in rows if r.without_action] if only_open else rows
-    from lofte.grants.outcomes import projects_by_gap
+    from lofte.web import providers
 
-    projects = projects_by_gap()
+    projects = providers.projects_by_gap()
     for r in shown:
         r.projects = projects.get((r.indicator, r.region), [])  # type: ignore[attr-defined]
     return render(

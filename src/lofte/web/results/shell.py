@@ -66,7 +66,7 @@ def forget(**_: Any) -> None:
 
 def projects_html(request: HttpRequest, indicator: str) -> str:
     """The section on the funded projects linked to ``indicator`` (empty text when none)."""
-    from lofte.grants.outcomes import public_projects
+    from lofte.web.providers import public_projects
 
     try:
         version = query.version()
@@ -77,7 +77,7 @@ def projects_html(request: HttpRequest, indicator: str) -> str:
     kept = _projects.get(key)
     if kept is not None and now - kept[0] < PROJECT_SECONDS:
         return kept[1]
-    projects = public_projects(indicator=indicator)
+    projects = public_projects(indicator)
     html = render_to_string(PROJECTS_TEMPLATE, {"projects": projects}, request=request)
     with _lock:
         if len(_projects) >= _MAX_KEPT:

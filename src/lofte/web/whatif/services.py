@@ -23,7 +23,7 @@ from lofte.core import whatif as core
 from lofte.core.period_names import period_name
 from lofte.cube import service as cube_service
 from lofte.cube import whatif
-from lofte.web.accounts.roles import (
+from lofte.web.roles import (
     NATIONAL_ROLES,
     PROCESS_LEADER,
     RCC_ADMIN,

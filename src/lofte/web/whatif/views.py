@@ -23,11 +23,11 @@ from lofte.catalog import load
 from lofte.core import periods
 from lofte.core import whatif as core
 from lofte.cube import whatif
-from lofte.web.accounts.roles import DESK_ROLES, PROCESS_LEADER, has_role, require_role
 from lofte.web.audit.models import AuditEvent
 from lofte.web.audit.service import record
 from lofte.web.plans.models import Action
 from lofte.web.plans.services import can_edit
+from lofte.web.roles import DESK_ROLES, PROCESS_LEADER, has_role, require_role
 from lofte.web.whatif import services
 
 #: Who may use the page: those who see a region's internal figures.

@@ -10,7 +10,7 @@ from django.template.base import Parser, Token
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from lofte.web.accounts.roles import (
+from lofte.web.roles import (
     APPLICANT,
     ASSESSOR,
     DECISION_MAKER,
