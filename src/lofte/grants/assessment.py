@@ -227,27 +227,44 @@ def weighted(scores: dict[str, int], criteria: list[Criterion]) -> float:
 
 
 def summary(application: Application) -> Summary:
+    """The assessors' scores of an application summed up for the decision meeting: the mean
+    per criterion, the mean weighted score of complete assessments, the recommendations."""
     criteria = list(application.call.criteria.all())
     rows = list(application.assessments.select_related("assessor"))
-    out = Summary(n=len(rows))
-    labels = dict(Assessment.Recommendation.choices)
-    for c in criteria:
-        values = [r.scores[str(c.pk)] for r in rows if str(c.pk) in r.scores]
-        mean = sum(values) / len(values) if values else None
-        out.criteria.append((c.name, c.weight, c.scale_max, mean))
-    complete = [r for r in rows if all(str(c.pk) in r.scores for c in criteria)]
-    if complete and criteria:
-        out.score = sum(weighted(r.scores, criteria) for r in complete) / len(complete)
+    labels = {k: str(v) for k, v in Assessment.Recommendation.choices}
     counts = Counter(r.recommendation for r in rows)
-    out.recommendations = {str(labels[k]): v for k, v in counts.most_common()}
-    if counts:
-        top = counts.most_common()
-        tied = [k for k, v in top if v == top[0][1]]
-        out.recommendation = (
-            str(labels[tied[0]]) if len(tied) == 1 else " / ".join(str(labels[k]) for k in tied)
-        )
-    out.patient_council = sum(1 for r in rows if r.assessor.patient_council)
-    return out
+    return Summary(
+        n=len(rows),
+        score=_mean_score(criteria, rows),
+        criteria=[(c.name, c.weight, c.scale_max, _mean(c, rows)) for c in criteria],
+        recommendation=_most_recommended(counts, labels),
+        recommendations={labels[k]: v for k, v in counts.most_common()},
+        patient_council=sum(1 for r in rows if r.assessor.patient_council),
+    )
+
+
+def _mean(criterion: Criterion, rows: list[Assessment]) -> float | None:
+    """The mean score given on one criterion by the assessments that scored it."""
+    values = [r.scores[str(criterion.pk)] for r in rows if str(criterion.pk) in r.scores]
+    return sum(values) / len(values) if values else None
+
+
+def _mean_score(criteria: list[Criterion], rows: list[Assessment]) -> float | None:
+    """The mean weighted score of the assessments that scored every criterion (None: none
+    did, or the call has no criteria)."""
+    complete = [r for r in rows if all(str(c.pk) in r.scores for c in criteria)]
+    if not (complete and criteria):
+        return None
+    return sum(weighted(r.scores, criteria) for r in complete) / len(complete)
+
+
+def _most_recommended(counts: Counter[str], labels: dict[str, str]) -> str:
+    """The recommendation most assessors gave; a tie names the tied ones, "A / B"."""
+    if not counts:
+        return ""
+    top = counts.most_common()
+    tied = [k for k, v in top if v == top[0][1]]
+    return labels[tied[0]] if len(tied) == 1 else " / ".join(labels[k] for k in tied)
 
 
 @dataclass(frozen=True)
