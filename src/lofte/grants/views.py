@@ -32,8 +32,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lofte.grants import assessment, calls, eligibility, followup, ledger, outcomes
+from lofte.grants import (
+    application_page,
+    assessment,
+    calls,
+    eligibility,
+    followup,
+    ledger,
+    outcomes,
+)
 from lofte.grants import whatif as grant_whatif
+from lofte.grants.application_page import OPEN_FOR_DECISION
 from lofte.grants.assessment import audit
 from lofte.grants.calls import CallError
 from lofte.grants.files import CONTENT_TYPES
@@ -72,7 +81,6 @@ if TYPE_CHECKING:
 GRANT_ROLES = (APPLICANT, ASSESSOR, DECISION_MAKER, RCC_ADMIN, RCC_STATISTICIAN)
 #: Roles that see every submitted application and the decision-meeting list.
 OVERSEERS = (DECISION_MAKER, RCC_ADMIN, RCC_STATISTICIAN)
-OPEN_FOR_DECISION = (Application.Status.SUBMITTED, Application.Status.IN_ASSESSMENT)
 
 
 def _require(request: HttpRequest, *roles: str) -> None:
@@ -488,103 +496,25 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _application_page(
-    request: HttpRequest, application: Application, how: str, **forms: Any
+    request: HttpRequest, application: Application, how: str, **forms: Form
 ) -> HttpResponse:
-    from lofte.catalog import load
-
-    catalog = load()
-    call = application.call
-    me = assessment.assessor_of(call, request.user) if how == "assessor" else None
-    mine = application.assessments.filter(assessor=me).first() if me else None
-    status = application.status
-    decided = status in (*followup.FUNDED, Application.Status.REJECTED)
-    assessment_form = None
-    if me is not None and status == Application.Status.IN_ASSESSMENT:
-        initial = {}
-        if mine is not None:
-            initial = {"justification": mine.justification, "recommendation": mine.recommendation}
-            initial |= {f"score_{k}": v for k, v in mine.scores.items()}
-        assessment_form = forms.get("assessment_form") or AssessmentForm(
-            initial=initial, criteria=list(call.criteria.all())
-        )
-    reports = {r.kind: r for r in application.reports.select_related("a3")}
-    can_report = how == "owner" and status in (*followup.GRANTED, Application.Status.REPORTING)
-    report_form = None
-    if can_report and len(reports) < 2:
-        next_kind = "final" if "interim" in reports else "interim"
-        report_form = forms.get("report_form") or ReportForm(initial={"kind": next_kind})
+    """Render an application's page for the signed-in user, who sees it as ``how``
+    (:func:`_may_open`); ``forms`` are POSTed forms shown again with their errors (status 400).
+    What the page says is built by :func:`lofte.grants.application_page.context`."""
+    user = request.user
+    viewer = application_page.Viewer(
+        how=how,
+        admin=_admin(request),
+        decision_maker=has_role(user, DECISION_MAKER),
+        assessor=assessment.assessor_of(application.call, user) if how == "assessor" else None,
+    )
+    lang = "en" if (get_language() or "sv").startswith("en") else "sv"
     return render(
         request,
         "grants/application.html",
-        {
-            "application": application,
-            "call": call,
-            "how": how,
-            "applicants": [
-                (a, eligibility.KINDS.get(a.kind, a.kind)) for a in application.applicants.all()
-            ],
-            "budget": application.budget_lines.all(),
-            "indicators": [
-                (c, catalog.indicators[c].name_sv if c in catalog.indicators else c)
-                for c in application.indicators
-            ],
-            "actions": application.actions.select_related("goal__area__plan"),
-            "whatif": grant_whatif.shown(
-                application, "en" if (get_language() or "sv").startswith("en") else "sv"
-            ),
-            "attachments": application.attachments.filter(kind=Attachment.Kind.APPLICATION),
-            "attach_form": forms.get("attach_form")
-            or (
-                AttachmentForm() if how == "owner" and status == Application.Status.DRAFT else None
-            ),
-            "assessment_form": assessment_form,
-            "mine": mine,
-            "summary": assessment.summary(application) if how == "overseer" else None,
-            "assessments": application.assessments.select_related("assessor__user")
-            if how == "overseer"
-            else None,
-            "decision_form": forms.get("decision_form")
-            or (
-                DecisionForm(initial={"amount": application.requested})
-                if has_role(request.user, DECISION_MAKER) and status in OPEN_FOR_DECISION
-                else None
-            ),
-            "decided": decided,
-            "pool": _pool_row(call.year, application.area) if how == "overseer" else None,
-            "reports": reports,
-            "report_form": report_form,
-            "due_form": forms.get("due_form")
-            or (
-                DueDatesForm(
-                    initial={
-                        "interim_due": application.interim_date,
-                        "final_due": application.final_date,
-                    }
-                )
-                if _admin(request) and status in (*followup.GRANTED, Application.Status.REPORTING)
-                else None
-            ),
-            "can_close": _admin(request) and status == Application.Status.REPORTING,
-            "payments": application.ledger_entries.filter(kind="payment")
-            if how == "overseer"
-            else None,
-            "payment_form": forms.get("payment_form")
-            or (
-                PaymentForm(initial={"label": application.title[:300]})
-                if _admin(request) and application.decided_amount
-                else None
-            ),
-            "comparisons": outcomes.before_after(application),
-            "can_submit": how == "owner" and status == Application.Status.DRAFT,
-            "budget_sum": sum(b.amount for b in application.budget_lines.all()),
-        },
+        application_page.context(application, viewer, lang, forms),
         status=400 if forms else 200,
     )
-
-
-def _pool_row(year: int, area: str) -> ledger.PoolRow | None:
-    pool = Pool.objects.filter(year=year, area=area).first()
-    return None if pool is None else ledger.row(pool)
 
 
 def _owner_application(request: HttpRequest, pk: int) -> Application:
