@@ -129,6 +129,8 @@ def _carry_out(
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The grants start page: every call, and by role the applicant's own applications, the calls
+    the assessor sits on and the form for a new call (rcc_admin)."""
     _require(request, *GRANT_ROLES)
     user = signed_in_user(request)
     roles = roles_of(user)
@@ -156,6 +158,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def call_create(request: HttpRequest) -> HttpResponse:
+    """Create a call from the new-call form (rcc_admin) and go to its page; an invalid form or a
+    refusal shows the start page again with the errors."""
     _require(request, RCC_ADMIN)
     form = CallForm(request.POST)
 
@@ -244,6 +248,8 @@ def _call_page(request: HttpRequest, call: Call, **forms: Any) -> HttpResponse:
 
 @login_required
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A call's page: its timeline, rule, criteria and the applications the user may see, with
+    conflicts marked for an assessor and the set-up forms for rcc_admin."""
     _require(request, *GRANT_ROLES)
     return _call_page(request, get_object_or_404(Call, pk=pk))
 
@@ -251,6 +257,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def call_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a call's timeline (rcc_admin); a refusal shows the call's page with the errors."""
     _require(request, RCC_ADMIN)
     call = get_object_or_404(Call, pk=pk)
     form = TimelineForm(request.POST)
@@ -270,6 +277,7 @@ def call_dates(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def call_criterion(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an assessment criterion to a call (rcc_admin); refused once the assessment has begun."""
     _require(request, RCC_ADMIN)
     call = get_object_or_404(Call, pk=pk)
     form = CriterionForm(request.POST)
@@ -293,6 +301,7 @@ def call_criterion(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def call_assessor(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a user, named by user name, on a call's panel of assessors (rcc_admin)."""
     _require(request, RCC_ADMIN)
     call = get_object_or_404(Call, pk=pk)
     form = AssessorForm(request.POST)
@@ -322,6 +331,7 @@ def call_assessor(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def call_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a call's submitted applications to assessment (rcc_admin) and say how many went."""
     _require(request, RCC_ADMIN)
     call = get_object_or_404(Call, pk=pk)
     try:
@@ -434,6 +444,8 @@ def _save_application(
 
 @login_required
 def application_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new application to a call (applicant), until the call's deadline: GET shows the empty
+    form, POST saves the draft."""
     _require(request, APPLICANT)
     call = get_object_or_404(Call, pk=pk)
     if timezone.localdate() > call.deadline:
@@ -479,6 +491,8 @@ def _get_application(pk: int) -> Application:
 
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An application's page as the user may see it (:func:`_may_open`); its owner also edits her
+    draft here (POST, or GET with ``?andra``)."""
     _require(request, *GRANT_ROLES)
     application = _get_application(pk)
     how = _may_open(request, application)
@@ -528,6 +542,8 @@ def _owner_application(request: HttpRequest, pk: int) -> Application:
 @login_required
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit the owner's draft; a refusal (deadline passed, not eligible, budget that does not add
+    up…) is shown as a message."""
     application = _owner_application(request, pk)
     try:
         calls.submit(application, request.user.get_username())
@@ -541,6 +557,8 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a file to the owner's draft; a file refused by its content shows the page with the
+    error."""
     application = _owner_application(request, pk)
     if application.status != Application.Status.DRAFT:
         raise PermissionDenied("bilagor läggs till medan ansökan är ett utkast")
@@ -568,6 +586,8 @@ def _read(upload: Any) -> bytes:
 
 @login_required
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download an attached file, for whoever may open its application; the name is made safe for
+    the header."""
     _require(request, *GRANT_ROLES)
     item = get_object_or_404(Attachment.objects.select_related("application__call"), pk=pk)
     _may_open(request, item.application)
@@ -583,6 +603,8 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the assessor's scores of an application, unless she has a conflict of interest (403,
+    audited)."""
     _require(request, ASSESSOR)
     application = _get_application(pk)
     me = assessment.assessor_of(application.call, request.user)
@@ -607,6 +629,8 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision meeting's list for a call: the undecided applications by area and score with
+    the pool's running fit, then those already decided."""
     _require(request, *OVERSEERS)
     call = get_object_or_404(Call, pk=pk)
     items = assessment.meeting_list(call)
@@ -632,6 +656,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register a decision (decision maker) and return to the meeting's list; going beyond the pool
+    needs a written reason."""
     _require(request, DECISION_MAKER)
     application = _get_application(pk)
     form = DecisionForm(request.POST)
@@ -652,6 +678,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision letter as PDF, for the owner and the overseers of a decided application; its
+    creation is audited."""
     from lofte.grants import letter as letters
 
     _require(request, *GRANT_ROLES)
@@ -672,6 +700,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand in the owner's interim or final report with its A3 sheet."""
     application = _owner_application(request, pk)
     form = ReportForm(request.POST, request.FILES)
     kind = ProjectReport.Kind(form.cleaned_data["kind"]).label if form.is_valid() else ""
@@ -696,6 +725,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def due_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a granted project's report due dates (rcc_admin)."""
     _require(request, RCC_ADMIN)
     application = _get_application(pk)
     form = DueDatesForm(request.POST)
@@ -751,6 +781,7 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a project whose final report is in (rcc_admin)."""
     _require(request, RCC_ADMIN)
     application = _get_application(pk)
     try:
@@ -764,6 +795,8 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def ledger_page(request: HttpRequest) -> HttpResponse:
+    """The pools of one year (``?ar=``, default the latest year with a call or a pool) with their
+    budget, granted, paid and remaining sums, for the overseers."""
     _require(request, *OVERSEERS)
     years = sorted(
         {y for y in Call.objects.values_list("year", flat=True)}
@@ -783,6 +816,8 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def summary_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's summary workbook for Socialstyrelsen (XLSX), for rcc_admin, statisticians and
+    decision makers; audited."""
     import tempfile
     from pathlib import Path
 
