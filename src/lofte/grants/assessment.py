@@ -34,6 +34,8 @@ class ConflictOfInterest(CallError):
 
 
 def audit(action: str, user: Any, obj: Any, details: dict[str, Any], request: Any = None) -> None:
+    """Record a grants event in the audit log in the name of ``user`` (a user or a plain name, as
+    the command line passes it); every change the grants services make goes through here."""
     from lofte.web.audit.service import record
 
     username = getattr(user, "get_username", lambda: str(user or ""))()
@@ -47,6 +49,9 @@ def _norm(text: str) -> str:
 def add_criterion(
     call: Call, name: str, *, weight: int, scale_max: int, description: str = "", user: Any = None
 ) -> Criterion:
+    """Add an assessment criterion to a call, with its weight (1–100) and its scale (1 to 2–10);
+    refused with ``CallError`` once any application of the call has been assessed, because the
+    scores given would no longer add up."""
     name = name.strip()
     if not name:
         raise CallError("ange kriteriets namn")
@@ -79,6 +84,9 @@ def add_assessor(
     patient_council: bool = False,
     user: Any = None,
 ) -> CallAssessor:
+    """Put a user with the assessor role on a call's panel, with the unit and region that the
+    conflict-of-interest rule compares with the applicants; ``CallError`` if she lacks the role or
+    is already on it."""
     from lofte.web.accounts.roles import ASSESSOR, has_role
 
     if not has_role(assessor_user, ASSESSOR):
@@ -107,6 +115,8 @@ def add_assessor(
 
 
 def assessor_of(call: Call, user: Any) -> CallAssessor | None:
+    """The user's place on the call's panel, or None (also for an anonymous user): what makes her
+    an assessor of this call rather than of another."""
     return call.assessors.filter(user=user).first() if user.is_authenticated else None
 
 
@@ -222,6 +232,8 @@ class Summary:
 
 
 def weighted(scores: dict[str, int], criteria: list[Criterion]) -> float:
+    """An assessment's weighted score as a share of the maximum, 0–100: each criterion's score over
+    its scale, weighted by the criterion's weight."""
     total = sum(c.weight for c in criteria)
     return 100 * sum(c.weight * scores[str(c.pk)] / c.scale_max for c in criteria) / total
 
@@ -280,6 +292,8 @@ class MeetingItem:
 
     @property
     def fits(self) -> bool:
+        """Whether the pool still has enough left if this application and every one above it in its
+        area were granted in full (False also when the year has no pool for the area)."""
         return self.remaining_after is not None and self.remaining_after >= 0
 
 

@@ -106,6 +106,10 @@ Made = tuple[Application, tuple[int, ...], Any]
 
 @dataclass
 class DemoRound:
+    """What the demo round did, for ``lofte demo`` to print: the call, whether it was played now
+    or found from an earlier demo, seed 004's listed problems, why an application was refused,
+    and how many applications ended in each status."""
+
     call: Call | None
     created: bool
     problems: list[str] = field(default_factory=list)

@@ -49,6 +49,9 @@ class GrantsFileError(ValueError):
 
 @dataclass
 class GrantsImportResult:
+    """What an import did: its batch (the earlier one, with ``unchanged``, when the same file had
+    been imported before), the ledger lines of its pools and the number of funding sources."""
+
     batch: GrantImport | None
     unchanged: bool = False
     pools: list[PoolRow] = field(default_factory=list)
@@ -56,6 +59,8 @@ class GrantsImportResult:
 
     @property
     def problems(self) -> list[str]:
+        """The pools' disagreements (granted above budget, stated figures that differ), each
+        prefixed with the pool; listed, never corrected."""
         return [f"{p.area} {p.year}: {text}" for p in self.pools for text in p.problems]
 
 
