@@ -1,9 +1,11 @@
 """Functions of the web and reports layers stay small enough to read (issue 17).
 
-Every function or method under ``lofte.web``, ``lofte.reports`` and ``lofte.charts`` has at
-most 60 lines and a cyclomatic complexity of at most 15 (radon's measure). The 28 functions
-that were larger when the rule came in (``_page_context`` 365 lines and complexity 86,
-``present`` 269 and 48 among them) have all been split, so there are no exceptions.
+Every function or method under ``lofte.web``, ``lofte.reports``, ``lofte.charts`` and
+``lofte.grants`` (the grants web app) has at most 60 lines and a cyclomatic complexity of at
+most 15 (radon's measure). The 28 functions that were larger when the rule came in
+(``_page_context`` 365 lines and complexity 86, ``present`` 269 and 48 among them), and the
+seven of grants when it joined (``_application_page`` 92 and 39), have all been split, so there
+are no exceptions.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from radon.complexity import cc_visit
 from radon.visitors import Function
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "lofte"
-PACKAGES = ("web", "reports", "charts")
+PACKAGES = ("web", "reports", "charts", "grants")
 MAX_LINES = 60
 MAX_COMPLEXITY = 15
 
@@ -41,6 +43,7 @@ SIZES = measured()
 def test_the_measure_sees_functions() -> None:
     assert len(SIZES) > 300
     assert ("web.results.views", "indicator_page") in SIZES
+    assert ("grants.views", "_application_page") in SIZES
 
 
 def test_every_function_meets_the_limits() -> None:

@@ -1,7 +1,8 @@
-"""Every public module, class, method and function of the web, reports and charts layers says
-in its docstring what it is for (issue 17, Build 5): a maintainer reads the docstring, not the
-body, to learn what a definition promises. Migrations are generated; Django's inner ``Meta``
-classes are configuration; an empty ``__init__.py`` has nothing to describe."""
+"""Every public module, class, method and function of the web, reports and charts layers and of
+the grants web app says in its docstring what it is for (issue 17, Build 5): a maintainer reads
+the docstring, not the body, to learn what a definition promises. Migrations are generated;
+Django's inner ``Meta`` classes are configuration; an empty ``__init__.py`` has nothing to
+describe."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "lofte"
-PACKAGES = ("web", "reports", "charts")
+PACKAGES = ("web", "reports", "charts", "grants")
 
 
 def files() -> list[Path]:
@@ -52,6 +53,7 @@ def test_the_check_sees_what_is_missing() -> None:
 def test_the_check_covers_the_layers() -> None:
     names = {p.relative_to(SRC).as_posix() for p in files()}
     assert {"web/results/views.py", "reports/present.py", "charts/spec.py"} <= names
+    assert {"grants/views.py", "grants/models.py", "grants/forms.py"} <= names
     assert not any("/migrations/" in name for name in names)
 
 

@@ -34,6 +34,8 @@ class ConflictOfInterest(CallError):
 
 
 def audit(action: str, user: Any, obj: Any, details: dict[str, Any], request: Any = None) -> None:
+    """Record a grants event in the audit log in the name of ``user`` (a user or a plain name, as
+    the command line passes it); every change the grants services make goes through here."""
     from lofte.web.audit.service import record
 
     username = getattr(user, "get_username", lambda: str(user or ""))()
@@ -47,6 +49,9 @@ def _norm(text: str) -> str:
 def add_criterion(
     call: Call, name: str, *, weight: int, scale_max: int, description: str = "", user: Any = None
 ) -> Criterion:
+    """Add an assessment criterion to a call, with its weight (1–100) and its scale (1 to 2–10);
+    refused with ``CallError`` once any application of the call has been assessed, because the
+    scores given would no longer add up."""
     name = name.strip()
     if not name:
         raise CallError("ange kriteriets namn")
@@ -79,6 +84,9 @@ def add_assessor(
     patient_council: bool = False,
     user: Any = None,
 ) -> CallAssessor:
+    """Put a user with the assessor role on a call's panel, with the unit and region that the
+    conflict-of-interest rule compares with the applicants; ``CallError`` if she lacks the role or
+    is already on it."""
     from lofte.web.roles import ASSESSOR, has_role
 
     if not has_role(assessor_user, ASSESSOR):
@@ -107,6 +115,8 @@ def add_assessor(
 
 
 def assessor_of(call: Call, user: Any) -> CallAssessor | None:
+    """The user's place on the call's panel, or None (also for an anonymous user): what makes her
+    an assessor of this call rather than of another."""
     return call.assessors.filter(user=user).first() if user.is_authenticated else None
 
 
@@ -222,32 +232,51 @@ class Summary:
 
 
 def weighted(scores: dict[str, int], criteria: list[Criterion]) -> float:
+    """An assessment's weighted score as a share of the maximum, 0–100: each criterion's score over
+    its scale, weighted by the criterion's weight."""
     total = sum(c.weight for c in criteria)
     return 100 * sum(c.weight * scores[str(c.pk)] / c.scale_max for c in criteria) / total
 
 
 def summary(application: Application) -> Summary:
+    """The assessors' scores of an application summed up for the decision meeting: the mean
+    per criterion, the mean weighted score of complete assessments, the recommendations."""
     criteria = list(application.call.criteria.all())
     rows = list(application.assessments.select_related("assessor"))
-    out = Summary(n=len(rows))
-    labels = dict(Assessment.Recommendation.choices)
-    for c in criteria:
-        values = [r.scores[str(c.pk)] for r in rows if str(c.pk) in r.scores]
-        mean = sum(values) / len(values) if values else None
-        out.criteria.append((c.name, c.weight, c.scale_max, mean))
-    complete = [r for r in rows if all(str(c.pk) in r.scores for c in criteria)]
-    if complete and criteria:
-        out.score = sum(weighted(r.scores, criteria) for r in complete) / len(complete)
+    labels = {k: str(v) for k, v in Assessment.Recommendation.choices}
     counts = Counter(r.recommendation for r in rows)
-    out.recommendations = {str(labels[k]): v for k, v in counts.most_common()}
-    if counts:
-        top = counts.most_common()
-        tied = [k for k, v in top if v == top[0][1]]
-        out.recommendation = (
-            str(labels[tied[0]]) if len(tied) == 1 else " / ".join(str(labels[k]) for k in tied)
-        )
-    out.patient_council = sum(1 for r in rows if r.assessor.patient_council)
-    return out
+    return Summary(
+        n=len(rows),
+        score=_mean_score(criteria, rows),
+        criteria=[(c.name, c.weight, c.scale_max, _mean(c, rows)) for c in criteria],
+        recommendation=_most_recommended(counts, labels),
+        recommendations={labels[k]: v for k, v in counts.most_common()},
+        patient_council=sum(1 for r in rows if r.assessor.patient_council),
+    )
+
+
+def _mean(criterion: Criterion, rows: list[Assessment]) -> float | None:
+    """The mean score given on one criterion by the assessments that scored it."""
+    values = [r.scores[str(criterion.pk)] for r in rows if str(criterion.pk) in r.scores]
+    return sum(values) / len(values) if values else None
+
+
+def _mean_score(criteria: list[Criterion], rows: list[Assessment]) -> float | None:
+    """The mean weighted score of the assessments that scored every criterion (None: none
+    did, or the call has no criteria)."""
+    complete = [r for r in rows if all(str(c.pk) in r.scores for c in criteria)]
+    if not (complete and criteria):
+        return None
+    return sum(weighted(r.scores, criteria) for r in complete) / len(complete)
+
+
+def _most_recommended(counts: Counter[str], labels: dict[str, str]) -> str:
+    """The recommendation most assessors gave; a tie names the tied ones, "A / B"."""
+    if not counts:
+        return ""
+    top = counts.most_common()
+    tied = [k for k, v in top if v == top[0][1]]
+    return labels[tied[0]] if len(tied) == 1 else " / ".join(labels[k] for k in tied)
 
 
 @dataclass(frozen=True)
@@ -263,6 +292,8 @@ class MeetingItem:
 
     @property
     def fits(self) -> bool:
+        """Whether the pool still has enough left if this application and every one above it in its
+        area were granted in full (False also when the year has no pool for the area)."""
         return self.remaining_after is not None and self.remaining_after >= 0
 
 

@@ -182,12 +182,29 @@ def submit(application: Application, username: str = "", now: dt.datetime | None
 
 
 def _submission_problem(application: Application, call: Call, today: dt.date) -> str | None:
+    """Why the application cannot be submitted today (the first reason found), or None."""
+    return (
+        _timing_problem(application, call, today)
+        or _request_problem(application, call)
+        or _budget_lines_problem(application)
+        or _content_problem(application, call)
+    )
+
+
+def _timing_problem(application: Application, call: Call, today: dt.date) -> str | None:
+    """A draft is submitted while the call is open, between its opening and its deadline."""
     if application.status != Application.Status.DRAFT:
         return f"ansökan är redan {application.get_status_display().lower()}"
     if today < call.opens:
         return f"utlysningen öppnar först {call.opens:%Y-%m-%d}"
     if today > call.deadline:
         return f"sista ansökningsdag var {call.deadline:%Y-%m-%d}"
+    return None
+
+
+def _request_problem(application: Application, call: Call) -> str | None:
+    """The application names one of the call's areas, a title and an amount within its
+    budget."""
     areas = [a.strip() for a in call.areas.split(";") if a.strip()]
     if areas and application.area not in areas:
         return f"området {application.area} ingår inte i utlysningen ({', '.join(areas)})"
@@ -197,6 +214,11 @@ def _submission_problem(application: Application, call: Call, today: dt.date) ->
         return f"sökt belopp {kr(application.requested)} är mer än utlysningens {kr(call.budget)}"
     if not application.title.strip():
         return "ansökan saknar titel"
+    return None
+
+
+def _budget_lines_problem(application: Application) -> str | None:
+    """Budget lines, where given, are not negative and add up to the amount requested."""
     lines = list(application.budget_lines.all())
     if lines and sum(b.amount for b in lines) != application.requested:
         return (
@@ -205,6 +227,12 @@ def _submission_problem(application: Application, call: Call, today: dt.date) ->
         )
     if any(b.amount < 0 for b in lines):
         return "en budgetrad har negativt belopp"
+    return None
+
+
+def _content_problem(application: Application, call: Call) -> str | None:
+    """The indicators are in the catalogue and the applicants meet the call's eligibility
+    rule."""
     from lofte import catalog
 
     known = catalog.load().indicators

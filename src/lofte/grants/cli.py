@@ -42,6 +42,8 @@ err = Console(stderr=True)
 
 
 class Format(StrEnum):
+    """Output of the listing commands: a table for people, JSON (the SPEC §12 keys) for scripts."""
+
     table = "table"
     json = "json"
 

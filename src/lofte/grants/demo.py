@@ -29,6 +29,8 @@ from lofte.grants.models import Application, Call
 MARK = "[SYNTETISK]"
 TITLE = f"Återstående medel 2025 – patologi och radiologi {MARK}"
 ROLES = ("applicant", "assessor", "decision_maker")
+#: Who sets the round up, as rcc_admin would do it.
+ADMIN = "demo"
 CRITERIA = (
     ("Nytta för patienterna", 3, 5),
     ("Koppling till handlingsplanen och indikatorerna", 2, 5),
@@ -98,8 +100,16 @@ APPLICATIONS: tuple[tuple[str, str, list[Applicant], int, list[str], tuple[int, 
 OVERRIDE = f"{MARK} Styrgruppen beviljar MR-protokollen trots att radiologipotten är förbrukad."
 
 
+#: An application made: the application, its assessors' scores, the amount decided.
+Made = tuple[Application, tuple[int, ...], Any]
+
+
 @dataclass
 class DemoRound:
+    """What the demo round did, for ``lofte demo`` to print: the call, whether it was played now
+    or found from an earlier demo, seed 004's listed problems, why an application was refused,
+    and how many applications ended in each status."""
+
     call: Call | None
     created: bool
     problems: list[str] = field(default_factory=list)
@@ -155,14 +165,30 @@ def a3_pdf(title: str) -> bytes:
 
 
 def run_demo_round() -> DemoRound:
+    """Import seed 004's tables and play the synthetic 2025 round once: a second run leaves an
+    existing round as it is and only reports on it."""
     importer.import_grants(importer.example_path(), user="demo")
     existing = Call.objects.filter(title=TITLE).first()
     if existing is not None:
         return _summary(existing, created=False)
     users = _users()
-    admin = "demo"  # the round's set-up, as rcc_admin would do it
-    deciding = users["decision_maker"]
     timeline = dict(calls.SEED_004_TIMELINE)
+    call, panel = _open_call(users, timeline)
+    submitted_on = timezone.make_aware(dt.datetime.combine(timeline["opens"], dt.time(10)))
+    made, refused = _apply(call, users["applicant"], submitted_on)
+    assessment.start_assessment(call, ADMIN)
+    _assess(call, made, panel)
+    decided_on = timezone.make_aware(dt.datetime.combine(timeline["decision"], dt.time(14)))
+    _decide(made, users["decision_maker"], decided_on)
+    _follow_up([application for application, _scores, _amount in made], users["applicant"])
+    result = _summary(call, created=True)
+    result.refused = refused
+    return result
+
+
+def _open_call(users: dict[str, Any], timeline: dict[str, Any]) -> tuple[Call, list[Any]]:
+    """The targeted call of seed 004 with its criteria and its panel of two assessors (the
+    Östergötland assessor, the patient council member)."""
     call = calls.create_call(
         2025,
         TITLE,
@@ -174,20 +200,24 @@ def run_demo_round() -> DemoRound:
         username="demo",
     )
     for name, weight, scale in CRITERIA:
-        assessment.add_criterion(call, name, weight=weight, scale_max=scale, user=admin)
+        assessment.add_criterion(call, name, weight=weight, scale_max=scale, user=ADMIN)
     local = assessment.add_assessor(
         call,
         users["demo-bedomare-ostergotland"],
         unit="Bild- och funktionsmedicin Linköping",
         region="05",
-        user=admin,
+        user=ADMIN,
     )
     council = assessment.add_assessor(
         call, users["demo-bedomare-patientradet"], region="", unit="", patient_council=True
     )
-    applicant = users["applicant"]
-    submitted_on = timezone.make_aware(dt.datetime.combine(timeline["opens"], dt.time(10)))
-    made: list[tuple[Application, tuple[int, ...], Any]] = []
+    return call, [local, council]
+
+
+def _apply(call: Call, applicant: Any, submitted_on: dt.datetime) -> tuple[list[Made], str]:
+    """Draft and submit the invented applications: those submitted, and why the ineligible
+    one was refused."""
+    made: list[Made] = []
     refused = ""
     for title, area, people, requested, indicators, scores, amount in APPLICATIONS:
         application = followup.save_draft(
@@ -210,11 +240,15 @@ def run_demo_round() -> DemoRound:
             refused = str(exc)
             continue
         made.append((application, scores, amount))
-    assessment.start_assessment(call, admin)
+    return made, refused
+
+
+def _assess(call: Call, made: list[Made], panel: list[Any]) -> None:
+    """Every assessor of the panel scores every application she has no conflict with."""
     criteria = list(call.criteria.all())
     for application, scores, _amount in made:
         application.refresh_from_db()
-        for assessor in (local, council):
+        for assessor in panel:
             if assessment.conflict(application, assessor) is not None:
                 continue  # the Linköping assessor does not score Linköping's applications
             assessment.save_assessment(
@@ -224,7 +258,11 @@ def run_demo_round() -> DemoRound:
                 f"{MARK} Motivering för demonstrationen: tydligt patientbehov, rimlig budget.",
                 "grant" if sum(scores) >= 12 else "reject",
             )
-    decided_on = timezone.make_aware(dt.datetime.combine(timeline["decision"], dt.time(14)))
+
+
+def _decide(made: list[Made], deciding: Any, decided_on: dt.datetime) -> None:
+    """Decide each application; a grant beyond what is left in its pool gives the reason for
+    overriding it (``OVERRIDE``)."""
     for application, _scores, amount in made:
         over = amount > 0 and ledger.figures(ledger.pool(2025, application.area)).remaining < amount
         calls.decide(
@@ -234,8 +272,12 @@ def run_demo_round() -> DemoRound:
             override_reason=OVERRIDE if over else "",
             now=decided_on,
         )
-    # Follow-up: the Kalmar project reports twice and is closed; the first one reports once.
-    first, kalmar = made[0][0], made[1][0]
+
+
+def _follow_up(made: list[Application], applicant: Any) -> None:
+    """The first project hands in its interim report; the Kalmar project (the second) reports
+    twice and is closed, so that its indicator is shown before and after."""
+    first, kalmar = made[0], made[1]
     for project, kinds in ((first, ("interim",)), (kalmar, ("interim", "final"))):
         project.refresh_from_db()
         for kind in kinds:
@@ -248,10 +290,7 @@ def run_demo_round() -> DemoRound:
                 applicant,
             )
     kalmar.refresh_from_db()
-    followup.close(kalmar, admin)
-    result = _summary(call, created=True)
-    result.refused = refused
-    return result
+    followup.close(kalmar, ADMIN)
 
 
 def _summary(call: Call, created: bool) -> DemoRound:

@@ -38,6 +38,9 @@ class RuleError(ValueError):
 
 @dataclass(frozen=True)
 class Applicant:
+    """One applicant unit as the eligibility rule sees it: its name, its county code and its kind
+    (``KINDS``: care unit, radiology, pathology, other)."""
+
     unit: str
     region: str
     kind: str
@@ -72,6 +75,9 @@ _ALT = re.compile(r"(regions|diagnostics_regions)>=(\d+)|(care_and_diagnostics_s
 
 
 def parse(rule: str) -> list[_Alternative]:
+    """The alternatives of a rule written as ``regions>=N``, ``diagnostics_regions>=N``,
+    ``care_and_diagnostics_same_region`` or ``any``, separated by ``|`` (one of them must hold);
+    ``RuleError`` names what cannot be read."""
     alternatives = []
     for text in (t.strip() for t in rule.split("|")):
         m = _ALT.fullmatch(text)

@@ -31,6 +31,9 @@ class AttachmentError(ValueError):
 
 @dataclass(frozen=True)
 class Checked:
+    """An uploaded file that passed the checks: its cleaned name, its type as read from the content
+    ("pdf" or "xlsx"), its size, SHA-256 and bytes, ready to be stored."""
+
     name: str
     file_type: str
     size: int
@@ -39,6 +42,8 @@ class Checked:
 
 
 def clean_name(name: str) -> str:
+    """An uploaded file's name made safe to store and show: no directories, no control characters,
+    at most 150 characters ("bilaga" if nothing is left)."""
     base = re.split(r"[\\/]", name)[-1]
     base = "".join(ch for ch in base if ch.isprintable()).strip()
     return (base or "bilaga")[-150:]

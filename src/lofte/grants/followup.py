@@ -222,6 +222,8 @@ def submit_report(
 
 
 def close(application: Application, user: Any, request: Any = None) -> None:
+    """Close a project under reporting once its final report is in, and audit it; ``CallError``
+    otherwise, so a project cannot be closed before it has reported."""
     if application.status != Application.Status.REPORTING:
         raise CallError("bara projekt under återrapportering kan avslutas")
     if not application.reports.filter(kind=ProjectReport.Kind.FINAL).exists():

@@ -37,12 +37,15 @@ assert set(TIMELINE_LABELS) == {f for f, _ in TIMELINE}
 
 
 def county_choices() -> list[tuple[str, str]]:
+    """The 21 regions as form choices, "Name (code)", from the catalogue in force."""
     from lofte.catalog import load
 
     return [(r.code, f"{r.name} ({r.code})") for r in load().counties()]
 
 
 def indicator_choices() -> list[tuple[str, str]]:
+    """The catalogue's indicators as form choices, "Swedish name (code)", for the indicators a
+    project aims to improve."""
     from lofte.catalog import load
 
     return [(i.code, f"{i.name_sv} ({i.code})") for i in load().indicators.values()]
@@ -62,6 +65,9 @@ class TimelineForm(forms.Form):
 
 
 class CallForm(TimelineForm):
+    """A new call (rcc_admin): title, year, areas, the largest amount per application, the
+    eligibility rule, the conflict-of-interest rule and the timeline."""
+
     title = forms.CharField(label=_("Rubrik"), max_length=300)
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
     areas = forms.CharField(
@@ -92,6 +98,8 @@ class CallForm(TimelineForm):
     field_order = ["title", "year", "areas", "budget", "eligibility", "conflict_rule"]
 
     def clean_eligibility(self) -> str:
+        """Refuse a rule that :func:`lofte.grants.eligibility.parse` cannot read, with its message,
+        before the call is created."""
         rule = self.cleaned_data["eligibility"].strip()
         try:
             eligibility.parse(rule)
@@ -101,6 +109,8 @@ class CallForm(TimelineForm):
 
 
 class CriterionForm(forms.Form):
+    """One assessment criterion of a call: name, description, weight and the top of its scale."""
+
     name = forms.CharField(label=_("Kriterium"), max_length=200)
     description = forms.CharField(label=_("Beskrivning"), required=False, max_length=1000)
     weight = forms.IntegerField(label=_("Vikt"), min_value=1, max_value=100, initial=1)
@@ -108,6 +118,9 @@ class CriterionForm(forms.Form):
 
 
 class AssessorForm(forms.Form):
+    """An assessor added to a call's panel by user name, with the unit and region that decide her
+    conflicts of interest, and whether she sits on the patient council."""
+
     username = forms.CharField(label=_("Användarnamn"), max_length=150)
     unit = forms.CharField(label=_("Enhet"), max_length=200, required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
@@ -126,6 +139,9 @@ class _ActionsField(forms.ModelMultipleChoiceField):
 
 
 class ApplicationForm(forms.Form):
+    """An application's own fields; the areas offered are the call's, the actions the open actions
+    of every action plan."""
+
     title = forms.CharField(label=_("Projektets titel"), max_length=300)
     area = forms.ChoiceField(label=_("Område"))
     aims = forms.CharField(label=_("Syfte och mål"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -157,6 +173,8 @@ class ApplicationForm(forms.Form):
 
 
 class ApplicantRow(forms.Form):
+    """One applicant unit (a row of ``ApplicantRows``); an empty row is ignored."""
+
     unit = forms.CharField(label=_("Enhet"), max_length=200, required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     kind = forms.ChoiceField(label=_("Typ"), choices=list(KIND_LABELS.items()), required=False)
@@ -166,6 +184,7 @@ class ApplicantRow(forms.Form):
         choice_field(self, "region").choices = [("", "–"), *county_choices()]
 
     def clean(self) -> dict[str, Any]:
+        """A named unit needs its region, which the eligibility and conflict rules read."""
         data = super().clean() or {}
         if data.get("unit", "").strip() and not data.get("region"):
             self.add_error("region", _("Ange regionen för enheten."))
@@ -173,10 +192,13 @@ class ApplicantRow(forms.Form):
 
 
 class BudgetRow(forms.Form):
+    """One line of an application's budget (a row of ``BudgetRows``); an empty row is ignored."""
+
     label = forms.CharField(label=_("Budgetpost"), max_length=300, required=False)
     amount = forms.IntegerField(label=_("Belopp (kr)"), min_value=0, required=False)
 
     def clean(self) -> dict[str, Any]:
+        """A budget line needs both what it is for and its amount."""
         data = super().clean() or {}
         if data.get("label", "").strip() and data.get("amount") is None:
             self.add_error("amount", _("Ange beloppet."))
@@ -190,10 +212,15 @@ BudgetRows = forms.formset_factory(BudgetRow, extra=0, min_num=6, max_num=30)
 
 
 class AttachmentForm(forms.Form):
+    """A file attached to a draft; :mod:`lofte.grants.files` checks its content."""
+
     file = forms.FileField(label=_("Fil (PDF eller XLSX)"))
 
 
 class AssessmentForm(forms.Form):
+    """An assessor's scores, one choice per criterion of the call, with the justification and the
+    recommendation."""
+
     justification = forms.CharField(
         label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 5}), min_length=20
     )
@@ -213,10 +240,15 @@ class AssessmentForm(forms.Form):
             )
 
     def scores(self) -> dict[int, int]:
+        """The scores of a valid form by criterion id, as
+        :func:`lofte.grants.assessment.save_assessment` takes them."""
         return {c.pk: self.cleaned_data[f"score_{c.pk}"] for c in self.criteria}
 
 
 class DecisionForm(forms.Form):
+    """A decision on an application: the amount granted (0 rejects) and the reason for going beyond
+    the pool's budget, when it does."""
+
     amount = forms.IntegerField(label=_("Beviljat belopp (kr, 0 = avslag)"), min_value=0)
     override_reason = forms.CharField(
         label=_("Skäl för dispens (bara om beslutet går utöver potten)"),
@@ -226,6 +258,8 @@ class DecisionForm(forms.Form):
 
 
 class ReportForm(forms.Form):
+    """A project's interim or final report: the summary and its A3 sheet."""
+
     kind = forms.ChoiceField(label=_("Rapport"), choices=ProjectReport.Kind.choices)
     summary = forms.CharField(
         label=_("Läget i projektet"), widget=forms.Textarea(attrs={"rows": 5}), min_length=20
@@ -234,11 +268,15 @@ class ReportForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
+    """A payment to a granted project and what it is for."""
+
     amount = forms.IntegerField(label=_("Utbetalt belopp (kr)"), min_value=1)
     label = forms.CharField(label=_("Avser"), max_length=300, required=False)
 
 
 class DueDatesForm(forms.Form):
+    """A project's own report due dates; empty falls back to the call's dates."""
+
     interim_due = forms.DateField(label=_("Delrapport senast"), required=False, widget=DATE)
     final_due = forms.DateField(label=_("Slutrapport senast"), required=False, widget=DATE)
 
@@ -288,6 +326,8 @@ class WhatIfRow(forms.Form):
             choice_field(self, name).choices = choices
 
     def clean(self) -> dict[str, Any]:
+        """Accept a complete row only when the public site shows that cell and scenario, and put
+        the recomputed result in ``cited``; an empty row is ignored."""
         from lofte.grants import whatif
 
         data = super().clean() or {}

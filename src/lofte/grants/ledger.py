@@ -34,6 +34,7 @@ class PoolRow:
     problems: list[str]
 
     def as_dict(self) -> dict[str, Any]:
+        """The line as a dict in the SPEC §12 key order, for ``--format json``."""
         return asdict(self)
 
 
@@ -67,6 +68,8 @@ def figures(pool: Pool) -> reconcile.PoolFigures:
 
 
 def row(pool: Pool) -> PoolRow:
+    """The ledger line of one pool: its budget, granted, paid and remaining sums, and what does not
+    reconcile."""
     f = figures(pool)
     return PoolRow(
         area=pool.area,
@@ -86,6 +89,8 @@ def ledger(year: int | None = None) -> list[PoolRow]:
 
 
 def pool(year: int, area: str) -> Pool:
+    """The pool of an area and year; ``LedgerError`` names the pools there are when it does not
+    exist."""
     try:
         return Pool.objects.get(year=year, area=area)
     except Pool.DoesNotExist:

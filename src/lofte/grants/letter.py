@@ -115,6 +115,8 @@ def _data(application: Application, lang: str, t: dict[str, str]) -> dict[str, A
 
 
 def render(application: Application, lang: str = "sv") -> bytes:
+    """The decision letter of a decided application as PDF bytes, in ``lang`` ("sv" or "en"),
+    typeset by Typst from ``TEMPLATE`` and :func:`data`."""
     import typst
 
     with tempfile.TemporaryDirectory(prefix="lofte-letter-") as tmp:

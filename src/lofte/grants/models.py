@@ -71,6 +71,8 @@ class LedgerEntry(FromSource):
     """A grant decided from a pool or a payment made against it; entries are only added."""
 
     class Kind(models.TextChoices):
+        """Whether an entry grants money from the pool or pays it out."""
+
         GRANT = "grant", "Beviljat"
         PAYMENT = "payment", "Utbetalt"
 
@@ -143,6 +145,9 @@ class Application(models.Model):
     """A grant application (SPEC §11): draft → submitted → granted / partly granted / rejected."""
 
     class Status(models.TextChoices):
+        """Where an application is in its life: draft, submitted, in assessment, decided (granted,
+        partly granted, rejected), reporting, closed."""
+
         DRAFT = "draft", _("Utkast")
         SUBMITTED = "submitted", _("Inskickad")
         IN_ASSESSMENT = "in_assessment", _("Under bedömning")
@@ -188,13 +193,16 @@ class Application(models.Model):
 
     @property
     def interim_date(self) -> datetime.date | None:
+        """When the interim report is due: the project's own date, else the call's."""
         return self.interim_due or self.call.interim_report
 
     @property
     def final_date(self) -> datetime.date | None:
+        """When the final report is due: the project's own date, else the call's."""
         return self.final_due or self.call.final_report
 
     def regions(self) -> list[str]:
+        """The county codes of the applicant units, sorted and without repeats."""
         return sorted({a.region for a in self.applicants.all()})
 
 
@@ -267,6 +275,8 @@ class Assessment(models.Model):
     """One assessor's scores of one application, with the written justification."""
 
     class Recommendation(models.TextChoices):
+        """What the assessor recommends the decision maker to do."""
+
         GRANT = "grant", _("Bevilja")
         PARTLY = "partly", _("Bevilja delvis")
         REJECT = "reject", _("Avslå")
@@ -291,6 +301,9 @@ class Attachment(models.Model):
     """An uploaded file (PDF or XLSX, checked by content), kept in the database."""
 
     class Kind(models.TextChoices):
+        """What a file is attached as: to the application, or as the A3 sheet of the interim or the
+        final report."""
+
         APPLICATION = "application", _("Bilaga till ansökan")
         INTERIM_A3 = "interim_a3", _("A3-sammanfattning, delrapport")
         FINAL_A3 = "final_a3", _("A3-sammanfattning, slutrapport")
@@ -315,6 +328,8 @@ class ProjectReport(models.Model):
     """An interim or final report of a granted project, with its A3 summary."""
 
     class Kind(models.TextChoices):
+        """Which of a project's two reports this is."""
+
         INTERIM = "interim", _("Delrapport")
         FINAL = "final", _("Slutrapport")
 

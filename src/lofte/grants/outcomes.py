@@ -30,6 +30,9 @@ FUNDED = (
 
 @dataclass
 class Comparison:
+    """One linked indicator for one applicant county, the half-year before a project and the first
+    one after it, with the test of the change and whether it went the better way."""
+
     indicator: str
     region: str
     before_period: str
@@ -45,6 +48,9 @@ class Comparison:
 
 @dataclass
 class PublicProject:
+    """A granted project as the public list shows it: no person names, the regions named, and the
+    before/after comparisons of a closed project."""
+
     pk: int
     title: str
     year: int
@@ -60,6 +66,7 @@ class PublicProject:
 
 
 def half_of(day: dt.date) -> str:
+    """The half-year ("2025H1") a day falls in."""
     from lofte.core import periods
 
     return periods.labels_for(day)[1]

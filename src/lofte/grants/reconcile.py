@@ -27,6 +27,9 @@ class Group:
 
 @dataclass(frozen=True)
 class PoolFigures:
+    """A pool's figures as the ledger sums them, with what its source documents state (remaining
+    amount, breakdown groups) and the reasons given for granting beyond the budget."""
+
     budget: int
     granted: int
     paid: int
@@ -36,6 +39,7 @@ class PoolFigures:
 
     @property
     def remaining(self) -> int:
+        """What is left to grant: the budget less what has been granted (payments do not count)."""
         return self.budget - self.granted
 
 

@@ -32,8 +32,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lofte.grants import assessment, calls, eligibility, followup, ledger, outcomes
+from lofte.grants import (
+    application_page,
+    assessment,
+    calls,
+    eligibility,
+    followup,
+    ledger,
+    outcomes,
+)
 from lofte.grants import whatif as grant_whatif
+from lofte.grants.application_page import OPEN_FOR_DECISION
 from lofte.grants.assessment import audit
 from lofte.grants.calls import CallError
 from lofte.grants.files import CONTENT_TYPES
@@ -72,7 +81,6 @@ if TYPE_CHECKING:
 GRANT_ROLES = (APPLICANT, ASSESSOR, DECISION_MAKER, RCC_ADMIN, RCC_STATISTICIAN)
 #: Roles that see every submitted application and the decision-meeting list.
 OVERSEERS = (DECISION_MAKER, RCC_ADMIN, RCC_STATISTICIAN)
-OPEN_FOR_DECISION = (Application.Status.SUBMITTED, Application.Status.IN_ASSESSMENT)
 
 
 def _require(request: HttpRequest, *roles: str) -> None:
@@ -121,6 +129,8 @@ def _carry_out(
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The grants start page: every call, and by role the applicant's own applications, the calls
+    the assessor sits on and the form for a new call (rcc_admin)."""
     _require(request, *GRANT_ROLES)
     user = signed_in_user(request)
     roles = roles_of(user)
@@ -148,6 +158,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def call_create(request: HttpRequest) -> HttpResponse:
+    """Create a call from the new-call form (rcc_admin) and go to its page; an invalid form or a
+    refusal shows the start page again with the errors."""
     _require(request, RCC_ADMIN)
     form = CallForm(request.POST)
 
@@ -236,6 +248,8 @@ def _call_page(request: HttpRequest, call: Call, **forms: Any) -> HttpResponse:
 
 @login_required
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A call's page: its timeline, rule, criteria and the applications the user may see, with
+    conflicts marked for an assessor and the set-up forms for rcc_admin."""
     _require(request, *GRANT_ROLES)
     return _call_page(request, get_object_or_404(Call, pk=pk))
 
@@ -243,6 +257,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def call_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a call's timeline (rcc_admin); a refusal shows the call's page with the errors."""
     _require(request, RCC_ADMIN)
     call = get_object_or_404(Call, pk=pk)
     form = TimelineForm(request.POST)
@@ -262,6 +277,7 @@ def call_dates(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def call_criterion(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an assessment criterion to a call (rcc_admin); refused once the assessment has begun."""
     _require(request, RCC_ADMIN)
     call = get_object_or_404(Call, pk=pk)
     form = CriterionForm(request.POST)
@@ -285,6 +301,7 @@ def call_criterion(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def call_assessor(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a user, named by user name, on a call's panel of assessors (rcc_admin)."""
     _require(request, RCC_ADMIN)
     call = get_object_or_404(Call, pk=pk)
     form = AssessorForm(request.POST)
@@ -314,6 +331,7 @@ def call_assessor(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def call_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a call's submitted applications to assessment (rcc_admin) and say how many went."""
     _require(request, RCC_ADMIN)
     call = get_object_or_404(Call, pk=pk)
     try:
@@ -426,6 +444,8 @@ def _save_application(
 
 @login_required
 def application_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new application to a call (applicant), until the call's deadline: GET shows the empty
+    form, POST saves the draft."""
     _require(request, APPLICANT)
     call = get_object_or_404(Call, pk=pk)
     if timezone.localdate() > call.deadline:
@@ -471,6 +491,8 @@ def _get_application(pk: int) -> Application:
 
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An application's page as the user may see it (:func:`_may_open`); its owner also edits her
+    draft here (POST, or GET with ``?andra``)."""
     _require(request, *GRANT_ROLES)
     application = _get_application(pk)
     how = _may_open(request, application)
@@ -488,103 +510,25 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _application_page(
-    request: HttpRequest, application: Application, how: str, **forms: Any
+    request: HttpRequest, application: Application, how: str, **forms: Form
 ) -> HttpResponse:
-    from lofte.catalog import load
-
-    catalog = load()
-    call = application.call
-    me = assessment.assessor_of(call, request.user) if how == "assessor" else None
-    mine = application.assessments.filter(assessor=me).first() if me else None
-    status = application.status
-    decided = status in (*followup.FUNDED, Application.Status.REJECTED)
-    assessment_form = None
-    if me is not None and status == Application.Status.IN_ASSESSMENT:
-        initial = {}
-        if mine is not None:
-            initial = {"justification": mine.justification, "recommendation": mine.recommendation}
-            initial |= {f"score_{k}": v for k, v in mine.scores.items()}
-        assessment_form = forms.get("assessment_form") or AssessmentForm(
-            initial=initial, criteria=list(call.criteria.all())
-        )
-    reports = {r.kind: r for r in application.reports.select_related("a3")}
-    can_report = how == "owner" and status in (*followup.GRANTED, Application.Status.REPORTING)
-    report_form = None
-    if can_report and len(reports) < 2:
-        next_kind = "final" if "interim" in reports else "interim"
-        report_form = forms.get("report_form") or ReportForm(initial={"kind": next_kind})
+    """Render an application's page for the signed-in user, who sees it as ``how``
+    (:func:`_may_open`); ``forms`` are POSTed forms shown again with their errors (status 400).
+    What the page says is built by :func:`lofte.grants.application_page.context`."""
+    user = request.user
+    viewer = application_page.Viewer(
+        how=how,
+        admin=_admin(request),
+        decision_maker=has_role(user, DECISION_MAKER),
+        assessor=assessment.assessor_of(application.call, user) if how == "assessor" else None,
+    )
+    lang = "en" if (get_language() or "sv").startswith("en") else "sv"
     return render(
         request,
         "grants/application.html",
-        {
-            "application": application,
-            "call": call,
-            "how": how,
-            "applicants": [
-                (a, eligibility.KINDS.get(a.kind, a.kind)) for a in application.applicants.all()
-            ],
-            "budget": application.budget_lines.all(),
-            "indicators": [
-                (c, catalog.indicators[c].name_sv if c in catalog.indicators else c)
-                for c in application.indicators
-            ],
-            "actions": application.actions.select_related("goal__area__plan"),
-            "whatif": grant_whatif.shown(
-                application, "en" if (get_language() or "sv").startswith("en") else "sv"
-            ),
-            "attachments": application.attachments.filter(kind=Attachment.Kind.APPLICATION),
-            "attach_form": forms.get("attach_form")
-            or (
-                AttachmentForm() if how == "owner" and status == Application.Status.DRAFT else None
-            ),
-            "assessment_form": assessment_form,
-            "mine": mine,
-            "summary": assessment.summary(application) if how == "overseer" else None,
-            "assessments": application.assessments.select_related("assessor__user")
-            if how == "overseer"
-            else None,
-            "decision_form": forms.get("decision_form")
-            or (
-                DecisionForm(initial={"amount": application.requested})
-                if has_role(request.user, DECISION_MAKER) and status in OPEN_FOR_DECISION
-                else None
-            ),
-            "decided": decided,
-            "pool": _pool_row(call.year, application.area) if how == "overseer" else None,
-            "reports": reports,
-            "report_form": report_form,
-            "due_form": forms.get("due_form")
-            or (
-                DueDatesForm(
-                    initial={
-                        "interim_due": application.interim_date,
-                        "final_due": application.final_date,
-                    }
-                )
-                if _admin(request) and status in (*followup.GRANTED, Application.Status.REPORTING)
-                else None
-            ),
-            "can_close": _admin(request) and status == Application.Status.REPORTING,
-            "payments": application.ledger_entries.filter(kind="payment")
-            if how == "overseer"
-            else None,
-            "payment_form": forms.get("payment_form")
-            or (
-                PaymentForm(initial={"label": application.title[:300]})
-                if _admin(request) and application.decided_amount
-                else None
-            ),
-            "comparisons": outcomes.before_after(application),
-            "can_submit": how == "owner" and status == Application.Status.DRAFT,
-            "budget_sum": sum(b.amount for b in application.budget_lines.all()),
-        },
+        application_page.context(application, viewer, lang, forms),
         status=400 if forms else 200,
     )
-
-
-def _pool_row(year: int, area: str) -> ledger.PoolRow | None:
-    pool = Pool.objects.filter(year=year, area=area).first()
-    return None if pool is None else ledger.row(pool)
 
 
 def _owner_application(request: HttpRequest, pk: int) -> Application:
@@ -598,6 +542,8 @@ def _owner_application(request: HttpRequest, pk: int) -> Application:
 @login_required
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit the owner's draft; a refusal (deadline passed, not eligible, budget that does not add
+    up…) is shown as a message."""
     application = _owner_application(request, pk)
     try:
         calls.submit(application, request.user.get_username())
@@ -611,6 +557,8 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a file to the owner's draft; a file refused by its content shows the page with the
+    error."""
     application = _owner_application(request, pk)
     if application.status != Application.Status.DRAFT:
         raise PermissionDenied("bilagor läggs till medan ansökan är ett utkast")
@@ -638,6 +586,8 @@ def _read(upload: Any) -> bytes:
 
 @login_required
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download an attached file, for whoever may open its application; the name is made safe for
+    the header."""
     _require(request, *GRANT_ROLES)
     item = get_object_or_404(Attachment.objects.select_related("application__call"), pk=pk)
     _may_open(request, item.application)
@@ -653,6 +603,8 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assess(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the assessor's scores of an application, unless she has a conflict of interest (403,
+    audited)."""
     _require(request, ASSESSOR)
     application = _get_application(pk)
     me = assessment.assessor_of(application.call, request.user)
@@ -677,6 +629,8 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision meeting's list for a call: the undecided applications by area and score with
+    the pool's running fit, then those already decided."""
     _require(request, *OVERSEERS)
     call = get_object_or_404(Call, pk=pk)
     items = assessment.meeting_list(call)
@@ -702,6 +656,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register a decision (decision maker) and return to the meeting's list; going beyond the pool
+    needs a written reason."""
     _require(request, DECISION_MAKER)
     application = _get_application(pk)
     form = DecisionForm(request.POST)
@@ -722,6 +678,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision letter as PDF, for the owner and the overseers of a decided application; its
+    creation is audited."""
     from lofte.grants import letter as letters
 
     _require(request, *GRANT_ROLES)
@@ -742,6 +700,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand in the owner's interim or final report with its A3 sheet."""
     application = _owner_application(request, pk)
     form = ReportForm(request.POST, request.FILES)
     kind = ProjectReport.Kind(form.cleaned_data["kind"]).label if form.is_valid() else ""
@@ -766,6 +725,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def due_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a granted project's report due dates (rcc_admin)."""
     _require(request, RCC_ADMIN)
     application = _get_application(pk)
     form = DueDatesForm(request.POST)
@@ -821,6 +781,7 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a project whose final report is in (rcc_admin)."""
     _require(request, RCC_ADMIN)
     application = _get_application(pk)
     try:
@@ -834,6 +795,8 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def ledger_page(request: HttpRequest) -> HttpResponse:
+    """The pools of one year (``?ar=``, default the latest year with a call or a pool) with their
+    budget, granted, paid and remaining sums, for the overseers."""
     _require(request, *OVERSEERS)
     years = sorted(
         {y for y in Call.objects.values_list("year", flat=True)}
@@ -853,6 +816,8 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def summary_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's summary workbook for Socialstyrelsen (XLSX), for rcc_admin, statisticians and
+    decision makers; audited."""
     import tempfile
     from pathlib import Path
 

@@ -33,6 +33,8 @@ class Cited:
 
 
 def scenario_key(interval: int, days: int) -> str:
+    """The form value naming a scenario of the public what-if grid, "interval:days" (read back by
+    :func:`parse_key`)."""
     return f"{interval}:{days}"
 
 

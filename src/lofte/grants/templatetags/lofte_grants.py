@@ -14,6 +14,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def grant_roles(context: dict[str, Any]) -> dict[str, bool]:
+    """What the grants menu offers the signed-in user: ``overseer`` (decision maker, rcc_admin or
+    statistician: the ledger) and ``admin`` (rcc_admin)."""
     user = context["request"].user
     return {
         "overseer": has_role(user, DECISION_MAKER, RCC_ADMIN, RCC_STATISTICIAN),
@@ -31,9 +33,11 @@ def kr(value: Any) -> str:
 
 @register.filter
 def score(value: Any) -> str:
+    """A weighted score 0–100 as a whole number; a dash when there is none."""
     return "–" if value is None else f"{value:.0f}"
 
 
 @register.filter
 def mean(value: Any) -> str:
+    """A mean score with one decimal and a decimal comma; a dash when there is none."""
     return "–" if value is None else f"{value:.1f}".replace(".", ",")
