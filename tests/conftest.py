@@ -44,6 +44,23 @@ def make_personnummer() -> Callable[..., str]:
     return personnummer
 
 
+@pytest.fixture(autouse=True)
+def _no_language_leaks() -> Iterator[None]:
+    """Every test starts and ends in the default language: a test client request in English
+    leaves English active in the thread (LocaleMiddleware does not switch back), and a later
+    test in the same worker would then get English messages."""
+    yield
+    import sys
+
+    if "django.utils.translation" in sys.modules:
+        from django.conf import settings
+
+        if settings.configured:
+            from django.utils import translation
+
+            translation.deactivate()
+
+
 def _clear_catalog_cache() -> None:
     try:
         from lofte.catalog import load
