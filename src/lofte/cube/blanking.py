@@ -8,6 +8,7 @@ module imports none of those, so that none of them imports another for it.
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -40,13 +41,83 @@ def public_view(cube: pa.Table) -> pa.Table:
     return out
 
 
+def public_file_view(cube: pa.Table) -> pa.Table:
+    """:func:`public_view` of a whole cube as it is published in a file (the public cube file,
+    the public exports): also no verdict on a parent's share that counts a shown share above
+    100 % below it (ADR 0504). Applied where the whole cube is at hand, since a parent and the
+    region below it may lie in different parts of a partial read."""
+    return _no_verdict_over_100_below(public_view(cube))
+
+
+_KEYS = ("region", "indicator", "region_basis", "pathway", "treatment", "period")
+
+
+def _strings(table: pa.Table, name: str) -> list[object]:
+    col = table.column(name)
+    return (col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col).to_pylist()
+
+
+def _no_verdict_over_100_below(cube: pa.Table) -> pa.Table:
+    """``meets_target`` blanked on a healthcare region's or the nation's cell whose shown
+    regions below it include a share above 100 % for the same indicator, basis, pathway,
+    treatment and period (:func:`lofte.catalog.verdict.over_100_below`): the parent's share
+    adds that impossible ratio, so a verdict on it would rest on the data fault. The per-cell
+    rule (a share above 100 % has no verdict itself) is the engine's; this is the parent rule
+    that the report, the site and the API apply, here for the public cube file as well."""
+    from lofte.catalog import load
+    from lofte.catalog.verdict import over_100_below
+
+    if "meets_target" not in cube.column_names or not all(k in cube.column_names for k in _KEYS):
+        return cube
+    value = cube.column("value")
+    above = pc.fill_null(
+        pc.and_(pc.greater(value, 100.0), pc.invert(cube.column("suppressed"))), False
+    )
+    if not pc.any(above).as_py():
+        return cube
+    rows = cube.filter(above)
+    cells = [
+        dict(zip((*_KEYS, "value"), values, strict=True), suppressed=False)
+        for values in zip(
+            *(_strings(rows, k) for k in _KEYS), rows.column("value").to_pylist(), strict=True
+        )
+    ]
+    parents = over_100_below(cells, load())
+    if not parents:
+        return cube
+    regions = pa.array(sorted({key[0] for key in parents}), pa.string())
+    region = cube.column("region")
+    candidate = pc.fill_null(
+        pc.is_in(
+            region.cast(pa.string()) if pa.types.is_dictionary(region.type) else region,
+            value_set=regions,
+        ),
+        False,
+    )
+    index = pc.indices_nonzero(candidate).to_pylist()
+    subset = cube.take(pa.array(index, pa.int64()))
+    keys = zip(*(_strings(subset, k) for k in _KEYS), strict=True)
+    blank = [i for i, key in zip(index, keys, strict=True) if key in parents]
+    if not blank:
+        return cube
+    flags = np.zeros(cube.num_rows, dtype=bool)
+    flags[blank] = True
+    mask = pa.array(flags)
+    col = cube.column("meets_target")
+    return cube.set_column(
+        cube.column_names.index("meets_target"),
+        "meets_target",
+        pc.if_else(mask, pa.nulls(len(col), col.type), col),
+    )
+
+
 def export_table(cube: pa.Table, public: bool) -> pa.Table:
     """The SPEC §8 columns, with the public blanking applied when asked."""
     # Imported here: the engine (and DuckDB behind it) is not needed by a serving process,
     # which imports this module for public_view.
     from lofte.cube.engine import CUBE_COLUMNS
 
-    table = public_view(cube) if public else cube
+    table = public_file_view(cube) if public else cube
     table = table.select(list(CUBE_COLUMNS))
     # Aggregate indicators have no region basis: an empty string, not a missing key.
     basis = pc.fill_null(table.column("region_basis"), "")

@@ -4,7 +4,7 @@ The results site and the API never hold the cube in memory. They read the few ro
 request needs from a **public cube file** beside the internal one
 (``cube/public/cube-<mtime>-<size>.parquet``), written once per version of ``cube.parquet``:
 
-- it holds :func:`lofte.cube.blanking.public_view` of the cube and nothing else: numerator,
+- it holds :func:`lofte.cube.blanking.public_file_view` of the cube and nothing else: numerator,
   denominator, value, interval and ``meets_target`` of suppressed cells are blank on disk, so
   a serving process never reads an unsuppressed value (SPEC §7);
 - it is written only when the disclosure audit of the cube passes
@@ -37,7 +37,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lofte.cube.blanking import public_view
+from lofte.cube.blanking import public_file_view
 
 #: The columns a public cell has, in this order (the API documents the same list).
 COLUMNS = (
@@ -243,7 +243,7 @@ def write(cube: Path, out: Path) -> dict[str, Any]:
     only, and the Parquet file (renamed last) appears only once its index exists."""
     raw = pq.read_table(cube, read_dictionary=[c for c in _STRINGS if c in _schema_names(cube)])
     present = [c for c in COLUMNS if c in raw.column_names]
-    table = public_view(raw).select(present)
+    table = public_file_view(raw).select(present)
     del raw
     for name in COLUMNS:  # an older cube file: the column is simply empty
         if name not in present:
