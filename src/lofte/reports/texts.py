@@ -524,8 +524,8 @@ TEXTS: dict[str, Promise] = {
     ),
     "caveat_no_coverage": pgettext_lazy(
         "report",
-        "För {indicators} finns ingen täckningsgrad eller svarsfrekvens i underlaget: hur "
-        "fullständigt underlaget är syns inte i siffrorna.",
+        "{indicators}: underlaget har ingen täckningsgrad eller svarsfrekvens, så hur "
+        "fullständigt det är syns inte i siffrorna.",
     ),
     "caveat_series_break": pgettext_lazy(
         "report",
