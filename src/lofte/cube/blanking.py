@@ -57,6 +57,20 @@ def _strings(table: pa.Table, name: str) -> list[object]:
     return (col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col).to_pylist()
 
 
+def _member(column: pa.ChunkedArray, values: set[object]) -> pa.ChunkedArray:
+    """Whether each row's value is one of ``values`` (nulls: no), without decoding a
+    dictionary-encoded column into millions of strings."""
+    chunks = []
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            wanted = [i for i, v in enumerate(chunk.dictionary.to_pylist()) if v in values]
+            found = pc.is_in(chunk.indices, value_set=pa.array(wanted, chunk.indices.type))
+        else:
+            found = pc.is_in(chunk, value_set=pa.array(list(values), chunk.type))
+        chunks.append(pc.fill_null(found, False))
+    return pa.chunked_array(chunks, pa.bool_())
+
+
 def _no_verdict_over_100_below(cube: pa.Table) -> pa.Table:
     """``meets_target`` blanked on a healthcare region's or the nation's cell whose shown
     regions below it include a share above 100 % for the same indicator, basis, pathway,
@@ -85,15 +99,12 @@ def _no_verdict_over_100_below(cube: pa.Table) -> pa.Table:
     parents = over_100_below(cells, load())
     if not parents:
         return cube
-    regions = pa.array(sorted({key[0] for key in parents}), pa.string())
-    region = cube.column("region")
-    candidate = pc.fill_null(
-        pc.is_in(
-            region.cast(pa.string()) if pa.types.is_dictionary(region.type) else region,
-            value_set=regions,
-        ),
-        False,
-    )
+    # Narrow to the rows that can be such a parent (its region, indicator and period) before
+    # reading keys in Python: a handful of the cube's millions.
+    candidate = None
+    for name, position in (("region", 0), ("indicator", 1), ("period", 5)):
+        member = _member(cube.column(name), {key[position] for key in parents})
+        candidate = member if candidate is None else pc.and_(candidate, member)
     index = pc.indices_nonzero(candidate).to_pylist()
     subset = cube.take(pa.array(index, pa.int64()))
     keys = zip(*(_strings(subset, k) for k in _KEYS), strict=True)
