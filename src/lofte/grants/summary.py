@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from lofte.core.spreadsheet import neutralise
 from lofte.grants import ledger
@@ -88,7 +89,7 @@ def _whatif_rows(year: int) -> list[list[Any]]:
             c.n,
             c.within_before,
             c.within_after,
-            c.computed_at.date().isoformat() if c.computed_at else "",
+            timezone.localdate(c.computed_at).isoformat() if c.computed_at else "",
         ]
         for c in WhatIfCitation.objects.filter(
             application__call__year=year, application__status__in=FUNDED

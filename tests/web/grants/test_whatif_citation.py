@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from lofte.core import whatif as core
 from lofte.cube import whatif as cube_whatif
@@ -106,7 +107,8 @@ def test_cited_in_the_form_stored_and_shown_to_the_assessor(client, call, comput
     after = f"{outcome.share_after:.1f}".replace(".", ",")
     assert f"{before} % → {after} % inom ledtiden (n = {outcome.n})" in page
     assert f"i dag {before} % → {after} %" in page
-    assert cited.computed_at.date().isoformat() in page
+    # the page gives the day in Swedish time (after 23:00 UTC in winter it is already tomorrow)
+    assert timezone.localdate(cited.computed_at).isoformat() in page
 
     # the draft form shows the citation again, and saving without it removes it
     edit = client.get(reverse("grants:application", args=[application.pk]), {"andra": "1"})
@@ -133,6 +135,10 @@ def test_cited_in_the_form_stored_and_shown_to_the_assessor(client, call, comput
     sheet = rows(2025)["Underlag vad händer om"]
     step = "Diagnosbesked → behandlingsstart"
     assert sheet[1][2:10] == ["sydost", "brost", "2024H1", step, 14, 20, 6, 20]
+    # the day it was computed, in Swedish time like the page: 23:30 UTC on 5 December is
+    # already 6 December in Stockholm
+    WhatIfCitation.objects.update(computed_at=dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.UTC))
+    assert rows(2025)["Underlag vad händer om"][1][10] == "2026-12-06"
 
 
 def test_a_result_the_public_site_hides_cannot_be_cited(client, call, computed_home):  # noqa: F811
