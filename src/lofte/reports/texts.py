@@ -80,11 +80,6 @@ TEXTS: dict[str, Promise] = {
         "avslutades; regionerna registrerar på samma sätt, men ett förlopp som inte "
         "registrerats kommer inte med.",
     ),
-    "caveat_cancer_register": pgettext_lazy(
-        "report",
-        "Cancerregistrets täckningsgrad ({period}): {values}. Inklusionen i SVF jämförs med "
-        "registrets nya fall; lägre täckning ger en för hög inklusion.",
-    ),
     "caveat_palliative": pgettext_lazy(
         "report",
         "Täckningsgrad i Svenska palliativregistret ({period}): {values}. Under {line} bör "
@@ -505,7 +500,6 @@ TEXTS: dict[str, Promise] = {
         "report",
         "{region} ligger under jämförbarhetsgränsen {target} ({value}).",
     ),
-    "caveat_coverage_values": pgettext_lazy("report", "{name} ({period}): {values}."),
     "caveat_over_100_low_coverage": pgettext_lazy(
         "report",
         "I {regions} är cancerregistrets täckningsgrad under {line}: där kan ofullständig "
