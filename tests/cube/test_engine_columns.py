@@ -21,7 +21,7 @@ from lofte.cube import engine as cube_engine
 from lofte.cube import reference as cube_reference
 from lofte.cube.register import register_cells
 from lofte.svf import reference
-from lofte.svf.tuning import EngineConfig
+from tests.engine_configs import CONFIGS
 
 from ..svf.engine_helpers import table
 from .test_linked_suppression import COUNTIES, REGISTER, cohorts
@@ -35,7 +35,7 @@ def _equal(fast, slow) -> bool:
     return fast == slow
 
 
-@pytest.mark.parametrize("config", [EngineConfig(), EngineConfig.plain()], ids=["tuned", "plain"])
+@pytest.mark.parametrize("config", [c for c, _ in CONFIGS], ids=[n for _, n in CONFIGS])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     events=cohorts(),

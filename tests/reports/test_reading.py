@@ -703,8 +703,11 @@ def test_annex_3_explains_the_dash_by_both_rules():
         assert fewer not in text and '"–"' not in text
         marks = texts.t("suppression_marks", lang, min_cell=5)
         assert '"–"' in marks
-        for rule in ("1", "2", "3"):
+        # both rules named, by number, in the note's own words
+        rules = {"sv": ("(regel 1)", "(regel 2 och 3)"), "en": ("(rule 1)", "(rules 2 and 3)")}
+        for rule in rules[lang]:
             assert rule in marks
+        assert fewer.split()[0].lower() in marks.lower()  # "färre än" / "fewer than"
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

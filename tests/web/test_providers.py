@@ -23,14 +23,20 @@ def test_without_providers_the_site_shows_no_projects(monkeypatch: pytest.Monkey
     assert providers.project_reminders(14) == 0
 
 
-@pytest.mark.django_db
 def test_the_providers_answer_as_the_grants_app(monkeypatch: pytest.MonkeyPatch):
+    """Each provider passes the site's question to the grants app's function and its answer
+    back: markers the grants functions return come out of the providers unchanged."""
     from lofte.grants import followup, outcomes
 
-    assert providers.projects_by_gap() == outcomes.projects_by_gap()
-    assert providers.public_projects("svf_andel_inom_ledtid") == outcomes.public_projects(
-        indicator="svf_andel_inom_ledtid"
+    asked: list[object] = []
+    projects = [{"marker": "public"}]
+    by_gap = {("svf_andel_inom_ledtid", "05"): ["marker"]}
+    monkeypatch.setattr(
+        outcomes, "public_projects", lambda indicator: asked.append(indicator) or iter(projects)
     )
-    sent: list[int] = []
-    monkeypatch.setattr(followup, "send_reminders", lambda days: sent.append(days) or 3)
-    assert providers.project_reminders(7) == 3 and sent == [7]
+    monkeypatch.setattr(outcomes, "projects_by_gap", lambda: by_gap)
+    monkeypatch.setattr(followup, "send_reminders", lambda days: asked.append(days) or 3)
+    assert providers.public_projects("svf_andel_inom_ledtid") == projects
+    assert providers.projects_by_gap() is by_gap
+    assert providers.project_reminders(7) == 3
+    assert asked == ["svf_andel_inom_ledtid", 7]

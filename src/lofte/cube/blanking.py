@@ -28,10 +28,7 @@ def public_view(cube: pa.Table) -> pa.Table:
         out = out.set_column(out.column_names.index(name), name, pc.if_else(hidden, blank, col))
     no_n = [i.code for i in load().indicators.values() if not i.publishes_n]
     if no_n and "denominator" in out.column_names:
-        indicator = out.column("indicator")
-        if pa.types.is_dictionary(indicator.type):
-            indicator = indicator.cast(pa.string())
-        without = pc.is_in(indicator, value_set=pa.array(no_n, pa.string()))
+        without = pc.is_in(out.column("indicator"), value_set=pa.array(no_n, pa.string()))
         col = out.column("denominator")
         out = out.set_column(
             out.column_names.index("denominator"),
@@ -50,25 +47,6 @@ def public_file_view(cube: pa.Table) -> pa.Table:
 
 
 _KEYS = ("region", "indicator", "region_basis", "pathway", "treatment", "period")
-
-
-def _strings(table: pa.Table, name: str) -> list[object]:
-    col = table.column(name)
-    return (col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col).to_pylist()
-
-
-def _member(column: pa.ChunkedArray, values: set[object]) -> pa.ChunkedArray:
-    """Whether each row's value is one of ``values`` (nulls: no), without decoding a
-    dictionary-encoded column into millions of strings."""
-    chunks = []
-    for chunk in column.chunks:
-        if pa.types.is_dictionary(chunk.type):
-            wanted = [i for i, v in enumerate(chunk.dictionary.to_pylist()) if v in values]
-            found = pc.is_in(chunk.indices, value_set=pa.array(wanted, chunk.indices.type))
-        else:
-            found = pc.is_in(chunk, value_set=pa.array(list(values), chunk.type))
-        chunks.append(pc.fill_null(found, False))
-    return pa.chunked_array(chunks, pa.bool_())
 
 
 def _no_verdict_over_100_below(cube: pa.Table) -> pa.Table:
@@ -93,7 +71,9 @@ def _no_verdict_over_100_below(cube: pa.Table) -> pa.Table:
     cells = [
         dict(zip((*_KEYS, "value"), values, strict=True), suppressed=False)
         for values in zip(
-            *(_strings(rows, k) for k in _KEYS), rows.column("value").to_pylist(), strict=True
+            *(rows.column(k).to_pylist() for k in _KEYS),
+            rows.column("value").to_pylist(),
+            strict=True,
         )
     ]
     parents = over_100_below(cells, load())
@@ -103,11 +83,12 @@ def _no_verdict_over_100_below(cube: pa.Table) -> pa.Table:
     # reading keys in Python: a handful of the cube's millions.
     candidate = None
     for name, position in (("region", 0), ("indicator", 1), ("period", 5)):
-        member = _member(cube.column(name), {key[position] for key in parents})
+        wanted = pa.array(sorted({key[position] for key in parents}), pa.string())
+        member = pc.is_in(cube.column(name), value_set=wanted)  # dictionary columns too
         candidate = member if candidate is None else pc.and_(candidate, member)
     index = pc.indices_nonzero(candidate).to_pylist()
     subset = cube.take(pa.array(index, pa.int64()))
-    keys = zip(*(_strings(subset, k) for k in _KEYS), strict=True)
+    keys = zip(*(subset.column(k).to_pylist() for k in _KEYS), strict=True)
     blank = [i for i, key in zip(index, keys, strict=True) if key in parents]
     if not blank:
         return cube

@@ -117,12 +117,12 @@ def compute(
     suppression with the rest. ``config`` chooses how (never what) the engine computes
     (:mod:`lofte.svf.tuning`; None: the one in force); ``threads`` overrides its DuckDB threads.
     """
-    with tuning.using(config) as in_force:
-        if threads is None:
-            threads = in_force.duckdb_threads
-        # Arrays freed by one step are reused by the next instead of being mapped anew (heap).
-        with heap.held() if in_force.hold_heap else contextlib.nullcontext():
-            return _compute(events, cutoffs, register_rows, catalog, extra_cells, progress, threads)
+    # Arrays freed by one step are reused by the next instead of being mapped anew (heap).
+    with (
+        tuning.using(config) as in_force,
+        heap.held() if in_force.hold_heap else contextlib.nullcontext(),
+    ):
+        return _compute(events, cutoffs, register_rows, catalog, extra_cells, progress, threads)
 
 
 def _step(name: str) -> str:

@@ -422,9 +422,16 @@ def _selected(filters: Filters) -> tuple[pa.Table, Group | None]:
     table has only :data:`VALUE_COLUMNS`)."""
     served = _current()
     spans, group = _spans(served, filters)
+    return _matching(served, spans, group, filters), group
+
+
+def _matching(
+    served: _Served, spans: list[tuple[int, int]], group: Group | None, filters: Filters
+) -> pa.Table:
+    """The rows of ``spans`` that match ``filters`` (:func:`_read`, then the row filters)."""
     table = _read(served, spans, group)
     mask = filters.row_mask(table)
-    return (table if mask is None else table.filter(mask)), group
+    return table if mask is None else table.filter(mask)
 
 
 def _spans(served: _Served, filters: Filters) -> tuple[list[tuple[int, int]], Group | None]:
@@ -548,14 +555,14 @@ def counted_cells(
 
     A page of more than one group is read a chunk at a time (:func:`_page`): an API query
     without an indicator must not hold the whole cube in one process."""
+    served = _current()
+    spans, group = _spans(served, filters)
     if limit is not None:
         offset, limit = max(0, int(offset)), max(0, min(int(limit), MAX_LIMIT))
-        served = _current()
-        spans, group = _spans(served, filters)
         if group is None:
             total, table = _page(served, spans, filters, offset, limit)
             return total, rows(table)
-    table, group = _selected(filters)
+    table = _matching(served, spans, group, filters)
     total = table.num_rows
     if limit is not None:
         table = table.slice(offset, limit)

@@ -20,6 +20,6 @@ class GrantsConfig(AppConfig):
 
         providers.provide_projects(
             lambda indicator: list(outcomes.public_projects(indicator=indicator)),
-            outcomes.projects_by_gap,
+            lambda: outcomes.projects_by_gap(),
             lambda days: followup.send_reminders(days=days),
         )

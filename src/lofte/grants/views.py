@@ -32,6 +32,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lofte.core import i18n
 from lofte.grants import (
     application_page,
     assessment,
@@ -522,7 +523,7 @@ def _application_page(
         decision_maker=has_role(user, DECISION_MAKER),
         assessor=assessment.assessor_of(application.call, user) if how == "assessor" else None,
     )
-    lang = "en" if (get_language() or "sv").startswith("en") else "sv"
+    lang = i18n.language(get_language() or "sv")
     return render(
         request,
         "grants/application.html",

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from lofte.catalog import Catalog
 from lofte.core import whatif as core
+from lofte.core.disclosure import MIN_CELL
 from lofte.cube import whatif
 from lofte.reports import texts
 
@@ -102,7 +103,10 @@ def build(
 
 
 def present(
-    block: WhatIfBlock | dict[str, Any] | None, lang: str, region_name: str, min_cell: int = 5
+    block: WhatIfBlock | dict[str, Any] | None,
+    lang: str,
+    region_name: str,
+    min_cell: int = MIN_CELL,
 ) -> Any:
     """Head, rows and note of the block for one language (None: no block). Accepts the block
     or its JSON form (``model.json``). Where no row may be shown the block has no table (an

@@ -118,3 +118,23 @@ def require_role(user: object, roles: Iterable[str]) -> None:
     """Raise :class:`PermissionDenied` (HTTP 403) unless the user has one of ``roles``."""
     if not has_role(user, *roles):
         raise PermissionDenied("ingen behörighet")
+
+
+#: Roles that see a region's internal, unsuppressed figures (SPEC §1): the desk's roles and
+#: process leaders, each within her scope. Viewers, applicants, assessors (patient-council
+#: members among them) and decision makers never do.
+INTERNAL_ROLES = DESK_ROLES | {PROCESS_LEADER}
+
+
+def sees_internal(user: object, region: str, pathway: str = "alla") -> bool:
+    """Whether the user may see unsuppressed counts of ``region`` and ``pathway`` (``alla``: all
+    pathways): RCC staff for every region; a coordinator or process leader only for a county of
+    her scope and, when her scope names pathways, only for those (never ``alla``). The rule of
+    the desk's *Interna siffror* and the *Vad händer om…?* page, for pages every staff role
+    reads (the gap board, an action's what-if citations)."""
+    if not has_role(user, *INTERNAL_ROLES):
+        return False
+    if not has_role(user, *NATIONAL_ROLES) and region not in regions_of(user):
+        return False
+    allowed = pathways_of(user)
+    return allowed is None or pathway in allowed

@@ -33,8 +33,8 @@ from lofte.web.desk.forms import ReportForm, UploadForm
 from lofte.web.desk.models import Job
 from lofte.web.roles import (
     DESK_ROLES,
+    INTERNAL_ROLES,
     NATIONAL_ROLES,
-    PROCESS_LEADER,
     has_role,
     pathways_of,
     regions_of,
@@ -45,7 +45,7 @@ from lofte.web.roles import (
 
 LIST_PAGE_SIZE = 100
 #: Who may see a region's internal, unsuppressed figures.
-FIGURES_ROLES = DESK_ROLES | {PROCESS_LEADER}
+FIGURES_ROLES = INTERNAL_ROLES
 
 
 def _desk_user(request: HttpRequest) -> None:

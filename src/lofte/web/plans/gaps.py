@@ -239,7 +239,7 @@ def _costliest(population: Any, gap: Gap) -> Any:
 
 def show_counts(rows: list[GapRow], may_see: Any) -> list[GapRow]:
     """Mark the rows whose costliest-interval counts the reader may see: ``may_see(region)``
-    (:func:`lofte.web.plans.services.sees_internal` for the signed-in user). The costliest
+    (:func:`lofte.web.roles.sees_internal` for the signed-in user). The costliest
     interval is computed over all pathways (``alla``), which ADR 0610 never publishes, so no
     public gate can let anyone else see them."""
     for row in rows:

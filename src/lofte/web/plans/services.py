@@ -21,8 +21,6 @@ from lofte.web.audit.service import record
 from lofte.web.plans.models import Action, ActionLink, Goal, Plan, Status, StatusUpdate
 from lofte.web.roles import (
     APPLICANT,
-    DESK_ROLES,
-    NATIONAL_ROLES,
     PROCESS_LEADER,
     RCC_ADMIN,
     ROLES,
@@ -38,26 +36,6 @@ READ_ROLES = frozenset(ROLES) - {APPLICANT}
 def can_read(user: Any) -> bool:
     """Whether the user may read action plans."""
     return has_role(user, *READ_ROLES)
-
-
-#: Roles that see a region's internal, unsuppressed figures (SPEC §1): the desk's roles and
-#: process leaders, each within her scope. Viewers, applicants, assessors (patient-council
-#: members among them) and decision makers never do.
-INTERNAL_ROLES = DESK_ROLES | {PROCESS_LEADER}
-
-
-def sees_internal(user: Any, region: str, pathway: str = "alla") -> bool:
-    """Whether the user may see unsuppressed counts of ``region`` and ``pathway`` (``alla``: all
-    pathways): RCC staff for every region; a coordinator or process leader only for a county of
-    her scope and, when her scope names pathways, only for those (never ``alla``). The rule of
-    the desk's *Interna siffror* and the *Vad händer om…?* page, for pages every staff role
-    reads (the gap board, an action's what-if citations)."""
-    if not has_role(user, *INTERNAL_ROLES):
-        return False
-    if not has_role(user, *NATIONAL_ROLES) and region not in regions_of(user):
-        return False
-    allowed = pathways_of(user)
-    return allowed is None or pathway in allowed
 
 
 def can_admin(user: Any) -> bool:

@@ -35,7 +35,7 @@ from lofte.web.plans.models import (
     StatusUpdate,
 )
 from lofte.web.plans.planfile import format_sheet, safe_cell
-from lofte.web.roles import PROCESS_LEADER, has_role, regions_of, signed_in_user
+from lofte.web.roles import PROCESS_LEADER, has_role, regions_of, sees_internal, signed_in_user
 
 PAGE_SIZE = 50
 
@@ -296,7 +296,7 @@ def _board_rows(
     """The board's rows, the costliest interval's counts marked for readers with the region's
     internal figures only (SPEC §1: viewers and assessors see no unsuppressed figures)."""
     rows = gaps.board(hr, period, today)
-    return gaps.show_counts(rows, lambda region: services.sees_internal(request.user, region))
+    return gaps.show_counts(rows, lambda region: sees_internal(request.user, region))
 
 
 @login_required

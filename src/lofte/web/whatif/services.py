@@ -31,6 +31,7 @@ from lofte.web.roles import (
     pathways_of,
     regions_of,
     require_region,
+    sees_internal,
 )
 
 #: The component intervals: (indicator stem, name), the names from gettext (ADR 0725).
@@ -277,7 +278,6 @@ def shown_citations(user: Any, action: Any, lang: str) -> list[ShownCitation]:
     """The action's citations for ``user`` (SPEC §1, §7): every staff role reads an action, but
     only a reader with the cited selection's internal figures sees its unsuppressed counts;
     anyone else sees a figure only where the public what-if gate shows it today (ADR 0610)."""
-    from lofte.web.plans.services import sees_internal
     from lofte.web.whatif import public
 
     catalog = load()

@@ -27,11 +27,11 @@ from lofte.web.audit.models import AuditEvent
 from lofte.web.audit.service import record
 from lofte.web.plans.models import Action
 from lofte.web.plans.services import can_edit
-from lofte.web.roles import DESK_ROLES, PROCESS_LEADER, has_role, require_role
+from lofte.web.roles import DESK_ROLES, INTERNAL_ROLES, has_role, require_role
 from lofte.web.whatif import services
 
 #: Who may use the page: those who see a region's internal figures.
-ROLES = DESK_ROLES | {PROCESS_LEADER}
+ROLES = INTERNAL_ROLES
 #: Upper bounds of the form's numbers.
 MAX_DAYS = 365
 

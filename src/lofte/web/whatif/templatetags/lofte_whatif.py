@@ -11,6 +11,7 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
+from lofte.core import i18n
 from lofte.web.whatif import services
 
 register = template.Library()
@@ -22,5 +23,5 @@ def whatif_citations(context: dict[str, Any], action: Any) -> dict[str, Any]:
     the selection's internal figures, today's published figures where the public gate shows
     them, else the scenario and selection in words only."""
     request = context["request"]
-    lang = "en" if (get_language() or "sv").startswith("en") else "sv"
+    lang = i18n.language(get_language() or "sv")
     return {"citations": services.shown_citations(request.user, action, lang)}
